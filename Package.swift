@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+// Cluster-pool control plane: an HTTP/2 (nghttp2) + protobuf (protobuf-c) RPC server,
+// its Swift client library and the `flyte` CLI. Layers, top to bottom (each imports only
+// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP2 -> domain/store ->
+// ClusterPoolServer / ClusterPoolClient -> executables.
+import PackageDescription
+
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+  name: "ClusterPools",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "clusterpool-server", targets: ["clusterpool-server"]),
+    .library(name: "ClusterPoolProto", targets: ["ClusterPoolProto"]),
+    .library(name: "RPCCore", targets: ["RPCCore"]),
+    .library(name: "RPCHTTP2", targets: ["RPCHTTP2"]),
+    .library(name: "ClusterPoolServer", targets: ["ClusterPoolServer"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+  ],
+  targets: [
+    // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
+    .systemLibrary(
+      name: "CNGHTTP2", pkgConfig: "libnghttp2",
+      providers: [.apt(["libnghttp2-dev"])]),
+    .systemLibrary(
+      name: "CProtobufC", pkgConfig: "libprotobuf-c",
+      providers: [.apt(["libprotobuf-c-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "ClusterPoolProtoC",
+      dependencies: ["CProtobufC"]),
+
+    // MARK: generated Swift value types for every message, encoded through protobuf-c
+    .target(
+      name: "ClusterPoolProto",
+      dependencies: ["ClusterPoolProtoC", "CProtobufC"],
+      swiftSettings: swift6),
+
+    // MARK: RPC core: status, errors, metadata, framing, method registry (no sockets)
+    .target(
+      name: "RPCCore",
+      dependencies: [
+        "CZlib",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
+
+    // MARK: HTTP/2 transport: nghttp2 sessions inside SwiftNIO channel handlers
+    .target(
+      name: "RPCHTTP2",
+      dependencies: [
+        "RPCCore", "CNGHTTP2",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+
+    // MARK: services wired to the router (health, reflection, later the domain services)
+    .target(
+      name: "ClusterPoolServer",
+      dependencies: [
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+
+    // MARK: executables
+    .executableTarget(
+      name: "clusterpool-server",
+      dependencies: [
+        "ClusterPoolServer", "RPCHTTP2",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+    // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
+    // driven by Tests/interop/test_proto_roundtrip.py against the Python protobuf encoder.
+    .executableTarget(
+      name: "proto-conformance",
+      dependencies: ["ClusterPoolProto"],
+      swiftSettings: swift6),
+
+    // MARK: tests
+    .testTarget(name: "ClusterPoolProtoTests", dependencies: ["ClusterPoolProto"], swiftSettings: swift6),
+    .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: swift6),
+    .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolServerTests",
+      dependencies: ["ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
+      swiftSettings: swift6),
+  ]
+)
