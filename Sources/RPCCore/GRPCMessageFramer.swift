@@ -1,0 +1,59 @@
+public import NIOCore
+
+/// Writes outbound messages with their 5-byte envelope, compressing them with the
+/// negotiated algorithm when they are large enough to be worth it.
+public struct GRPCMessageFramer: Sendable {
+  /// The algorithm used for outbound messages (`nil`: none).
+  public var compression: CompressionAlgorithm?
+  /// Messages shorter than this are sent uncompressed even when compression is on.
+  public var minimumCompressedSize: Int
+
+  /// Creates a framer.
+  public init(compression: CompressionAlgorithm? = nil, minimumCompressedSize: Int = 256) {
+    self.compression = compression == .identity ? nil : compression
+    self.minimumCompressedSize = minimumCompressedSize
+  }
+
+  /// Appends the envelope of an already-serialized message to `out`.
+  public func frame(_ message: ByteBuffer, into out: inout ByteBuffer) throws {
+    if compression == .gzip, message.readableBytes >= minimumCompressedSize {
+      try appendCompressed(message, into: &out)
+    } else {
+      out.writeInteger(UInt8(0))
+      out.writeInteger(UInt32(message.readableBytes))
+      out.writeImmutableBuffer(message)
+    }
+  }
+
+  /// Serializes a message straight into `out` behind its envelope, with no intermediate
+  /// buffer unless it gets compressed.
+  public func frame(
+    into out: inout ByteBuffer, serialize: (inout ByteBuffer) throws -> Void
+  ) throws {
+    let start = out.writerIndex
+    out.writeInteger(UInt8(0))
+    out.writeInteger(UInt32(0))
+    try serialize(&out)
+    let length = out.writerIndex - start - 5
+    if compression == .gzip, length >= minimumCompressedSize {
+      let body = out.getSlice(at: start + 5, length: length)!
+      out.moveWriterIndex(to: start)
+      try appendCompressed(body, into: &out)
+    } else {
+      out.setInteger(UInt32(length), at: start + 1)
+    }
+  }
+
+  private func appendCompressed(_ message: ByteBuffer, into out: inout ByteBuffer) throws {
+    let start = out.writerIndex
+    out.writeInteger(UInt8(1))
+    out.writeInteger(UInt32(0))
+    do {
+      try Zlib.compress(message, into: &out)
+    } catch {
+      out.moveWriterIndex(to: start)
+      throw RPCError(code: .internalError, message: "compression failed")
+    }
+    out.setInteger(UInt32(out.writerIndex - start - 5), at: start + 1)
+  }
+}

@@ -1,0 +1,60 @@
+/// Ordered HTTP/2 header or trailer fields: `(name, value)` pairs with lower-case names.
+/// Repeated names are allowed and keep their order.
+public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+  /// One field.
+  public struct Field: Sendable, Hashable {
+    public var name: String
+    public var value: String
+  }
+
+  private var fields: [Field]
+
+  /// An empty set of fields.
+  public init() { self.fields = [] }
+
+  public init(dictionaryLiteral elements: (String, String)...) {
+    self.fields = elements.map { Field(name: $0.0.lowercased(), value: $0.1) }
+  }
+
+  /// Creates metadata from pairs, lower-casing the names.
+  public init(_ pairs: some Sequence<(String, String)>) {
+    self.fields = pairs.map { Field(name: $0.0.lowercased(), value: $0.1) }
+  }
+
+  /// The number of fields.
+  public var count: Int { fields.count }
+  /// Whether there are no fields.
+  public var isEmpty: Bool { fields.isEmpty }
+
+  /// The value of the first field called `name` (case-insensitive), if any.
+  public func first(_ name: String) -> String? {
+    let lower = name.lowercased()
+    return fields.first { $0.name == lower }?.value
+  }
+
+  /// Every value of the fields called `name`, in order.
+  public func values(_ name: String) -> [String] {
+    let lower = name.lowercased()
+    return fields.filter { $0.name == lower }.map(\.value)
+  }
+
+  /// Appends a field; the name is lower-cased.
+  public mutating func add(_ name: String, _ value: String) {
+    fields.append(Field(name: name.lowercased(), value: value))
+  }
+
+  /// Removes every field called `name`.
+  public mutating func remove(_ name: String) {
+    let lower = name.lowercased()
+    fields.removeAll { $0.name == lower }
+  }
+
+  /// Appends a field whose name is already lower-case (no check: transport use only).
+  package mutating func addLowercased(_ name: String, _ value: String) {
+    fields.append(Field(name: name, value: value))
+  }
+
+  public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
+    fields.lazy.map { (name: $0.name, value: $0.value) }.makeIterator()
+  }
+}

@@ -1,0 +1,80 @@
+internal import NIOCore
+import Synchronization
+
+/// The methods a server serves, by `:path`. Register everything before the server starts;
+/// the server takes a frozen snapshot when it starts.
+public final class MethodRegistry: Sendable {
+  private let entries = Mutex<[String: (MethodDescriptor, MethodHandler)]>([:])
+
+  /// An empty registry.
+  public init() {}
+
+  /// The registered methods, sorted by path.
+  public var methods: [MethodDescriptor] {
+    entries.withLock { $0.values.map(\.0) }.sorted { $0.path < $1.path }
+  }
+
+  /// The handlers by `:path`, as a value the transport reads without locking.
+  package func snapshot() -> [String: MethodHandler] {
+    entries.withLock { $0.mapValues(\.1) }
+  }
+
+  package func register(_ method: MethodDescriptor, _ handler: MethodHandler) {
+    entries.withLock { $0[method.path] = (method, handler) }
+  }
+
+  /// Registers a unary method whose handler runs on the connection's event loop with no
+  /// task hop: for handlers that only read in-memory state and never block (the hot path).
+  public func registerUnaryInline<Req, Resp>(
+    _ method: MethodDescriptor,
+    deserializer: some MessageDeserializer<Req>,
+    serializer: some MessageSerializer<Resp>,
+    handler: @escaping @Sendable (Req, ServerContext) throws -> Resp
+  ) {
+    register(method, .unaryInline { bytes, context, framer, out in
+      let request = try deserializer.decodeRequest(bytes)
+      let response = try handler(request, context)
+      try framer.frame(into: &out) { try serializer.serialize(response, into: &$0) }
+    })
+  }
+
+  /// Registers a unary method whose handler runs in a task.
+  public func registerUnary<Req, Resp>(
+    _ method: MethodDescriptor,
+    deserializer: some MessageDeserializer<Req>,
+    serializer: some MessageSerializer<Resp>,
+    handler: @escaping @Sendable (Req, ServerContext) async throws -> Resp
+  ) {
+    register(method, .unary { bytes, context in
+      let request = try deserializer.decodeRequest(bytes)
+      return try serializer.encode(try await handler(request, context))
+    })
+  }
+
+  /// Registers a method taking one request and streaming responses.
+  public func registerServerStreaming<Req, Resp: Sendable>(
+    _ method: MethodDescriptor,
+    deserializer: some MessageDeserializer<Req>,
+    serializer: some MessageSerializer<Resp>,
+    handler: @escaping @Sendable (Req, RPCWriter<Resp>, ServerContext) async throws -> Void
+  ) {
+    register(method, .serverStreaming { bytes, writer, context in
+      let request = try deserializer.decodeRequest(bytes)
+      try await handler(request, writer.map { try serializer.encode($0) }, context)
+    })
+  }
+
+  /// Registers a method streaming both ways.
+  public func registerBidiStreaming<Req: Sendable, Resp: Sendable>(
+    _ method: MethodDescriptor,
+    deserializer: some MessageDeserializer<Req>,
+    serializer: some MessageSerializer<Resp>,
+    handler: @escaping @Sendable (RPCAsyncSequence<Req>, RPCWriter<Resp>, ServerContext)
+      async throws -> Void
+  ) {
+    register(method, .bidiStreaming { requests, writer, context in
+      let typed = requests.map { try deserializer.decodeRequest($0) }
+      try await handler(typed, writer.map { try serializer.encode($0) }, context)
+    })
+  }
+}

@@ -1,0 +1,27 @@
+public import Logging
+
+/// What a server handler knows about its call besides the request message.
+public struct ServerContext: Sendable {
+  /// The method being called.
+  public var method: MethodDescriptor
+  /// The request headers, pseudo-headers and transport headers excluded.
+  public var requestMetadata: Metadata
+  /// When the call's `grpc-timeout` runs out, if it has one.
+  public var deadline: ContinuousClock.Instant?
+  /// The remote address, e.g. `127.0.0.1:53412`.
+  public var peer: String
+  /// A logger carrying the call's method and stream.
+  public var logger: Logger
+
+  /// Creates a context.
+  public init(
+    method: MethodDescriptor, requestMetadata: Metadata, deadline: ContinuousClock.Instant?,
+    peer: String, logger: Logger
+  ) {
+    self.method = method
+    self.requestMetadata = requestMetadata
+    self.deadline = deadline
+    self.peer = peer
+    self.logger = logger
+  }
+}
