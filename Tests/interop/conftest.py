@@ -1,0 +1,116 @@
+"""Fixtures for the end-to-end interop suite: generated modules, server processes, channels.
+
+Environment: SERVER_BIN (default .build/debug/clusterpool-server) is the binary under test.
+Every server binds 127.0.0.1 port 0; teardown sends SIGTERM and requires exit code 0.
+"""
+import os
+import signal
+from pathlib import Path
+from types import SimpleNamespace
+
+import grpc  # imported before any generated module path is added: nothing may shadow it
+import pytest
+
+import protogen
+from clients import echo_stub
+from server_process import ServerProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_BIN = Path(os.environ.get("SERVER_BIN", ROOT / ".build/debug/clusterpool-server"))
+if not SERVER_BIN.is_absolute():
+    SERVER_BIN = ROOT / SERVER_BIN
+
+TEST_SERVICE = "rpctest.v1.TestService"
+REGISTERED_SERVICES = {
+    "cloudidl.clusterpool.ClusterPoolService",
+    "cloudidl.cluster.ClusterService",
+    "cloudidl.queue.QueueService",
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def pb(tmp_path_factory):
+    """The generated rpctest.v1 message classes (EchoRequest, EchoResponse).
+
+    proto/grpc/** is skipped: health and reflection come from grpcio-health-checking and
+    grpcio-reflection, and generated grpc.* modules could only clash with grpcio's package.
+    """
+    protogen.generate(tmp_path_factory.mktemp("pygen"), skip=("grpc/",))
+    mod = protogen.module("testing/test_service.proto")
+    return SimpleNamespace(EchoRequest=mod.EchoRequest, EchoResponse=mod.EchoResponse)
+
+
+@pytest.fixture(scope="session")
+def server_bin():
+    if not SERVER_BIN.exists():
+        pytest.fail(f"server binary {SERVER_BIN} does not exist: build it "
+                    f"(swift build --product clusterpool-server) or set SERVER_BIN", pytrace=False)
+    return SERVER_BIN
+
+
+@pytest.fixture
+def start_server(server_bin, tmp_path, request):
+    """Factory: start_server(*extra_flags, test_service=True) -> ServerProcess.
+
+    Teardown SIGTERMs every server still running and requires exit code 0; the server's
+    stderr is printed when the test or the shutdown failed.
+    """
+    started: list[ServerProcess] = []
+
+    def start(*extra: str, test_service: bool = True) -> ServerProcess:
+        args = [*(["--enable-test-service"] if test_service else []), *extra]
+        srv = ServerProcess(server_bin, args, tmp_path / f"server-{len(started)}.stderr.log")
+        started.append(srv)
+        return srv
+
+    yield start
+    failures = []
+    for srv in started:
+        try:
+            code = srv.stop()
+            if code != 0:
+                failures.append(f"server pid {srv.pid} exited with {code} after SIGTERM "
+                                f"(want 0; {describe_exit(code)})")
+        except AssertionError as e:
+            failures.append(str(e))
+    call_report = getattr(request.node, "report_call", None)
+    if failures or (call_report is not None and call_report.failed):
+        for srv in started:
+            print(f"----- stderr of server pid {srv.pid} ({' '.join(srv.args)}) -----")
+            print(srv.stderr_tail())
+    assert not failures, "; ".join(failures)
+
+
+def describe_exit(code: int) -> str:
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit status {code}"
+
+
+@pytest.fixture
+def server(start_server):
+    """A running server with the test service enabled and default limits."""
+    return start_server()
+
+
+@pytest.fixture
+def channel(server):
+    """A grpcio channel to `server`, closed before the server is stopped."""
+    with grpc.insecure_channel(server.target) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        yield ch
+
+
+@pytest.fixture
+def echo(channel, pb):
+    """Callables for the three TestService methods on `channel`."""
+    return echo_stub(channel, pb)

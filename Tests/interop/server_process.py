@@ -1,0 +1,96 @@
+"""One clusterpool-server child process on an ephemeral loopback port."""
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+LISTENING = re.compile(r"^listening on (\S+):(\d+)\s*$")
+
+
+class ServerProcess:
+    """Starts the server with `--port 0`, learns its port from the `listening on` line."""
+
+    def __init__(self, binary: Path, args: list[str], log_path: Path, start_timeout: float = 20.0):
+        self.binary = binary
+        self.args = ["--host", "127.0.0.1", "--port", "0", *args]
+        self.log_path = log_path
+        self._log = open(log_path, "wb")
+        self.proc = subprocess.Popen([str(binary), *self.args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self._log)
+        self.pid = self.proc.pid
+        self.port = self._read_port(start_timeout)
+        self.stopped = False
+
+    def _read_port(self, timeout: float) -> int:
+        found: dict = {}
+        ready = threading.Event()
+        extra: list[bytes] = []
+
+        def pump():  # keeps draining stdout so the server can never block on it
+            for line in self.proc.stdout:
+                m = LISTENING.match(line.decode(errors="replace"))
+                if m and not ready.is_set():
+                    found["port"] = int(m.group(2))
+                    ready.set()
+                else:
+                    extra.append(line)
+            ready.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        if not ready.wait(timeout) or "port" not in found:
+            code = self.proc.poll()
+            if code is None:
+                self.proc.kill()
+                self.proc.wait(5)
+            raise RuntimeError(
+                f"{self.binary} {' '.join(self.args)} printed no 'listening on 127.0.0.1:PORT' "
+                f"line within {timeout}s (exit code {code}); stdout: {b''.join(extra)[:2000]!r}\n"
+                f"stderr:\n{self.stderr_tail()}")
+        return found["port"]
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def rss_kib(self) -> int:
+        """Resident set size (VmRSS) from /proc/PID/status."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS line")
+
+    def signal(self, sig: int = signal.SIGTERM) -> None:
+        os.kill(self.pid, sig)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM, then waits for the exit code (SIGKILL and an error after `timeout`)."""
+        if self.proc.poll() is None and not self.stopped:
+            self.signal(signal.SIGTERM)
+        self.stopped = True
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+            raise AssertionError(f"server did not exit within {timeout}s of SIGTERM; stderr:\n"
+                                 f"{self.stderr_tail()}")
+        finally:
+            self._log.close()
+        return code
+
+    def wait_exit(self, timeout: float) -> int:
+        start = time.monotonic()
+        code = self.proc.wait(timeout)
+        self.exit_seconds = time.monotonic() - start
+        return code
+
+    def stderr_tail(self, limit: int = 8000) -> str:
+        try:
+            self._log.flush()
+        except ValueError:
+            pass
+        data = self.log_path.read_bytes() if self.log_path.exists() else b""
+        return data[-limit:].decode(errors="replace")
