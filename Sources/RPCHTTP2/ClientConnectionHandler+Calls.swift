@@ -1,0 +1,127 @@
+import NIOCore
+import RPCCore
+
+/// Client streams: opening calls, sending requests, reading responses and statuses.
+extension ClientConnectionHandler: NGHTTP2SessionDelegate {
+  /// Opens a stream for a call; `nil` when this connection no longer takes calls.
+  func open(
+    headers: HeaderBlock, timeout: Duration?, framer: GRPCMessageFramer,
+    responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+  ) -> ClientCallHandle? {
+    guard !retired, let context, context.channel.isActive,
+      let id = session.submitRequest(headers: headers)
+    else { return nil }
+    let stream = ClientStream(id: id, maxMessageSize: maxMessageSize, responses: responses)
+    streams[id] = stream
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    if let timeout {
+      stream.deadlineTimer = context.eventLoop.scheduleTask(in: .init(timeout)) {
+        loopBound.value.cancel(
+          stream: id, status: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+      }
+    }
+    scheduleFlush()
+    return ClientCallHandle(
+      stream: id, eventLoop: context.eventLoop, connection: loopBound, framer: framer)
+  }
+
+  func write(
+    _ framed: ByteBuffer, end: Bool, stream id: Int32,
+    continuation: CheckedContinuation<Void, any Error>
+  ) {
+    guard let stream = streams[id], session.hasOutput(stream: id) else {
+      return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
+    }
+    session.enqueue(framed, stream: id)
+    if end { session.finish(stream: id, trailers: nil) }
+    if session.queuedBytes(stream: id) > maxBufferedOutputPerStream {
+      stream.writers.append(continuation)
+      session.notifyWhenDrained(stream: id)
+    } else {
+      continuation.resume()
+    }
+    scheduleFlush()
+  }
+
+  func endRequests(stream id: Int32) {
+    session.finish(stream: id, trailers: nil)
+    scheduleFlush()
+  }
+
+  func cancel(stream id: Int32, status: RPCError) {
+    guard let stream = streams.removeValue(forKey: id) else { return }
+    session.reset(stream: id, cancel: true)
+    stream.complete(status)
+    scheduleFlush()
+  }
+
+  // MARK: NGHTTP2SessionDelegate
+
+  func session(headers: [(name: String, value: String)], stream id: Int32, endStream: Bool) {
+    guard let stream = streams[id] else { return }
+    var fields = Metadata()
+    var httpStatus = 0
+    for (name, value) in headers {
+      if name == ":status" { httpStatus = Int(value) ?? 0 } else { fields.addLowercased(name, value) }
+    }
+    if !stream.sawHeaders {
+      stream.sawHeaders = true
+      if httpStatus != 200 {
+        return finish(id, RPCError(
+          code: GRPCWire.code(forHTTPStatus: httpStatus),
+          message: "HTTP status \(httpStatus) from \(target)"))
+      }
+      if let name = fields.first("grpc-encoding") {
+        stream.deframer.encoding = CompressionAlgorithm(encodingName: name)
+      }
+      guard endStream else { return }
+    }
+    finish(id, GRPCWire.status(fromTrailers: fields))
+  }
+
+  func session(data: ByteBuffer, stream id: Int32) {
+    guard let stream = streams[id] else { return }
+    stream.deframer.append(data)
+    do {
+      while let message = try stream.deframer.next() { stream.responses?.yield(message) }
+    } catch {
+      cancel(stream: id, status: error)
+    }
+  }
+
+  func session(endOfStream id: Int32) {
+    finish(id, RPCError(code: .internalError, message: "response ended without trailers"))
+  }
+
+  func session(closed id: Int32, errorCode: UInt32) {
+    guard let stream = streams.removeValue(forKey: id) else { return }
+    let status: RPCError
+    switch errorCode {
+    case 7: status = RPCError(code: .unavailable, message: "stream refused by \(target)")
+    case 8: status = RPCError(code: .cancelled, message: "stream cancelled by \(target)")
+    default:
+      status = RPCError(
+        code: .internalError, message: "stream reset by \(target) (HTTP/2 error \(errorCode))")
+    }
+    stream.complete(status)
+  }
+
+  func session(goAway lastStreamID: Int32, errorCode: UInt32) {
+    retire()
+  }
+
+  func session(drained id: Int32) {
+    streams[id]?.resumeWriters()
+  }
+
+  private func finish(_ id: Int32, _ status: RPCError?) {
+    guard let stream = streams.removeValue(forKey: id) else { return }
+    if stream.deframer.hasPartialMessage, status == nil {
+      stream.complete(RPCError(code: .internalError, message: "response ended inside a message"))
+    } else {
+      stream.complete(status)
+    }
+    if session.hasOutput(stream: id) { session.reset(stream: id, cancel: false) }
+    if retired && streams.isEmpty { context?.close(promise: nil) }
+  }
+}

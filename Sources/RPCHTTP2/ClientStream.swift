@@ -1,0 +1,74 @@
+import NIOCore
+import RPCCore
+
+/// The state of one client call's stream, owned by the connection handler on the loop.
+final class ClientStream {
+  let id: Int32
+  var deframer: GRPCMessageDeframer
+  var responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  var sawHeaders = false
+  var deadlineTimer: Scheduled<Void>?
+  var writers: [CheckedContinuation<Void, any Error>] = []
+
+  init(
+    id: Int32, maxMessageSize: Int,
+    responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+  ) {
+    self.id = id
+    self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
+    self.responses = responses
+  }
+
+  /// Ends the response sequence, with an error unless `status` is `nil`; stops writers.
+  func complete(_ status: RPCError?) {
+    deadlineTimer?.cancel()
+    if let status {
+      responses?.finish(throwing: status)
+    } else {
+      responses?.finish()
+    }
+    responses = nil
+    let waiting = writers
+    writers = []
+    let writerError = status ?? RPCError(code: .cancelled, message: "call finished")
+    for writer in waiting { writer.resume(throwing: writerError) }
+  }
+
+  func resumeWriters() {
+    let waiting = writers
+    writers = []
+    for writer in waiting { writer.resume() }
+  }
+}
+
+/// A Sendable handle on a client call; every operation hops to the connection's loop.
+struct ClientCallHandle: Sendable {
+  let stream: Int32
+  let eventLoop: any EventLoop
+  let connection: NIOLoopBound<ClientConnectionHandler>
+  let framer: GRPCMessageFramer
+
+  /// Sends one serialized request message, optionally ending the request stream after it;
+  /// suspends while the stream's output is backed up.
+  func write(_ message: ByteBuffer, end: Bool = false) async throws {
+    try Task.checkCancellation()
+    var framed = ByteBufferAllocator().buffer(capacity: message.readableBytes + 5)
+    try framer.frame(message, into: &framed)
+    let bytes = framed
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      eventLoop.execute {
+        connection.value.write(bytes, end: end, stream: stream, continuation: continuation)
+      }
+    }
+  }
+
+  /// Ends the request stream (END_STREAM).
+  func end() {
+    eventLoop.execute { connection.value.endRequests(stream: stream) }
+  }
+
+  /// Resets the stream with CANCEL and fails the call with `status`.
+  func cancel(_ status: RPCError) {
+    eventLoop.execute { connection.value.cancel(stream: stream, status: status) }
+  }
+}

@@ -1,0 +1,141 @@
+internal import NIOCore
+public import RPCCore
+
+/// The three call shapes. Every failure is thrown as `RPCError`.
+extension RPCClient {
+  /// Calls a unary method.
+  public func unary<Req, Resp>(
+    _ method: MethodDescriptor, request: Req, serializer: some MessageSerializer<Req>,
+    deserializer: some MessageDeserializer<Resp>, options: CallOptions = .init()
+  ) async throws -> Resp {
+    let bytes = try encode(request, serializer)
+    return try await withCall(method, options) { call, responses in
+      try await call.write(bytes, end: true)
+      var iterator = responses.makeAsyncIterator()
+      guard let first = try await iterator.next() else {
+        throw RPCError(code: .internalError, message: "no response message")
+      }
+      guard try await iterator.next() == nil else {
+        throw RPCError(code: .internalError, message: "more than one response message")
+      }
+      return try decode(first, deserializer)
+    }
+  }
+
+  /// Calls a method that streams responses to one request; `handler` reads them.
+  public func serverStreaming<Req, Resp: Sendable, R>(
+    _ method: MethodDescriptor, request: Req, serializer: some MessageSerializer<Req>,
+    deserializer: some MessageDeserializer<Resp>, options: CallOptions = .init(),
+    handler: (RPCAsyncSequence<Resp>) async throws -> R
+  ) async throws -> R {
+    let bytes = try encode(request, serializer)
+    return try await withCall(method, options) { call, responses in
+      try await call.write(bytes, end: true)
+      return try await handler(responses.map { try self.decode($0, deserializer) })
+    }
+  }
+
+  /// Calls a method streaming both ways: `requests` writes (the request stream ends when
+  /// it returns) while `handler` reads the responses.
+  public func bidiStreaming<Req: Sendable, Resp: Sendable, R>(
+    _ method: MethodDescriptor, serializer: some MessageSerializer<Req>,
+    deserializer: some MessageDeserializer<Resp>, options: CallOptions = .init(),
+    requests: @escaping @Sendable (RPCWriter<Req>) async throws -> Void,
+    handler: (RPCAsyncSequence<Resp>) async throws -> R
+  ) async throws -> R {
+    try await withCall(method, options) { call, responses in
+      try await withThrowingTaskGroup(of: Void.self, returning: R.self) { group in
+        group.addTask {
+          try await requests(RPCWriter { try await call.write(self.encode($0, serializer)) })
+          call.end()
+        }
+        let result = try await handler(responses.map { try self.decode($0, deserializer) })
+        group.cancelAll()
+        while let outcome = await group.nextResult() {
+          if case .failure(let error) = outcome, !(error is CancellationError),
+            (error as? RPCError)?.code != .cancelled
+          {
+            throw error
+          }
+        }
+        return result
+      }
+    }
+  }
+
+  // MARK: plumbing
+
+  private func withCall<R>(
+    _ method: MethodDescriptor, _ options: CallOptions,
+    _ body: (ClientCallHandle, RPCAsyncSequence<ByteBuffer>) async throws -> R
+  ) async throws -> R {
+    try Task.checkCancellation()
+    let framer = GRPCMessageFramer(
+      compression: options.compressRequests ? .gzip : nil, minimumCompressedSize: 0)
+    let headers = requestHeaders(method, options)
+    let (responses, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+    var call: ClientCallHandle?
+    for _ in 0..<3 where call == nil {
+      let connection = try await connection()
+      call = try await connection.channel.eventLoop.submit {
+        connection.handler.value.open(
+          headers: headers, timeout: options.timeout, framer: framer, responses: continuation)
+      }.get()
+    }
+    guard let call else {
+      throw RPCError(code: .unavailable, message: "no usable connection to \(target)")
+    }
+    return try await withTaskCancellationHandler {
+      do {
+        let result = try await body(call, RPCAsyncSequence(responses))
+        return result
+      } catch {
+        let status = Self.status(for: error)
+        call.cancel(status)
+        throw status
+      }
+    } onCancel: {
+      call.cancel(RPCError(code: .cancelled, message: "call cancelled"))
+    }
+  }
+
+  private func requestHeaders(
+    _ method: MethodDescriptor, _ options: CallOptions
+  ) -> NGHTTP2Session.HeaderBlock {
+    var fields = [
+      (":method", "POST"), (":scheme", "http"), (":path", method.path),
+      (":authority", target), ("content-type", "application/grpc"), ("te", "trailers"),
+      ("grpc-accept-encoding", CompressionAlgorithm.advertised),
+    ]
+    if options.compressRequests { fields.append(("grpc-encoding", "gzip")) }
+    if let timeout = options.timeout { fields.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
+    for field in options.metadata where !field.name.hasPrefix(":") {
+      fields.append((field.name, field.value))
+    }
+    return NGHTTP2Session.HeaderBlock(fields)
+  }
+
+  private static func status(for error: any Error) -> RPCError {
+    switch error {
+    case let error as RPCError: error
+    case is CancellationError: RPCError(code: .cancelled, message: "call cancelled")
+    default: RPCError(code: .unknown, message: "\(error)")
+    }
+  }
+
+  fileprivate func encode<M>(_ message: M, _ serializer: some MessageSerializer<M>) throws -> ByteBuffer {
+    do {
+      return try serializer.encode(message)
+    } catch {
+      throw RPCError(code: .internalError, message: "could not encode the request: \(error)")
+    }
+  }
+
+  fileprivate func decode<M>(_ bytes: ByteBuffer, _ deserializer: some MessageDeserializer<M>) throws -> M {
+    do {
+      return try deserializer.deserialize(bytes)
+    } catch {
+      throw RPCError(code: .internalError, message: "could not decode the response: \(error)")
+    }
+  }
+}

@@ -1,0 +1,132 @@
+public import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+public import RPCCore
+public import ServiceLifecycle
+import Synchronization
+
+/// A gRPC server over HTTP/2 (nghttp2), cleartext (h2c prior knowledge) or TLS with ALPN
+/// `h2`, run as a swift-service-lifecycle `Service`.
+///
+/// `run()` binds and serves until cancelled (closes at once) or gracefully shut down (GOAWAY
+/// on every connection, in-flight calls finish within the grace period, then it returns).
+public final class RPCServer: Service, Sendable {
+  private let configuration: ServerConfiguration
+  private let registry: MethodRegistry
+  private let logger: Logger
+  private let group: MultiThreadedEventLoopGroup
+  private let bound: EventLoopPromise<SocketAddress>
+  private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+  /// Creates a server; nothing is bound until `run()`.
+  public init(configuration: ServerConfiguration, registry: MethodRegistry, logger: Logger) {
+    self.configuration = configuration
+    self.registry = registry
+    self.logger = logger
+    self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+    self.bound = group.next().makePromise(of: SocketAddress.self)
+  }
+
+  /// The bound address, once `run()` has bound the socket (waits until then).
+  public var listeningAddress: (host: String, port: Int) {
+    get async throws {
+      let address = try await bound.futureResult.get()
+      return (address.ipAddress ?? configuration.host, address.port ?? configuration.port)
+    }
+  }
+
+  /// Binds, serves and returns after shutdown.
+  public func run() async throws {
+    let channel: any Channel
+    do {
+      channel = try await makeBootstrap().bind(
+        host: configuration.host, port: configuration.port
+      ).get()
+    } catch {
+      bound.fail(error)
+      try? await group.shutdownGracefully()
+      throw error
+    }
+    bound.succeed(channel.localAddress!)
+    logger.info(
+      "listening", metadata: ["address": "\(channel.localAddress!)", "tls": "\(configuration.tls != nil)"])
+    await withGracefulShutdownHandler {
+      await withTaskCancellationHandler {
+        try? await channel.closeFuture.get()
+      } onCancel: {
+        channel.close(promise: nil)
+        self.closeAllConnections()
+      }
+    } onGracefulShutdown: {
+      self.logger.info("graceful shutdown: draining connections")
+      channel.close(promise: nil)
+      self.drainAllConnections()
+    }
+    await waitForConnections()
+    try? await group.shutdownGracefully()
+  }
+
+  private func makeBootstrap() throws -> ServerBootstrap {
+    let sslContext = try configuration.tls.map(TLSContexts.server)
+    let methods = registry.snapshot()
+    let limits = configuration.limits
+    let settings = configuration.http2Settings
+    let logger = self.logger
+    let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
+    return ServerBootstrap(group: group)
+      .serverChannelOption(.backlog, value: 1024)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.writeBufferWaterMark, value: .init(low: high / 2, high: high))
+      .childChannelOption(.maxMessagesPerRead, value: 16)
+      .childChannelInitializer { [self] channel in
+        self.track(channel)
+        return channel.eventLoop.makeCompletedFuture {
+          if let sslContext {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+          }
+          try channel.pipeline.syncOperations.addHandler(
+            ServerConnectionHandler(methods: methods, limits: limits, settings: settings, logger: logger))
+        }
+      }
+  }
+
+  private func track(_ channel: any Channel) {
+    let id = ObjectIdentifier(channel)
+    connections.withLock { $0[id] = channel }
+    channel.closeFuture.whenComplete { [self] _ in
+      _ = connections.withLock { $0.removeValue(forKey: id) }
+    }
+  }
+
+  private func drainAllConnections() {
+    for channel in connections.withLock({ Array($0.values) }) {
+      channel.eventLoop.execute {
+        channel.pipeline.fireUserInboundEventTriggered(ServerConnectionHandler.GracefulShutdownEvent())
+      }
+    }
+  }
+
+  private func closeAllConnections() {
+    for channel in connections.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+  }
+
+  /// Waits for open connections to close, forcing them after the grace period.
+  private func waitForConnections() async {
+    let grace = configuration.shutdownGracePeriod
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for channel in self.connections.withLock({ Array($0.values) }) {
+          try? await channel.closeFuture.get()
+        }
+      }
+      group.addTask {
+        try? await Task.sleep(for: grace)
+      }
+      await group.next()
+      group.cancelAll()
+    }
+    closeAllConnections()
+  }
+}

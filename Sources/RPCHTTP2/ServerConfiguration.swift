@@ -1,0 +1,77 @@
+import NIOCore
+
+/// How an `RPCServer` listens and what it tolerates. Defaults are documented per field.
+public struct ServerConfiguration: Sendable {
+  /// TLS material: PEM files for the certificate chain and the private key. ALPN offers `h2`.
+  public struct ServerTLS: Sendable {
+    /// Path of the PEM certificate chain (leaf first).
+    public var certificateChainPath: String
+    /// Path of the PEM private key.
+    public var privateKeyPath: String
+
+    public init(certificateChainPath: String, privateKeyPath: String) {
+      self.certificateChainPath = certificateChainPath
+      self.privateKeyPath = privateKeyPath
+    }
+  }
+
+  /// Per-connection limits and timeouts.
+  public struct Limits: Sendable {
+    /// SETTINGS_MAX_CONCURRENT_STREAMS. Default 100.
+    public var maxConcurrentStreams: Int = 100
+    /// Largest request or response message, after decompression. Default 4 MiB.
+    public var maxMessageSize: Int = 4 << 20
+    /// SETTINGS_MAX_HEADER_LIST_SIZE. Default 16 KiB.
+    public var maxHeaderListSize: Int = 16 << 10
+    /// A connection with no open stream for this long is closed with GOAWAY. Default 5 min.
+    public var idleTimeout: Duration = .seconds(300)
+    /// A connection that sends no request within this time is closed. Default 10 s.
+    public var firstRequestTimeout: Duration = .seconds(10)
+    /// Bytes written to the socket but not yet sent above which the server stops pulling
+    /// frames from nghttp2 (the channel's high-water mark). Default 1 MiB.
+    public var maxBufferedOutputPerConnection: Int = 1 << 20
+    /// Queued output per stream above which a streaming handler's `write` suspends.
+    /// Default 64 KiB.
+    public var maxBufferedOutputPerStream: Int = 64 << 10
+    /// HTTP/2 flow-control window offered per stream. Default 1 MiB.
+    public var initialStreamWindow: Int = 1 << 20
+    /// HTTP/2 flow-control window offered for the whole connection. Default 4 MiB.
+    public var connectionWindow: Int = 4 << 20
+
+    public init() {}
+  }
+
+  /// Address to bind. Default `127.0.0.1`.
+  public var host: String
+  /// Port to bind; 0 picks a free one (see `RPCServer.listeningAddress`). Default 8089.
+  public var port: Int
+  /// TLS, or `nil` for cleartext HTTP/2 with prior knowledge (h2c).
+  public var tls: ServerTLS?
+  /// Limits and timeouts.
+  public var limits: Limits
+  /// Event-loop threads. Default: one per core.
+  public var eventLoopThreads: Int
+  /// How long graceful shutdown waits for in-flight calls before closing. Default 10 s.
+  public var shutdownGracePeriod: Duration
+
+  public init(
+    host: String = "127.0.0.1", port: Int = 8089, tls: ServerTLS? = nil,
+    limits: Limits = Limits(), eventLoopThreads: Int = System.coreCount,
+    shutdownGracePeriod: Duration = .seconds(10)
+  ) {
+    self.host = host
+    self.port = port
+    self.tls = tls
+    self.limits = limits
+    self.eventLoopThreads = eventLoopThreads
+    self.shutdownGracePeriod = shutdownGracePeriod
+  }
+
+  var http2Settings: NGHTTP2Settings {
+    NGHTTP2Settings(
+      maxConcurrentStreams: UInt32(limits.maxConcurrentStreams),
+      initialWindowSize: UInt32(limits.initialStreamWindow),
+      connectionWindowSize: Int32(limits.connectionWindow),
+      maxHeaderListSize: UInt32(limits.maxHeaderListSize))
+  }
+}

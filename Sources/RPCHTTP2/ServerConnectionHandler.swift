@@ -1,0 +1,209 @@
+import Logging
+import NIOCore
+import RPCCore
+
+/// One server connection: an nghttp2 server session inside a channel handler. Moves bytes
+/// between the socket and the session, pulls output only while the channel is writable, and
+/// runs the connection's timers; the gRPC rules live in `+Calls`.
+final class ServerConnectionHandler: ChannelInboundHandler {
+  typealias InboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  /// Sent through the pipeline to start a graceful shutdown of the connection.
+  struct GracefulShutdownEvent: Sendable {}
+
+  let methods: [String: MethodHandler]
+  let limits: ServerConfiguration.Limits
+  let logger: Logger
+  let session: NGHTTP2Session
+  var context: ChannelHandlerContext?
+  var streams: [Int32: ServerStream] = [:]
+  var peer = "unknown"
+  private var reading = false
+  private var flushScheduled = false
+  private var idleTimer: Scheduled<Void>?
+  private var firstRequestTimer: Scheduled<Void>?
+  private(set) var sawRequest = false
+  private(set) var shuttingDown = false
+  private var closing = false
+  let allocator = ByteBufferAllocator()
+
+  init(
+    methods: [String: MethodHandler], limits: ServerConfiguration.Limits,
+    settings: NGHTTP2Settings, logger: Logger
+  ) {
+    self.methods = methods
+    self.limits = limits
+    self.logger = logger
+    self.session = NGHTTP2Session(
+      server: true, settings: settings, lowWaterMark: limits.maxBufferedOutputPerStream)
+    session.delegate = self
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    if context.channel.isActive { start(context: context) }
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    start(context: context)
+    context.fireChannelActive()
+  }
+
+  private func start(context: ChannelHandlerContext) {
+    guard firstRequestTimer == nil, !sawRequest else { return }
+    if let remote = context.channel.remoteAddress {
+      peer = "\(remote.ipAddress ?? "?"):\(remote.port ?? 0)"
+    }
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    firstRequestTimer = context.eventLoop.scheduleTask(in: .init(limits.firstRequestTimeout)) {
+      loopBound.value.closeNow(reason: "no request within the first-request timeout")
+    }
+    flushOutput()
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    reading = true
+    do {
+      try session.receive(unwrapInboundIn(data))
+    } catch {
+      logger.debug("closing connection: \(error)", metadata: ["peer": "\(peer)"])
+      reading = false
+      flushOutput()
+      closeNow(reason: "protocol error: \(error)")
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    reading = false
+    flushOutput()
+    context.fireChannelReadComplete()
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable { flushOutput() }
+    context.fireChannelWritabilityChanged()
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    idleTimer?.cancel()
+    firstRequestTimer?.cancel()
+    let open = streams
+    streams = [:]
+    for stream in open.values {
+      stream.abandon(RPCError(code: .unavailable, message: "connection closed"))
+    }
+    context.fireChannelInactive()
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is GracefulShutdownEvent {
+      beginGracefulShutdown()
+    } else {
+      context.fireUserInboundEventTriggered(event)
+    }
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    logger.debug("connection error: \(error)", metadata: ["peer": "\(peer)"])
+    closeNow(reason: "\(error)")
+  }
+
+  // MARK: output
+
+  /// Flushes soon, once per event-loop turn, unless a read burst will flush anyway.
+  func scheduleFlush() {
+    guard !reading, !flushScheduled, let context else { return }
+    flushScheduled = true
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      loopBound.value.flushScheduled = false
+      loopBound.value.flushOutput()
+    }
+  }
+
+  /// Pulls frames from nghttp2 while the channel is writable and writes them in one flush.
+  func flushOutput() {
+    guard let context, !closing else { return }
+    var wrote = false
+    do {
+      while context.channel.isWritable, let chunk = try session.pullOutput(maxBytes: 64 << 10) {
+        context.write(wrapOutboundOut(chunk), promise: nil)
+        wrote = true
+      }
+    } catch {
+      closeNow(reason: "nghttp2 failed: \(error)")
+      return
+    }
+    if wrote { context.flush() }
+    if !session.isAlive || (shuttingDown && streams.isEmpty && !session.wantsWrite) {
+      closeAfterWrites(context: context)
+    }
+  }
+
+  private func closeAfterWrites(context: ChannelHandlerContext) {
+    guard !closing else { return }
+    closing = true
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    context.writeAndFlush(wrapOutboundOut(allocator.buffer(capacity: 0)), promise: promise)
+    let channel = context.channel
+    promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+  }
+
+  /// Closes the socket at once.
+  func closeNow(reason: String) {
+    guard let context, !closing else { return }
+    logger.debug("closing connection", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+    closing = true
+    context.close(promise: nil)
+  }
+
+  // MARK: lifecycle of streams and the connection
+
+  /// A request arrived: the connection is in use.
+  func noteRequest() {
+    sawRequest = true
+    firstRequestTimer?.cancel()
+    firstRequestTimer = nil
+    idleTimer?.cancel()
+    idleTimer = nil
+  }
+
+  /// A stream went away: arm the idle timer when none is left, or finish a shutdown.
+  func noteStreamGone() {
+    guard streams.isEmpty, let context else { return }
+    if shuttingDown {
+      scheduleFlush()
+      return
+    }
+    idleTimer?.cancel()
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    idleTimer = context.eventLoop.scheduleTask(in: .init(limits.idleTimeout)) {
+      let handler = loopBound.value
+      guard handler.streams.isEmpty else { return }
+      handler.logger.debug("idle timeout", metadata: ["peer": "\(handler.peer)"])
+      handler.beginGracefulShutdown()
+    }
+  }
+
+  /// Sends GOAWAY, lets open streams finish, refuses new ones, then closes.
+  func beginGracefulShutdown() {
+    guard !shuttingDown else { return }
+    shuttingDown = true
+    idleTimer?.cancel()
+    session.goAway(lastStreamID: session.lastProcessedStreamID)
+    if reading { return }
+    flushOutput()
+  }
+}
+
+extension TimeAmount {
+  init(_ duration: Duration) {
+    let (seconds, attoseconds) = duration.components
+    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+}

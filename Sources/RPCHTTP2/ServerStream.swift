@@ -1,0 +1,83 @@
+import NIOCore
+import RPCCore
+
+/// The gRPC state of one server stream, owned by its connection handler on the event loop.
+final class ServerStream {
+  let id: Int32
+  let handler: MethodHandler
+  let context: ServerContext
+  var deframer: GRPCMessageDeframer
+  let framer: GRPCMessageFramer
+  /// The single request of a unary-request method, once received.
+  var request: ByteBuffer?
+  var requestCount = 0
+  /// Where a bidi handler's requests go.
+  var inbound: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  var task: Task<Void, Never>?
+  var deadlineTimer: Scheduled<Void>?
+  /// Response headers submitted (so the status goes in trailers).
+  var responseStarted = false
+  /// Writers waiting for the stream's queued output to drain.
+  var writers: [CheckedContinuation<Void, any Error>] = []
+
+  init(
+    id: Int32, handler: MethodHandler, context: ServerContext, deframer: GRPCMessageDeframer,
+    framer: GRPCMessageFramer
+  ) {
+    self.id = id
+    self.handler = handler
+    self.context = context
+    self.deframer = deframer
+    self.framer = framer
+  }
+
+  /// Stops everything running for the stream: the task, the request stream, waiting writers.
+  func abandon(_ error: RPCError) {
+    deadlineTimer?.cancel()
+    task?.cancel()
+    inbound?.finish(throwing: error)
+    inbound = nil
+    let waiting = writers
+    writers = []
+    for writer in waiting { writer.resume(throwing: error) }
+  }
+
+  /// Lets waiting writers continue.
+  func resumeWriters() {
+    let waiting = writers
+    writers = []
+    for writer in waiting { writer.resume() }
+  }
+}
+
+/// A handle on a server stream that handler tasks use from any thread; every operation hops
+/// to the connection's event loop.
+struct ServerStreamHandle: Sendable {
+  let stream: Int32
+  let eventLoop: any EventLoop
+  let connection: NIOLoopBound<ServerConnectionHandler>
+  let framer: GRPCMessageFramer
+
+  /// Sends one serialized message, suspending while the stream's output is backed up.
+  func write(_ message: ByteBuffer) async throws {
+    try Task.checkCancellation()
+    var framed = ByteBufferAllocator().buffer(capacity: message.readableBytes + 5)
+    try framer.frame(message, into: &framed)
+    let bytes = framed
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      eventLoop.execute {
+        connection.value.write(bytes, stream: stream, continuation: continuation)
+      }
+    }
+  }
+
+  /// Completes a unary call with its serialized response or its failure.
+  func complete(_ result: Result<ByteBuffer, any Error>) {
+    eventLoop.execute { connection.value.complete(stream: stream, result: result) }
+  }
+
+  /// Ends a streaming call with OK or the given failure.
+  func finish(_ error: (any Error)?) {
+    eventLoop.execute { connection.value.finish(stream: stream, error: error) }
+  }
+}

@@ -1,0 +1,24 @@
+import NIOSSL
+
+/// Builds NIOSSL contexts from the configurations (ALPN `h2` both ways).
+enum TLSContexts {
+  static func server(_ tls: ServerConfiguration.ServerTLS) throws -> NIOSSLContext {
+    let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map {
+      NIOSSLCertificateSource.certificate($0)
+    }
+    let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+    var configuration = TLSConfiguration.makeServerConfiguration(
+      certificateChain: chain, privateKey: .privateKey(key))
+    configuration.applicationProtocols = ["h2"]
+    return try NIOSSLContext(configuration: configuration)
+  }
+
+  static func client(_ tls: ClientConfiguration.ClientTLS) throws -> NIOSSLContext {
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    if let path = tls.caCertificatePath {
+      configuration.trustRoots = .file(path)
+    }
+    configuration.applicationProtocols = ["h2"]
+    return try NIOSSLContext(configuration: configuration)
+  }
+}
