@@ -1,0 +1,28 @@
+/// Decoding and encoding of generated messages through protobuf-c.
+enum ProtoCodec {
+  /// Pre-scans `bytes` (strings, framing), unpacks them with protobuf-c, copies the values out
+  /// and frees the C message.
+  static func decode<M: ProtoGeneratedMessage>(_: M.Type, from bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) -> M {
+    let table = M.protoTable
+    do {
+      try ProtoWire.scan(bytes, table)
+    } catch {
+      throw ProtoDecodingError(messageName: table.name, reason: error.reason)
+    }
+    guard let message = ProtobufC.unpack(table, bytes) else {
+      throw ProtoDecodingError(
+        messageName: table.name,
+        reason: "protobuf-c rejected the bytes (a field with the wrong wire type or an out-of-range value)")
+    }
+    defer { ProtobufC.freeUnpacked(message) }
+    return M(protoReader: ProtoReader(base: message, table: table))
+  }
+
+  /// Builds the protobuf-c struct tree of `message` in an arena and packs it.
+  static func encode<M: ProtoGeneratedMessage>(_ message: M) throws(ProtoEncodingError) -> [UInt8] {
+    let arena = ProtoArena()
+    defer { withExtendedLifetime(arena) {} }
+    let root = try ProtoWriter.build(message, in: arena)
+    return ProtobufC.pack(UnsafeRawPointer(root))
+  }
+}

@@ -1,0 +1,76 @@
+/// The pre-scan run before protobuf-c unpacks a message.
+///
+/// protobuf-c hands strings back NUL-terminated, so `"a\0b"` would come out as `"a"` and
+/// invalid UTF-8 would pass unnoticed. The scan walks the wire format guided by the type tables,
+/// recursing into sub-messages, and rejects any string field holding a NUL byte or invalid UTF-8,
+/// as well as malformed framing (truncated varints, lengths past the end, bad wire types).
+extension ProtoWire {
+  static let maxDepth = 100
+
+  struct ScanError: Error {
+    var reason: String
+  }
+
+  static func scan(_ bytes: UnsafeRawBufferPointer, _ table: ProtoTypeTable, depth: Int = 0) throws(ScanError) {
+    guard depth <= maxDepth else { throw ScanError(reason: "messages nested deeper than \(maxDepth)") }
+    var p = 0
+    while p < bytes.count {
+      let span: FieldSpan
+      do { span = try nextField(bytes, &p) } catch {
+        throw ScanError(reason: depth == 0 ? error.reason : "in \(table.name): \(error.reason)")
+      }
+      guard span.wireType == 2, let slot = table.slot(span.number) else { continue }
+      switch table.fields[slot].kind {
+      case .string:
+        var q = span.valueRange.lowerBound
+        let length = Int(try! readVarint(bytes, &q))  // already read once by nextField
+        let value = UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)])
+        if let problem = utf8Problem(value) {
+          throw ScanError(reason: "field \(table.name).\(table.fieldNames[slot]): string \(problem)")
+        }
+      case .message:
+        guard let child = table.children[slot] else { continue }
+        var q = span.valueRange.lowerBound
+        let length = Int(try! readVarint(bytes, &q))
+        try scan(UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)]), child, depth: depth + 1)
+      default:
+        continue
+      }
+    }
+  }
+
+  /// Why `bytes` is not a string protobuf-c can carry (a NUL byte, invalid UTF-8), or nil.
+  static func utf8Problem(_ bytes: UnsafeRawBufferPointer) -> String? {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      let b0 = bytes[i]
+      if b0 < 0x80 {
+        if b0 == 0 { return "contains a NUL byte" }
+        i += 1
+        continue
+      }
+      let length: Int
+      var lo: UInt8 = 0x80
+      var hi: UInt8 = 0xBF
+      switch b0 {
+      case 0xC2...0xDF: length = 2
+      case 0xE0: length = 3; lo = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED: length = 3; hi = 0x9F  // no surrogates
+      case 0xF0: length = 4; lo = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4: length = 4; hi = 0x8F  // nothing above U+10FFFF
+      default: return "is not valid UTF-8 (byte 0x\(String(b0, radix: 16)) at offset \(i))"
+      }
+      guard i + length <= n else { return "is not valid UTF-8 (truncated sequence at offset \(i))" }
+      let b1 = bytes[i + 1]
+      guard b1 >= lo && b1 <= hi else { return "is not valid UTF-8 (bad sequence at offset \(i))" }
+      for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 {
+        return "is not valid UTF-8 (bad sequence at offset \(i))"
+      }
+      i += length
+    }
+    return nil
+  }
+}

@@ -1,0 +1,135 @@
+internal import CProtobufC
+internal import ClusterPoolProtoC
+
+/// The one file that talks to protobuf-c: it reads the protoc-c descriptors into
+/// ``ProtoTypeTable``s, and unpacks, initializes, packs and frees C messages. Everything else in
+/// the module works on the tables and on raw memory at the offsets they hold.
+enum ProtobufC {
+  // MARK: descriptors -> tables
+
+  /// A table for every message descriptor of `ClusterPoolProtoC`, by full proto name.
+  static func loadTables() -> [String: ProtoTypeTable] {
+    var count = 0
+    guard let list = cp_message_descriptors(&count) else { return [:] }
+    var tables: [ProtoTypeTable] = []
+    var byDescriptor: [UnsafeRawPointer: ProtoTypeTable] = [:]
+    for i in 0..<count {
+      guard let d = list[i] else { continue }
+      let table = makeTable(d)
+      tables.append(table)
+      byDescriptor[UnsafeRawPointer(d)] = table
+    }
+    // Second pass: link message-typed fields to their tables (for the wire pre-scan).
+    for table in tables {
+      let d = table.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+      for (slot, field) in table.fields.enumerated() where field.kind == .message {
+        guard let child = d.pointee.fields[slot].descriptor else { continue }
+        table.children[slot] = byDescriptor[child]
+      }
+    }
+    return Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
+  }
+
+  private static func makeTable(_ d: UnsafePointer<ProtobufCMessageDescriptor>) -> ProtoTypeTable {
+    let name = String(cString: d.pointee.name)
+    var fields: [ProtoFieldLayout] = []
+    var fieldNames: [String] = []
+    for i in 0..<Int(d.pointee.n_fields) {
+      let f = d.pointee.fields[i]
+      fields.append(
+        ProtoFieldLayout(
+          number: Int(f.id),
+          kind: ProtoFieldKind(rawValue: UInt8(truncatingIfNeeded: f.type.rawValue)) ?? .unsupported,
+          offset: Int(f.offset),
+          quantifierOffset: Int(f.quantifier_offset),
+          isRepeated: f.label == PROTOBUF_C_LABEL_REPEATED,
+          isOneof: f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue != 0))
+      fieldNames.append(String(cString: f.name))
+    }
+    return ProtoTypeTable(
+      name: name, descriptor: UnsafeRawPointer(d), sizeofMessage: Int(d.pointee.sizeof_message),
+      fields: fields, fieldNames: fieldNames)
+  }
+
+  private static func descriptor(_ table: ProtoTypeTable) -> UnsafePointer<ProtobufCMessageDescriptor> {
+    table.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+  }
+
+  // MARK: messages
+
+  /// `protobuf_c_message_unpack`; nil when protobuf-c rejects the bytes.
+  static func unpack(_ table: ProtoTypeTable, _ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+    let data = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? emptyInput
+    guard let message = protobuf_c_message_unpack(descriptor(table), nil, bytes.count, data) else {
+      return nil
+    }
+    return UnsafeRawPointer(message)
+  }
+
+  /// `protobuf_c_message_free_unpacked` for a message from ``unpack(_:_:)``.
+  static func freeUnpacked(_ message: UnsafeRawPointer) {
+    protobuf_c_message_free_unpacked(
+      UnsafeMutableRawPointer(mutating: message).assumingMemoryBound(to: ProtobufCMessage.self), nil)
+  }
+
+  /// Sets `memory` (`sizeofMessage` bytes) to the message's defaults.
+  static func initMessage(_ table: ProtoTypeTable, _ memory: UnsafeMutableRawPointer) {
+    protobuf_c_message_init(descriptor(table), memory)
+  }
+
+  /// `protobuf_c_message_get_packed_size` + `protobuf_c_message_pack`.
+  static func pack(_ message: UnsafeRawPointer) -> [UInt8] {
+    let m = message.assumingMemoryBound(to: ProtobufCMessage.self)
+    let size = protobuf_c_message_get_packed_size(m)
+    guard size > 0 else { return [] }
+    return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+      initialized = protobuf_c_message_pack(m, buffer.baseAddress!)
+    }
+  }
+
+  nonisolated(unsafe) private static let emptyInput: UnsafePointer<UInt8> = {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    p.initialize(to: 0)
+    return UnsafePointer(p)
+  }()
+
+  // MARK: unknown fields
+
+  /// The unknown fields protobuf-c kept while unpacking, in wire format (tag, then the value).
+  static func unknownFields(of message: UnsafeRawPointer) -> ProtoUnknownFields {
+    let m = message.assumingMemoryBound(to: ProtobufCMessage.self).pointee
+    guard m.n_unknown_fields > 0, let fields = m.unknown_fields else { return ProtoUnknownFields() }
+    var bytes: [UInt8] = []
+    for i in 0..<Int(m.n_unknown_fields) {
+      let u = fields[i]
+      ProtoWire.appendVarint(UInt64(u.tag) << 3 | UInt64(u.wire_type.rawValue), to: &bytes)
+      if u.len > 0, let data = u.data {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: u.len))
+      }
+    }
+    return ProtoUnknownFields(bytes: bytes)
+  }
+
+  /// Attaches `unknown` to a message being built, so that packing writes it after the known
+  /// fields. protobuf-c keeps, per field, the bytes after the tag (a length prefix included).
+  static func setUnknownFields(
+    _ unknown: ProtoUnknownFields, on message: UnsafeMutableRawPointer, arena: ProtoArena,
+    typeName: String
+  ) throws(ProtoEncodingError) {
+    let entries = try ProtoWire.splitFields(unknown.bytes, typeName: typeName)
+    let array = arena.allocate(
+      MemoryLayout<ProtobufCMessageUnknownField>.stride * entries.count,
+      alignment: MemoryLayout<ProtobufCMessageUnknownField>.alignment
+    ).bindMemory(to: ProtobufCMessageUnknownField.self, capacity: entries.count)
+    let copy = arena.copy(unknown.bytes)
+    for (i, e) in entries.enumerated() {
+      (array + i).initialize(
+        to: ProtobufCMessageUnknownField(
+          tag: UInt32(e.number), wire_type: ProtobufCWireType(rawValue: UInt32(e.wireType)),
+          len: e.valueRange.count, data: copy + e.valueRange.lowerBound))
+    }
+    let m = message.assumingMemoryBound(to: ProtobufCMessage.self)
+    m.pointee.n_unknown_fields = UInt32(entries.count)
+    m.pointee.unknown_fields = array
+  }
+}
