@@ -71,6 +71,8 @@ class RawH2Connection:
         self.remote_settings: dict = {}
         self.goaway: h2.events.ConnectionTerminated | None = None
         self.closed = False  # the server closed the TCP connection
+        self.protocol_error: Exception | None = None  # h2 rejected what the server sent
+        self._buf = bytearray()
         self.flush()
 
     def __enter__(self):
@@ -126,9 +128,32 @@ class RawH2Connection:
         if not data:
             self.closed = True
             return False
-        for event in self.conn.receive_data(data):
-            self._on(event)
-        self.flush()
+        self._buf += data
+        # one frame at a time: h2 raises on frames after a GOAWAY (e.g. the PING of a graceful
+        # two-step GOAWAY), and an exception would lose the events parsed before it
+        while len(self._buf) >= 9:
+            size = 9 + int.from_bytes(self._buf[:3], "big")
+            if len(self._buf) < size:
+                break
+            frame, self._buf = bytes(self._buf[:size]), self._buf[size:]
+            try:
+                events = self.conn.receive_data(frame)
+            except h2.exceptions.ProtocolError as e:
+                if self.goaway is None:
+                    self.protocol_error = e
+                    self.closed = True
+                    return False
+                # h2 refuses every frame after a GOAWAY, but the connection lives on for the
+                # streams in flight: answer a PING by hand, ignore the rest
+                if frame[3] == 0x6 and not frame[4] & 0x1 and len(frame) == 17:
+                    self.sock.sendall(b"\x00\x00\x08\x06\x01\x00\x00\x00\x00" + frame[9:])
+                continue
+            for event in events:
+                self._on(event)
+        try:
+            self.flush()
+        except OSError:
+            pass
         return True
 
     def _on(self, ev):
