@@ -1,5 +1,5 @@
 internal import NIOCore
-import Synchronization
+internal import Synchronization
 
 /// The methods a server serves, by `:path`. Register everything before the server starts;
 /// the server takes a frozen snapshot when it starts.

@@ -1,5 +1,5 @@
-import NIOCore
-import RPCCore
+internal import NIOCore
+internal import RPCCore
 
 /// Client streams: opening calls, sending requests, reading responses and statuses.
 extension ClientConnectionHandler: NGHTTP2SessionDelegate {

@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import RPCCore
+internal import Logging
+internal import NIOCore
+internal import RPCCore
 
 /// One client connection: an nghttp2 client session inside a channel handler, multiplexing
 /// calls as streams. Output is pulled from nghttp2 only while the channel is writable.

@@ -1,5 +1,5 @@
-import NIOCore
-import RPCCore
+internal import NIOCore
+internal import RPCCore
 
 /// The state of one client call's stream, owned by the connection handler on the loop.
 final class ClientStream {

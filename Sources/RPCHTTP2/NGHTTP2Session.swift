@@ -1,5 +1,5 @@
 internal import CNGHTTP2
-import NIOCore
+internal import NIOCore
 
 /// What the owner of an `NGHTTP2Session` hears about, synchronously, while it feeds bytes in
 /// or pulls bytes out. All calls happen on the connection's event loop.

@@ -1,9 +1,9 @@
 public import Logging
 public import NIOCore
-import NIOPosix
-import NIOSSL
-import RPCCore
-import Synchronization
+public import NIOPosix
+internal import NIOSSL
+internal import RPCCore
+internal import Synchronization
 
 /// A gRPC client over one HTTP/2 connection (nghttp2), established on the first call and
 /// re-established on the next call after it drops; concurrent calls are multiplexed on it.

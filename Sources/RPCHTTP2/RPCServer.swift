@@ -1,10 +1,10 @@
 public import Logging
-import NIOCore
-import NIOPosix
-import NIOSSL
+internal import NIOCore
+internal import NIOPosix
+internal import NIOSSL
 public import RPCCore
 public import ServiceLifecycle
-import Synchronization
+internal import Synchronization
 
 /// A gRPC server over HTTP/2 (nghttp2), cleartext (h2c prior knowledge) or TLS with ALPN
 /// `h2`, run as a swift-service-lifecycle `Service`.

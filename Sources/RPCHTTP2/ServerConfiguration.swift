@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// How an `RPCServer` listens and what it tolerates. Defaults are documented per field.
 public struct ServerConfiguration: Sendable {

@@ -1,5 +1,5 @@
-import NIOCore
-import RPCCore
+internal import NIOCore
+internal import RPCCore
 
 /// The gRPC rules of a server connection: validating requests, running handlers inline or
 /// in tasks, and answering with messages and a status.

@@ -1,5 +1,5 @@
-import NIOCore
-import RPCCore
+internal import NIOCore
+internal import RPCCore
 
 /// Answers on server streams: messages, statuses, trailers-only errors and HTTP rejections.
 extension ServerConnectionHandler {

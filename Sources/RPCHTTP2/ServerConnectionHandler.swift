@@ -1,6 +1,6 @@
-import Logging
-import NIOCore
-import RPCCore
+internal import Logging
+internal import NIOCore
+internal import RPCCore
 
 /// One server connection: an nghttp2 server session inside a channel handler. Moves bytes
 /// between the socket and the session, pulls output only while the channel is writable, and

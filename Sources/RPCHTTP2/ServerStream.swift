@@ -1,5 +1,5 @@
-import NIOCore
-import RPCCore
+internal import NIOCore
+internal import RPCCore
 
 /// The gRPC state of one server stream, owned by its connection handler on the event loop.
 final class ServerStream {

@@ -1,4 +1,4 @@
-import NIOSSL
+internal import NIOSSL
 
 /// Builds NIOSSL contexts from the configurations (ALPN `h2` both ways).
 enum TLSContexts {
