@@ -36,8 +36,10 @@ package enum GRPCWire {
     if number == 0 { return nil }
     let message = trailers.first("grpc-message").map(PercentEncoding.decode) ?? ""
     var metadata = trailers
-    metadata.remove("grpc-status")
-    metadata.remove("grpc-message")
+    for name in ["grpc-status", "grpc-message", "content-type", "grpc-encoding",
+      "grpc-accept-encoding"] {
+      metadata.remove(name)
+    }
     return RPCError(code: RPCStatusCode(rawValue: number), message: message, metadata: metadata)
   }
 

@@ -3,9 +3,10 @@ internal import RPCCore
 
 /// Client streams: opening calls, sending requests, reading responses and statuses.
 extension ClientConnectionHandler: NGHTTP2SessionDelegate {
-  /// Opens a stream for a call; `nil` when this connection no longer takes calls.
+  /// Opens a stream for a call, with its whole (framed) request when given; `nil` when this
+  /// connection no longer takes calls.
   func open(
-    headers: HeaderBlock, timeout: Duration?, framer: GRPCMessageFramer,
+    headers: HeaderBlock, request: ByteBuffer?, timeout: Duration?, framer: GRPCMessageFramer,
     responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
   ) -> ClientCallHandle? {
     guard !retired, let context, context.channel.isActive,
@@ -13,6 +14,10 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     else { return nil }
     let stream = ClientStream(id: id, maxMessageSize: maxMessageSize, responses: responses)
     streams[id] = stream
+    if let request {
+      session.enqueue(request, stream: id)
+      session.finish(stream: id, trailers: nil)
+    }
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     if let timeout {
       stream.deadlineTimer = context.eventLoop.scheduleTask(in: .init(timeout)) {

@@ -9,8 +9,7 @@ extension RPCClient {
     deserializer: some MessageDeserializer<Resp>, options: CallOptions = .init()
   ) async throws -> Resp {
     let bytes = try encode(request, serializer)
-    return try await withCall(method, options) { call, responses in
-      try await call.write(bytes, end: true)
+    return try await withCall(method, options, request: bytes) { call, responses in
       var iterator = responses.makeAsyncIterator()
       guard let first = try await iterator.next() else {
         throw RPCError(code: .internalError, message: "no response message")
@@ -29,9 +28,8 @@ extension RPCClient {
     handler: (RPCAsyncSequence<Resp>) async throws -> R
   ) async throws -> R {
     let bytes = try encode(request, serializer)
-    return try await withCall(method, options) { call, responses in
-      try await call.write(bytes, end: true)
-      return try await handler(responses.map { try self.decode($0, deserializer) })
+    return try await withCall(method, options, request: bytes) { call, responses in
+      try await handler(responses.map { try self.decode($0, deserializer) })
     }
   }
 
@@ -65,21 +63,31 @@ extension RPCClient {
 
   // MARK: plumbing
 
+  /// Opens a call (sending `request` and ending the request stream with it, when given, in
+  /// the same event-loop hop) and runs `body`, mapping failures to `RPCError`.
   private func withCall<R>(
-    _ method: MethodDescriptor, _ options: CallOptions,
+    _ method: MethodDescriptor, _ options: CallOptions, request: ByteBuffer? = nil,
     _ body: (ClientCallHandle, RPCAsyncSequence<ByteBuffer>) async throws -> R
   ) async throws -> R {
     try Task.checkCancellation()
     let framer = GRPCMessageFramer(
       compression: options.compressRequests ? .gzip : nil, minimumCompressedSize: 0)
     let headers = requestHeaders(method, options)
+    var framed: ByteBuffer?
+    if let request {
+      var buffer = ByteBufferAllocator().buffer(capacity: request.readableBytes + 5)
+      try framer.frame(request, into: &buffer)
+      framed = buffer
+    }
+    let initial = framed
     let (responses, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
     var call: ClientCallHandle?
     for _ in 0..<3 where call == nil {
       let connection = try await connection()
       call = try await connection.channel.eventLoop.submit {
         connection.handler.value.open(
-          headers: headers, timeout: options.timeout, framer: framer, responses: continuation)
+          headers: headers, request: initial, timeout: options.timeout, framer: framer,
+          responses: continuation)
       }.get()
     }
     guard let call else {
@@ -88,9 +96,12 @@ extension RPCClient {
     return try await withTaskCancellationHandler {
       do {
         let result = try await body(call, RPCAsyncSequence(responses))
+        try Task.checkCancellation()  // a cancelled response stream just ends: not a success
         return result
       } catch {
-        let status = Self.status(for: error)
+        let status =
+          Task.isCancelled
+          ? RPCError(code: .cancelled, message: "call cancelled") : Self.status(for: error)
         call.cancel(status)
         throw status
       }
