@@ -1,0 +1,64 @@
+public import ClusterPoolProto
+public import NIOCore
+public import RPCCore
+
+/// Serializes a generated protobuf message into an outbound RPC buffer.
+public struct ProtoSerializer<Message: ProtoMessage>: MessageSerializer {
+  public init() {}
+
+  public func serialize(_ message: Message, into buffer: inout ByteBuffer) throws {
+    do {
+      buffer.writeBytes(try message.serializedBytes())
+    } catch {
+      throw RPCError(code: .internalError, message: "could not encode \(Message.protoMessageName): \(error)")
+    }
+  }
+}
+
+/// Decodes a generated protobuf message from an inbound RPC buffer; bad bytes are the
+/// caller's fault, so they become `INVALID_ARGUMENT`.
+public struct ProtoDeserializer<Message: ProtoMessage>: MessageDeserializer {
+  public init() {}
+
+  public func deserialize(_ buffer: ByteBuffer) throws -> Message {
+    do {
+      return try buffer.withUnsafeReadableBytes { try Message(serializedBytes: $0) }
+    } catch {
+      throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(error)")
+    }
+  }
+}
+
+extension MethodRegistry {
+  /// Registers a unary method served on the event loop (in-memory reads only).
+  public func inline<Req: ProtoMessage, Resp: ProtoMessage>(
+    _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,
+    _ handler: @escaping @Sendable (Req, ServerContext) throws -> Resp
+  ) {
+    registerUnaryInline(method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), handler: handler)
+  }
+
+  /// Registers a unary method run in its own task (may suspend, e.g. for storage).
+  public func unary<Req: ProtoMessage, Resp: ProtoMessage>(
+    _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,
+    _ handler: @escaping @Sendable (Req, ServerContext) async throws -> Resp
+  ) {
+    registerUnary(method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), handler: handler)
+  }
+
+  /// Registers a server-streaming method.
+  public func serverStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
+    _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,
+    _ handler: @escaping @Sendable (Req, RPCWriter<Resp>, ServerContext) async throws -> Void
+  ) {
+    registerServerStreaming(method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), handler: handler)
+  }
+
+  /// Registers a bidirectional-streaming method.
+  public func bidiStreaming<Req: ProtoMessage, Resp: ProtoMessage>(
+    _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,
+    _ handler: @escaping @Sendable (RPCAsyncSequence<Req>, RPCWriter<Resp>, ServerContext) async throws -> Void
+  ) {
+    registerBidiStreaming(method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), handler: handler)
+  }
+}

@@ -1,0 +1,61 @@
+internal import ClusterPoolProto
+public import Logging
+public import RPCCore
+public import ServiceLifecycle
+
+/// Everything the server serves, assembled: the method registry with its services and the
+/// health status they report.
+public struct ServerApplication: Sendable {
+  /// What to serve beyond the standard services.
+  public struct Options: Sendable {
+    /// Serve `rpctest.v1.TestService` (an echo service for transport tests).
+    public var enableTestService: Bool
+
+    public init(enableTestService: Bool = false) {
+      self.enableTestService = enableTestService
+    }
+  }
+
+  public let registry: MethodRegistry
+  public let health: HealthStatusProvider
+  /// Marks every service NOT_SERVING and ends health watches when shutdown begins; run it
+  /// in the same `ServiceGroup` after the server so that it is told first.
+  public let healthShutdown: HealthShutdownService
+
+  public init(options: Options = .init(), logger: Logger) {
+    let registry = MethodRegistry()
+    let health = HealthStatusProvider()
+    HealthService(provider: health).register(in: registry)
+    var services: Set<String> = [HealthService.serviceName]
+    if options.enableTestService {
+      TestService().register(in: registry)
+      services.insert(TestService.serviceName)
+    }
+    // Reflection describes the whole API, including services whose methods come later.
+    let described = ProtoServices.all.map(\.fullName).filter { options.enableTestService || $0 != TestService.serviceName }
+    let index = ReflectionIndex(
+      services: described, hiddenFilePrefixes: options.enableTestService ? [] : ["testing/"])
+    ReflectionService(index: index).register(in: registry)
+    services.insert(ReflectionService.serviceName)
+
+    health.setStatus(.serving, for: "")
+    for service in services.sorted() { health.setStatus(.serving, for: service) }
+    logger.info("serving", metadata: ["services": "\(services.sorted().joined(separator: ", "))"])
+
+    self.registry = registry
+    self.health = health
+    self.healthShutdown = HealthShutdownService(provider: health)
+  }
+}
+
+/// Waits for graceful shutdown, then reports NOT_SERVING and ends every health watch so that
+/// load balancers stop sending new work and the server can drain.
+public struct HealthShutdownService: Service {
+  let provider: HealthStatusProvider
+
+  public func run() async throws {
+    try? await gracefulShutdown()
+    provider.setAll(.notServing)
+    provider.finishWatchers()
+  }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import ClusterPoolServer
+import Foundation
+import Logging
+import RPCHTTP2
+import ServiceLifecycle
+
+/// `clusterpool-server`: serves the cluster-pool control-plane API over HTTP/2.
+@main
+struct ServerCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "clusterpool-server",
+    abstract: "Serve the cluster-pool control-plane API (gRPC over HTTP/2).",
+    discussion: """
+      Prints "listening on HOST:PORT" on standard output once it accepts connections \
+      (useful with --port 0). SIGTERM or SIGINT shuts down gracefully: new calls are \
+      refused, calls in flight finish, then the process exits 0.
+      """)
+
+  @Option(help: "Address to listen on.")
+  var host = "127.0.0.1"
+
+  @Option(help: "Port to listen on (0 picks a free one).")
+  var port = 8089
+
+  @Option(help: "TLS certificate chain (PEM). Serves TLS with ALPN h2 when given with --tls-key.")
+  var tlsCert: String?
+
+  @Option(help: "TLS private key (PEM).")
+  var tlsKey: String?
+
+  @Option(help: "Maximum concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).")
+  var maxConcurrentStreams = 100
+
+  @Option(help: "Maximum size of one message in bytes, each way; larger is RESOURCE_EXHAUSTED.")
+  var maxMessageSize = 4 * 1024 * 1024
+
+  @Option(help: "Maximum size of a request's header list in bytes.")
+  var maxHeaderListSize = 16 * 1024
+
+  @Option(help: "Seconds a connection may stay without open streams before it is closed.")
+  var idleTimeout = 300
+
+  @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+  var logLevel: Logger.Level = .info
+
+  @Flag(help: "Also serve rpctest.v1.TestService (an echo service used by the transport tests).")
+  var enableTestService = false
+
+  func validate() throws {
+    guard (tlsCert == nil) == (tlsKey == nil) else {
+      throw ValidationError("--tls-cert and --tls-key go together")
+    }
+    guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0 else {
+      throw ValidationError("limits must be positive")
+    }
+  }
+
+  func run() async throws {
+    let level = logLevel
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let logger = Logger(label: "clusterpool-server")
+
+    let app = ServerApplication(options: .init(enableTestService: enableTestService), logger: logger)
+    let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
+    let group = ServiceGroup(configuration: .init(
+      services: [
+        .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
+        .init(service: app.healthShutdown),
+      ],
+      gracefulShutdownSignals: [.sigterm, .sigint],
+      logger: logger))
+
+    try await withThrowingDiscardingTaskGroup { tasks in
+      tasks.addTask { try await group.run() }
+      let address = try await server.listeningAddress
+      print("listening on \(address.host):\(address.port)")
+      fflush(nil)  // flush stdout now: a test harness waits for this line
+    }
+  }
+
+  private func serverConfiguration() -> ServerConfiguration {
+    var configuration = ServerConfiguration()
+    configuration.host = host
+    configuration.port = port
+    if let tlsCert, let tlsKey {
+      configuration.tls = .init(certificateChainPath: tlsCert, privateKeyPath: tlsKey)
+    }
+    configuration.limits.maxConcurrentStreams = maxConcurrentStreams
+    configuration.limits.maxMessageSize = maxMessageSize
+    configuration.limits.maxHeaderListSize = maxHeaderListSize
+    configuration.limits.idleTimeout = .seconds(idleTimeout)
+    return configuration
+  }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
