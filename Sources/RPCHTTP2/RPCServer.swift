@@ -36,6 +36,9 @@ public final class RPCServer: Service, Sendable {
     }
   }
 
+  /// How many client connections are open.
+  var connectionCount: Int { connections.withLock { $0.count } }
+
   /// Binds, serves and returns after shutdown.
   public func run() async throws {
     let channel: any Channel

@@ -52,6 +52,7 @@ enum Echo {
   static let chat = MethodDescriptor(service: service, method: "Chat")
   static let slow = MethodDescriptor(service: service, method: "Slow")
   static let size = MethodDescriptor(service: service, method: "Size")
+  static let sleep = MethodDescriptor(service: service, method: "Sleep")
 
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
@@ -93,6 +94,11 @@ enum Echo {
       request, _ in
       probe.record("size:\(request.count)")
       return [UInt8](repeating: 7, count: request.count)
+    }
+    registry.registerUnary(sleep, deserializer: coder, serializer: coder) { request, _ in
+      probe.record("sleeping:\(request)")
+      try await Task.sleep(for: .milliseconds(Int(request) ?? 0))
+      return "slept \(request)"
     }
     return registry
   }

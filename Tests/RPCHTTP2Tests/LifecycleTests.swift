@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import RPCCore
+@testable import RPCHTTP2
+import ServiceLifecycle
+import Testing
+
+@Suite struct LifecycleTests {
+  @Test func gracefulShutdownLetsTheCallInFlightFinish() async throws {
+    let probe = Probe()
+    let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1)
+    let server = RPCServer(
+      configuration: configuration, registry: Echo.registry(probe: probe),
+      logger: TestServer.logger)
+    let group = ServiceGroup(services: [server], logger: TestServer.logger)
+    let running = Task { try await group.run() }
+    let port = try await server.listeningAddress.port
+    let client = RPCClient(
+      configuration: ClientConfiguration(host: "127.0.0.1", port: port), logger: TestServer.logger)
+    let call = Task {
+      try await client.unary(
+        Echo.sleep, request: "700", serializer: UTF8Coder(), deserializer: UTF8Coder())
+    }
+    #expect(await probe.wait(for: "sleeping:700"))
+    await group.triggerGracefulShutdown()
+    #expect(try await call.value == "slept 700")
+    try await running.value  // run() returned after the drain
+    let after = await rpcError {
+      _ = try await client.unary(
+        Echo.get, request: "late", serializer: UTF8Coder(), deserializer: UTF8Coder())
+    }
+    #expect(after?.code == .unavailable)
+    #expect(after?.message.contains("127.0.0.1:\(port)") == true)
+    await client.close()
+  }
+
+  @Test func clientReconnectsAfterAServerRestart() async throws {
+    let first = try await TestServer.start()
+    #expect(try await first.unary("one") == "one")
+    let port = first.port
+    first.task.cancel()
+    _ = await first.task.result
+    let down = await rpcError { _ = try await first.unary("while down") }
+    #expect(down?.code == .unavailable)
+    let second = try await TestServer.start(port: port)
+    #expect(try await first.unary("two") == "two")  // the first client, a new connection
+    await second.stop()
+    await first.client.close()
+  }
+
+  @Test func tlsWithASelfSignedCertificate() async throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("rpc-tls-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let cert = directory.appendingPathComponent("cert.pem").path
+    let key = directory.appendingPathComponent("key.pem").path
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+    openssl.arguments = [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+      "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost",
+    ]
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
+    try #require(openssl.terminationStatus == 0)
+    let test = try await TestServer.start(
+      tls: .init(certificateChainPath: cert, privateKeyPath: key),
+      clientTLS: .init(caCertificatePath: cert, serverHostname: "localhost"))
+    #expect(try await test.unary("secret") == "secret")
+    #expect(try await test.unary(Echo.inline, "tls") == "inline:tls")
+    // A client that does not trust the certificate fails with UNAVAILABLE.
+    let untrusting = RPCClient(
+      configuration: ClientConfiguration(
+        host: "127.0.0.1", port: test.port, tls: .init(serverHostname: "localhost")),
+      logger: TestServer.logger)
+    let error = await rpcError {
+      _ = try await untrusting.unary(
+        Echo.get, request: "x", serializer: UTF8Coder(), deserializer: UTF8Coder())
+    }
+    #expect(error?.code == .unavailable)
+    await untrusting.close()
+    await test.stop()
+  }
+
+  @Test func garbageInsteadOfThePrefaceClosesOnlyThatConnection() async throws {
+    let test = try await TestServer.start()
+    #expect(try await test.unary("before") == "before")
+    let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .connect(host: "127.0.0.1", port: test.port) { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }
+      }
+    let start = ContinuousClock.now
+    try await raw.executeThenClose { inbound, outbound in
+      try await outbound.write(ByteBuffer(string: "GET / HTTP/1.1\r\nHost: x\r\n\r\ngarbage garbage"))
+      for try await _ in inbound {}  // ends when the server closes the connection
+    }
+    #expect(ContinuousClock.now - start < .seconds(5))
+    #expect(try await test.unary("after") == "after")
+    #expect(test.server.connectionCount == 1)
+    await test.stop()
+  }
+
+  @Test func silentConnectionIsClosedAfterTheFirstRequestTimeout() async throws {
+    var limits = ServerConfiguration.Limits()
+    limits.firstRequestTimeout = .milliseconds(300)
+    let test = try await TestServer.start(limits: limits)
+    let start = ContinuousClock.now
+    let raw = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .connect(host: "127.0.0.1", port: test.port) { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+        }
+      }
+    try await raw.executeThenClose { inbound, _ in
+      for try await _ in inbound {}
+    }
+    let elapsed = ContinuousClock.now - start
+    #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(5))
+    await test.stop()
+  }
+
+  @Test func idleConnectionIsClosedAndTheClientReconnects() async throws {
+    var limits = ServerConfiguration.Limits()
+    limits.idleTimeout = .milliseconds(200)
+    let test = try await TestServer.start(limits: limits)
+    #expect(try await test.unary("one") == "one")
+    #expect(test.server.connectionCount == 1)
+    try await Task.sleep(for: .milliseconds(600))
+    #expect(test.server.connectionCount == 0)
+    #expect(try await test.unary("two") == "two")
+    #expect(test.server.connectionCount == 1)
+    await test.stop()
+  }
+
+  @Test func nonGRPCContentTypeIsRejectedWith415() async throws {
+    let test = try await TestServer.start()
+    let output = try runNghttp([
+      "-v", "-H", ":method: POST", "-H", "content-type: text/plain",
+      "http://127.0.0.1:\(test.port)/test.Echo/Get",
+    ])
+    #expect(output.contains(":status: 415"))
+    let ok = try runNghttp([
+      "-v", "-H", ":method: POST", "-H", "content-type: application/grpc",
+      "http://127.0.0.1:\(test.port)/test.Echo/Missing",
+    ])
+    #expect(ok.contains("grpc-status: 12"))
+    await test.stop()
+  }
+
+  private func runNghttp(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/nghttp")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+}
