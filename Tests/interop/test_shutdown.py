@@ -14,7 +14,7 @@ def refused(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
             return False
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):  # reset: closed while connecting
         return True
 
 
@@ -38,6 +38,7 @@ def test_sigterm_lets_in_flight_call_finish(start_server, pb):
         srv.signal(signal.SIGTERM)
         assert wait_refused(srv.port, timeout=1.0), \
             "new TCP connections were still accepted 1 s after SIGTERM"
+        time.sleep(0.2)  # lets a two-step GOAWAY (RFC 9113 6.8) reach its final frame
         assert not fut.done(), "the in-flight call ended before its 1.5 s delay"
         with pytest.raises(grpc.RpcError) as err:
             echo.Unary(pb.EchoRequest(text="too late"), timeout=2)
