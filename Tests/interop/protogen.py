@@ -121,5 +121,20 @@ def module(proto_path: str, grpc: bool = False) -> ModuleType:
     spec = importlib.util.spec_from_file_location(key, path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[key] = mod
-    spec.loader.exec_module(mod)
+    try:
+        spec.loader.exec_module(mod)
+    except TypeError as e:
+        # grpcio-health-checking's grpc_health.v1.health_pb2 registers the same symbols (from a
+        # file named grpc_health/v1/health.proto); protobuf refuses a second copy. Its messages
+        # are the same, so hand that module out instead.
+        del sys.modules[key]
+        fallback = _STANDARD_MODULES.get(name)
+        if fallback is None or "duplicate symbol" not in str(e):
+            raise
+        mod = importlib.import_module(fallback)
+        sys.modules[key] = mod
     return mod
+
+
+# Modules of grpcio's own packages that define the same messages as our grpc/ protos.
+_STANDARD_MODULES = {"grpc.health.v1.health_pb2": "grpc_health.v1.health_pb2"}
