@@ -1,7 +1,14 @@
 """Fixtures for the end-to-end interop suite: generated modules, server processes, channels.
 
+Run (tools/test does the same):
+    python3 -m venv .venv && .venv/bin/pip install -r Tests/interop/requirements.txt
+    swift build --product clusterpool-server
+    SERVER_BIN=.build/debug/clusterpool-server .venv/bin/python -m pytest Tests/interop
+
 Environment: SERVER_BIN (default .build/debug/clusterpool-server) is the binary under test.
-Every server binds 127.0.0.1 port 0; teardown sends SIGTERM and requires exit code 0.
+Every server binds 127.0.0.1 port 0 and runs with --enable-test-service unless a test says
+otherwise; teardown sends SIGTERM and requires exit code 0, and prints the server's stderr
+when the test or its shutdown failed.
 """
 import os
 import signal
