@@ -1,37 +1,60 @@
-/// Memory for one message being encoded: the C structs, strings and arrays handed to protobuf-c,
-/// allocated in chunks and freed all at once when the arena goes away.
-final class ProtoArena {
-  private var chunks: [UnsafeMutableRawPointer] = []
-  private var cursor: UnsafeMutableRawPointer?
-  private var remaining = 0
-  private var nextChunkSize = 1024
+/// Memory for one message being encoded or decoded: the C structs, strings and arrays that
+/// protobuf-c reads or writes, allocated by bumping a cursor and freed all at once when the arena
+/// goes away. The first ``inlineCapacity`` bytes live in the arena object itself, so a small
+/// message costs a single allocation.
+final class ProtoArena: ManagedBuffer<ProtoArena.State, UInt8> {
+  struct State {
+    var cursor: UnsafeMutableRawPointer?
+    var remaining: Int
+    /// Overflow blocks, freed in deinit.
+    var chunks: [UnsafeMutableRawPointer]
+    var nextChunkSize: Int
+  }
+
+  static let inlineCapacity = 512
+
+  /// A new, empty arena.
+  static func make() -> ProtoArena {
+    let arena = unsafeDowncast(
+      ProtoArena.create(minimumCapacity: inlineCapacity) { _ in
+        State(cursor: nil, remaining: 0, chunks: [], nextChunkSize: 2048)
+      }, to: ProtoArena.self)
+    arena.withUnsafeMutablePointers { state, elements in
+      state.pointee.cursor = UnsafeMutableRawPointer(elements)
+      state.pointee.remaining = inlineCapacity
+    }
+    return arena
+  }
 
   deinit {
-    for chunk in chunks { chunk.deallocate() }
+    for chunk in header.chunks { chunk.deallocate() }
   }
 
   /// `size` bytes aligned to `alignment` (a power of two, at most 16), uninitialized.
   func allocate(_ size: Int, alignment: Int = 8) -> UnsafeMutableRawPointer {
-    if let cursor {
-      let padding = (alignment - Int(bitPattern: cursor) & (alignment - 1)) & (alignment - 1)
-      if padding + size <= remaining {
-        let p = cursor + padding
-        self.cursor = p + size
-        remaining -= padding + size
+    withUnsafeMutablePointerToHeader { state in
+      if let cursor = state.pointee.cursor {
+        let padding = (alignment - Int(bitPattern: cursor) & (alignment - 1)) & (alignment - 1)
+        if padding + size <= state.pointee.remaining {
+          let p = cursor + padding
+          state.pointee.cursor = p + size
+          state.pointee.remaining -= padding + size
+          return p
+        }
+      }
+      let chunkSize = state.pointee.nextChunkSize
+      if size > chunkSize / 2 {  // a big block of its own; keep the current chunk
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        state.pointee.chunks.append(p)
         return p
       }
+      let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+      state.pointee.chunks.append(chunk)
+      state.pointee.cursor = chunk + size
+      state.pointee.remaining = chunkSize - size
+      state.pointee.nextChunkSize = min(chunkSize * 2, 64 * 1024)
+      return chunk
     }
-    if size > nextChunkSize / 2 {  // a big block of its own; keep the current chunk
-      let p = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
-      chunks.append(p)
-      return p
-    }
-    let chunk = UnsafeMutableRawPointer.allocate(byteCount: nextChunkSize, alignment: 16)
-    chunks.append(chunk)
-    cursor = chunk + size
-    remaining = nextChunkSize - size
-    nextChunkSize = min(nextChunkSize * 2, 64 * 1024)
-    return chunk
   }
 
   /// A copy of `bytes` (the address is valid even when `bytes` is empty).

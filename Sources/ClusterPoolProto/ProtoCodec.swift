@@ -1,7 +1,7 @@
 /// Decoding and encoding of generated messages through protobuf-c.
 enum ProtoCodec {
-  /// Pre-scans `bytes` (strings, framing), unpacks them with protobuf-c, copies the values out
-  /// and frees the C message.
+  /// Pre-scans `bytes` (strings, framing), unpacks them with protobuf-c into an arena, and
+  /// copies the values out; the arena frees the C message.
   static func decode<M: ProtoGeneratedMessage>(_: M.Type, from bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) -> M {
     let table = M.protoTable
     do {
@@ -9,18 +9,19 @@ enum ProtoCodec {
     } catch {
       throw ProtoDecodingError(messageName: table.name, reason: error.reason)
     }
-    guard let message = ProtobufC.unpack(table, bytes) else {
+    let arena = ProtoArena.make()
+    defer { withExtendedLifetime(arena) {} }
+    guard let message = ProtobufC.unpack(table, bytes, arena: arena) else {
       throw ProtoDecodingError(
         messageName: table.name,
         reason: "protobuf-c rejected the bytes (a field with the wrong wire type or an out-of-range value)")
     }
-    defer { ProtobufC.freeUnpacked(message) }
     return M(protoReader: ProtoReader(base: message, table: table))
   }
 
   /// Builds the protobuf-c struct tree of `message` in an arena and packs it.
   static func encode<M: ProtoGeneratedMessage>(_ message: M) throws(ProtoEncodingError) -> [UInt8] {
-    let arena = ProtoArena()
+    let arena = ProtoArena.make()
     defer { withExtendedLifetime(arena) {} }
     let root = try ProtoWriter.build(message, in: arena)
     return ProtobufC.pack(UnsafeRawPointer(root))

@@ -11,7 +11,8 @@ extension Double: ProtoScalar {}
 /// `init(protoReader:)` calls it once per field; strings were checked by the wire pre-scan.
 struct ProtoReader {
   private let base: UnsafeRawPointer
-  private let table: ProtoTypeTable
+  /// Tables live for the whole process (``ProtoTables``).
+  private unowned(unsafe) let table: ProtoTypeTable
 
   init(base: UnsafeRawPointer, table: ProtoTypeTable) {
     self.base = base

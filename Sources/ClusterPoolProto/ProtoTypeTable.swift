@@ -28,8 +28,10 @@ final class ProtoTypeTable: @unchecked Sendable {
   /// In the descriptor's order (by field number).
   let fields: [ProtoFieldLayout]
   let fieldNames: [String]
-  /// For message-typed fields, the field type's table (same indices as `fields`).
-  var children: [ProtoTypeTable?]
+  /// For message-typed fields, the field type's table (same indices as `fields`). Set once by
+  /// ``ProtobufC/loadTables()`` through ``setChild(_:at:)``; tables live as long as the process,
+  /// hence unmanaged (no reference counting, no exclusivity checks on the scan's hot path).
+  private let childStorage: UnsafeMutableBufferPointer<Unmanaged<ProtoTypeTable>?>
   /// Field number -> index in `fields` (+1; 0 = none), when numbers are small enough.
   private let slotByNumber: [UInt16]
 
@@ -42,7 +44,8 @@ final class ProtoTypeTable: @unchecked Sendable {
     self.sizeofMessage = sizeofMessage
     self.fields = fields
     self.fieldNames = fieldNames
-    self.children = Array(repeating: nil, count: fields.count)
+    self.childStorage = .allocate(capacity: fields.count)
+    self.childStorage.initialize(repeating: nil)
     let maxNumber = fields.map(\.number).max() ?? 0
     if maxNumber <= 1024 {
       var slots = [UInt16](repeating: 0, count: maxNumber + 1)
@@ -51,6 +54,17 @@ final class ProtoTypeTable: @unchecked Sendable {
     } else {
       slotByNumber = []
     }
+  }
+
+  /// The table of the message type of the field at `slot`, if it is message-typed.
+  @inline(__always)
+  func child(_ slot: Int) -> ProtoTypeTable? {
+    childStorage[slot]?.takeUnretainedValue()
+  }
+
+  /// Links the field at `slot` to its message type's table (while building the tables only).
+  func setChild(_ table: ProtoTypeTable, at slot: Int) {
+    childStorage[slot] = .passUnretained(table)
   }
 
   /// Index in `fields` of field `number`, or nil when the message has no such field.

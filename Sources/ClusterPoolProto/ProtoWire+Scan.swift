@@ -29,7 +29,7 @@ extension ProtoWire {
           throw ScanError(reason: "field \(table.name).\(table.fieldNames[slot]): string \(problem)")
         }
       case .message:
-        guard let child = table.children[slot] else { continue }
+        guard let child = table.child(slot) else { continue }
         var q = span.valueRange.lowerBound
         let length = Int(try! readVarint(bytes, &q))
         try scan(UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)]), child, depth: depth + 1)

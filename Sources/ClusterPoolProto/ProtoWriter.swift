@@ -2,8 +2,10 @@
 /// `write(to:)` calls it once per field; all memory comes from the encoding's ``ProtoArena``.
 struct ProtoWriter {
   private let base: UnsafeMutableRawPointer
-  private let table: ProtoTypeTable
-  private let arena: ProtoArena
+  /// Tables live for the whole process (``ProtoTables``).
+  private unowned(unsafe) let table: ProtoTypeTable
+  /// Kept alive by ``ProtoCodec/encode(_:)`` for the whole encoding.
+  private unowned(unsafe) let arena: ProtoArena
 
   /// A protobuf-c struct for `message`, allocated in `arena` and filled from it.
   static func build<M: ProtoGeneratedMessage>(_ message: M, in arena: ProtoArena) throws(ProtoEncodingError)

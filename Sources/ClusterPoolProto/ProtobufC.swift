@@ -24,7 +24,7 @@ enum ProtobufC {
       let d = table.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
       for (slot, field) in table.fields.enumerated() where field.kind == .message {
         guard let child = d.pointee.fields[slot].descriptor else { continue }
-        table.children[slot] = byDescriptor[child]
+        if let childTable = byDescriptor[child] { table.setChild(childTable, at: slot) }
       }
     }
     return Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
@@ -57,19 +57,21 @@ enum ProtobufC {
 
   // MARK: messages
 
-  /// `protobuf_c_message_unpack`; nil when protobuf-c rejects the bytes.
-  static func unpack(_ table: ProtoTypeTable, _ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+  /// `protobuf_c_message_unpack` with every allocation taken from `arena` (protobuf-c's frees
+  /// do nothing; the arena releases it all at once); nil when protobuf-c rejects the bytes.
+  static func unpack(
+    _ table: ProtoTypeTable, _ bytes: UnsafeRawBufferPointer, arena: ProtoArena
+  ) -> UnsafeRawPointer? {
     let data = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? emptyInput
-    guard let message = protobuf_c_message_unpack(descriptor(table), nil, bytes.count, data) else {
-      return nil
+    var allocator = ProtobufCAllocator(
+      alloc: { data, size in
+        Unmanaged<ProtoArena>.fromOpaque(data!)._withUnsafeGuaranteedRef { $0.allocate(size, alignment: 8) }
+      },
+      free: { _, _ in },
+      allocator_data: Unmanaged.passUnretained(arena).toOpaque())
+    return withExtendedLifetime(arena) {
+      protobuf_c_message_unpack(descriptor(table), &allocator, bytes.count, data).map(UnsafeRawPointer.init)
     }
-    return UnsafeRawPointer(message)
-  }
-
-  /// `protobuf_c_message_free_unpacked` for a message from ``unpack(_:_:)``.
-  static func freeUnpacked(_ message: UnsafeRawPointer) {
-    protobuf_c_message_free_unpacked(
-      UnsafeMutableRawPointer(mutating: message).assumingMemoryBound(to: ProtobufCMessage.self), nil)
   }
 
   /// Sets `memory` (`sizeofMessage` bytes) to the message's defaults.

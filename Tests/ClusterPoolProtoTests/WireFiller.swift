@@ -33,7 +33,7 @@ enum WireFiller {
           ProtoWire.appendVarint(UInt64(b.count), to: &out)
           out += b
         case .message:
-          let child = depth < 6 ? table.children[slot].map { populated($0, depth: depth + 1) } ?? [] : []
+          let child = depth < 6 ? table.child(slot).map { populated($0, depth: depth + 1) } ?? [] : []
           tag(f.number, 2, &out)
           ProtoWire.appendVarint(UInt64(child.count), to: &out)
           out += child
