@@ -46,3 +46,10 @@ public struct ProtoServiceInfo: Sendable {
     methods.first { $0.name == name }
   }
 }
+
+extension ProtoServices {
+  /// The service with full name `fullName` (e.g. `grpc.health.v1.Health`), if proto/ declares it.
+  public static func service(named fullName: String) -> ProtoServiceInfo? {
+    all.first { $0.fullName == fullName }
+  }
+}

@@ -68,7 +68,6 @@ class Field:
     type_name: str  # full proto name of the message / enum type, "" otherwise
     swift_name: str = ""  # property name, unescaped
     oneof: "Oneof | None" = None
-    json_name: str = ""
 
     @property
     def kind(self) -> str:
@@ -213,7 +212,7 @@ def load(fds: descriptor_pb2.FileDescriptorSet, generate: set[str]) -> Schema:
                     raise GeneratorError(f"{fwhere}: required fields are not supported")
                 fld = Field(
                     f.name, f.number, f.type, f.label == FDP.LABEL_REPEATED, f.type_name.lstrip("."),
-                    names.member_name(names.lower_camel(f.name)), json_name=f.json_name,
+                    names.member_name(names.lower_camel(f.name)),
                 )
                 if f.HasField("oneof_index"):
                     fld.oneof = msg.oneofs[f.oneof_index]
