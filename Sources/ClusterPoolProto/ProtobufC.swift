@@ -2,7 +2,7 @@ internal import CProtobufC
 internal import ClusterPoolProtoC
 
 /// The one file that talks to protobuf-c: it reads the protoc-c descriptors into
-/// ``ProtoTypeTable``s, and unpacks, initializes, packs and frees C messages. Everything else in
+/// ``ProtoTypeTable``s, and unpacks (into a ``ProtoArena``), initializes and packs C messages. Everything else in
 /// the module works on the tables and on raw memory at the offsets they hold.
 enum ProtobufC {
   // MARK: descriptors -> tables
