@@ -49,7 +49,7 @@ let package = Package(
     .target(
       name: "RPCCore",
       dependencies: [
-        "CZlib",
+        "CZlib", "ClusterPoolProto",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -1,6 +1,5 @@
 public import ClusterPoolProto
 public import NIOCore
-public import RPCCore
 
 /// Serializes a generated protobuf message into an outbound RPC buffer.
 public struct ProtoSerializer<Message: ProtoMessage>: MessageSerializer {
