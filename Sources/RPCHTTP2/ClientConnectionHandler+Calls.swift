@@ -34,7 +34,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     _ framed: ByteBuffer, end: Bool, stream id: Int32,
     continuation: CheckedContinuation<Void, any Error>
   ) {
-    guard let stream = streams[id], session.hasOutput(stream: id) else {
+    guard let stream = streams[id], session.canSend(stream: id) else {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
     session.enqueue(framed, stream: id)
@@ -62,19 +62,29 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
   // MARK: NGHTTP2SessionDelegate
 
-  func session(headers: [(name: String, value: String)], stream id: Int32, endStream: Bool) {
-    guard let stream = streams[id] else { return }
-    var fields = Metadata()
-    var httpStatus = 0
-    for (name, value) in headers {
-      if name == ":status" { httpStatus = Int(value) ?? 0 } else { fields.addLowercased(name, value) }
+  func session(beginHeaders id: Int32) {
+    responseFields = Metadata()
+    responseStatus = 0
+  }
+
+  func session(header name: HeaderBytes, value: HeaderBytes, stream id: Int32) {
+    if name.matches(":status") {
+      responseStatus = Int(value.string) ?? 0
+    } else {
+      responseFields.addLowercased(name.string, value.string)
     }
+  }
+
+  func session(endHeaders id: Int32, endStream: Bool) {
+    let fields = responseFields
+    responseFields = Metadata()
+    guard let stream = streams[id] else { return }
     if !stream.sawHeaders {
       stream.sawHeaders = true
-      if httpStatus != 200 {
+      if responseStatus != 200 {
         return finish(id, RPCError(
-          code: GRPCWire.code(forHTTPStatus: httpStatus),
-          message: "HTTP status \(httpStatus) from \(target)"))
+          code: GRPCWire.code(forHTTPStatus: responseStatus),
+          message: "HTTP status \(responseStatus) from \(target)"))
       }
       if let name = fields.first("grpc-encoding") {
         stream.deframer.encoding = CompressionAlgorithm(encodingName: name)
@@ -126,7 +136,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     } else {
       stream.complete(status)
     }
-    if session.hasOutput(stream: id) { session.reset(stream: id, cancel: false) }
+    if session.isSending(stream: id) { session.reset(stream: id, cancel: false) }
     if retired && streams.isEmpty { context?.close(promise: nil) }
   }
 }

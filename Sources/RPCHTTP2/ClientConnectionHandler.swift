@@ -18,6 +18,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   let onRetire: @Sendable () -> Void
   var context: ChannelHandlerContext?
   var streams: [Int32: ClientStream] = [:]
+  /// The response header block being collected (header blocks never interleave).
+  var responseFields = Metadata()
+  var responseStatus = 0
   private(set) var retired = false
   private var reading = false
   private var flushScheduled = false

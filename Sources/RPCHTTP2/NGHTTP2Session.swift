@@ -4,8 +4,12 @@ internal import NIOCore
 /// What the owner of an `NGHTTP2Session` hears about, synchronously, while it feeds bytes in
 /// or pulls bytes out. All calls happen on the connection's event loop.
 protocol NGHTTP2SessionDelegate: AnyObject {
-  /// A complete header block (request, response or trailers) for a stream.
-  func session(headers: [(name: String, value: String)], stream: Int32, endStream: Bool)
+  /// A header block (request, response or trailers) starts on a stream.
+  func session(beginHeaders stream: Int32)
+  /// One field of the current header block; the bytes are valid only during the call.
+  func session(header name: HeaderBytes, value: HeaderBytes, stream: Int32)
+  /// The header block is complete.
+  func session(endHeaders stream: Int32, endStream: Bool)
   /// A chunk of a stream's DATA (already counted for flow control).
   func session(data: ByteBuffer, stream: Int32)
   /// The peer ended its side of a stream with a DATA frame.
@@ -16,6 +20,38 @@ protocol NGHTTP2SessionDelegate: AnyObject {
   func session(goAway lastStreamID: Int32, errorCode: UInt32)
   /// A stream's queued output fell to or below the low-water mark after being asked to tell.
   func session(drained stream: Int32)
+}
+
+/// The bytes of a header name or value, borrowed from nghttp2 for one delegate call: compare
+/// them in place, or copy them out with `string`.
+struct HeaderBytes {
+  fileprivate let bytes: UnsafeRawBufferPointer
+
+  var count: Int { bytes.count }
+
+  /// The bytes as a (repaired) UTF-8 string: a copy that outlives the call.
+  var string: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// The bytes as an array: a copy that outlives the call.
+  var array: [UInt8] { Array(bytes) }
+
+  /// Whether the bytes equal `literal`.
+  func matches(_ literal: StaticString) -> Bool {
+    literal.utf8CodeUnitCount == bytes.count && hasPrefix(literal)
+  }
+
+  /// Whether the bytes start with `literal`.
+  func hasPrefix(_ literal: StaticString) -> Bool {
+    let count = literal.utf8CodeUnitCount
+    guard count <= bytes.count else { return false }
+    return UnsafeRawBufferPointer(rebasing: bytes[..<count])
+      .elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: count))
+  }
+
+  /// Whether the bytes equal `other`.
+  func matches(_ other: [UInt8]) -> Bool {
+    other.count == bytes.count && other.withUnsafeBytes { $0.elementsEqual(bytes) }
+  }
 }
 
 /// HTTP/2 settings applied when a session starts.
@@ -35,18 +71,29 @@ struct NGHTTP2Settings: Sendable {
 final class NGHTTP2Session {
   private var session: OpaquePointer?
   weak var delegate: NGHTTP2SessionDelegate?
-  private var outputs: [Int32: StreamOutput] = [:]
-  private var pendingHeaders: [Int32: [(name: String, value: String)]] = [:]
   private let allocator = ByteBufferAllocator()
+  private let isServer: Bool
   /// Output queued per stream above which writers should wait.
   let lowWaterMark: Int
 
-  private struct StreamOutput {
+  /// Records of open streams, a linked list that owns them (nghttp2 holds unretained
+  /// pointers as stream user data) until their streams close or the session goes away.
+  private var liveRecords: StreamRecord?
+  /// Client streams' records by id: a submitted request has no nghttp2 stream (nor user
+  /// data) until its HEADERS frame goes out, which may wait for a concurrency slot.
+  private var clientRecords: [Int32: StreamRecord] = [:]
+
+  /// Per-stream output state, nghttp2's stream user data and the data provider's source.
+  private final class StreamRecord {
+    var next: StreamRecord?
+    unowned(unsafe) var previous: StreamRecord?
     var buffer: ByteBuffer?
     var finished = false
     var trailers: HeaderBlock?
     var deferred = false
     var notifyOnDrain = false
+    /// A data provider is attached and has not reached EOF.
+    var sending = false
   }
 
   /// A pre-encoded header list, reusable across submissions (nghttp2 copies it). Immutable
@@ -91,6 +138,7 @@ final class NGHTTP2Session {
   /// Creates a server or client session and queues the initial SETTINGS.
   init(server: Bool, settings: NGHTTP2Settings, lowWaterMark: Int = 64 << 10) {
     self.lowWaterMark = lowWaterMark
+    self.isServer = server
     var callbacks: OpaquePointer?
     nghttp2_session_callbacks_new(&callbacks)
     defer { nghttp2_session_callbacks_del(callbacks) }
@@ -131,6 +179,7 @@ final class NGHTTP2Session {
 
   deinit {
     nghttp2_session_del(session)
+    while let record = liveRecords { unlink(record) }  // iteratively, not by recursive release
   }
 
   // MARK: input and output
@@ -178,63 +227,106 @@ extension NGHTTP2Session {
   /// (trailers-only), otherwise DATA follows from the stream's queue.
   @discardableResult
   func submitResponse(stream: Int32, headers: HeaderBlock, endStream: Bool) -> Bool {
-    if endStream {
+    guard !endStream, let record = record(stream) else {
       return nghttp2_submit_response(session, stream, headers.fields, headers.count, nil) == 0
     }
-    outputs[stream] = StreamOutput(deferred: false)
-    var provider = Self.dataProvider()
+    record.sending = true
+    var provider = Self.dataProvider(record)
     return nghttp2_submit_response(session, stream, headers.fields, headers.count, &provider) == 0
+  }
+
+  /// Submits a whole server response at once: headers, one body, trailers.
+  func submitResponse(
+    stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock
+  ) {
+    guard let record = record(stream) else { return }
+    record.buffer = body
+    record.finished = true
+    record.trailers = trailers
+    record.sending = true
+    var provider = Self.dataProvider(record)
+    nghttp2_submit_response(session, stream, headers.fields, headers.count, &provider)
   }
 
   /// Submits a client request whose body comes from the stream's queue; returns the stream
   /// id, or `nil` when the session refuses (e.g. after GOAWAY).
   func submitRequest(headers: HeaderBlock) -> Int32? {
-    var provider = Self.dataProvider()
-    let stream = nghttp2_submit_request(session, nil, headers.fields, headers.count, &provider, nil)
+    let record = StreamRecord()
+    record.sending = true
+    var provider = Self.dataProvider(record)
+    let user = Unmanaged.passUnretained(record).toOpaque()
+    let stream = nghttp2_submit_request(
+      session, nil, headers.fields, headers.count, &provider, user)
     guard stream > 0 else { return nil }
-    outputs[stream] = StreamOutput(deferred: false)
+    clientRecords[stream] = record
     return stream
   }
 
   /// Queues body bytes on a stream opened with a data provider.
   func enqueue(_ bytes: ByteBuffer, stream: Int32) {
-    guard let index = outputs.index(forKey: stream), !outputs.values[index].finished else {
-      return
-    }
-    if outputs.values[index].buffer == nil {
-      outputs.values[index].buffer = bytes
+    guard let record = record(stream), record.sending, !record.finished else { return }
+    if record.buffer == nil {
+      record.buffer = bytes
     } else {
-      outputs.values[index].buffer!.writeImmutableBuffer(bytes)
+      record.buffer!.writeImmutableBuffer(bytes)
     }
-    if outputs.values[index].deferred {
-      outputs.values[index].deferred = false
-      nghttp2_session_resume_data(session, stream)
-    }
+    resumeIfDeferred(record, stream)
   }
 
   /// Ends a stream's body, sending `trailers` after the queued data when given.
   func finish(stream: Int32, trailers: HeaderBlock?) {
-    guard let index = outputs.index(forKey: stream), !outputs.values[index].finished else {
-      return
-    }
-    outputs.values[index].finished = true
-    outputs.values[index].trailers = trailers
-    if outputs.values[index].deferred {
-      outputs.values[index].deferred = false
+    guard let record = record(stream), record.sending, !record.finished else { return }
+    record.finished = true
+    record.trailers = trailers
+    resumeIfDeferred(record, stream)
+  }
+
+  private func resumeIfDeferred(_ record: StreamRecord, _ stream: Int32) {
+    if record.deferred {
+      record.deferred = false
       nghttp2_session_resume_data(session, stream)
     }
   }
 
   /// Bytes queued on a stream and not yet taken by nghttp2.
-  func queuedBytes(stream: Int32) -> Int { outputs[stream]?.buffer?.readableBytes ?? 0 }
+  func queuedBytes(stream: Int32) -> Int { record(stream)?.buffer?.readableBytes ?? 0 }
 
   /// Asks for `session(drained:)` once the stream's queue falls to the low-water mark.
   func notifyWhenDrained(stream: Int32) {
-    outputs[stream]?.notifyOnDrain = true
+    record(stream)?.notifyOnDrain = true
   }
 
-  /// Whether the stream still has an output queue (open on our side).
-  func hasOutput(stream: Int32) -> Bool { outputs[stream] != nil }
+  /// Whether the stream can still take body bytes from this side.
+  func canSend(stream: Int32) -> Bool {
+    guard let record = record(stream) else { return false }
+    return record.sending && !record.finished
+  }
+
+  /// Whether this side's body of the stream has not reached its end on the wire.
+  func isSending(stream: Int32) -> Bool { record(stream)?.sending ?? false }
+
+  private func link(_ record: StreamRecord) {
+    record.next = liveRecords
+    liveRecords?.previous = record
+    liveRecords = record
+  }
+
+  private func unlink(_ record: StreamRecord) {
+    if let previous = record.previous {
+      previous.next = record.next
+    } else {
+      liveRecords = record.next
+    }
+    record.next?.previous = record.previous
+    record.next = nil
+    record.previous = nil
+  }
+
+  private func record(_ stream: Int32) -> StreamRecord? {
+    guard isServer else { return clientRecords[stream] }
+    guard let user = nghttp2_session_get_stream_user_data(session, stream) else { return nil }
+    return Unmanaged<StreamRecord>.fromOpaque(user).takeUnretainedValue()
+  }
 
   /// Resets a stream (RST_STREAM); `cancel` uses CANCEL, otherwise NO_ERROR.
   func reset(stream: Int32, cancel: Bool) {
@@ -261,28 +353,28 @@ extension NGHTTP2Session {
     Unmanaged<NGHTTP2Session>.fromOpaque(user!).takeUnretainedValue()
   }
 
-  private static func dataProvider() -> nghttp2_data_provider {
+  private static func dataProvider(_ record: StreamRecord) -> nghttp2_data_provider {
     nghttp2_data_provider(
-      source: nghttp2_data_source(ptr: nil),
-      read_callback: { _, stream, buffer, length, flags, _, user in
-        NGHTTP2Session.from(user).read(stream: stream, into: buffer!, length: length, flags: flags!)
+      source: nghttp2_data_source(ptr: Unmanaged.passUnretained(record).toOpaque()),
+      read_callback: { _, stream, buffer, length, flags, source, user in
+        let record = Unmanaged<StreamRecord>.fromOpaque(source!.pointee.ptr!)
+          .takeUnretainedValue()
+        return NGHTTP2Session.from(user).read(
+          record, stream: stream, into: buffer!, length: length, flags: flags!)
       })
   }
 
   private static func install(_ callbacks: OpaquePointer?) {
     nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, user in
-      NGHTTP2Session.from(user).pendingHeaders[frame!.pointee.hd.stream_id] = []
+      NGHTTP2Session.from(user).beginHeaders(stream: frame!.pointee.hd.stream_id)
       return 0
     }
     nghttp2_session_callbacks_set_on_header_callback(callbacks) {
       _, frame, name, nameLength, value, valueLength, _, user in
-      let session = NGHTTP2Session.from(user)
-      let stream = frame!.pointee.hd.stream_id
-      let field = (
-        name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-        value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
-      )
-      session.pendingHeaders[stream, default: []].append(field)
+      NGHTTP2Session.from(user).delegate?.session(
+        header: HeaderBytes(bytes: UnsafeRawBufferPointer(start: name, count: nameLength)),
+        value: HeaderBytes(bytes: UnsafeRawBufferPointer(start: value, count: valueLength)),
+        stream: frame!.pointee.hd.stream_id)
       return 0
     }
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, user in
@@ -297,13 +389,28 @@ extension NGHTTP2Session {
       session.delegate?.session(data: buffer, stream: stream)
       return 0
     }
-    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, stream, code, user in
+    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {
+      _, stream, code, user in
       let session = NGHTTP2Session.from(user)
-      session.outputs[stream] = nil
-      session.pendingHeaders[stream] = nil
+      if !session.isServer {
+        session.clientRecords[stream] = nil
+      } else if let record = session.record(stream) {
+        nghttp2_session_set_stream_user_data(session.session, stream, nil)
+        session.unlink(record)
+      }
       session.delegate?.session(closed: stream, errorCode: code)
       return 0
     }
+  }
+
+  private func beginHeaders(stream: Int32) {
+    if isServer, nghttp2_session_get_stream_user_data(session, stream) == nil {
+      let record = StreamRecord()
+      link(record)
+      nghttp2_session_set_stream_user_data(
+        session, stream, Unmanaged.passUnretained(record).toOpaque())
+    }
+    delegate?.session(beginHeaders: stream)
   }
 
   private func frameReceived(_ frame: nghttp2_frame) {
@@ -311,8 +418,7 @@ extension NGHTTP2Session {
     let endStream = frame.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
     switch UInt32(frame.hd.type) {
     case NGHTTP2_HEADERS.rawValue:
-      let headers = pendingHeaders.removeValue(forKey: stream) ?? []
-      delegate?.session(headers: headers, stream: stream, endStream: endStream)
+      delegate?.session(endHeaders: stream, endStream: endStream)
     case NGHTTP2_DATA.rawValue where endStream:
       delegate?.session(endOfStream: stream)
     case NGHTTP2_GOAWAY.rawValue:
@@ -323,37 +429,35 @@ extension NGHTTP2Session {
   }
 
   private func read(
-    stream: Int32, into target: UnsafeMutablePointer<UInt8>, length: Int,
-    flags: UnsafeMutablePointer<UInt32>
+    _ record: StreamRecord, stream: Int32, into target: UnsafeMutablePointer<UInt8>,
+    length: Int, flags: UnsafeMutablePointer<UInt32>
   ) -> Int {
-    guard let index = outputs.index(forKey: stream) else {
-      return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
-    }
     var copied = 0
-    if outputs.values[index].buffer != nil {
-      copied = outputs.values[index].buffer!.readWithUnsafeReadableBytes { raw in
+    if record.buffer != nil {
+      copied = record.buffer!.readWithUnsafeReadableBytes { raw in
         let count = min(length, raw.count)
         guard count > 0 else { return 0 }
         UnsafeMutableRawPointer(target).copyMemory(from: raw.baseAddress!, byteCount: count)
         return count
       }
-      if outputs.values[index].buffer!.readableBytes == 0 { outputs.values[index].buffer = nil }
+      if record.buffer!.readableBytes == 0 { record.buffer = nil }
     }
-    let remaining = outputs.values[index].buffer?.readableBytes ?? 0
+    let remaining = record.buffer?.readableBytes ?? 0
     var notify = false
-    if outputs.values[index].notifyOnDrain, remaining <= lowWaterMark {
-      outputs.values[index].notifyOnDrain = false
+    if record.notifyOnDrain, remaining <= lowWaterMark {
+      record.notifyOnDrain = false
       notify = true
     }
-    if remaining == 0 && outputs.values[index].finished {
+    if remaining == 0 && record.finished {
       flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-      if let trailers = outputs.values[index].trailers {
+      record.sending = false
+      if let trailers = record.trailers {
         flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
         nghttp2_submit_trailer(session, stream, trailers.fields, trailers.count)
+        record.trailers = nil
       }
-      outputs.remove(at: index)
     } else if copied == 0 {
-      outputs.values[index].deferred = true
+      record.deferred = true
       return Int(NGHTTP2_ERR_DEFERRED.rawValue)
     }
     if notify { delegate?.session(drained: stream) }

@@ -72,7 +72,7 @@ public final class RPCServer: Service, Sendable {
 
   private func makeBootstrap() throws -> ServerBootstrap {
     let sslContext = try configuration.tls.map(TLSContexts.server)
-    let methods = registry.snapshot()
+    let routes = ServerRoute.table(registry)
     let limits = configuration.limits
     let settings = configuration.http2Settings
     let logger = self.logger
@@ -90,7 +90,7 @@ public final class RPCServer: Service, Sendable {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
           }
           try channel.pipeline.syncOperations.addHandler(
-            ServerConnectionHandler(methods: methods, limits: limits, settings: settings, logger: logger))
+            ServerConnectionHandler(routes: routes, limits: limits, settings: settings, logger: logger))
         }
       }
   }

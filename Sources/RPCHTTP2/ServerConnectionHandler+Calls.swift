@@ -16,23 +16,31 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   ])
   static let okTrailers = HeaderBlock([("grpc-status", "0")])
 
-  func session(headers: [(name: String, value: String)], stream id: Int32, endStream: Bool) {
-    if streams[id] != nil {  // request trailers: only their END_STREAM matters
+  func session(beginHeaders id: Int32) {
+    collecting = streams[id] == nil
+    if collecting { head = RequestHead() }
+  }
+
+  func session(header name: HeaderBytes, value: HeaderBytes, stream id: Int32) {
+    if collecting { head.add(name, value, routes: routes, lastRoute: &lastRoute) }
+  }
+
+  func session(endHeaders id: Int32, endStream: Bool) {
+    guard collecting else {  // request trailers: only their END_STREAM matters
       if endStream { session(endOfStream: id) }
       return
     }
+    collecting = false
     noteRequest()
-    var request = RequestHead()
-    request.parse(headers)
-    guard request.method == "POST" else {
+    let request = head
+    head = RequestHead()
+    guard request.isPOST else {
       return reject(id, status: "405")
     }
-    guard WireProtocol(contentType: request.contentType) != nil else {
+    guard request.speaksGRPC else {
       return reject(id, status: "415")
     }
-    guard let path = request.path, let handler = methods[path],
-      let descriptor = MethodDescriptor(path: path)
-    else {
+    guard let route = request.route else {
       let path = request.path ?? ""
       return respondTrailersOnly(
         id, RPCError(code: .unimplemented, message: "unknown method \(path)"))
@@ -48,11 +56,11 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     var deadline: ContinuousClock.Instant?
     if let timeout = request.timeout { deadline = .now + timeout }
     let context = ServerContext(
-      method: descriptor, requestMetadata: request.metadata, deadline: deadline, peer: peer,
-      logger: logger)
+      method: route.descriptor, requestMetadata: request.metadata, deadline: deadline,
+      peer: peer, logger: logger)
     let gzip = CompressionAlgorithm.gzip.isAccepted(by: request.acceptEncoding)
     let stream = ServerStream(
-      id: id, handler: handler, context: context,
+      id: id, handler: route.handler, context: context,
       deframer: GRPCMessageDeframer(maxMessageSize: limits.maxMessageSize, encoding: encoding),
       framer: GRPCMessageFramer(compression: gzip ? .gzip : nil))
     streams[id] = stream
@@ -63,7 +71,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
           stream: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
       }
     }
-    if case .bidiStreaming(let run) = handler { startBidi(stream, run) }
+    if case .bidiStreaming(let run) = route.handler { startBidi(stream, run) }
     if endStream { session(endOfStream: id) }
   }
 

@@ -8,9 +8,8 @@ extension ServerConnectionHandler {
     streams[stream.id] = nil
     stream.deadlineTimer?.cancel()
     let headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
-    session.submitResponse(stream: stream.id, headers: headers, endStream: false)
-    session.enqueue(framed, stream: stream.id)
-    session.finish(stream: stream.id, trailers: Self.okTrailers)
+    session.submitResponse(
+      stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
     scheduleFlush()
     noteStreamGone()
   }
@@ -107,31 +106,5 @@ extension ServerConnectionHandler {
       stream: id, headers: HeaderBlock([(":status", status)]), endStream: true)
     scheduleFlush()
     noteStreamGone()
-  }
-}
-
-/// The parts of request headers the server acts on.
-struct RequestHead {
-  var method: String?
-  var path: String?
-  var contentType: String?
-  var encoding: String?
-  var acceptEncoding: String?
-  var timeout: Duration?
-  var metadata = Metadata()
-
-  mutating func parse(_ headers: [(name: String, value: String)]) {
-    for (name, value) in headers {
-      switch name {
-      case ":method": method = value
-      case ":path": path = value
-      case ":scheme", ":authority", "te": break
-      case "content-type": contentType = value
-      case "grpc-encoding": encoding = value
-      case "grpc-accept-encoding": acceptEncoding = value
-      case "grpc-timeout": timeout = GRPCTimeout.parse(value)
-      default: metadata.addLowercased(name, value)
-      }
-    }
   }
 }

@@ -12,7 +12,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// Sent through the pipeline to start a graceful shutdown of the connection.
   struct GracefulShutdownEvent: Sendable {}
 
-  let methods: [String: MethodHandler]
+  let routes: [String: ServerRoute]
+  var lastRoute: ServerRoute?
+  /// The request header block being collected (header blocks never interleave).
+  var head = RequestHead()
+  var collecting = false
   let limits: ServerConfiguration.Limits
   let logger: Logger
   let session: NGHTTP2Session
@@ -29,10 +33,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let allocator = ByteBufferAllocator()
 
   init(
-    methods: [String: MethodHandler], limits: ServerConfiguration.Limits,
+    routes: [String: ServerRoute], limits: ServerConfiguration.Limits,
     settings: NGHTTP2Settings, logger: Logger
   ) {
-    self.methods = methods
+    self.routes = routes
     self.limits = limits
     self.logger = logger
     self.session = NGHTTP2Session(

@@ -1,0 +1,87 @@
+internal import RPCCore
+
+/// A servable method as a connection sees it: its path (also as bytes, to match `:path`
+/// without making a string), descriptor and handler. Built once per server.
+final class ServerRoute: Sendable {
+  let path: String
+  let pathUTF8: [UInt8]
+  let descriptor: MethodDescriptor
+  let handler: MethodHandler
+
+  init(descriptor: MethodDescriptor, handler: MethodHandler) {
+    self.path = descriptor.path
+    self.pathUTF8 = Array(descriptor.path.utf8)
+    self.descriptor = descriptor
+    self.handler = handler
+  }
+
+  /// Routes by path for every method of the registry.
+  static func table(_ registry: MethodRegistry) -> [String: ServerRoute] {
+    var table: [String: ServerRoute] = [:]
+    for (path, handler) in registry.snapshot() {
+      guard let descriptor = MethodDescriptor(path: path) else { continue }
+      table[path] = ServerRoute(descriptor: descriptor, handler: handler)
+    }
+    return table
+  }
+}
+
+/// The parts of a request's headers the server acts on, collected field by field.
+struct RequestHead {
+  var isPOST = false
+  var route: ServerRoute?
+  var path: String?
+  /// The content type matched a gRPC one without making a string.
+  var isGRPC = false
+  var contentType: String?
+  var encoding: String?
+  var acceptEncoding: String?
+  var timeout: Duration?
+  var metadata = Metadata()
+
+  /// Takes one field; `lastRoute` short-cuts the `:path` lookup for repeated methods.
+  mutating func add(
+    _ name: HeaderBytes, _ value: HeaderBytes, routes: [String: ServerRoute],
+    lastRoute: inout ServerRoute?
+  ) {
+    switch name.count {
+    case 5 where name.matches(":path"):
+      if let last = lastRoute, value.matches(last.pathUTF8) {
+        route = last
+      } else {
+        let path = value.string
+        self.path = path
+        route = routes[path]
+        if route != nil { lastRoute = route }
+      }
+      return
+    case 7 where name.matches(":method"):
+      isPOST = value.matches("POST")
+      return
+    case 7 where name.matches(":scheme"), 10 where name.matches(":authority"),
+      2 where name.matches("te"):
+      return
+    case 12 where name.matches("content-type"):
+      if value.matches("application/grpc") || value.matches("application/grpc+proto") {
+        isGRPC = true
+      } else {
+        contentType = value.string
+      }
+      return
+    case 12 where name.matches("grpc-timeout"):
+      timeout = GRPCTimeout.parse(value.string)
+      return
+    case 13 where name.matches("grpc-encoding"):
+      encoding = value.string
+      return
+    case 20 where name.matches("grpc-accept-encoding"):
+      acceptEncoding = value.string
+      return
+    default:
+      metadata.addLowercased(name.string, value.string)
+    }
+  }
+
+  /// Whether the request speaks a protocol this server serves.
+  var speaksGRPC: Bool { isGRPC || WireProtocol(contentType: contentType) == .grpc }
+}
