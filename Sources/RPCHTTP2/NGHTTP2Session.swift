@@ -44,13 +44,16 @@ struct HeaderBytes {
   func hasPrefix(_ literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
     guard count <= bytes.count else { return false }
-    return UnsafeRawBufferPointer(rebasing: bytes[..<count])
-      .elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: count))
+    let other = literal.utf8Start
+    for index in 0..<count where bytes[index] != other[index] { return false }
+    return true
   }
 
   /// Whether the bytes equal `other`.
   func matches(_ other: [UInt8]) -> Bool {
-    other.count == bytes.count && other.withUnsafeBytes { $0.elementsEqual(bytes) }
+    guard other.count == bytes.count else { return false }
+    for index in 0..<other.count where bytes[index] != other[index] { return false }
+    return true
   }
 }
 
@@ -70,7 +73,12 @@ struct NGHTTP2Settings: Sendable {
 /// The only file that imports CNGHTTP2. Not thread-safe: use it on one event loop.
 final class NGHTTP2Session {
   private var session: OpaquePointer?
-  weak var delegate: NGHTTP2SessionDelegate?
+  /// The owner: it owns the session, so the session never outlives it.
+  unowned(unsafe) var delegate: NGHTTP2SessionDelegate?
+  /// The buffer being fed to nghttp2, so DATA payloads (which point into it) are sliced
+  /// rather than copied.
+  private var input: ByteBuffer?
+  private var inputBase: UnsafeRawPointer?
   private let allocator = ByteBufferAllocator()
   private let isServer: Bool
   /// Output queued per stream above which writers should wait.
@@ -187,7 +195,13 @@ final class NGHTTP2Session {
   /// Feeds received bytes; delegate calls happen during this call.
   func receive(_ bytes: ByteBuffer) throws(Failure) {
     let result = bytes.withUnsafeReadableBytes { raw in
-      nghttp2_session_mem_recv(
+      input = bytes
+      inputBase = UnsafeRawPointer(raw.baseAddress)
+      defer {
+        input = nil
+        inputBase = nil
+      }
+      return nghttp2_session_mem_recv(
         session, raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count)
     }
     if result < 0 { throw Failure(code: result) }
@@ -384,9 +398,7 @@ extension NGHTTP2Session {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
       _, _, stream, data, length, user in
       let session = NGHTTP2Session.from(user)
-      var buffer = session.allocator.buffer(capacity: length)
-      buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
-      session.delegate?.session(data: buffer, stream: stream)
+      session.delegate?.session(data: session.payload(data!, length), stream: stream)
       return 0
     }
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {
@@ -401,6 +413,21 @@ extension NGHTTP2Session {
       session.delegate?.session(closed: stream, errorCode: code)
       return 0
     }
+  }
+
+  /// A DATA payload as a slice of the input buffer when it lies inside it, else a copy.
+  private func payload(_ data: UnsafePointer<UInt8>, _ length: Int) -> ByteBuffer {
+    if let base = inputBase, let input {
+      let offset = UnsafeRawPointer(data) - base
+      if offset >= 0, offset + length <= input.readableBytes,
+        let slice = input.getSlice(at: input.readerIndex + offset, length: length)
+      {
+        return slice
+      }
+    }
+    var buffer = allocator.buffer(capacity: length)
+    buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
+    return buffer
   }
 
   private func beginHeaders(stream: Int32) {
