@@ -22,7 +22,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(header name: HeaderBytes, value: HeaderBytes, stream id: Int32) {
-    if collecting { head.add(name, value, routes: routes, lastRoute: &lastRoute) }
+    if collecting { head.add(
+        name, value, routes: routes, lastRoute: &lastRoute, limit: limits.maxHeaderListSize) }
   }
 
   func session(endHeaders id: Int32, endStream: Bool) {
@@ -39,6 +40,14 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
     guard request.speaksGRPC else {
       return reject(id, status: "415")
+    }
+    guard request.size <= limits.maxHeaderListSize else {
+      return respondTrailersOnly(
+        id,
+        RPCError(
+          code: .resourceExhausted,
+          message: "header list of \(request.size) bytes exceeds the limit of "
+            + "\(limits.maxHeaderListSize) bytes"))
     }
     guard let route = request.route else {
       let path = request.path ?? ""

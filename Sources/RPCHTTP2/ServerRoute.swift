@@ -38,12 +38,16 @@ struct RequestHead {
   var acceptEncoding: String?
   var timeout: Duration?
   var metadata = Metadata()
+  /// The header list size as HTTP/2 counts it (name + value + 32 per field).
+  var size = 0
 
   /// Takes one field; `lastRoute` short-cuts the `:path` lookup for repeated methods.
   mutating func add(
     _ name: HeaderBytes, _ value: HeaderBytes, routes: [String: ServerRoute],
-    lastRoute: inout ServerRoute?
+    lastRoute: inout ServerRoute?, limit: Int
   ) {
+    size += name.count + value.count + 32
+    guard size <= limit else { return }  // refused at the end of the block; keep nothing
     switch name.count {
     case 5 where name.matches(":path"):
       if let last = lastRoute, value.matches(last.pathUTF8) {

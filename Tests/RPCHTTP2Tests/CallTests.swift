@@ -135,3 +135,16 @@ import Testing
     await test.stop()
   }
 }
+
+@Suite struct HeaderLimitTests {
+  @Test func headerListBeyondTheLimitIsRefused() async throws {
+    var limits = ServerConfiguration.Limits()
+    limits.maxHeaderListSize = 4096
+    let test = try await TestServer.start(limits: limits)
+    let big = CallOptions(metadata: ["x-big": String(repeating: "a", count: 8192)])
+    let error = await rpcError { _ = try await test.unary("x", options: big) }
+    #expect(error?.code == .resourceExhausted)
+    #expect(try await test.unary("small") == "small")
+    await test.stop()
+  }
+}

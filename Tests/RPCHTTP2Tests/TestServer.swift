@@ -27,6 +27,10 @@ struct BytesCoder: MessageSerializer, MessageDeserializer {
 /// Records what handlers observed, awaitable from tests.
 final class Probe: Sendable {
   private let seen = Mutex<[String]>([])
+  private let counter = Mutex(0)
+
+  func count() { counter.withLock { $0 += 1 } }
+  var counted: Int { counter.withLock { $0 } }
 
   func record(_ event: String) { seen.withLock { $0.append(event) } }
   var events: [String] { seen.withLock { $0 } }
@@ -53,6 +57,7 @@ enum Echo {
   static let slow = MethodDescriptor(service: service, method: "Slow")
   static let size = MethodDescriptor(service: service, method: "Size")
   static let sleep = MethodDescriptor(service: service, method: "Sleep")
+  static let flood = MethodDescriptor(service: service, method: "Flood")
 
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
@@ -99,6 +104,14 @@ enum Echo {
       probe.record("sleeping:\(request)")
       try await Task.sleep(for: .milliseconds(Int(request) ?? 0))
       return "slept \(request)"
+    }
+    registry.registerServerStreaming(flood, deserializer: coder, serializer: BytesCoder()) {
+      _, writer, _ in
+      let chunk = [UInt8](repeating: 0x5A, count: 16 << 10)
+      while true {
+        try await writer.write(chunk)
+        probe.count()
+      }
     }
     return registry
   }
