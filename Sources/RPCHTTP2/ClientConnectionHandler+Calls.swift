@@ -58,6 +58,12 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     session.reset(stream: id, cancel: true)
     stream.complete(status)
     scheduleFlush()
+    closeIfDrained()
+  }
+
+  /// After `shutdown` (or GOAWAY), closes the connection once no call is left on it.
+  func closeIfDrained() {
+    if retired && streams.isEmpty { context?.close(promise: nil) }
   }
 
   // MARK: NGHTTP2SessionDelegate
@@ -119,6 +125,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
         code: .internalError, message: "stream reset by \(target) (HTTP/2 error \(errorCode))")
     }
     stream.complete(status)
+    closeIfDrained()
   }
 
   func session(goAway lastStreamID: Int32, errorCode: UInt32) {
@@ -137,6 +144,6 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
       stream.complete(status)
     }
     if session.isSending(stream: id) { session.reset(stream: id, cancel: false) }
-    if retired && streams.isEmpty { context?.close(promise: nil) }
+    closeIfDrained()
   }
 }

@@ -107,7 +107,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     retire()
     session.goAway(lastStreamID: 0)
     flushOutput()
-    if streams.isEmpty { context?.close(promise: nil) }
+    closeIfDrained()
   }
 
   func scheduleFlush() {

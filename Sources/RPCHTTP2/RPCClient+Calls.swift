@@ -28,7 +28,8 @@ extension RPCClient {
     handler: (RPCAsyncSequence<Resp>) async throws -> R
   ) async throws -> R {
     let bytes = try encode(request, serializer)
-    return try await withCall(method, options, request: bytes) { call, responses in
+    return try await withCall(method, options, request: bytes, resetAfter: true) {
+      call, responses in
       try await handler(responses.map { try self.decode($0, deserializer) })
     }
   }
@@ -41,13 +42,14 @@ extension RPCClient {
     requests: @escaping @Sendable (RPCWriter<Req>) async throws -> Void,
     handler: (RPCAsyncSequence<Resp>) async throws -> R
   ) async throws -> R {
-    try await withCall(method, options) { call, responses in
+    try await withCall(method, options, resetAfter: true) { call, responses in
       try await withThrowingTaskGroup(of: Void.self, returning: R.self) { group in
         group.addTask {
           try await requests(RPCWriter { try await call.write(self.encode($0, serializer)) })
           call.end()
         }
         let result = try await handler(responses.map { try self.decode($0, deserializer) })
+        call.cancel(RPCError(code: .cancelled, message: "the response handler returned"))
         group.cancelAll()
         while let outcome = await group.nextResult() {
           if case .failure(let error) = outcome, !(error is CancellationError),
@@ -64,9 +66,12 @@ extension RPCClient {
   // MARK: plumbing
 
   /// Opens a call (sending `request` and ending the request stream with it, when given, in
-  /// the same event-loop hop) and runs `body`, mapping failures to `RPCError`.
+  /// the same event-loop hop) and runs `body`, mapping failures to `RPCError`. With
+  /// `resetAfter`, a stream still open when `body` returns is reset (the handler stopped
+  /// reading early), so the server stops sending.
   private func withCall<R>(
     _ method: MethodDescriptor, _ options: CallOptions, request: ByteBuffer? = nil,
+    resetAfter: Bool = false,
     _ body: (ClientCallHandle, RPCAsyncSequence<ByteBuffer>) async throws -> R
   ) async throws -> R {
     try Task.checkCancellation()
@@ -97,6 +102,9 @@ extension RPCClient {
       do {
         let result = try await body(call, RPCAsyncSequence(responses))
         try Task.checkCancellation()  // a cancelled response stream just ends: not a success
+        if resetAfter {
+          call.cancel(RPCError(code: .cancelled, message: "the response handler returned"))
+        }
         return result
       } catch {
         let status =

@@ -28,6 +28,23 @@ import Testing
     await test.stop()
   }
 
+  @Test func leavingAResponseStreamEarlyStopsTheServer() async throws {
+    let test = try await TestServer.start()
+    let firstThree = try await test.client.serverStreaming(
+      Echo.flood, request: "go", serializer: UTF8Coder(), deserializer: BytesCoder()
+    ) { responses in
+      var sizes: [Int] = []
+      for try await message in responses {
+        sizes.append(message.count)
+        if sizes.count == 3 { break }
+      }
+      return sizes
+    }
+    #expect(firstThree == [16 << 10, 16 << 10, 16 << 10])
+    #expect(await test.probe.wait(for: "flood ended"))
+    await test.stop()
+  }
+
   @Test func bidiStreamingInterleaves() async throws {
     let test = try await TestServer.start()
     let replies = try await test.client.bidiStreaming(

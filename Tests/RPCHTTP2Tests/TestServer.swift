@@ -108,6 +108,7 @@ enum Echo {
     registry.registerServerStreaming(flood, deserializer: coder, serializer: BytesCoder()) {
       _, writer, _ in
       let chunk = [UInt8](repeating: 0x5A, count: 16 << 10)
+      defer { probe.record("flood ended") }
       while true {
         try await writer.write(chunk)
         probe.count()
