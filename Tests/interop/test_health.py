@@ -22,7 +22,12 @@ def test_check_overall_is_serving(health):
 
 @pytest.mark.parametrize("service", sorted(REGISTERED_SERVICES | {TEST_SERVICE}))
 def test_check_each_registered_service_is_serving(health, service):
-    resp = health.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+    """Every service the server lists (reflection lists the cloudidl ones too) is SERVING."""
+    try:
+        resp = health.Check(health_pb2.HealthCheckRequest(service=service), timeout=5)
+    except grpc.RpcError as e:
+        pytest.fail(f"Check({service}) failed with {e.code().name} {e.details()!r}, want SERVING "
+                    f"(health must know every service that reflection lists)", pytrace=False)
     assert resp.status == SERVING, f"{service} is {status_name(resp.status)}, want SERVING"
 
 
