@@ -1,5 +1,13 @@
 internal import NIOCore
 
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Musl)
+  internal import Musl
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
 /// What the owner of an `NGHTTP2Session` hears about, synchronously, while it feeds bytes in
 /// or pulls bytes out. All calls happen on the connection's event loop.
 protocol NGHTTP2SessionDelegate: AnyObject {
@@ -46,15 +54,14 @@ struct HeaderBytes {
   func hasPrefix(_ literal: StaticString) -> Bool {
     let count = literal.utf8CodeUnitCount
     guard count <= bytes.count else { return false }
-    let other = literal.utf8Start
-    for index in 0..<count where bytes[index] != other[index] { return false }
-    return true
+    return count == 0 || memcmp(bytes.baseAddress!, literal.utf8Start, count) == 0
   }
 
   /// Whether the bytes equal `other`.
   func matches(_ other: [UInt8]) -> Bool {
     guard other.count == bytes.count else { return false }
-    for index in 0..<other.count where bytes[index] != other[index] { return false }
-    return true
+    return other.withUnsafeBytes {
+      $0.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) == 0
+    }
   }
 }

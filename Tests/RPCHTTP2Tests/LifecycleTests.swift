@@ -141,29 +141,18 @@ import Testing
 
   @Test func nonGRPCContentTypeIsRejectedWith415() async throws {
     let test = try await TestServer.start()
-    let output = try runNghttp([
-      "-v", "-H", ":method: POST", "-H", "content-type: text/plain",
-      "http://127.0.0.1:\(test.port)/test.Echo/Get",
-    ])
-    #expect(output.contains(":status: 415"))
-    let ok = try runNghttp([
-      "-v", "-H", ":method: POST", "-H", "content-type: application/grpc",
-      "http://127.0.0.1:\(test.port)/test.Echo/Missing",
-    ])
-    #expect(ok.contains("grpc-status: 12"))
+    let raw = try await RawHTTP2Client.connect(port: test.port)
+    let plain = try await raw.request(
+      path: Echo.get.path, headers: [("content-type", "text/plain")],
+      body: ByteBuffer(string: "hello"))
+    let rejected = try #require(await raw.response(plain))
+    #expect(rejected.headers.first?[":status"] == "415")
+    #expect(rejected.headers.first?["grpc-status"] == nil)
+    let proto = try await raw.request(
+      path: Echo.inline.path, headers: [("content-type", "application/grpc+proto")],
+      body: RawHTTP2Client.message("p"))
+    #expect(try #require(await raw.response(proto)).headers.last?["grpc-status"] == "0")
+    await raw.close()
     await test.stop()
-  }
-
-  private func runNghttp(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/nghttp")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
   }
 }
