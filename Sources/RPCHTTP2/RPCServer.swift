@@ -15,8 +15,8 @@ public final class RPCServer: Service, Sendable {
   private let configuration: ServerConfiguration
   private let registry: MethodRegistry
   private let logger: Logger
-  private let group: MultiThreadedEventLoopGroup
-  private let bound: EventLoopPromise<SocketAddress>
+  private let bound = BoundAddress()
+  private let started = Mutex(false)
   private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
   /// Creates a server; nothing is bound until `run()`.
@@ -24,14 +24,12 @@ public final class RPCServer: Service, Sendable {
     self.configuration = configuration
     self.registry = registry
     self.logger = logger
-    self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
-    self.bound = group.next().makePromise(of: SocketAddress.self)
   }
 
   /// The bound address, once `run()` has bound the socket (waits until then).
   public var listeningAddress: (host: String, port: Int) {
     get async throws {
-      let address = try await bound.futureResult.get()
+      let address = try await bound.wait()
       return (address.ipAddress ?? configuration.host, address.port ?? configuration.port)
     }
   }
@@ -39,19 +37,28 @@ public final class RPCServer: Service, Sendable {
   /// How many client connections are open.
   var connectionCount: Int { connections.withLock { $0.count } }
 
-  /// Binds, serves and returns after shutdown.
+  /// Binds, serves and returns after shutdown. Runs once per server.
   public func run() async throws {
+    let alreadyStarted = started.withLock { started in
+      defer { started = true }
+      return started
+    }
+    guard !alreadyStarted else {
+      throw RPCError(code: .failedPrecondition, message: "RPCServer.run() called twice")
+    }
+    let group = MultiThreadedEventLoopGroup(
+      numberOfThreads: max(1, configuration.eventLoopThreads))
     let channel: any Channel
     do {
-      channel = try await makeBootstrap().bind(
+      channel = try await makeBootstrap(group).bind(
         host: configuration.host, port: configuration.port
       ).get()
     } catch {
-      bound.fail(error)
+      bound.publish(.failure(error))
       try? await group.shutdownGracefully()
       throw error
     }
-    bound.succeed(channel.localAddress!)
+    bound.publish(.success(channel.localAddress!))
     logger.info(
       "listening", metadata: ["address": "\(channel.localAddress!)", "tls": "\(configuration.tls != nil)"])
     await withGracefulShutdownHandler {
@@ -70,7 +77,7 @@ public final class RPCServer: Service, Sendable {
     try? await group.shutdownGracefully()
   }
 
-  private func makeBootstrap() throws -> ServerBootstrap {
+  private func makeBootstrap(_ group: MultiThreadedEventLoopGroup) throws -> ServerBootstrap {
     let sslContext = try configuration.tls.map(TLSContexts.server)
     let routes = ServerRoute.table(registry)
     let limits = configuration.limits

@@ -36,6 +36,17 @@ import Testing
     await client.close()
   }
 
+  @Test func bindFailureIsReportedToRunAndListeningAddress() async throws {
+    let first = try await TestServer.start()
+    let second = RPCServer(
+      configuration: ServerConfiguration(host: "127.0.0.1", port: first.port, eventLoopThreads: 1),
+      registry: MethodRegistry(), logger: TestServer.logger)
+    await #expect(throws: (any Error).self) { try await second.run() }
+    await #expect(throws: (any Error).self) { _ = try await second.listeningAddress }
+    await #expect(throws: RPCError.self) { try await second.run() }  // runs once only
+    await first.stop()
+  }
+
   @Test func clientReconnectsAfterAServerRestart() async throws {
     let first = try await TestServer.start()
     #expect(try await first.unary("one") == "one")
