@@ -10,7 +10,7 @@ public struct ServerContext: Sendable {
   public var deadline: ContinuousClock.Instant?
   /// The remote address, e.g. `127.0.0.1:53412`.
   public var peer: String
-  /// A logger carrying the call's method and stream.
+  /// The server's logger.
   public var logger: Logger
 
   /// Creates a context.

@@ -122,7 +122,7 @@ extension RPCClient {
     _ method: MethodDescriptor, _ options: CallOptions
   ) -> NGHTTP2Session.HeaderBlock {
     var fields = [
-      (":method", "POST"), (":scheme", "http"), (":path", method.path),
+      (":method", "POST"), (":scheme", scheme), (":path", method.path),
       (":authority", target), ("content-type", "application/grpc"), ("te", "trailers"),
       ("grpc-accept-encoding", CompressionAlgorithm.advertised),
     ]

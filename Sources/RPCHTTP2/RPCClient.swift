@@ -40,6 +40,7 @@ public final class RPCClient: Sendable {
 
   /// `host:port`, as named in errors.
   var target: String { "\(configuration.host):\(configuration.port)" }
+  var scheme: String { configuration.tls == nil ? "http" : "https" }
   var maxMessageSize: Int { configuration.maxMessageSize }
 
   /// Closes the connection after its calls finish; later calls fail with `UNAVAILABLE`.
