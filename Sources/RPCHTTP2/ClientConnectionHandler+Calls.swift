@@ -118,6 +118,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     guard let stream = streams.removeValue(forKey: id) else { return }
     let status: RPCError
     switch errorCode {
+    case 7 where !stream.sawHeaders: status = .refusedStream(by: target)
     case 7: status = RPCError(code: .unavailable, message: "stream refused by \(target)")
     case 8: status = RPCError(code: .cancelled, message: "stream cancelled by \(target)")
     default:

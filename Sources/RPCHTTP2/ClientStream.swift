@@ -72,3 +72,25 @@ struct ClientCallHandle: Sendable {
     eventLoop.execute { connection.value.cancel(stream: stream, status: status) }
   }
 }
+
+extension RPCError {
+  private static let refusedMarker = "x-rpc-internal-refused-stream"
+
+  /// The peer refused the stream before processing it (REFUSED_STREAM, or a request still
+  /// queued when GOAWAY arrived): safe to send again on a new connection.
+  static func refusedStream(by target: String) -> RPCError {
+    RPCError(
+      code: .unavailable, message: "stream refused by \(target) before processing",
+      metadata: [refusedMarker: "1"])
+  }
+
+  var isRefusedStream: Bool { code == .unavailable && metadata.first(Self.refusedMarker) != nil }
+
+  /// The error as callers see it, without the transport's marker.
+  var withoutTransportMarker: RPCError {
+    guard isRefusedStream else { return self }
+    var copy = self
+    copy.metadata.remove(Self.refusedMarker)
+    return copy
+  }
+}

@@ -345,11 +345,21 @@ extension NGHTTP2Session {
       session.delegate?.session(data: session.payload(data!, length), stream: stream)
       return 0
     }
+    nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) {
+      _, frame, reason, user in
+      if UInt32(frame!.pointee.hd.type) == NGHTTP2_HEADERS.rawValue,
+        frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST
+      {
+        NGHTTP2Session.from(user).requestNotSent(
+          stream: frame!.pointee.hd.stream_id, reason: reason)
+      }
+      return 0
+    }
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {
       _, stream, code, user in
       let session = NGHTTP2Session.from(user)
       if !session.isServer {
-        session.clientRecords[stream] = nil
+        guard session.clientRecords.removeValue(forKey: stream) != nil else { return 0 }
       } else if let record = session.record(stream) {
         nghttp2_session_set_stream_user_data(session.session, stream, nil)
         session.unlink(record)
@@ -372,6 +382,17 @@ extension NGHTTP2Session {
     var buffer = allocator.buffer(capacity: length)
     buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
     return buffer
+  }
+
+  /// A request whose HEADERS nghttp2 will never send (e.g. queued when GOAWAY arrived): the
+  /// stream may never have existed inside nghttp2, so report its end here; a later close
+  /// callback for the same stream finds nothing left.
+  private func requestNotSent(stream: Int32, reason: Int32) {
+    guard !isServer, clientRecords.removeValue(forKey: stream) != nil else { return }
+    let refused = reason == NGHTTP2_ERR_START_STREAM_NOT_ALLOWED.rawValue
+    delegate?.session(
+      closed: stream,
+      errorCode: refused ? NGHTTP2_REFUSED_STREAM.rawValue : NGHTTP2_INTERNAL_ERROR.rawValue)
   }
 
   private func beginHeaders(stream: Int32) {

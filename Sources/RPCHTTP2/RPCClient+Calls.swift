@@ -9,15 +9,25 @@ extension RPCClient {
     deserializer: some MessageDeserializer<Resp>, options: CallOptions = .init()
   ) async throws -> Resp {
     let bytes = try encode(request, serializer)
-    return try await withCall(method, options, request: bytes) { call, responses in
-      var iterator = responses.makeAsyncIterator()
-      guard let first = try await iterator.next() else {
-        throw RPCError(code: .internalError, message: "no response message")
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        return try await withCall(method, options, request: bytes, keepRefusedMarker: true) {
+          call, responses in
+          var iterator = responses.makeAsyncIterator()
+          guard let first = try await iterator.next() else {
+            throw RPCError(code: .internalError, message: "no response message")
+          }
+          guard try await iterator.next() == nil else {
+            throw RPCError(code: .internalError, message: "more than one response message")
+          }
+          return try decode(first, deserializer)
+        }
+      } catch let error as RPCError where error.isRefusedStream {
+        // Never processed by the server (GOAWAY race): one more try, on a new connection.
+        if attempt >= 2 { throw error.withoutTransportMarker }
       }
-      guard try await iterator.next() == nil else {
-        throw RPCError(code: .internalError, message: "more than one response message")
-      }
-      return try decode(first, deserializer)
     }
   }
 
@@ -71,7 +81,7 @@ extension RPCClient {
   /// reading early), so the server stops sending.
   private func withCall<R>(
     _ method: MethodDescriptor, _ options: CallOptions, request: ByteBuffer? = nil,
-    resetAfter: Bool = false,
+    resetAfter: Bool = false, keepRefusedMarker: Bool = false,
     _ body: (ClientCallHandle, RPCAsyncSequence<ByteBuffer>) async throws -> R
   ) async throws -> R {
     try Task.checkCancellation()
@@ -111,7 +121,7 @@ extension RPCClient {
           Task.isCancelled
           ? RPCError(code: .cancelled, message: "call cancelled") : Self.status(for: error)
         call.cancel(status)
-        throw status
+        throw keepRefusedMarker ? status : status.withoutTransportMarker
       }
     } onCancel: {
       call.cancel(RPCError(code: .cancelled, message: "call cancelled"))

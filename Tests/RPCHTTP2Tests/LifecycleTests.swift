@@ -36,6 +36,48 @@ import Testing
     await client.close()
   }
 
+  @Test func callsQueuedBehindTheStreamLimitEndWhenTheServerGoesAway() async throws {
+    let probe = Probe()
+    var limits = ServerConfiguration.Limits()
+    limits.maxConcurrentStreams = 2
+    let server = RPCServer(
+      configuration: ServerConfiguration(
+        host: "127.0.0.1", port: 0, limits: limits, eventLoopThreads: 1),
+      registry: Echo.registry(probe: probe), logger: TestServer.logger)
+    let group = ServiceGroup(services: [server], logger: TestServer.logger)
+    let running = Task { try await group.run() }
+    let port = try await server.listeningAddress.port
+    let client = RPCClient(
+      configuration: ClientConfiguration(host: "127.0.0.1", port: port), logger: TestServer.logger)
+    #expect(try await client.unary(
+      Echo.get, request: "warm", serializer: UTF8Coder(), deserializer: UTF8Coder()) == "warm")
+    let calls = (0..<6).map { index in
+      Task {
+        try await client.unary(
+          Echo.sleep, request: "\(400 + index)", serializer: UTF8Coder(),
+          deserializer: UTF8Coder())
+      }
+    }
+    try await Task.sleep(for: .milliseconds(150))
+    #expect(probe.events.filter { $0.hasPrefix("sleeping:") }.count == 2)
+    await group.triggerGracefulShutdown()
+    var succeeded = 0
+    var unavailable = 0
+    for call in calls {
+      switch await call.result {
+      case .success: succeeded += 1
+      case .failure(let error as RPCError):
+        if error.code == .unavailable { unavailable += 1 }
+        #expect(error.metadata.isEmpty)
+      case .failure(let error): Issue.record("unexpected \(error)")
+      }
+    }
+    #expect(succeeded == 2)
+    #expect(unavailable == 4)
+    try await running.value
+    await client.close()
+  }
+
   @Test func bindFailureIsReportedToRunAndListeningAddress() async throws {
     let first = try await TestServer.start()
     let second = RPCServer(
