@@ -35,6 +35,7 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .target(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
@@ -68,11 +69,15 @@ let package = Package(
       ],
       swiftSettings: swift6),
 
+    // MARK: domain (pools, rules; no I/O) and storage (protocol, SQLite backend)
+    .target(name: "ClusterPoolDomain", swiftSettings: swift6),
+    .target(name: "ClusterPoolStore", dependencies: ["ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
+
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
       name: "ClusterPoolServer",
       dependencies: [
-        "ClusterPoolProto", "RPCCore", "RPCHTTP2",
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -99,6 +104,8 @@ let package = Package(
     .testTarget(name: "ClusterPoolProtoTests", dependencies: ["ClusterPoolProto"], swiftSettings: swift6),
     .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: swift6),
     .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
       dependencies: ["ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],

@@ -1,0 +1,88 @@
+public import ClusterPoolDomain
+import Foundation
+public import Logging
+internal import Synchronization
+
+/// The embedded store: one SQLite file (WAL, `synchronous=FULL`), its single writer on a
+/// dedicated thread, and the in-memory ``PoolCatalog`` every read is served from. The
+/// catalog changes only after a commit succeeded, and is rebuilt from the file at start.
+public final class SQLiteClusterPoolStore: ClusterPoolStore {
+  /// A queued write and the continuation its caller waits on.
+  struct Write: Sendable {
+    var command: PoolCommand
+    var actor: Identity
+    var reply: @Sendable (Result<ClusterPool, DomainError>) -> Void
+  }
+
+  let catalog: Mutex<PoolCatalog>
+  let logger: Logger
+  private let writer: WriterThread<Write>
+  /// The connection; touched only on the writer thread (and in `init`, before it starts).
+  nonisolated(unsafe) let connection: SQLiteConnection
+  /// Last revision handed out; writer thread only.
+  nonisolated(unsafe) var revision: UInt64
+
+  /// Opens (creating and migrating as needed) the database at `path` and loads every pool.
+  /// `defaultPool` is the `default` pool of organizations that have not changed theirs.
+  public init(path: String, defaultPool: DefaultPoolTemplate, maxBatch: Int = 64, logger: Logger) throws {
+    let connection = try SQLiteConnection(path: path)
+    try SQLiteSchema.configure(connection)
+    try SQLiteSchema.migrate(connection)
+    var catalog = PoolCatalog(defaultPool: defaultPool)
+    var revision: UInt64 = 0
+    for pool in try PoolRows.all(connection) {
+      catalog.upsert(pool)
+      revision = max(revision, pool.revision)
+    }
+    self.connection = connection
+    self.revision = revision
+    self.catalog = Mutex(catalog)
+    self.logger = logger
+    logger.info("opened the pool store", metadata: ["path": "\(path)", "pools": "\(catalog.count)"])
+    let box = WriterBox()
+    self.writer = WriterThread(
+      name: "sqlite-writer", maxBatch: maxBatch,
+      drain: { batch in box.store?.commit(batch) },
+      stop: { box.store?.connection.close() })
+    box.store = self
+  }
+
+  deinit { writer.requestClose() }
+
+  public func pool(_ key: PoolKey) -> ClusterPool? {
+    catalog.withLock { $0.pool(key) }
+  }
+
+  public func list(_ organization: Organization, _ query: ListQuery) -> ListPage {
+    catalog.withLock { $0.list(organization, query) }
+  }
+
+  public func execute(_ command: PoolCommand, by actor: Identity) async throws(DomainError) -> ClusterPool {
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ClusterPool, DomainError>, Never>) in
+      let queued = writer.enqueue(Write(command: command, actor: actor) { continuation.resume(returning: $0) })
+      if !queued { continuation.resume(returning: .failure(DomainError(.unavailable, "the store is closed: the server is shutting down"))) }
+    }
+    return try result.get()
+  }
+
+  public func close() async {
+    let writer = self.writer
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      Thread.detachNewThread {
+        writer.close()
+        continuation.resume()
+      }
+    }
+  }
+
+  /// The current wall-clock time.
+  static func now() -> Timestamp {
+    Timestamp(nanosecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000_000).rounded()))
+  }
+}
+
+/// Lets the writer thread reach the store once `init` has finished (weakly, so a store that
+/// is no longer used can go away).
+private final class WriterBox: @unchecked Sendable {
+  weak var store: SQLiteClusterPoolStore?
+}

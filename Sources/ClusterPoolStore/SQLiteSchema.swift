@@ -1,0 +1,79 @@
+/// The database schema as ordered migrations. `PRAGMA user_version` holds the number of
+/// migrations applied; at start every missing one runs, each in its own transaction. Append
+/// new migrations (clusters' and queues' own columns come next); never edit a released one.
+enum SQLiteSchema {
+  static let migrations: [StaticString] = [
+    // 1: cluster pools, plus the cluster and queue columns pools depend on (membership and
+    // delete guards); ClusterService and QueueService extend these tables in later migrations.
+    """
+    CREATE TABLE cluster_pools (
+      organization TEXT NOT NULL,
+      name TEXT NOT NULL,
+      object_store_uri TEXT NOT NULL,
+      object_store_endpoint TEXT NOT NULL DEFAULT '',
+      secret_store_type INTEGER NOT NULL,
+      secret_store_locator TEXT NOT NULL DEFAULT '',
+      image_registry TEXT NOT NULL DEFAULT '',
+      created_at_ns INTEGER NOT NULL,
+      updated_at_ns INTEGER NOT NULL,
+      deleted_at_ns INTEGER,
+      created_by TEXT NOT NULL,
+      updated_by TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      PRIMARY KEY (organization, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE clusters (
+      organization TEXT NOT NULL,
+      name TEXT NOT NULL,
+      pool_name TEXT NOT NULL,
+      created_at_ns INTEGER NOT NULL,
+      updated_at_ns INTEGER NOT NULL,
+      deleted_at_ns INTEGER,
+      PRIMARY KEY (organization, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX clusters_by_pool ON clusters (organization, pool_name) WHERE deleted_at_ns IS NULL;
+    CREATE TABLE queues (
+      organization TEXT NOT NULL,
+      name TEXT NOT NULL,
+      pool_name TEXT NOT NULL,
+      created_at_ns INTEGER NOT NULL,
+      updated_at_ns INTEGER NOT NULL,
+      deleted_at_ns INTEGER,
+      PRIMARY KEY (organization, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX queues_by_pool ON queues (organization, pool_name) WHERE deleted_at_ns IS NULL;
+    PRAGMA user_version = 1;
+    """
+  ]
+
+  /// Applies the missing migrations; throws when the file is newer than this code.
+  static func migrate(_ connection: SQLiteConnection) throws {
+    let current = Int(try connection.integer("PRAGMA user_version") ?? 0)
+    guard current <= migrations.count else {
+      throw StoreOpenError(
+        "the database schema version \(current) is newer than this server's (\(migrations.count)): run a newer server")
+    }
+    for migration in migrations[current...] {
+      try connection.executeScript("BEGIN IMMEDIATE")
+      do {
+        try connection.executeScript(migration)
+        try connection.executeScript("COMMIT")
+      } catch {
+        try? connection.executeScript("ROLLBACK")
+        throw error
+      }
+    }
+  }
+
+  /// Connection settings: WAL, fsync on every commit (`synchronous=FULL`), lock waits.
+  static func configure(_ connection: SQLiteConnection) throws {
+    try connection.run("PRAGMA journal_mode=WAL") { _ in }
+    try connection.executeScript("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
+  }
+}
+
+/// The store could not be opened: the file is unusable or from a newer version.
+public struct StoreOpenError: Error, CustomStringConvertible {
+  public var description: String
+  init(_ description: String) { self.description = description }
+}
