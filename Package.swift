@@ -12,10 +12,12 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "clusterpool-server", targets: ["clusterpool-server"]),
+    .executable(name: "flyte", targets: ["flyte"]),
     .library(name: "ClusterPoolProto", targets: ["ClusterPoolProto"]),
     .library(name: "RPCCore", targets: ["RPCCore"]),
     .library(name: "RPCHTTP2", targets: ["RPCHTTP2"]),
     .library(name: "ClusterPoolServer", targets: ["ClusterPoolServer"]),
+    .library(name: "ClusterPoolClient", targets: ["ClusterPoolClient"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -23,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -83,6 +86,9 @@ let package = Package(
       ],
       swiftSettings: swift6),
 
+    // MARK: the Swift client library of the seed's API, and the `flyte` CLI over it
+    .target(name: "ClusterPoolClient", dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
+
     // MARK: executables
     .executableTarget(
       name: "clusterpool-server",
@@ -93,6 +99,7 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),
+    .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
     // driven by Tests/interop/test_proto_roundtrip.py against the Python protobuf encoder.
     .executableTarget(
@@ -106,6 +113,7 @@ let package = Package(
     .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
       dependencies: ["ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],

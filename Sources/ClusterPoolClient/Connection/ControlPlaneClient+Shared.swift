@@ -1,0 +1,31 @@
+internal import Synchronization
+
+extension ControlPlaneClient {
+  private static let sharedClient = Mutex<ControlPlaneClient?>(nil)
+
+  /// The client the static API uses when none is passed. On first use it is made from
+  /// `ConnectionSettings.resolve()` (environment, then `FLYTECTL_CONFIG` or
+  /// `~/.flyte/config.yaml`), logging nowhere; `setShared(_:)` replaces it.
+  public static var shared: ControlPlaneClient {
+    get throws(ConfigurationError) {
+      try sharedClient.withLock { client throws(ConfigurationError) in
+        if let client { return client }
+        let made = ControlPlaneClient(settings: try .resolve(), logger: nil)
+        client = made
+        return made
+      }
+    }
+  }
+
+  /// Makes `client` the shared client (`nil`: resolve the settings again on next use).
+  /// The previous shared client is not closed.
+  public static func setShared(_ client: ControlPlaneClient?) {
+    sharedClient.withLock { $0 = client }
+  }
+
+  /// `client`, or the shared client.
+  static func resolve(_ client: ControlPlaneClient?) throws(ConfigurationError) -> ControlPlaneClient {
+    if let client { return client }
+    return try shared
+  }
+}

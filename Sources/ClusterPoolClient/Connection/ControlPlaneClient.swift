@@ -1,0 +1,51 @@
+internal import ClusterPoolProto
+public import Logging
+internal import RPCCore
+internal import RPCHTTP2
+
+/// One connection to the control plane (established on the first call, re-established after
+/// it drops) with the settings every call uses: organization, deadline.
+///
+/// The static API (`ClusterPool.get("prod")`) uses `ControlPlaneClient.shared` unless it is
+/// given a client; create one yourself to talk to a specific server.
+public final class ControlPlaneClient: Sendable {
+  /// The settings this client was made with.
+  public let settings: ConnectionSettings
+  private let rpc: RPCClient
+
+  /// A client for `settings`; nothing connects until the first call. `logger` receives the
+  /// transport's messages; `nil` discards them.
+  public init(settings: ConnectionSettings, logger: Logger? = nil) {
+    self.settings = settings
+    self.rpc = RPCClient(configuration: settings.clientConfiguration, logger: logger ?? Self.silentLogger)
+  }
+
+  /// A client configured like the CLI: `overrides`, then the environment, then the config file.
+  public convenience init(_ overrides: ConnectionOverrides = .init(), logger: Logger? = nil) throws(ConfigurationError) {
+    self.init(settings: try .resolve(overrides), logger: logger)
+  }
+
+  static let silentLogger = Logger(label: "ClusterPoolClient", factory: { _ in SwiftLogNoOpLogHandler() })
+
+  /// The organization sent in identifiers; empty means the server's default.
+  public var organization: String { settings.organization }
+
+  /// Closes the connection once its calls finish; later calls fail.
+  public func close() async {
+    await rpc.close()
+  }
+
+  /// Calls a unary method; every failure is thrown as `ClientError`.
+  func call<Request: ProtoMessage, Response: ProtoMessage>(
+    _ method: ProtoMethodInfo, _ request: Request, returning: Response.Type = Response.self
+  ) async throws(ClientError) -> Response {
+    do {
+      return try await rpc.unary(
+        MethodDescriptor(service: method.serviceName, method: method.name), request: request,
+        serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
+        options: CallOptions(timeout: settings.callTimeout))
+    } catch {
+      throw ClientError(error, settings: settings)
+    }
+  }
+}

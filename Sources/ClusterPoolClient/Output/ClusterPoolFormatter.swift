@@ -1,0 +1,80 @@
+internal import Foundation
+internal import Yams
+
+/// Renders pools for people (tables) and programs (JSON, YAML).
+public enum ClusterPoolFormatter {
+  /// A list of pools: a table of NAME, MEMBER CLUSTERS, OBJECT STORE, SECRET STORE, IMAGE
+  /// REGISTRY (plus DELETED AT for deleted pools), or a JSON array / YAML sequence.
+  public static func list(_ pools: [ClusterPool], format: OutputFormat) throws -> String {
+    switch format {
+    case .table:
+      let deleted = pools.contains { $0.isDeleted }
+      var table = TextTable(
+        headers: ["NAME", "MEMBER CLUSTERS", "OBJECT STORE", "SECRET STORE", "IMAGE REGISTRY"]
+          + (deleted ? ["DELETED AT"] : []))
+      for pool in pools {
+        table.append(
+          [
+            pool.name, dash(pool.memberClusters.joined(separator: ",")), dash(pool.objectStoreURI),
+            dash(secretStore(pool.config)), dash(pool.imageRegistry),
+          ] + (deleted ? [pool.deletedAt.map(timestamp) ?? "-"] : []))
+      }
+      return table.render()
+    case .json:
+      return try json(pools.map(ClusterPoolDocument.init))
+    case .yaml:
+      return try yaml(pools.map(ClusterPoolDocument.init))
+    }
+  }
+
+  /// One pool: labelled lines with its config and member clusters, or a JSON object / YAML
+  /// mapping (which `--file` accepts back).
+  public static func detail(_ pool: ClusterPool, format: OutputFormat) throws -> String {
+    switch format {
+    case .table:
+      var lines: [(String, String)] = [
+        ("Name", pool.name),
+        ("Organization", dash(pool.organization)),
+        ("Object store", dash(pool.objectStoreURI)),
+        ("Object store endpoint", dash(pool.objectStoreEndpoint)),
+        ("Secret store", dash(pool.secretStoreType?.rawValue ?? "")),
+        ("Secret store locator", dash(pool.secretStoreLocator)),
+        ("Image registry", dash(pool.imageRegistry)),
+        ("Member clusters", pool.memberClusters.isEmpty ? "(none)" : pool.memberClusters.joined(separator: ", ")),
+      ]
+      if let deletedAt = pool.deletedAt { lines.append(("Deleted at", timestamp(deletedAt))) }
+      if let createdBy = pool.createdBy { lines.append(("Created by", createdBy)) }
+      if let updatedBy = pool.updatedBy { lines.append(("Updated by", updatedBy)) }
+      let width = lines.map(\.0.count).max()! + 3  // label, colon, two spaces
+      return lines.map { "\(($0.0 + ":").padding(to: width))\($0.1)" }.joined(separator: "\n") + "\n"
+    case .json:
+      return try json(ClusterPoolDocument(pool))
+    case .yaml:
+      return try yaml(ClusterPoolDocument(pool))
+    }
+  }
+
+  /// `AWS_SECRETS_MANAGER (us-east-1)`, the type alone, or empty.
+  static func secretStore(_ config: ClusterPoolConfig) -> String {
+    let type = config.secretStoreType?.rawValue ?? ""
+    guard !config.secretStoreLocator.isEmpty else { return type }
+    return type.isEmpty ? config.secretStoreLocator : "\(type) (\(config.secretStoreLocator))"
+  }
+
+  /// RFC 3339 in UTC, e.g. `2026-11-25T13:00:00Z`.
+  static func timestamp(_ date: Date) -> String {
+    date.formatted(.iso8601)
+  }
+
+  private static func dash(_ text: String) -> String { text.isEmpty ? "-" : text }
+
+  private static func json(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  }
+
+  private static func yaml(_ value: some Encodable) throws -> String {
+    try YAMLEncoder().encode(value)
+  }
+}

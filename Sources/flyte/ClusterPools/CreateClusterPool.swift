@@ -1,0 +1,57 @@
+import ArgumentParser
+import ClusterPoolClient
+import Foundation
+
+/// `flyte create cluster-pool NAME --file prod-pool.yaml | --edit`.
+struct CreateClusterPool: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: ClusterPoolNoun.name, abstract: "Create a cluster pool from a manifest or in an editor.",
+    discussion: """
+      The manifest declares the pool's data-plane contract:
+
+        name: prod
+        config:
+          object_store_ref: {uri: s3://my-prod-bucket/prefix, endpoint: ""}
+          secret_store: {type: AWS_SECRETS_MANAGER, locator: us-east-1}
+          image_registry: {locator: 123456789012.dkr.ecr.us-east-1.amazonaws.com/union}
+
+      --edit opens $VISUAL or $EDITOR (else vi) on a commented template; a manifest the \
+      server rejects reopens with the error at the top; saving it unchanged or empty aborts.
+      """,
+    aliases: ClusterPoolNoun.aliases)
+
+  @Argument(help: "The pool's name (may be left to the manifest's name:).")
+  var name: String?
+
+  @Option(name: [.short, .long], help: "Manifest file to create the pool from ('-' reads standard input).")
+  var file: String?
+
+  @Flag(help: "Write the manifest in an editor.")
+  var edit = false
+
+  @OptionGroup var connection: ConnectionOptions
+
+  func validate() throws {
+    guard (file != nil) != edit else { throw ValidationError("give exactly one of --file PATH or --edit") }
+  }
+
+  func run() async throws {
+    try await CommandRunner.run(connection) { client in
+      if let file {
+        let manifest = try ClusterPoolManifest(yaml: try ManifestFile.read(file))
+        let poolName = try manifest.resolvedName(commandLineName: name)
+        try await ClusterPool.create(poolName, config: manifest.config, client: client)
+        Terminal.write("Created cluster pool \"\(poolName)\".\n")
+      } else {
+        var created = ""
+        _ = try await ManifestEditor().edit(
+          ClusterPoolManifest.creationTemplate(name: name), fileLabel: "cluster-pool-\(name ?? "new")"
+        ) { manifest in
+          created = try manifest.resolvedName(commandLineName: name)
+          try await ClusterPool.create(created, config: manifest.config, client: client)
+        }
+        Terminal.write("Created cluster pool \"\(created)\".\n")
+      }
+    }
+  }
+}

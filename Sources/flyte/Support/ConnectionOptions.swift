@@ -1,0 +1,26 @@
+import ArgumentParser
+import ClusterPoolClient
+
+/// Where the control plane is: the flags every command shares.
+struct ConnectionOptions: ParsableArguments {
+  @Option(help: "Control plane address: HOST:PORT or dns:///HOST:PORT (default: the config file's admin.endpoint).")
+  var endpoint: String?
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Cleartext HTTP/2 instead of TLS (default: the config file's admin.insecure).")
+  var insecure: Bool?
+
+  @Option(name: .customLong("ca-cert"), help: "PEM file of CA certificates to trust for TLS.")
+  var caCert: String?
+
+  @Option(help: "Config file to read (default: $FLYTECTL_CONFIG, else ~/.flyte/config.yaml).")
+  var config: String?
+
+  @Option(help: "Organization (default: the server's).")
+  var org: String?
+
+  var overrides: ConnectionOverrides {
+    ConnectionOverrides(endpoint: endpoint, insecure: insecure, caCertificatePath: caCert, configPath: config, organization: org)
+  }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `flyte delete NOUN`.
+struct Delete: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Delete a resource (a soft delete: undelete restores it).",
+    subcommands: [DeleteClusterPool.self])
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `flyte undelete NOUN`.
+struct Undelete: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Restore a deleted resource.",
+    subcommands: [UndeleteClusterPool.self])
+}

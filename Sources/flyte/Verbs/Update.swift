@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `flyte update NOUN`.
+struct Update: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Change a resource.",
+    subcommands: [UpdateClusterPool.self])
+}
