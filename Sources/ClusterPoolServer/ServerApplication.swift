@@ -22,11 +22,17 @@ public struct ServerApplication: Sendable {
   /// in the same `ServiceGroup` after the server so that it is told first.
   public let healthShutdown: HealthShutdownService
 
-  public init(options: Options = .init(), logger: Logger) {
+  /// Assembles the registry; `clusterPools` (the pool service over its store) is served when
+  /// given.
+  public init(options: Options = .init(), clusterPools: ClusterPoolService? = nil, logger: Logger) {
     let registry = MethodRegistry()
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
     var services: Set<String> = [HealthService.serviceName]
+    if let clusterPools {
+      clusterPools.register(in: registry)
+      services.insert(ClusterPoolService.serviceName)
+    }
     if options.enableTestService {
       TestService().register(in: registry)
       services.insert(TestService.serviceName)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ClusterPoolDomain
 import ClusterPoolServer
+import ClusterPoolStore
 import Foundation
 import Logging
 import RPCHTTP2
@@ -47,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
   @Flag(help: "Also serve rpctest.v1.TestService (an echo service used by the transport tests).")
   var enableTestService = false
 
+  @OptionGroup(title: "Cluster pools")
+  var pools: PoolOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
@@ -55,6 +60,8 @@ struct ServerCommand: AsyncParsableCommand {
     guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0 else {
       throw ValidationError("limits must be positive")
     }
+    _ = try pools.serviceConfiguration()
+    _ = try pools.defaultPool()
   }
 
   func run() async throws {
@@ -66,7 +73,10 @@ struct ServerCommand: AsyncParsableCommand {
     }
     let logger = Logger(label: "clusterpool-server")
 
-    let app = ServerApplication(options: .init(enableTestService: enableTestService), logger: logger)
+    let store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
+    let clusterPools = ClusterPoolService(store: store, configuration: try pools.serviceConfiguration())
+    let app = ServerApplication(
+      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, logger: logger)
     let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [
@@ -82,6 +92,7 @@ struct ServerCommand: AsyncParsableCommand {
       print("listening on \(address.host):\(address.port)")
       fflush(nil)  // flush stdout now: a test harness waits for this line
     }
+    await store.close()
   }
 
   private func serverConfiguration() -> ServerConfiguration {

@@ -1,0 +1,33 @@
+public import ClusterPoolDomain
+internal import ClusterPoolProto
+public import ClusterPoolStore
+public import RPCCore
+
+/// `cloudidl.clusterpool.ClusterPoolService`: Get and List served from the store's memory on
+/// the event loop (no task hop, cached encodings), the writes in tasks awaiting the durable
+/// commit.
+public struct ClusterPoolService: Sendable {
+  public static let serviceName = "cloudidl.clusterpool.ClusterPoolService"
+
+  let store: any ClusterPoolStore
+  let configuration: Configuration
+  let cache = EncodedPoolCache()
+
+  public init(store: any ClusterPoolStore, configuration: Configuration = .init()) {
+    self.store = store
+    self.configuration = configuration
+  }
+
+  static func method(_ name: String) -> MethodDescriptor { MethodDescriptor(service: serviceName, method: name) }
+
+  /// Adds the six methods to `registry`.
+  public func register(in registry: MethodRegistry) {
+    registerReads(in: registry)
+    registerWrites(in: registry)
+  }
+
+  /// The organization and name a request's `id` means.
+  func key(_ id: Cloudidl.Common.ClusterPoolIdentifier?) throws(RPCError) -> PoolKey {
+    try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, configuration.defaultOrganization) }
+  }
+}

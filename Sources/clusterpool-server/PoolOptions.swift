@@ -1,0 +1,58 @@
+import ArgumentParser
+import ClusterPoolDomain
+import ClusterPoolServer
+import Foundation
+
+/// Flags of the cluster-pool service: its database, and what stands in for authentication
+/// and for each organization's `default` pool.
+struct PoolOptions: ParsableArguments {
+  @Option(help: "SQLite database file of the pools (created when missing).")
+  var database = "clusterpool.db"
+
+  @Option(help: "Organization of requests that name none (authentication is off).")
+  var defaultOrganization = "default"
+
+  @Option(help: "Subject of the user recorded as the author of every change (authentication is off).")
+  var defaultIdentity = "anonymous"
+
+  @Option(help: "Object store URI of each organization's default pool.")
+  var defaultObjectStoreUri = "file:///var/lib/clusterpool/default"
+
+  @Option(help: "Object store endpoint (http(s) URL) of the default pool.")
+  var defaultObjectStoreEndpoint = ""
+
+  @Option(help: "Secret store type of the default pool: \(SecretStoreType.validNames).")
+  var defaultSecretStoreType = "KUBERNETES"
+
+  @Option(help: "Secret store locator of the default pool.")
+  var defaultSecretStoreLocator = ""
+
+  @Option(help: "Image registry (host[:port][/path]) of the default pool.")
+  var defaultImageRegistry = ""
+
+  func serviceConfiguration() throws -> ClusterPoolService.Configuration {
+    do {
+      return ClusterPoolService.Configuration(
+        defaultOrganization: try Organization(validating: defaultOrganization),
+        callerIdentity: .user(subject: defaultIdentity))
+    } catch {
+      throw ValidationError("--default-organization: \(error.message)")
+    }
+  }
+
+  func defaultPool() throws -> DefaultPoolTemplate {
+    guard let type = SecretStoreType(name: defaultSecretStoreType) else {
+      throw ValidationError("--default-secret-store-type must be one of \(SecretStoreType.validNames)")
+    }
+    do {
+      let config = try ClusterPoolConfig(
+        objectStoreURI: defaultObjectStoreUri, objectStoreEndpoint: defaultObjectStoreEndpoint,
+        secretStoreType: type.rawValue, secretStoreLocator: defaultSecretStoreLocator,
+        imageRegistry: defaultImageRegistry)
+      let now = Timestamp(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000_000))
+      return DefaultPoolTemplate(config: config, createdBy: .application(subject: "clusterpool-server"), createdAt: now)
+    } catch {
+      throw ValidationError("default pool: \(error.message)")
+    }
+  }
+}
