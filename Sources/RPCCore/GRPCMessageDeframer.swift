@@ -36,8 +36,15 @@ public struct GRPCMessageDeframer: Sendable {
   /// Bytes received but not yet returned as messages.
   public var bufferedBytes: Int { buffer?.readableBytes ?? 0 }
 
-  /// The next complete message, or `nil` when more bytes are needed.
+  /// The next complete message, decompressed, or `nil` when more bytes are needed.
   public mutating func next() throws(RPCError) -> ByteBuffer? {
+    try nextEnvelope()?.message()
+  }
+
+  /// The next complete message as it came off the wire (still compressed, when it was), or
+  /// `nil` when more bytes are needed. Readers that may fall behind keep envelopes, whose
+  /// size is what flow control counts, and open them one at a time.
+  public mutating func nextEnvelope() throws(RPCError) -> GRPCEnvelope? {
     guard var pending = buffer, pending.readableBytes >= 5 else { return nil }
     let index = pending.readerIndex
     let flags = pending.getInteger(at: index, as: UInt8.self)!
@@ -55,15 +62,17 @@ public struct GRPCMessageDeframer: Sendable {
     pending.moveReaderIndex(forwardBy: 5)
     let body = pending.readSlice(length: length)!
     buffer = pending.readableBytes > 0 ? pending : nil
-    guard flags & 1 == 1 else { return body }
+    guard flags & 1 == 1 else {
+      return GRPCEnvelope(payload: body, compression: nil, limit: maxMessageSize)
+    }
     guard let encoding, encoding != .identity else {
       throw RPCError(
         code: .internalError, message: "compressed message received without grpc-encoding")
     }
-    return try Self.inflate(body, encoding: encoding, limit: maxMessageSize)
+    return GRPCEnvelope(payload: body, compression: encoding, limit: maxMessageSize)
   }
 
-  private static func inflate(
+  fileprivate static func inflate(
     _ body: ByteBuffer, encoding: CompressionAlgorithm, limit: Int
   ) throws(RPCError) -> ByteBuffer {
     do {
@@ -75,5 +84,22 @@ public struct GRPCMessageDeframer: Sendable {
     } catch {
       throw RPCError(code: .internalError, message: "invalid \(encoding.rawValue) message")
     }
+  }
+}
+
+/// One length-prefixed message as received: its payload, compressed with `compression`
+/// when that is set, and the size limit its decompression must respect.
+public struct GRPCEnvelope: Sendable {
+  /// The bytes after the 5-byte prefix.
+  public var payload: ByteBuffer
+  /// The algorithm the payload is compressed with, `nil` when it is not.
+  public var compression: CompressionAlgorithm?
+  /// The largest message `message()` produces.
+  public var limit: Int
+
+  /// The message: the payload, decompressed (never past `limit`) when it is compressed.
+  public func message() throws(RPCError) -> ByteBuffer {
+    guard let compression else { return payload }
+    return try GRPCMessageDeframer.inflate(payload, encoding: compression, limit: limit)
   }
 }

@@ -44,6 +44,7 @@ public struct GRPCMessageFramer: Sendable {
     }
   }
 
+  /// Appends the message compressed, or as it is when compressing does not make it smaller.
   private func appendCompressed(_ message: ByteBuffer, into out: inout ByteBuffer) throws {
     let start = out.writerIndex
     out.writeInteger(UInt8(1))
@@ -54,6 +55,14 @@ public struct GRPCMessageFramer: Sendable {
       out.moveWriterIndex(to: start)
       throw RPCError(code: .internalError, message: "compression failed")
     }
-    out.setInteger(UInt32(out.writerIndex - start - 5), at: start + 1)
+    let compressedLength = out.writerIndex - start - 5
+    guard compressedLength < message.readableBytes else {
+      out.moveWriterIndex(to: start)
+      out.writeInteger(UInt8(0))
+      out.writeInteger(UInt32(message.readableBytes))
+      out.writeImmutableBuffer(message)
+      return
+    }
+    out.setInteger(UInt32(compressedLength), at: start + 1)
   }
 }

@@ -20,6 +20,22 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
     self.init(stream)
   }
 
+  /// Wraps a stream, calling `onNext` with every element the reader takes (the transport's
+  /// hook for inbound backpressure).
+  package init(
+    _ stream: AsyncThrowingStream<Element, any Error>,
+    onNext: @escaping @Sendable (Element) -> Void
+  ) {
+    self.makeNext = {
+      let box = IteratorBox(stream.makeAsyncIterator())
+      return {
+        let element = try await box.next()
+        if let element { onNext(element) }
+        return element
+      }
+    }
+  }
+
   private init(makeNext: @escaping @Sendable () -> () async throws -> Element?) {
     self.makeNext = makeNext
   }

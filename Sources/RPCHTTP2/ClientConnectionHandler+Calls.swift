@@ -7,12 +7,13 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
   /// connection no longer takes calls.
   func open(
     headers: HeaderBlock, request: ByteBuffer?, timeout: Duration?, framer: GRPCMessageFramer,
-    responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation, window: InboundWindow
   ) -> ClientCallHandle? {
     guard !retired, let context, context.channel.isActive,
       let id = session.submitRequest(headers: headers)
     else { return nil }
-    let stream = ClientStream(id: id, maxMessageSize: maxMessageSize, responses: responses)
+    let stream = ClientStream(
+      id: id, maxMessageSize: maxMessageSize, responses: responses, window: window)
     streams[id] = stream
     if let request {
       session.enqueue(request, stream: id)
@@ -101,10 +102,23 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(data: ByteBuffer, stream id: Int32) {
-    guard let stream = streams[id] else { return }
+    let size = data.readableBytes
+    guard let stream = streams[id] else {
+      return session.consume(stream: id, bytes: size)
+    }
+    defer {
+      if stream.window.mustWithhold() {
+        stream.withheld += size
+      } else {
+        session.consume(stream: id, bytes: size)
+      }
+    }
     stream.deframer.append(data)
     do {
-      while let message = try stream.deframer.next() { stream.responses?.yield(message) }
+      while let envelope = try stream.deframer.nextEnvelope() {
+        stream.window.queued(envelope.payload.readableBytes)
+        stream.responses?.yield(envelope)
+      }
     } catch {
       cancel(stream: id, status: error)
     }
@@ -135,6 +149,14 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
   func session(drained id: Int32) {
     streams[id]?.resumeWriters()
+  }
+
+  /// The reader caught up with the responses: return the window held back.
+  func releaseWindow(stream id: Int32) {
+    guard let stream = streams[id], stream.withheld > 0 else { return }
+    session.consume(stream: id, bytes: stream.withheld)
+    stream.withheld = 0
+    scheduleFlush()
   }
 
   private func finish(_ id: Int32, _ status: RPCError?) {

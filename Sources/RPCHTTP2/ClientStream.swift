@@ -5,16 +5,20 @@ internal import RPCCore
 final class ClientStream {
   let id: Int32
   var deframer: GRPCMessageDeframer
-  var responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  var responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation?
+  /// The reader's backlog, and the stream window held back because of it.
+  let window: InboundWindow
+  var withheld = 0
   var sawHeaders = false
   var deadlineTimer: Scheduled<Void>?
   var writers: [CheckedContinuation<Void, any Error>] = []
 
   init(
     id: Int32, maxMessageSize: Int,
-    responses: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation, window: InboundWindow
   ) {
     self.id = id
+    self.window = window
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.responses = responses
   }
@@ -60,6 +64,11 @@ struct ClientCallHandle: Sendable {
         connection.value.write(bytes, end: end, stream: stream, continuation: continuation)
       }
     }
+  }
+
+  /// The reader caught up: return the stream window held back.
+  func releaseWindow() {
+    eventLoop.execute { connection.value.releaseWindow(stream: stream) }
   }
 
   /// Ends the request stream (END_STREAM).

@@ -99,6 +99,10 @@ final class NGHTTP2Session {
     nghttp2_option_new(&option)
     defer { nghttp2_option_del(option) }
     nghttp2_option_set_max_send_header_block_length(option, 64 << 10)
+    // Stream windows are returned as the application reads (see `consume`), so a reader
+    // that falls behind stops its peer instead of buffering without bound; the connection
+    // window is returned on receipt so one slow stream never stalls the others.
+    nghttp2_option_set_no_auto_window_update(option, 1)
     let user = Unmanaged.passUnretained(self).toOpaque()
     if server {
       nghttp2_session_server_new2(&session, callbacks, user, option)
@@ -164,6 +168,13 @@ final class NGHTTP2Session {
       out!.writeBytes(chunk)
     }
     return out
+  }
+
+  /// Returns `bytes` of a stream's flow-control window to the peer (DATA the application has
+  /// taken); every DATA chunk delivered must be consumed once, now or later.
+  func consume(stream: Int32, bytes: Int) {
+    guard bytes > 0 else { return }
+    nghttp2_session_consume_stream(session, stream, bytes)
   }
 
   /// Whether nghttp2 still wants to read or write; when neither, the connection can close.
@@ -342,6 +353,7 @@ extension NGHTTP2Session {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
       _, _, stream, data, length, user in
       let session = NGHTTP2Session.from(user)
+      nghttp2_session_consume_connection(session.session, length)
       session.delegate?.session(data: session.payload(data!, length), stream: stream)
       return 0
     }

@@ -17,7 +17,7 @@ protocol NGHTTP2SessionDelegate: AnyObject {
   func session(header name: HeaderBytes, value: HeaderBytes, stream: Int32)
   /// The header block is complete.
   func session(endHeaders stream: Int32, endStream: Bool)
-  /// A chunk of a stream's DATA (already counted for flow control).
+  /// A chunk of a stream's DATA; the owner returns its stream window with `consume`.
   func session(data: ByteBuffer, stream: Int32)
   /// The peer ended its side of a stream with a DATA frame.
   func session(endOfStream stream: Int32)

@@ -95,14 +95,15 @@ extension RPCClient {
       framed = buffer
     }
     let initial = framed
-    let (responses, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+    let (responses, continuation) = AsyncThrowingStream<GRPCEnvelope, any Error>.makeStream()
+    let window = InboundWindow(highWater: 1 << 20)
     var call: ClientCallHandle?
     for _ in 0..<3 where call == nil {
       let connection = try await connection()
       call = try await connection.channel.eventLoop.submit {
         connection.handler.value.open(
           headers: headers, request: initial, timeout: options.timeout, framer: framer,
-          responses: continuation)
+          responses: continuation, window: window)
       }.get()
     }
     guard let call else {
@@ -110,7 +111,10 @@ extension RPCClient {
     }
     return try await withTaskCancellationHandler {
       do {
-        let result = try await body(call, RPCAsyncSequence(responses))
+        let sequence = RPCAsyncSequence(responses) { envelope in
+          if window.taken(envelope.payload.readableBytes) { call.releaseWindow() }
+        }.map { try $0.message() }
+        let result = try await body(call, sequence)
         try Task.checkCancellation()  // a cancelled response stream just ends: not a success
         if resetAfter {
           call.cancel(RPCError(code: .cancelled, message: "the response handler returned"))

@@ -85,16 +85,32 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(data: ByteBuffer, stream id: Int32) {
-    guard let stream = streams[id] else { return }
+    let size = data.readableBytes
+    guard let stream = streams[id] else {
+      return session.consume(stream: id, bytes: size)
+    }
+    defer {
+      if let window = stream.window, window.mustWithhold() {
+        stream.withheld += size
+      } else {
+        session.consume(stream: id, bytes: size)
+      }
+    }
     stream.deframer.append(data)
     do {
-      while let message = try stream.deframer.next() {
-        stream.requestCount += 1
-        if let inbound = stream.inbound {
-          inbound.yield(message)
-        } else if stream.requestCount > 1 {
-          throw RPCError(code: .internalError, message: "more than one request for a unary call")
-        } else {
+      if let inbound = stream.inbound {
+        // Kept compressed until the handler takes them: the backlog is counted in wire bytes.
+        while let envelope = try stream.deframer.nextEnvelope() {
+          stream.window?.queued(envelope.payload.readableBytes)
+          inbound.yield(envelope)
+        }
+      } else {
+        while let message = try stream.deframer.next() {
+          stream.requestCount += 1
+          guard stream.requestCount == 1 else {
+            throw RPCError(
+              code: .internalError, message: "more than one request for a unary call")
+          }
           stream.request = message
         }
       }
@@ -132,6 +148,14 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   func session(drained id: Int32) {
     streams[id]?.resumeWriters()
+  }
+
+  /// A bidi handler caught up with its requests: return the window held back.
+  func releaseWindow(stream id: Int32) {
+    guard let stream = streams[id], stream.withheld > 0 else { return }
+    session.consume(stream: id, bytes: stream.withheld)
+    stream.withheld = 0
+    scheduleFlush()
   }
 
   // MARK: running handlers
@@ -180,14 +204,19 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     _ run: @escaping @Sendable (RPCAsyncSequence<ByteBuffer>, RPCWriter<ByteBuffer>, ServerContext)
       async throws -> Void
   ) {
-    let (requests, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+    let (requests, continuation) = AsyncThrowingStream<GRPCEnvelope, any Error>.makeStream()
     stream.inbound = continuation
+    let window = InboundWindow(highWater: limits.initialStreamWindow)
+    stream.window = window
     guard let handle = self.handle(for: stream) else { return }
     let writer = RPCWriter<ByteBuffer> { try await handle.write($0) }
     let context = stream.context
+    let requestSequence = RPCAsyncSequence(requests) { envelope in
+      if window.taken(envelope.payload.readableBytes) { handle.releaseWindow() }
+    }.map { try $0.message() }
     stream.task = Task {
       do {
-        try await run(RPCAsyncSequence(requests), writer, context)
+        try await run(requestSequence, writer, context)
         handle.finish(nil)
       } catch {
         handle.finish(error)

@@ -12,7 +12,10 @@ final class ServerStream {
   var request: ByteBuffer?
   var requestCount = 0
   /// Where a bidi handler's requests go.
-  var inbound: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  var inbound: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation?
+  /// The bidi reader's backlog, and the stream window held back because of it.
+  var window: InboundWindow?
+  var withheld = 0
   var task: Task<Void, Never>?
   var deadlineTimer: Scheduled<Void>?
   /// Response headers submitted (so the status goes in trailers).
@@ -69,6 +72,11 @@ struct ServerStreamHandle: Sendable {
         connection.value.write(bytes, stream: stream, continuation: continuation)
       }
     }
+  }
+
+  /// The reader caught up: return the stream window held back.
+  func releaseWindow() {
+    eventLoop.execute { connection.value.releaseWindow(stream: stream) }
   }
 
   /// Completes a unary call with its serialized response or its failure.

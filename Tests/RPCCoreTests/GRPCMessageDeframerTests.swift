@@ -81,6 +81,15 @@ import Testing
     #expect(try deframer.next() == ByteBuffer(string: text))
   }
 
+  @Test func incompressibleMessagesGoUncompressed() throws {
+    var random = ByteBuffer()
+    for _ in 0..<4096 { random.writeInteger(UInt8.random(in: 0...255)) }
+    var wire = ByteBuffer()
+    try GRPCMessageFramer(compression: .gzip).frame(random, into: &wire)
+    #expect(wire.getInteger(at: 0, as: UInt8.self) == 0)
+    #expect(wire.readableBytes == 5 + 4096)
+  }
+
   @Test func smallMessagesStayUncompressed() throws {
     var wire = ByteBuffer()
     try GRPCMessageFramer(compression: .gzip).frame(ByteBuffer(string: "hi"), into: &wire)

@@ -45,6 +45,55 @@ import Testing
     await test.stop()
   }
 
+  /// A client that stops reading a response stream stops the server too (the stream window
+  /// is returned only as responses are taken).
+  @Test func slowResponseReaderStopsTheServer() async throws {
+    let test = try await TestServer.start()
+    let stalled = Task {
+      try await test.client.serverStreaming(
+        Echo.flood, request: "go", serializer: UTF8Coder(), deserializer: BytesCoder()
+      ) { responses in
+        for try await _ in responses { try await Task.sleep(for: .seconds(30)) }
+      }
+    }
+    #expect(await waitUntil { test.probe.counted > 0 })
+    try await Task.sleep(for: .milliseconds(700))
+    let settled = test.probe.counted
+    try await Task.sleep(for: .milliseconds(500))
+    #expect(test.probe.counted == settled)
+    #expect(settled * (16 << 10) < 8 << 20)
+    stalled.cancel()
+    #expect(await test.probe.wait(for: "flood ended"))
+    await test.stop()
+  }
+
+  /// A bidi handler that stops reading its requests stops the client's writer.
+  @Test func slowRequestReaderStopsTheClientWriter() async throws {
+    let test = try await TestServer.start()
+    let written = Probe()
+    let call = Task {
+      try await test.client.bidiStreaming(
+        Echo.stall, serializer: BytesCoder(), deserializer: UTF8Coder(),
+        requests: { writer in
+          let chunk = [UInt8](repeating: 1, count: 16 << 10)
+          while true {
+            try await writer.write(chunk)
+            written.count()
+          }
+        },
+        handler: { responses in for try await _ in responses {} })
+    }
+    #expect(await test.probe.wait(for: "stall: first request"))
+    try await Task.sleep(for: .milliseconds(700))
+    let settled = written.counted
+    try await Task.sleep(for: .milliseconds(500))
+    #expect(written.counted == settled)
+    #expect(settled * (16 << 10) < 8 << 20)
+    call.cancel()
+    _ = await call.result
+    await test.stop()
+  }
+
   private func waitUntil(_ condition: () -> Bool) async -> Bool {
     for _ in 0..<500 {
       if condition() { return true }

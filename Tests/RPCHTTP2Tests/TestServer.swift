@@ -58,6 +58,7 @@ enum Echo {
   static let size = MethodDescriptor(service: service, method: "Size")
   static let sleep = MethodDescriptor(service: service, method: "Sleep")
   static let flood = MethodDescriptor(service: service, method: "Flood")
+  static let stall = MethodDescriptor(service: service, method: "Stall")
 
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
@@ -107,12 +108,21 @@ enum Echo {
     }
     registry.registerServerStreaming(flood, deserializer: coder, serializer: BytesCoder()) {
       _, writer, _ in
-      let chunk = [UInt8](repeating: 0x5A, count: 16 << 10)
+      // Incompressible, so gzip (which the client accepts) does not shrink it on the wire.
+      let chunk = (0..<(16 << 10)).map { _ in UInt8.random(in: 0...255) }
       defer { probe.record("flood ended") }
       while true {
         try await writer.write(chunk)
         probe.count()
       }
+    }
+    registry.registerBidiStreaming(stall, deserializer: BytesCoder(), serializer: coder) {
+      requests, writer, _ in
+      for try await _ in requests {
+        probe.record("stall: first request")
+        try await Task.sleep(for: .seconds(30))  // never reads again; ends when cancelled
+      }
+      try await writer.write("never")
     }
     return registry
   }
