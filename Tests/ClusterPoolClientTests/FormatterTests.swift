@@ -63,6 +63,42 @@ import Testing
       """)
   }
 
+  @Test func showsOnePoolAsJSONInTheDocsKeyOrder() throws {
+    var pool = Self.pools[0]
+    pool.config.objectStoreEndpoint = "http://minio:9000/\"x\""
+    pool.createdBy = "alice"
+    #expect(try ClusterPoolFormatter.detail(pool, format: .json) == """
+      {
+        "name": "default",
+        "config": {
+          "object_store_ref": {
+            "uri": "s3://shared",
+            "endpoint": "http://minio:9000/\\"x\\""
+          },
+          "secret_store": {
+            "type": "KUBERNETES",
+            "locator": ""
+          },
+          "image_registry": {
+            "locator": ""
+          }
+        },
+        "organization": "acme",
+        "member_clusters": [
+          "a",
+          "b"
+        ],
+        "created_by": "alice"
+      }
+
+      """)
+    let yaml = try ClusterPoolFormatter.detail(
+      ClusterPool(name: "n", config: .init(objectStoreURI: "s3://b", imageRegistry: "12345")), format: .yaml)
+    #expect(yaml.contains("    locator: '12345'\n"))
+    #expect(yaml.contains("member_clusters: []\n"))
+    #expect(yaml.hasSuffix("\n"))
+  }
+
   @Test func tableCellsStayOnOneLine() {
     var table = TextTable(headers: ["A", "B"])
     table.append(["x\ny", "z"])

@@ -1,44 +1,32 @@
-internal import Foundation
-
-/// A pool as JSON/YAML output: the manifest's keys plus the read-only ones, snake_case, in
-/// the order of the user docs.
-struct ClusterPoolDocument: Encodable {
-  struct Config: Encodable {
-    struct ObjectStoreRef: Encodable { var uri, endpoint: String }
-    struct SecretStore: Encodable { var type, locator: String }
-    struct ImageRegistry: Encodable { var locator: String }
-    var objectStoreRef: ObjectStoreRef
-    var secretStore: SecretStore
-    var imageRegistry: ImageRegistry
-
-    enum CodingKeys: String, CodingKey {
-      case objectStoreRef = "object_store_ref", secretStore = "secret_store", imageRegistry = "image_registry"
-    }
-  }
-
-  var name: String
-  var organization: String
-  var config: Config
-  var memberClusters: [String]
-  var deletedAt: String?
-  var createdBy: String?
-  var updatedBy: String?
-
-  enum CodingKeys: String, CodingKey {
-    case name, organization, config, memberClusters = "member_clusters", deletedAt = "deleted_at"
-    case createdBy = "created_by", updatedBy = "updated_by"
-  }
-
-  init(_ pool: ClusterPool) {
-    name = pool.name
-    organization = pool.organization
-    config = Config(
-      objectStoreRef: .init(uri: pool.objectStoreURI, endpoint: pool.objectStoreEndpoint),
-      secretStore: .init(type: pool.secretStoreType?.rawValue ?? "", locator: pool.secretStoreLocator),
-      imageRegistry: .init(locator: pool.imageRegistry))
-    memberClusters = pool.memberClusters
-    deletedAt = pool.deletedAt.map(ClusterPoolFormatter.timestamp)
-    createdBy = pool.createdBy
-    updatedBy = pool.updatedBy
+/// A pool as JSON/YAML output: the manifest's keys (`name`, `config`) then the read-only
+/// ones (`organization`, `member_clusters`, `deleted_at`, `created_by`, `updated_by`), in
+/// the order and spelling of the user docs.
+enum ClusterPoolDocument {
+  static func value(_ pool: ClusterPool) -> DocumentValue {
+    var fields: [(String, DocumentValue)] = [
+      ("name", .string(pool.name)),
+      (
+        "config",
+        .object([
+          (
+            "object_store_ref",
+            .object([("uri", .string(pool.objectStoreURI)), ("endpoint", .string(pool.objectStoreEndpoint))])
+          ),
+          (
+            "secret_store",
+            .object([
+              ("type", .string(pool.secretStoreType?.rawValue ?? "")), ("locator", .string(pool.secretStoreLocator)),
+            ])
+          ),
+          ("image_registry", .object([("locator", .string(pool.imageRegistry))])),
+        ])
+      ),
+      ("organization", .string(pool.organization)),
+      ("member_clusters", .array(pool.memberClusters.map(DocumentValue.string))),
+    ]
+    if let deletedAt = pool.deletedAt { fields.append(("deleted_at", .string(ClusterPoolFormatter.timestamp(deletedAt)))) }
+    if let createdBy = pool.createdBy { fields.append(("created_by", .string(createdBy))) }
+    if let updatedBy = pool.updatedBy { fields.append(("updated_by", .string(updatedBy))) }
+    return .object(fields)
   }
 }

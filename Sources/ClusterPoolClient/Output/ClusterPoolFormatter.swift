@@ -1,5 +1,4 @@
 internal import Foundation
-internal import Yams
 
 /// Renders pools for people (tables) and programs (JSON, YAML).
 public enum ClusterPoolFormatter {
@@ -21,9 +20,9 @@ public enum ClusterPoolFormatter {
       }
       return table.render()
     case .json:
-      return try json(pools.map(ClusterPoolDocument.init))
+      return DocumentValue.array(pools.map(ClusterPoolDocument.value)).json()
     case .yaml:
-      return try yaml(pools.map(ClusterPoolDocument.init))
+      return try DocumentValue.array(pools.map(ClusterPoolDocument.value)).yaml()
     }
   }
 
@@ -48,9 +47,9 @@ public enum ClusterPoolFormatter {
       let width = lines.map(\.0.count).max()! + 3  // label, colon, two spaces
       return lines.map { "\(($0.0 + ":").padding(to: width))\($0.1)" }.joined(separator: "\n") + "\n"
     case .json:
-      return try json(ClusterPoolDocument(pool))
+      return ClusterPoolDocument.value(pool).json()
     case .yaml:
-      return try yaml(ClusterPoolDocument(pool))
+      return try ClusterPoolDocument.value(pool).yaml()
     }
   }
 
@@ -67,14 +66,4 @@ public enum ClusterPoolFormatter {
   }
 
   private static func dash(_ text: String) -> String { text.isEmpty ? "-" : text }
-
-  private static func json(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-  }
-
-  private static func yaml(_ value: some Encodable) throws -> String {
-    try YAMLEncoder().encode(value)
-  }
 }
