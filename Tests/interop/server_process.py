@@ -4,7 +4,6 @@ import re
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 LISTENING = re.compile(r"^listening on (\S+):(\d+)\s*$")
@@ -79,12 +78,6 @@ class ServerProcess:
                                  f"{self.stderr_tail()}")
         finally:
             self._log.close()
-        return code
-
-    def wait_exit(self, timeout: float) -> int:
-        start = time.monotonic()
-        code = self.proc.wait(timeout)
-        self.exit_seconds = time.monotonic() - start
         return code
 
     def stderr_tail(self, limit: int = 8000) -> str:
