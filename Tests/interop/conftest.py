@@ -28,10 +28,18 @@ if not SERVER_BIN.is_absolute():
     SERVER_BIN = ROOT / SERVER_BIN
 
 TEST_SERVICE = "rpctest.v1.TestService"
+# What reflection lists: the whole API of proto/, implemented or not yet.
 REGISTERED_SERVICES = {
     "cloudidl.clusterpool.ClusterPoolService",
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+}
+# What health reports SERVING: the services whose methods the server implements. A service
+# that reflection describes but whose methods are not served yet is unknown to health, so a
+# load balancer never routes its calls here.
+SERVED_SERVICES = {
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
 }
