@@ -39,7 +39,11 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
       ("connection refused", "connection refused"), ("timed out", "connection timed out"),
       ("timeout", "connection timed out"), ("no such host", "unknown host"), ("name or service not known", "unknown host"),
       ("could not resolve", "unknown host"), ("network is unreachable", "network unreachable"),
-      ("handshake", "TLS handshake failed"), ("certificate", "TLS certificate rejected"), ("ssl", "TLS failed"),
+      ("certificate_verify_failed", "the server's TLS certificate is not trusted (--ca-cert, admin.caCertFilePath)"),
+      ("wrong_version_number", "TLS handshake failed (is the server cleartext? then --insecure)"),
+      ("handshake", "TLS handshake failed"), ("ssl", "TLS failed"),
+      ("closed", "the connection was closed (cleartext client and TLS server, or the reverse?)"),
+      ("ended", "the connection was closed (cleartext client and TLS server, or the reverse?)"),
     ]
     let lowered = message.lowercased()
     if let match = known.first(where: { lowered.contains($0.0) }) { return match.1 }
@@ -48,7 +52,7 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Messages of `RPCClient` for a server it could not reach.
-  static let connectionFailurePrefixes = ["cannot connect to", "no usable connection"]
+  static let connectionFailurePrefixes = ["cannot connect to", "no usable connection", "connection to "]
 
   /// The error for `error`, thrown by an `RPCClient` call to `settings`' endpoint.
   init(_ error: any Error, settings: ConnectionSettings) {

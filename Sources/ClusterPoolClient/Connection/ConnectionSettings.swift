@@ -57,7 +57,8 @@ public struct ConnectionSettings: Sendable, Hashable {
     No control plane answered at \(target) (\(insecure ? "cleartext" : "TLS"), endpoint from \(endpointSource)). \
     Point the client at a server with --endpoint HOST:PORT (add --insecure for a cleartext server), \
     the FLYTECTL_CONFIG environment variable naming a config file, \
-    or admin.endpoint (and admin.insecure) in ~/.flyte/config.yaml.
+    or admin.endpoint (and admin.insecure) in ~/.flyte/config.yaml\
+    \(insecure ? "" : "; trust a private CA with --ca-cert or admin.caCertFilePath").
     """
   }
 }
