@@ -7,6 +7,8 @@ enum TextRules {
     guard count <= maxBytes else {
       throw .invalid("\(field) is \(count) bytes long: at most \(maxBytes) bytes are allowed")
     }
+    // fast path: printable ASCII has no control characters
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
     if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
       throw .invalid(
         "\(field) contains the control character U+\(hex4(bad.value)): remove line breaks, tabs and other control characters")
