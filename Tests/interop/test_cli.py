@@ -159,6 +159,16 @@ def test_seed_create_with_editor_retries_after_a_rejected_manifest(flyte, tmp_pa
     assert pool["config"]["object_store_ref"]["uri"] == "s3://my-prod-bucket/prefix"
 
 
+def test_edit_without_a_name_takes_it_from_the_manifest(flyte, tmp_path):
+    editor, folder = scripted_editor(tmp_path / "editor", [SEED_MANIFEST.replace("name: prod", "name: ''"),
+                                                           SEED_MANIFEST])
+    proc = flyte("create", "cluster-pool", "--edit", env=flyte.env(EDITOR=str(editor)))
+    assert proc.stdout == 'Created cluster pool "prod".\n'
+    assert (folder / "seen-2.yaml").read_text().startswith("#! ERROR: invalid manifest: the manifest has no name")
+    both = flyte("create", "cluster-pool", "x", "--edit", "--file", "f.yaml", ok=False)
+    assert "--file" in both.stderr and "--edit" in both.stderr
+
+
 def test_visual_wins_over_editor(flyte, tmp_path):
     visual, seen = scripted_editor(tmp_path / "visual", [SEED_MANIFEST])
     flyte("create", "cluster-pool", "prod", "--edit", env=flyte.env(VISUAL=str(visual), EDITOR="false"))
@@ -199,8 +209,13 @@ def test_seed_delete_asks_and_refuses_without_a_terminal(flyte):
 
     listed = flyte("get", "cluster-pool", "--deleted").stdout.splitlines()
     assert "DELETED AT" in listed[0] and [l.split()[0] for l in listed[1:]] == ["prod"]
-    flyte("undelete", "cluster-pool", "prod")
+    one = json.loads(flyte("get", "cluster-pool", "prod", "--deleted", "-o", "json").stdout)
+    assert one["name"] == "prod" and one["deleted_at"].endswith("Z")
+    restored = flyte("undelete", "cluster-pool", "prod")
+    assert restored.stdout == 'Restored cluster pool "prod".\n'
     assert json.loads(flyte("get", "cluster-pool", "prod", "-o", "json").stdout)["name"] == "prod"
+    not_deleted = flyte("get", "cluster-pool", "prod", "--deleted", ok=False)
+    assert error_line(not_deleted) == 'Error: NOT_FOUND: no deleted cluster pool "prod"'
 
 
 def run_on_terminal(flyte, args: list[str], answer: bytes) -> tuple[int, str]:
