@@ -7,15 +7,22 @@ public struct GRPCMessageFramer: Sendable {
   public var compression: CompressionAlgorithm?
   /// Messages shorter than this are sent uncompressed even when compression is on.
   public var minimumCompressedSize: Int
+  /// The largest message sent (before compression); a larger one fails with
+  /// `RESOURCE_EXHAUSTED` instead of being sent. `nil`: no limit.
+  public var maxMessageSize: Int?
 
   /// Creates a framer.
-  public init(compression: CompressionAlgorithm? = nil, minimumCompressedSize: Int = 256) {
+  public init(
+    compression: CompressionAlgorithm? = nil, minimumCompressedSize: Int = 256, maxMessageSize: Int? = nil
+  ) {
     self.compression = compression == .identity ? nil : compression
     self.minimumCompressedSize = minimumCompressedSize
+    self.maxMessageSize = maxMessageSize
   }
 
   /// Appends the envelope of an already-serialized message to `out`.
   public func frame(_ message: ByteBuffer, into out: inout ByteBuffer) throws {
+    try checkSize(message.readableBytes)
     if compression == .gzip, message.readableBytes >= minimumCompressedSize {
       try appendCompressed(message, into: &out)
     } else {
@@ -35,12 +42,26 @@ public struct GRPCMessageFramer: Sendable {
     out.writeInteger(UInt32(0))
     try serialize(&out)
     let length = out.writerIndex - start - 5
+    do {
+      try checkSize(length)
+    } catch {
+      out.moveWriterIndex(to: start)
+      throw error
+    }
     if compression == .gzip, length >= minimumCompressedSize {
       let body = out.getSlice(at: start + 5, length: length)!
       out.moveWriterIndex(to: start)
       try appendCompressed(body, into: &out)
     } else {
       out.setInteger(UInt32(length), at: start + 1)
+    }
+  }
+
+  private func checkSize(_ length: Int) throws(RPCError) {
+    if let maxMessageSize, length > maxMessageSize {
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "outgoing message of \(length) bytes exceeds the limit of \(maxMessageSize) bytes")
     }
   }
 

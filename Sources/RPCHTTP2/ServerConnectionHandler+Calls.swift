@@ -71,7 +71,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     let stream = ServerStream(
       id: id, handler: route.handler, context: context,
       deframer: GRPCMessageDeframer(maxMessageSize: limits.maxMessageSize, encoding: encoding),
-      framer: GRPCMessageFramer(compression: gzip ? .gzip : nil))
+      framer: GRPCMessageFramer(compression: gzip ? .gzip : nil, maxMessageSize: limits.maxMessageSize))
     streams[id] = stream
     if let timeout = request.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)

@@ -109,6 +109,27 @@ import Testing
     }
   }
 
+  @Test func framerRefusesMessagesAboveItsLimit() throws {
+    let framer = GRPCMessageFramer(maxMessageSize: 100)
+    var out = ByteBuffer(string: "kept")
+    try framer.frame(ByteBuffer(repeating: 1, count: 100), into: &out)
+    #expect(out.readableBytes == 4 + 5 + 100)
+    for serializing in [false, true] {
+      var out = ByteBuffer(string: "kept")
+      do {
+        if serializing {
+          try framer.frame(into: &out) { $0.writeRepeatingByte(1, count: 101) }
+        } else {
+          try framer.frame(ByteBuffer(repeating: 1, count: 101), into: &out)
+        }
+        Issue.record("a 101-byte message passed a 100-byte limit")
+      } catch let error as RPCError {
+        #expect(error.code == .resourceExhausted)
+      }
+      #expect(out == ByteBuffer(string: "kept"), "nothing of the refused message is left behind")
+    }
+  }
+
   @Test func gzipBombIsBoundedByTheLimit() throws {
     let zeros = ByteBuffer(repeating: 0, count: 8 << 20)  // 8 MiB of zeros: ~8 KiB gzipped
     var wire = ByteBuffer()

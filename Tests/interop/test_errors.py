@@ -25,6 +25,20 @@ def test_five_mib_request_is_resource_exhausted(echo, pb):
     assert echo.Unary(pb.EchoRequest(text="next"), timeout=5).text == "next"
 
 
+@pytest.mark.parametrize("streaming", [False, True])
+def test_five_mib_reply_is_resource_exhausted(echo, pb, streaming):
+    """The limit holds each way: the server refuses to send a reply above it."""
+    request = pb.EchoRequest(reply_size=5 * MiB, text="big")
+    with pytest.raises(grpc.RpcError) as err:
+        if streaming:
+            list(echo.ServerStream(request, timeout=30))
+        else:
+            echo.Unary(request, timeout=30)
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, (
+        f"5 MiB reply gave {err.value.code()} {err.value.details()!r}, want RESOURCE_EXHAUSTED")
+    assert echo.Unary(pb.EchoRequest(text="next"), timeout=5).text == "next"
+
+
 def test_request_just_under_the_limit_passes(echo, pb):
     payload = b"\x02" * (4 * MiB - 64)  # the serialized request stays below 4 MiB
     resp = echo.Unary(pb.EchoRequest(payload=payload, reply_size=16), timeout=30)
