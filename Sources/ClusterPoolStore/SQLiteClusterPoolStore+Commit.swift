@@ -6,33 +6,33 @@ extension SQLiteClusterPoolStore {
   /// that a rejected write leaves the others intact; publishes the changes to the catalog
   /// once the commit is durable, then answers every caller.
   func commit(_ batch: [Write]) {
-    var results: [Result<ClusterPool, DomainError>] = []
-    var changes: [ClusterPool] = []
     do {
       try connection.executeScript("BEGIN IMMEDIATE")
     } catch {
       logger.error("cannot begin a transaction", metadata: ["error": "\(error)"])
       let failure = DomainError(.unavailable, "the store cannot write right now: \(error); retry later")
-      for write in batch { write.reply(.failure(failure)) }
+      for write in batch { write.fail(failure) }
       return
     }
-    let now = Self.now()
-    let firstRevision = revision
+    var tx = StoreTransaction(connection: connection, now: Self.now(), defaultPool: defaultPool, revision: revision)
+    var outcomes: [Result<Committed, DomainError>] = []
+    outcomes.reserveCapacity(batch.count)
     for write in batch {
+      let before = tx
       do {
         try connection.executeScript("SAVEPOINT write")
-        let applied = try apply(write, at: now)
+        let committed = try write.apply(&tx)
         try connection.executeScript("RELEASE write")
-        changes += applied
-        results.append(.success(applied.last!))
+        outcomes.append(.success(committed))
       } catch {
         try? connection.executeScript("ROLLBACK TO write")
         try? connection.executeScript("RELEASE write")
+        tx = before
         if let error = error as? DomainError {
-          results.append(.failure(error))
+          outcomes.append(.failure(error))
         } else {
-          logger.error("a write failed", metadata: ["command": "\(write.command)", "error": "\(error)"])
-          results.append(.failure(DomainError(.unavailable, "the store could not apply the change: \(error); retry later")))
+          logger.error("a write failed", metadata: ["error": "\(error)"])
+          outcomes.append(.failure(DomainError(.unavailable, "the store could not apply the change: \(error); retry later")))
         }
       }
     }
@@ -40,44 +40,24 @@ extension SQLiteClusterPoolStore {
       try connection.executeScript("COMMIT")
     } catch {
       try? connection.executeScript("ROLLBACK")
-      revision = firstRevision
       logger.error("commit failed", metadata: ["error": "\(error)"])
       let failure = DomainError(.unavailable, "the store could not commit the change: \(error); retry later")
-      for write in batch { write.reply(.failure(failure)) }
+      for (write, outcome) in zip(batch, outcomes) {
+        if case .failure(let rejection) = outcome { write.fail(rejection) } else { write.fail(failure) }
+      }
       return
     }
-    if !changes.isEmpty {
-      catalog.withLock { catalog in
-        for pool in changes { catalog.upsert(pool) }
+    revision = tx.revision
+    catalog.withLock { catalog in
+      for case .success(let committed) in outcomes {
+        for pool in committed.pools { catalog.upsert(pool) }
       }
     }
-    for (write, result) in zip(batch, results) { write.reply(result) }
-  }
-
-  /// Inside the transaction: materializes the organization's `default` pool on its first
-  /// write, reads the pool and its references, applies the rule, writes the result. Returns
-  /// every row written (the default pool first when it was created).
-  private func apply(_ write: Write, at now: Timestamp) throws -> [ClusterPool] {
-    let key = write.command.key
-    var written: [ClusterPool] = []
-    let defaultKey = PoolKey(organization: key.organization, name: .defaultName)
-    if try PoolRows.select(connection, defaultKey) == nil {
-      var pool = catalog.withLock { $0.defaultPool }.pool(for: key.organization)
-      pool.createdAt = now
-      pool.updatedAt = now
-      revision += 1
-      pool.revision = revision
-      try PoolRows.upsert(connection, pool)
-      written.append(pool)
+    for (write, outcome) in zip(batch, outcomes) {
+      switch outcome {
+      case .success(let committed): committed.reply()
+      case .failure(let error): write.fail(error)
+      }
     }
-    let existing = try PoolRows.select(connection, key)
-    let references = try PoolRows.references(connection, key)
-    var pool = try ClusterPoolRules.apply(write.command, existing: existing, references: references, by: write.actor, at: now)
-    revision += 1
-    pool.revision = revision
-    try PoolRows.upsert(connection, pool)
-    if key.name.isDefault { written.removeAll() }
-    written.append(pool)
-    return written
   }
 }

@@ -7,15 +7,9 @@ internal import Synchronization
 /// dedicated thread, and the in-memory ``PoolCatalog`` every read is served from. The
 /// catalog changes only after a commit succeeded, and is rebuilt from the file at start.
 public final class SQLiteClusterPoolStore: ClusterPoolStore {
-  /// A queued write and the continuation its caller waits on.
-  struct Write: Sendable {
-    var command: PoolCommand
-    var actor: Identity
-    var reply: @Sendable (Result<ClusterPool, DomainError>) -> Void
-  }
-
   let catalog: Mutex<PoolCatalog>
   let logger: Logger
+  let defaultPool: DefaultPoolTemplate
   private let writer: WriterThread<Write>
   /// The connection; touched only on the writer thread (and in `init`, before it starts).
   nonisolated(unsafe) let connection: SQLiteConnection
@@ -38,6 +32,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     self.revision = revision
     self.catalog = Mutex(catalog)
     self.logger = logger
+    self.defaultPool = defaultPool
     logger.info("opened the pool store", metadata: ["path": "\(path)", "pools": "\(catalog.count)"])
     let box = WriterBox()
     self.writer = WriterThread(
@@ -59,11 +54,22 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
 
   public func execute(_ command: PoolCommand, by actor: Identity) async throws(DomainError) -> ClusterPool {
     let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ClusterPool, DomainError>, Never>) in
-      let queued = writer.enqueue(Write(command: command, actor: actor) { continuation.resume(returning: $0) })
-      if !queued { continuation.resume(returning: .failure(DomainError(.unavailable, "the store is closed: the server is shutting down"))) }
+      let write = Write(
+        apply: { tx in
+          let pools = try PoolWrites.apply(command, by: actor, in: &tx)
+          let pool = pools.last!
+          return Committed(pools: pools, reply: { continuation.resume(returning: .success(pool)) })
+        },
+        fail: { continuation.resume(returning: .failure($0)) })
+      if !enqueue(write) {
+        continuation.resume(returning: .failure(DomainError(.unavailable, "the store is closed: the server is shutting down")))
+      }
     }
     return try result.get()
   }
+
+  /// Queues a write for the writer thread; false when the store is closing.
+  func enqueue(_ write: Write) -> Bool { writer.enqueue(write) }
 
   public func close() async {
     let writer = self.writer
