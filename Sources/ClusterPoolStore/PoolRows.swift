@@ -1,4 +1,4 @@
-import ClusterPoolDomain
+internal import ClusterPoolDomain
 
 /// The SQL of pool rows and their mapping to ``ClusterPool``. All parameters are bound.
 enum PoolRows {

@@ -1,5 +1,5 @@
-import ClusterPoolDomain
-import Logging
+internal import ClusterPoolDomain
+internal import Logging
 
 extension SQLiteClusterPoolStore {
   /// Writer thread: runs a batch of writes in one transaction, each in its own savepoint so

@@ -1,5 +1,5 @@
 public import ClusterPoolDomain
-import Foundation
+internal import Foundation
 public import Logging
 internal import Synchronization
 

@@ -1,4 +1,4 @@
-import ClusterPoolDomain
+internal import ClusterPoolDomain
 
 /// What a write sees inside the batch transaction, on the writer thread: the connection,
 /// the time of the batch, and the revision counter. ClusterService and QueueService writes

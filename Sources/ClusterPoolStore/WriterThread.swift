@@ -1,4 +1,4 @@
-import Foundation
+internal import Foundation
 
 /// A dedicated thread that owns the SQLite connection and runs queued jobs in order, many
 /// at a time (group commit). Blocking SQLite calls never run on an event loop or the Swift
