@@ -10,6 +10,7 @@ user's.
 import json
 import os
 import pty
+import select
 import subprocess
 import time
 from pathlib import Path
@@ -383,3 +384,52 @@ def test_a_missing_or_invalid_config_file_is_named(flyte_bin, tmp_path):
                           stdin=subprocess.DEVNULL, timeout=60)
     assert proc.returncode != 0
     assert proc.stderr.startswith(f"Error: config file {broken} is not valid YAML")
+
+
+def test_editor_owns_the_terminal(flyte, tmp_path):
+    """A terminal editor must be able to read the terminal: the CLI runs it in its own
+    (foreground) process group, with the pty as its controlling terminal."""
+    import fcntl
+    import termios
+    folder = tmp_path / "tty-editor"
+    folder.mkdir()
+    (folder / "manifest.yaml").write_text(SEED_MANIFEST)
+    editor = folder / "editor.sh"
+    editor.write_text(f"""#!/bin/sh
+IFS= read -r answer < /dev/tty || exit 3
+echo "$answer" > '{folder}/answer'
+cp '{folder}/manifest.yaml' "$1"
+""")
+    editor.chmod(0o755)
+    master, slave = pty.openpty()
+
+    def controlling_terminal():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen([str(FLYTE_BIN), "create", "cluster-pool", "prod", "--edit"], cwd=flyte.cwd,
+                            env=flyte.env(EDITOR=str(editor)), stdin=slave, stdout=slave, stderr=slave,
+                            preexec_fn=controlling_terminal)
+    os.close(slave)
+    output = b""
+    try:
+        deadline = time.monotonic() + 30
+        os.write(master, b"typed on the terminal\n")
+        while proc.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    output += os.read(master, 4096)
+                except OSError:
+                    break
+        if proc.poll() is None:  # an editor stopped by SIGTTIN never returns: fail, don't hang
+            proc.kill()
+            proc.wait(10)
+            pytest.fail(f"flyte did not finish within 30 s; the editor could not read the terminal:\n"
+                        f"{output.decode(errors='replace')}", pytrace=False)
+        proc.wait(timeout=10)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, output.decode(errors="replace")
+    assert (folder / "answer").read_text() == "typed on the terminal\n"
+    assert json.loads(flyte("get", "cluster-pool", "prod", "-o", "json").stdout)["name"] == "prod"

@@ -28,8 +28,8 @@ extension ClusterPoolManifest {
     #   config.object_store_ref.uri       required: s3://, gs://, abfs://, abfss://, az://, oci://
     #                                     or file:// URI of the shared bucket, e.g. s3://bucket/prefix
     #   config.object_store_ref.endpoint  optional: http(s) URL of an S3-compatible endpoint
-    #   config.secret_store.type          required: one of
-    #                                     \(SecretStoreType.validNames)
+    #   config.secret_store.type          required, one of:
+    #       \(SecretStoreType.validNames)
     #   config.secret_store.locator       optional: where in the store, e.g. an AWS region
     #   config.image_registry.locator     optional: registry host[:port][/path]
 

@@ -1,4 +1,7 @@
 internal import Foundation
+#if canImport(Glibc)
+  internal import Glibc
+#endif
 
 /// Edits a manifest in the user's editor (`$VISUAL`, else `$EDITOR`, else `vi`) until it is
 /// accepted: a manifest that does not parse, or that the server rejects as invalid
@@ -55,24 +58,37 @@ public struct ManifestEditor: Sendable {
     } catch {
       throw ManifestEditError.editorFailed("cannot write \(file.path): \(error.localizedDescription)")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "\(command) \"$1\"", "sh", file.path]
-    do {
-      try process.run()
-    } catch {
-      throw ManifestEditError.editorFailed("cannot start the editor \"\(command)\": \(error.localizedDescription)")
-    }
-    process.waitUntilExit()
-    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+    let quotedPath = "'" + file.path.replacing("'", with: "'\\''") + "'"
+    let status = Self.runInForeground("\(command) \(quotedPath)")
+    guard status == 0 else {
       throw ManifestEditError.editorFailed(
-        "the editor \"\(command)\" exited with status \(process.terminationStatus); nothing was changed")
+        status < 0
+          ? "cannot start the editor \"\(command)\""
+          : "the editor \"\(command)\" exited with status \(status); nothing was changed")
     }
     guard let data = FileManager.default.contents(atPath: file.path), let edited = String(data: data, encoding: .utf8)
     else {
       throw ManifestEditError.editorFailed("cannot read \(file.path) back as UTF-8 text")
     }
     return edited
+  }
+
+  /// Runs `shellCommand` with `/bin/sh` in this process group, so that a terminal editor
+  /// owns the terminal (Foundation's `Process` starts children in a group of their own, where
+  /// reading the terminal fails). Returns the exit status, or -1 when it could not run.
+  private static func runInForeground(_ shellCommand: String) -> Int32 {
+    #if canImport(Glibc)
+      let status = Glibc.system(shellCommand)
+      guard status != -1, status & 0x7F == 0 else { return -1 }
+      return (status >> 8) & 0xFF
+    #else
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", shellCommand]
+      guard (try? process.run()) != nil else { return -1 }
+      process.waitUntilExit()
+      return process.terminationReason == .exit ? process.terminationStatus : -1
+    #endif
   }
 
   static let errorMarker = "#! "
