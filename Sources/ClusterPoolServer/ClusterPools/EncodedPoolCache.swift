@@ -18,7 +18,8 @@ struct EncodedMessageSerializer: MessageSerializer {
 
 /// Each pool's encoded `ClusterPool` message and `GetResponse`, so that Get and List copy
 /// bytes instead of encoding. Entries are keyed by pool and checked against the pool's
-/// revision, so a changed pool is re-encoded on its next read.
+/// revision, so a changed pool is re-encoded on its next read (whoever changes a pool,
+/// membership included, must give it a new revision).
 final class EncodedPoolCache: Sendable {
   struct Entry: Sendable {
     var revision: UInt64
@@ -44,7 +45,9 @@ final class EncodedPoolCache: Sendable {
     var response = ByteBufferAllocator().buffer(capacity: bytes.count + 6)
     Self.writeField(1, single, into: &response)
     let entry = Entry(revision: pool.revision, pool: single, getResponse: response)
-    entries.withLock { $0[pool.key] = entry }
+    // An organization's implicit `default` (revision 0) is not cached: any organization name
+    // has one, and caching them would let callers grow the cache without bound.
+    if pool.revision != 0 { entries.withLock { $0[pool.key] = entry } }
     return entry
   }
 
