@@ -16,17 +16,25 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
   /// Last revision handed out; writer thread only.
   nonisolated(unsafe) var revision: UInt64
 
-  /// Opens (creating and migrating as needed) the database at `path` and loads every pool.
+  /// Opens (creating and migrating as needed) the database at `path` and loads every pool;
+  /// throws ``StoreOpenError`` when the file cannot be used.
   /// `defaultPool` is the `default` pool of organizations that have not changed theirs.
   public init(path: String, defaultPool: DefaultPoolTemplate, maxBatch: Int = 64, logger: Logger) throws {
-    let connection = try SQLiteConnection(path: path)
-    try SQLiteSchema.configure(connection)
-    try SQLiteSchema.migrate(connection)
+    let connection: SQLiteConnection
     var catalog = PoolCatalog(defaultPool: defaultPool)
     var revision: UInt64 = 0
-    for pool in try PoolRows.all(connection) {
-      catalog.upsert(pool)
-      revision = max(revision, pool.revision)
+    do {
+      connection = try SQLiteConnection(path: path)
+      try SQLiteSchema.configure(connection)
+      try SQLiteSchema.migrate(connection)
+      for pool in try PoolRows.all(connection) {
+        catalog.upsert(pool)
+        revision = max(revision, pool.revision)
+      }
+    } catch let error as StoreOpenError {
+      throw StoreOpenError("cannot open the pool database \(path): \(error.description)")
+    } catch {
+      throw StoreOpenError("cannot open the pool database \(path): \(error)")
     }
     self.connection = connection
     self.revision = revision
