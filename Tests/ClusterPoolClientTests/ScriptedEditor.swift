@@ -13,14 +13,16 @@ struct ScriptedEditor {
       if let step { try directory.write("step-\(index + 1).yaml", step) }
     }
     let dir = directory.path
-    command = try directory.write("editor.sh", """
+    // Run through /bin/sh rather than exec'd: a script written while a parallel test forks
+    // can be "text file busy" (ETXTBSY) for exec, never for reading.
+    command = "/bin/sh " + (try directory.write("editor.sh", """
       #!/bin/sh
       n=$(cat '\(dir)/count' 2>/dev/null || echo 0)
       n=$((n + 1))
       echo "$n" > '\(dir)/count'
       cp "$1" '\(dir)'/seen-$n.yaml
       if [ -f '\(dir)'/step-$n.yaml ]; then cp '\(dir)'/step-$n.yaml "$1"; fi
-      """, executable: true)
+      """))
   }
 
   /// How often the editor ran.
