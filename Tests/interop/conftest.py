@@ -84,6 +84,8 @@ def start_server(server_bin, tmp_path, request):
 
     def start(*extra: str, test_service: bool = True) -> ServerProcess:
         args = [*(["--enable-test-service"] if test_service else []), *extra]
+        if "--database" not in extra:  # never share (or leave behind) a database in the checkout
+            args += ["--database", str(tmp_path / f"server-{len(started)}.db")]
         srv = ServerProcess(server_bin, args, tmp_path / f"server-{len(started)}.stderr.log")
         started.append(srv)
         return srv
