@@ -60,7 +60,7 @@ public struct ClusterPool: Sendable, Hashable {
       updatedBy: proto.authorship?.updatedBy.flatMap(Self.describe))
   }
 
-  private static func describe(_ identity: Cloudidl.Common.EnrichedIdentity) -> String? {
+  static func describe(_ identity: Cloudidl.Common.EnrichedIdentity) -> String? {
     switch identity.principal {
     case .user(let user):
       let spec = user.spec

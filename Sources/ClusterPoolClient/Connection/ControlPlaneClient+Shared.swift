@@ -23,9 +23,22 @@ extension ControlPlaneClient {
     sharedClient.withLock { $0 = client }
   }
 
-  /// `client`, or the shared client.
+  /// The client `withClient(_:_:)` set for the running task, which wins over `shared`.
+  @TaskLocal static var taskClient: ControlPlaneClient?
+
+  /// Runs `body` with `client` as the client of the static API (`Cluster.create(...)` without
+  /// `client:`) in this task and the tasks it starts, whatever `shared` is; for code (and
+  /// tests) that must not change the process-wide client.
+  public static func withClient<Result>(
+    _ client: ControlPlaneClient, _ body: () async throws -> Result
+  ) async rethrows -> Result {
+    try await $taskClient.withValue(client, operation: body)
+  }
+
+  /// `client`, else the task's client, else the shared client.
   static func resolve(_ client: ControlPlaneClient?) throws(ConfigurationError) -> ControlPlaneClient {
     if let client { return client }
+    if let taskClient { return taskClient }
     return try shared
   }
 }

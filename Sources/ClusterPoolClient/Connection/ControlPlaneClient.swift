@@ -48,4 +48,20 @@ public final class ControlPlaneClient: Sendable {
       throw ClientError(error, settings: settings)
     }
   }
+
+  /// Calls a server-streaming method without a deadline; `handler` reads the responses until
+  /// it returns or the stream ends. Every failure is thrown as `ClientError`.
+  func stream<Request: ProtoMessage, Response: ProtoMessage, Result>(
+    _ method: ProtoMethodInfo, _ request: Request, returning: Response.Type = Response.self,
+    handler: (RPCAsyncSequence<Response>) async throws -> Result
+  ) async throws(ClientError) -> Result {
+    do {
+      return try await rpc.serverStreaming(
+        MethodDescriptor(service: method.serviceName, method: method.name), request: request,
+        serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
+        options: CallOptions(timeout: nil), handler: handler)
+    } catch {
+      throw ClientError(error, settings: settings)
+    }
+  }
 }

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Create: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Create a resource.",
-    subcommands: [CreateClusterPool.self])
+    subcommands: [CreateClusterPool.self, CreateCluster.self, CreateQueue.self])
 }

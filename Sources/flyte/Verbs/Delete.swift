@@ -4,5 +4,5 @@ import ArgumentParser
 struct Delete: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Delete a resource (a soft delete: undelete restores it).",
-    subcommands: [DeleteClusterPool.self])
+    subcommands: [DeleteClusterPool.self, DeleteCluster.self, DeleteQueue.self])
 }

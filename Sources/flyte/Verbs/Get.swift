@@ -4,5 +4,5 @@ import ArgumentParser
 struct Get: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show one resource or list them.",
-    subcommands: [GetClusterPool.self])
+    subcommands: [GetClusterPool.self, GetCluster.self, GetQueue.self])
 }

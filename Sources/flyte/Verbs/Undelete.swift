@@ -4,5 +4,5 @@ import ArgumentParser
 struct Undelete: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Restore a deleted resource.",
-    subcommands: [UndeleteClusterPool.self])
+    subcommands: [UndeleteClusterPool.self, UndeleteCluster.self, UndeleteQueue.self])
 }

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Update: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Change a resource.",
-    subcommands: [UpdateClusterPool.self])
+    subcommands: [UpdateClusterPool.self, UpdateCluster.self, UpdateQueue.self])
 }

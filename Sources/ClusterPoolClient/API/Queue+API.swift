@@ -1,0 +1,155 @@
+internal import ClusterPoolProto
+
+/// The control-plane calls of `cloudidl.queue.QueueService`. Failures are thrown as
+/// `ClientError` or, before any call, as `ConfigurationError`.
+extension Queue {
+  typealias Service = Cloudidl.Queue.QueueService
+
+  /// Creates an ACTIVE queue routing into `clusterPoolName` (`default` when `nil`), pinned to
+  /// `clusters` when given (they must be live members of that pool).
+  ///
+  /// ```swift
+  /// try await Queue.create("gpu", runConcurrency: 10, actionConcurrency: 100, clusterPoolName: "prod",
+  ///                        priority: .max, fairness: .roundRobin)
+  /// ```
+  @discardableResult
+  public static func create(
+    _ name: String, runConcurrency: UInt32, actionConcurrency: UInt32, clusterPoolName: String? = nil,
+    clusters: [String] = [], depth: UInt32 = 0, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
+    client: ControlPlaneClient? = nil
+  ) async throws -> Queue {
+    let spec = QueueSpec(
+      runConcurrency: runConcurrency, actionConcurrency: actionConcurrency, depth: depth, priority: priority,
+      fairness: fairness, clusterPoolName: clusterPoolName ?? "", clusters: clusters)
+    return try await create(name, spec: spec, client: client)
+  }
+
+  /// Creates an ACTIVE queue with `spec` and returns it.
+  @discardableResult
+  public static func create(_ name: String, spec: QueueSpec, client: ControlPlaneClient? = nil) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    let request = Cloudidl.Queue.CreateQueueRequest(id: identifier(name, client), spec: spec.proto, state: .active)
+    let response = try await client.call(
+      Service.CreateQueue.method, request, returning: Cloudidl.Queue.CreateQueueResponse.self)
+    return try await orGet(response.queue, name, client)
+  }
+
+  /// The queue called `name`; `NOT_FOUND` when there is none.
+  public static func get(_ name: String, client: ControlPlaneClient? = nil) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    let response = try await client.call(
+      Service.GetQueue.method, Cloudidl.Queue.GetQueueRequest(id: identifier(name, client)),
+      returning: Cloudidl.Queue.GetQueueResponse.self)
+    guard let queue = response.queue else {
+      throw ClientError(code: .internalError, message: "the server's GetQueue response has no queue")
+    }
+    return Queue(proto: queue)
+  }
+
+  /// Changes the given parts of a queue's spec; `nil` keeps a part as it is. The pool can
+  /// change only while the queue is DRAINED; implicit queues cannot be updated.
+  @discardableResult
+  public static func update(
+    _ name: String, runConcurrency: UInt32? = nil, actionConcurrency: UInt32? = nil, clusterPoolName: String? = nil,
+    clusters: [String]? = nil, depth: UInt32? = nil, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
+    client: ControlPlaneClient? = nil
+  ) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    var spec = try await get(name, client: client).spec
+    if let runConcurrency { spec.runConcurrency = runConcurrency }
+    if let actionConcurrency { spec.actionConcurrency = actionConcurrency }
+    if let clusterPoolName { spec.clusterPoolName = clusterPoolName }
+    if let clusters { spec.clusters = clusters }
+    if let depth { spec.depth = depth }
+    if let priority { spec.priority = priority }
+    if let fairness { spec.fairness = fairness }
+    return try await update(name, spec: spec, client: client)
+  }
+
+  /// Replaces the spec of the queue `name` and returns the queue.
+  @discardableResult
+  public static func update(_ name: String, spec: QueueSpec, client: ControlPlaneClient? = nil) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    let response = try await client.call(
+      Service.UpdateQueue.method, Cloudidl.Queue.UpdateQueueRequest(id: identifier(name, client), spec: spec.proto),
+      returning: Cloudidl.Queue.UpdateQueueResponse.self)
+    return try await orGet(response.queue, name, client)
+  }
+
+  /// Drains the queue (no new work; with no running work tracked, it reads DRAINED at once).
+  /// `expectedStateGeneration` guards against a concurrent change (`ABORTED`); `nil` reads
+  /// the current one first.
+  @discardableResult
+  public static func drain(_ name: String, expectedStateGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
+    async throws -> Queue
+  {
+    try await updateState(name, to: .draining, expectedStateGeneration: expectedStateGeneration, client: client)
+  }
+
+  /// Puts a draining or drained queue back into service (→ ACTIVE).
+  @discardableResult
+  public static func activate(_ name: String, expectedStateGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
+    async throws -> Queue
+  {
+    try await updateState(name, to: .active, expectedStateGeneration: expectedStateGeneration, client: client)
+  }
+
+  /// Asks for `state` (UpdateQueueState), guarded by `expectedStateGeneration`.
+  @discardableResult
+  public static func updateState(
+    _ name: String, to state: LifecycleState, expectedStateGeneration: UInt64? = nil,
+    client: ControlPlaneClient? = nil
+  ) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    let generation = try await currentGeneration(name, expectedStateGeneration, client)
+    let request = Cloudidl.Queue.UpdateQueueStateRequest(
+      id: identifier(name, client), state: state.queueProto, expectedStateGeneration: generation)
+    let response = try await client.call(
+      Service.UpdateQueueState.method, request, returning: Cloudidl.Queue.UpdateQueueStateResponse.self)
+    return try await orGet(response.queue, name, client)
+  }
+
+  /// Deletes a DRAINED queue (`FAILED_PRECONDITION` otherwise, and for implicit queues).
+  @discardableResult
+  public static func delete(_ name: String, expectedStateGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
+    async throws -> Queue?
+  {
+    let client = try ControlPlaneClient.resolve(client)
+    let generation = try await currentGeneration(name, expectedStateGeneration, client)
+    let response = try await client.call(
+      Service.DeleteQueue.method,
+      Cloudidl.Queue.DeleteQueueRequest(id: identifier(name, client), expectedStateGeneration: generation),
+      returning: Cloudidl.Queue.DeleteQueueResponse.self)
+    return response.queue.map(Queue.init(proto:))
+  }
+
+  /// Restores the deleted queue `name` and returns it.
+  @discardableResult
+  public static func undelete(_ name: String, client: ControlPlaneClient? = nil) async throws -> Queue {
+    let client = try ControlPlaneClient.resolve(client)
+    let response = try await client.call(
+      Service.UndeleteQueue.method, Cloudidl.Queue.UndeleteQueueRequest(id: identifier(name, client)),
+      returning: Cloudidl.Queue.UndeleteQueueResponse.self)
+    return try await orGet(response.queue, name, client)
+  }
+
+  // MARK: plumbing
+
+  static func identifier(_ name: String, _ client: ControlPlaneClient) -> Cloudidl.Common.QueueIdentifier {
+    .init(organization: client.organization, name: name)
+  }
+
+  private static func currentGeneration(_ name: String, _ expected: UInt64?, _ client: ControlPlaneClient)
+    async throws -> UInt64
+  {
+    if let expected { return expected }
+    return try await get(name, client: client).stateGeneration
+  }
+
+  private static func orGet(_ queue: Cloudidl.Queue.Queue?, _ name: String, _ client: ControlPlaneClient)
+    async throws -> Queue
+  {
+    if let queue { return Queue(proto: queue) }
+    return try await get(name, client: client)
+  }
+}

@@ -1,0 +1,68 @@
+internal import Foundation
+
+/// Renders clusters for people (tables) and programs (JSON, YAML).
+public enum ClusterFormatter {
+  /// A list of clusters: a table of NAME, POOL, STATE, HEALTH, QUEUES (plus DELETED AT when
+  /// any is deleted), or a JSON array / YAML sequence.
+  public static func list(_ clusters: [Cluster], format: OutputFormat) throws -> String {
+    switch format {
+    case .table:
+      let deleted = clusters.contains { $0.deletedAt != nil }
+      var table = TextTable(headers: ["NAME", "POOL", "STATE", "HEALTH", "QUEUES"] + (deleted ? ["DELETED AT"] : []))
+      for cluster in clusters {
+        table.append(
+          [
+            cluster.name, dash(cluster.pool), cluster.state?.rawValue ?? "-", cluster.health.rawValue,
+            dash(cluster.queues.joined(separator: ",")),
+          ] + (deleted ? [cluster.deletedAt.map(ClusterPoolFormatter.timestamp) ?? "-"] : []))
+      }
+      return table.render()
+    case .json:
+      return DocumentValue.array(clusters.map(ClusterDocument.value)).json()
+    case .yaml:
+      return try DocumentValue.array(clusters.map(ClusterDocument.value)).yaml()
+    }
+  }
+
+  /// One cluster: labelled lines with its pool, state, health, every unhealthy (drift)
+  /// reason on a line of its own, queues and generation; or a JSON object / YAML mapping.
+  public static func detail(_ cluster: Cluster, format: OutputFormat) throws -> String {
+    switch format {
+    case .table:
+      var lines: [(String, String)] = [
+        ("Name", cluster.name),
+        ("Organization", dash(cluster.organization)),
+        ("Pool", dash(cluster.pool)),
+        ("State", cluster.state?.rawValue ?? "-"),
+        ("Generation", String(cluster.generation)),
+        ("Health", cluster.health.rawValue),
+      ]
+      if cluster.unhealthyReasons.isEmpty {
+        lines.append(("Unhealthy reasons", "(none)"))
+      } else {
+        for (index, reason) in cluster.unhealthyReasons.enumerated() {
+          lines.append((index == 0 ? "Unhealthy reasons" : "", "- \(reason)"))
+        }
+      }
+      lines.append(("Queues", cluster.queues.isEmpty ? "(none)" : cluster.queues.joined(separator: ", ")))
+      if let deletedAt = cluster.deletedAt { lines.append(("Deleted at", ClusterPoolFormatter.timestamp(deletedAt))) }
+      if let createdBy = cluster.createdBy { lines.append(("Created by", createdBy)) }
+      if let updatedBy = cluster.updatedBy { lines.append(("Updated by", updatedBy)) }
+      return labelled(lines)
+    case .json:
+      return ClusterDocument.value(cluster).json()
+    case .yaml:
+      return try ClusterDocument.value(cluster).yaml()
+    }
+  }
+
+  /// `Label:   value` lines aligned on the longest label; an empty label continues the line above.
+  static func labelled(_ lines: [(String, String)]) -> String {
+    let width = lines.map(\.0.count).max()! + 3  // label, colon, two spaces
+    return lines.map { label, value in
+      (label.isEmpty ? "".padding(to: width) : (label + ":").padding(to: width)) + value
+    }.joined(separator: "\n") + "\n"
+  }
+
+  static func dash(_ text: String) -> String { text.isEmpty ? "-" : text }
+}

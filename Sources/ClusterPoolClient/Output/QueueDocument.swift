@@ -1,0 +1,35 @@
+/// A queue as JSON/YAML output: `name`, `spec` (the wire's field names), then the read-only
+/// `organization`, `state`, `state_generation`, `cluster_managed`, `available_clusters` and
+/// the timestamps and authors that are known.
+enum QueueDocument {
+  static func value(_ queue: Queue) -> DocumentValue {
+    let spec = queue.spec
+    var fields: [(String, DocumentValue)] = [
+      ("name", .string(queue.name)),
+      (
+        "spec",
+        .object([
+          ("run_concurrency", .string(String(spec.runConcurrency))),
+          ("action_concurrency", .string(String(spec.actionConcurrency))),
+          ("depth", .string(String(spec.depth))),
+          ("priority", .string(spec.priority?.rawValue ?? "")),
+          ("fairness", .string(spec.fairness?.rawValue ?? "")),
+          ("cluster_pool_name", .string(spec.clusterPoolName)),
+          ("clusters", .array(spec.clusters.map(DocumentValue.string))),
+        ])
+      ),
+      ("organization", .string(queue.organization)),
+      ("state", .string(queue.state?.rawValue ?? "")),
+      ("state_generation", .string(String(queue.stateGeneration))),
+      ("cluster_managed", .string(queue.clusterManaged ? "true" : "false")),
+      ("available_clusters", .array(queue.availableClusters.map(DocumentValue.string))),
+    ]
+    let times = [("created_at", queue.createdAt), ("updated_at", queue.updatedAt), ("deleted_at", queue.deletedAt)]
+    for (key, date) in times {
+      if let date { fields.append((key, .string(ClusterPoolFormatter.timestamp(date)))) }
+    }
+    if let createdBy = queue.createdBy { fields.append(("created_by", .string(createdBy))) }
+    if let updatedBy = queue.updatedBy { fields.append(("updated_by", .string(updatedBy))) }
+    return .object(fields)
+  }
+}

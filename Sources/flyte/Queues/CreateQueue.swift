@@ -1,0 +1,36 @@
+import ArgumentParser
+import ClusterPoolClient
+
+/// `flyte create queue NAME --run-concurrency N --action-concurrency N [--cluster-pool P]
+/// [--cluster C ...] [--depth N] [--priority min|medium|max] [--fairness round_robin|shuffle_interleave]`.
+struct CreateQueue: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: QueueNoun.name, abstract: "Create a queue routing work to the clusters of a pool.",
+    discussion: """
+      Without --cluster, the queue routes to every ACTIVE, healthy member of its pool; with \
+      it, only to the named clusters, which must be live members of that pool.
+      """,
+    aliases: QueueNoun.aliases)
+
+  @Argument(help: "The queue's name (shares one namespace with clusters).")
+  var name: String
+
+  @OptionGroup var spec: QueueSpecOptions
+  @OptionGroup var connection: ConnectionOptions
+
+  func validate() throws {
+    guard spec.runConcurrency != nil, spec.actionConcurrency != nil else {
+      throw ValidationError("--run-concurrency and --action-concurrency are required")
+    }
+  }
+
+  func run() async throws {
+    try await CommandRunner.run(connection) { client in
+      let queue = try await Queue.create(
+        name, runConcurrency: spec.runConcurrency ?? 0, actionConcurrency: spec.actionConcurrency ?? 0,
+        clusterPoolName: spec.clusterPool, clusters: spec.clusters, depth: spec.depth ?? 0, priority: spec.priority,
+        fairness: spec.fairness, client: client)
+      Terminal.write("Created queue \"\(name)\" in pool \"\(queue.pool)\".\n")
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ClusterPoolClient
+
+/// `flyte get queue [NAME] [--deleted] [--limit N] [-o table|json|yaml]`.
+struct GetQueue: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: QueueNoun.name, abstract: "List queues, or show one queue's spec, state and routing.",
+    aliases: QueueNoun.aliases)
+
+  @Argument(help: "The queue to show; without it, every queue is listed.")
+  var name: String?
+
+  @Option(help: "List at most this many queues (default: all).")
+  var limit: Int?
+
+  @Flag(help: "Show deleted queues instead of live ones.")
+  var deleted = false
+
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var connection: ConnectionOptions
+
+  func validate() throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
+  func run() async throws {
+    try await CommandRunner.run(connection) { client in
+      switch (name, deleted) {
+      case (let name?, false):
+        Terminal.write(try QueueFormatter.detail(try await Queue.get(name, client: client), format: output.output))
+      case (let name?, true):
+        let queues = try await Queue.listAll(deleted: true, nameContains: name, client: client).collect()
+        guard let queue = queues.first(where: { $0.name == name }) else {
+          throw ClientError(code: .notFound, message: "no deleted queue \"\(name)\"")
+        }
+        Terminal.write(try QueueFormatter.detail(queue, format: output.output))
+      case (nil, _):
+        let queues = try await Queue.listAll(limit: limit, pageSize: 100, deleted: deleted, client: client).collect()
+        if queues.isEmpty && output.output == .table {
+          Terminal.printError(deleted ? "No deleted queues." : "No queues.")
+          return
+        }
+        Terminal.write(try QueueFormatter.list(queues, format: output.output))
+      }
+    }
+  }
+}

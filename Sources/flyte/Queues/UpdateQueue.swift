@@ -1,0 +1,53 @@
+import ArgumentParser
+import ClusterPoolClient
+
+/// `flyte update queue NAME --drain | --activate | --edit | SPEC FLAGS`.
+struct UpdateQueue: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: QueueNoun.name, abstract: "Drain or activate a queue, or change its spec.",
+    discussion: """
+      --drain stops the queue taking work (it reads DRAINED at once: no running work is \
+      tracked); --activate makes it ACTIVE again. The spec flags (--run-concurrency, \
+      --cluster-pool, ...) change only what they name; the pool can change only while the \
+      queue is DRAINED. A cluster's implicit queue cannot be changed on its own.
+      """,
+    aliases: QueueNoun.aliases)
+
+  @Argument(help: "The queue to change.")
+  var name: String
+
+  @Flag(help: "Drain the queue.")
+  var drain = false
+
+  @Flag(help: "Make the queue ACTIVE again.")
+  var activate = false
+
+  @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: the current one).")
+  var expectedStateGeneration: UInt64?
+
+  @OptionGroup var spec: QueueSpecOptions
+  @OptionGroup var connection: ConnectionOptions
+
+  func validate() throws {
+    let chosen = [drain, activate, !spec.isEmpty].filter { $0 }.count
+    guard chosen == 1 else { throw ValidationError("give exactly one of --drain, --activate or spec flags") }
+  }
+
+  func run() async throws {
+    try await CommandRunner.run(connection) { client in
+      if drain || activate {
+        let queue = try await Queue.updateState(
+          name, to: drain ? .draining : .active, expectedStateGeneration: expectedStateGeneration, client: client)
+        let state = queue.state?.rawValue ?? "unknown"
+        Terminal.write(
+          "\(drain ? "Drained" : "Activated") queue \"\(name)\" (state \(state), generation \(queue.stateGeneration)).\n")
+        return
+      }
+      try await Queue.update(
+        name, runConcurrency: spec.runConcurrency, actionConcurrency: spec.actionConcurrency,
+        clusterPoolName: spec.clusterPool, clusters: spec.clusters.isEmpty ? nil : spec.clusters, depth: spec.depth,
+        priority: spec.priority, fairness: spec.fairness, client: client)
+      Terminal.write("Updated queue \"\(name)\".\n")
+    }
+  }
+}
