@@ -1,0 +1,50 @@
+"""The `flyte` CLI's cluster and queue commands: argument checks and confirmation rules that
+the CLI enforces before calling the server (the calls themselves: test_cli_clusters_e2e.py).
+
+Same setup as test_cli.py: FLYTE_BIN (default `flyte` next to SERVER_BIN), one server per
+test with its own SQLite file, and a config file pointing at it.
+"""
+import pytest
+
+from test_cli import Flyte, flyte, flyte_bin, pool_server  # noqa: F401 (fixtures)
+
+
+@pytest.mark.parametrize("verb", ["create", "get", "update", "delete", "undelete"])
+def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
+    out = flyte(verb, "--help").stdout
+    for noun in ("cluster-pool,", "cluster,", "queue,"):
+        assert f"\n  {noun} " in out, out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["update", "cluster", "c1"], "give exactly one of --drain or --activate"),
+    (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --drain or --activate"),
+    (["update", "queue", "q1"], "give exactly one of --drain, --activate or spec flags"),
+    (["update", "queue", "q1", "--drain", "--run-concurrency", "3"],
+     "give exactly one of --drain, --activate or spec flags"),
+    (["create", "queue", "q1", "--run-concurrency", "1"],
+     "--run-concurrency and --action-concurrency are required"),
+    (["create", "queue", "q1", "--run-concurrency", "1", "--action-concurrency", "1", "--priority", "high"],
+     "'high' is invalid for '--priority"),
+    (["create", "queue", "q1", "--run-concurrency", "1", "--action-concurrency", "1", "--fairness", "fifo"],
+     "'fifo' is invalid for '--fairness"),
+    (["create", "queue", "q1", "--run-concurrency", "-1", "--action-concurrency", "1"], "--run-concurrency"),
+    (["get", "cluster", "--watch", "--deleted"], "--watch cannot be combined with --deleted or --limit"),
+    (["get", "cluster", "--limit", "0"], "--limit must be at least 1"),
+    (["get", "queue", "--limit", "0"], "--limit must be at least 1"),
+    (["create", "cluster"], "Missing expected argument '<name>'"),
+])
+def test_bad_arguments_are_usage_errors(flyte: Flyte, args, message):
+    proc = flyte(*args, ok=False)
+    assert proc.returncode == 64, proc
+    assert message in proc.stderr, proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("noun", ["cluster", "queue"])
+def test_delete_without_a_terminal_needs_yes(flyte: Flyte, noun):
+    proc = flyte("delete", noun, "c1", ok=False)
+    assert proc.returncode == 1
+    assert proc.stderr == (f'Error: refusing to delete {noun} "c1" without confirmation: standard input is '
+                           f"not a terminal; pass --yes to delete it\n")
+    assert proc.stdout == ""
