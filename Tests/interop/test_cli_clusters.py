@@ -19,9 +19,9 @@ def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
 @pytest.mark.parametrize("args, message", [
     (["update", "cluster", "c1"], "give exactly one of --drain or --activate"),
     (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --drain or --activate"),
-    (["update", "queue", "q1"], "give exactly one of --drain, --activate or spec flags"),
+    (["update", "queue", "q1"], "give exactly one of --edit, --drain, --activate or spec flags"),
     (["update", "queue", "q1", "--drain", "--run-concurrency", "3"],
-     "give exactly one of --drain, --activate or spec flags"),
+     "give exactly one of --edit, --drain, --activate or spec flags"),
     (["create", "queue", "q1", "--run-concurrency", "1"],
      "--run-concurrency and --action-concurrency are required"),
     (["create", "queue", "q1", "--run-concurrency", "1", "--action-concurrency", "1", "--priority", "high"],

@@ -28,6 +28,15 @@ public struct ManifestEditor: Sendable {
   public func edit(
     _ text: String, fileLabel: String, apply: (ClusterPoolManifest) async throws -> Void
   ) async throws -> ClusterPoolManifest {
+    try await edit(text, fileLabel: fileLabel, parse: ClusterPoolManifest.init(yaml:), apply: apply)
+  }
+
+  /// The same editing loop for any manifest: `parse` reads the saved text (throwing
+  /// `ManifestError` to reopen the editor), `apply` sends it.
+  public func edit<Manifest>(
+    _ text: String, fileLabel: String, parse: (String) throws -> Manifest,
+    apply: (Manifest) async throws -> Void
+  ) async throws -> Manifest {
     let directory = FileManager.default.temporaryDirectory
     let file = directory.appendingPathComponent("flyte-\(fileLabel)-\(UUID().uuidString.prefix(8)).yaml")
     defer { try? FileManager.default.removeItem(at: file) }
@@ -39,7 +48,7 @@ public struct ManifestEditor: Sendable {
       if Self.isBlank(body) { throw ManifestEditError.emptied }
       let problem: String
       do {
-        let manifest = try ClusterPoolManifest(yaml: body)
+        let manifest = try parse(body)
         try await apply(manifest)
         return manifest
       } catch let error as ManifestError {

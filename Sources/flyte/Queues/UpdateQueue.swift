@@ -6,7 +6,8 @@ struct UpdateQueue: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: QueueNoun.name, abstract: "Drain or activate a queue, or change its spec.",
     discussion: """
-      --drain stops the queue taking work (it reads DRAINED at once: no running work is \
+      --edit opens the queue's spec in an editor; a spec the server rejects reopens with the \
+      error at the top; saving it unchanged or empty aborts. --drain stops the queue taking work (it reads DRAINED at once: no running work is \
       tracked); --activate makes it ACTIVE again. The spec flags (--run-concurrency, \
       --cluster-pool, ...) change only what they name; the pool can change only while the \
       queue is DRAINED. A cluster's implicit queue cannot be changed on its own.
@@ -22,6 +23,9 @@ struct UpdateQueue: AsyncParsableCommand {
   @Flag(help: "Make the queue ACTIVE again.")
   var activate = false
 
+  @Flag(help: "Change the spec in an editor ($VISUAL, $EDITOR, else vi).")
+  var edit = false
+
   @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: the current one).")
   var expectedStateGeneration: UInt64?
 
@@ -29,8 +33,8 @@ struct UpdateQueue: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
-    let chosen = [drain, activate, !spec.isEmpty].filter { $0 }.count
-    guard chosen == 1 else { throw ValidationError("give exactly one of --drain, --activate or spec flags") }
+    let chosen = [drain, activate, edit, !spec.isEmpty].filter { $0 }.count
+    guard chosen == 1 else { throw ValidationError("give exactly one of --edit, --drain, --activate or spec flags") }
   }
 
   func run() async throws {
@@ -43,11 +47,36 @@ struct UpdateQueue: AsyncParsableCommand {
           "\(drain ? "Drained" : "Activated") queue \"\(name)\" (state \(state), generation \(queue.stateGeneration)).\n")
         return
       }
+      if edit {
+        try await editSpec(client)
+        Terminal.write("Updated queue \"\(name)\".\n")
+        return
+      }
       try await Queue.update(
         name, runConcurrency: spec.runConcurrency, actionConcurrency: spec.actionConcurrency,
         clusterPoolName: spec.clusterPool, clusters: spec.clusters.isEmpty ? nil : spec.clusters, depth: spec.depth,
         priority: spec.priority, fairness: spec.fairness, client: client)
       Terminal.write("Updated queue \"\(name)\".\n")
+    }
+  }
+
+  /// The --edit loop: the current spec in the editor until the server accepts it.
+  private func editSpec(_ client: ControlPlaneClient) async throws {
+    let current = try await Queue.get(name, client: client)
+    let text = QueueManifest(name: name, spec: current.spec).yaml(action: "Queue \"\(name)\": change its spec.")
+    _ = try await ManifestEditor().edit(text, fileLabel: "queue-\(name)", parse: QueueManifest.init(yaml:)) { manifest in
+      if let other = manifest.name, other != name {
+        throw ManifestError("the manifest names queue \"\(other)\", not \"\(name)\" (a queue cannot be renamed)")
+      }
+      var spec = current.spec  // keeps what the manifest does not show
+      spec.runConcurrency = manifest.spec.runConcurrency
+      spec.actionConcurrency = manifest.spec.actionConcurrency
+      spec.depth = manifest.spec.depth
+      spec.priority = manifest.spec.priority
+      spec.fairness = manifest.spec.fairness
+      spec.clusterPoolName = manifest.spec.clusterPoolName
+      spec.clusters = manifest.spec.clusters
+      try await Queue.update(name, spec: spec, client: client)
     }
   }
 }
