@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterPoolClient
+import Foundation
 
 /// `flyte get cluster [NAME] [--deleted] [--limit N] [--pool P] [--watch] [-o table|json|yaml]`.
 struct GetCluster: AsyncParsableCommand {
@@ -34,7 +35,10 @@ struct GetCluster: AsyncParsableCommand {
   func run() async throws {
     try await CommandRunner.run(connection) { client in
       if watch {
-        try await ClusterWatchView(format: output.output, name: name).run(Cluster.watch(pool: pool, nameContains: name, client: client))
+        var view = ClusterWatchView(format: output.output, name: name, redraw: isatty(STDOUT_FILENO) != 0)
+        for try await event in Cluster.watch(pool: pool, nameContains: name, client: client) {
+          Terminal.write(try view.apply(event))
+        }
         return
       }
       if let name {
