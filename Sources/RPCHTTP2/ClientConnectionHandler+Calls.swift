@@ -145,6 +145,13 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
 
   func session(goAway lastStreamID: Int32, errorCode: UInt32) {
     retire()
+    // The server will not process streams past `lastStreamID`. Requests still waiting for a
+    // stream slot would otherwise end only once a slot frees (when nghttp2 tries to send
+    // them), i.e. after the calls in flight: end them all now, refused, so they can retry.
+    for id in streams.keys where id > lastStreamID {
+      streams.removeValue(forKey: id)?.complete(.refusedStream(by: target))
+    }
+    closeIfDrained()
   }
 
   func session(drained id: Int32) {
