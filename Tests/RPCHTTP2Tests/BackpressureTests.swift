@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import RPCCore
@@ -34,13 +35,22 @@ import Testing
       .connect(host: "127.0.0.1", port: test.port).get()
     try await channel.writeAndFlush(bytes)
 
-    #expect(await waitUntil { test.probe.counted > 0 })
-    try await Task.sleep(for: .milliseconds(700))
-    let settled = test.probe.counted
-    try await Task.sleep(for: .milliseconds(500))
-    #expect(test.probe.counted == settled)  // no longer growing: the writer is suspended
-    #expect(settled * (16 << 10) < 32 << 20)  // and what went out is bounded (windows + buffers)
+    // The writer stops (a quiet spell, however long the machine takes to get there), and what
+    // it wrote by then fits in what the windows and buffers between it and the client hold.
+    // Unbounded output never goes quiet, or overshoots the bound.
+    let limits = ServerConfiguration.Limits()
+    let window = min(Int(streamWindow), Int(connectionWindow))
+    let buffers =
+      2 * (64 << 10)  // the client's SO_RCVBUF (Linux doubles what is asked)
+      + Self.maxSocketSendBuffer  // the server's send buffer, autotuned up to tcp_wmem's max
+      + limits.maxBufferedOutputPerConnection + (64 << 10)  // the channel's high-water mark + one pull
+    let bound = Self.chunks(
+      inFlight: min(window, buffers), queued: limits.maxBufferedOutputPerStream)
+    #expect(await eventually { test.probe.counted > 0 })
+    let settled = try #require(await test.probe.settledCount(), "server output never stopped")
+    #expect(settled <= bound, "wrote \(settled) chunks, bound \(bound)")
     #expect(try await test.unary("others still served") == "others still served")
+    #expect(test.probe.counted <= bound)  // and stays bounded
     try await channel.close()
     await test.stop()
   }
@@ -56,12 +66,18 @@ import Testing
         for try await _ in responses { try await Task.sleep(for: .seconds(30)) }
       }
     }
-    #expect(await waitUntil { test.probe.counted > 0 })
-    try await Task.sleep(for: .milliseconds(700))
-    let settled = test.probe.counted
+    // The client reads on, but takes its stream window back only up to its reader's backlog
+    // high-water mark (1 MiB in `RPCClient.withCall`), so the server sends at most that
+    // backlog plus one stream window, and queues at most its per-stream limit.
+    let backlog = 1 << 20
+    let bound = Self.chunks(
+      inFlight: backlog + Int(NGHTTP2Settings().initialWindowSize),
+      queued: ServerConfiguration.Limits().maxBufferedOutputPerStream)
+    #expect(await eventually { test.probe.counted > 0 })
+    let settled = try #require(await test.probe.settledCount(), "server output never stopped")
+    #expect(settled <= bound, "wrote \(settled) chunks, bound \(bound)")
     try await Task.sleep(for: .milliseconds(500))
-    #expect(test.probe.counted == settled)
-    #expect(settled * (16 << 10) < 8 << 20)
+    #expect(test.probe.counted <= bound)
     stalled.cancel()
     #expect(await test.probe.wait(for: "flood ended"))
     await test.stop()
@@ -84,21 +100,32 @@ import Testing
         handler: { responses in for try await _ in responses {} })
     }
     #expect(await test.probe.wait(for: "stall: first request"))
-    try await Task.sleep(for: .milliseconds(700))
-    let settled = written.counted
+    // The server takes the stream window back only up to the handler's backlog high-water
+    // mark (the configured stream window), so the client sends at most that plus one window,
+    // and queues at most its per-stream limit.
+    let window = ServerConfiguration.Limits().initialStreamWindow
+    let bound = Self.chunks(
+      inFlight: 2 * window, queued: ClientConfiguration(host: "", port: 0).maxBufferedOutputPerStream)
+    let settled = try #require(await written.settledCount(), "client output never stopped")
+    #expect(settled <= bound, "wrote \(settled) chunks, bound \(bound)")
     try await Task.sleep(for: .milliseconds(500))
-    #expect(written.counted == settled)
-    #expect(settled * (16 << 10) < 8 << 20)
+    #expect(written.counted <= bound)
     call.cancel()
     _ = await call.result
     await test.stop()
   }
 
-  private func waitUntil(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<500 {
-      if condition() { return true }
-      try? await Task.sleep(for: .milliseconds(10))
-    }
-    return false
+  /// How many 16 KiB chunks a writer can have had accepted when `inFlight` bytes may be sent
+  /// but unread and `queued` bytes may wait in its stream's queue, plus slack: the message
+  /// that crossed the queue's limit, one DATA frame received past a backlog mark, the message
+  /// a reader took, and the frames' own headers.
+  private static func chunks(inFlight: Int, queued: Int) -> Int {
+    (inFlight + queued) / (16 << 10) + 4
+  }
+
+  /// The largest send buffer TCP autotuning may give the server's socket.
+  private static var maxSocketSendBuffer: Int {
+    let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_wmem", encoding: .utf8)) ?? ""
+    return text.split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) } ?? 8 << 20
   }
 }

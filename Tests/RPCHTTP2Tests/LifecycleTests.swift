@@ -42,7 +42,8 @@ import Testing
     limits.maxConcurrentStreams = 2
     let server = RPCServer(
       configuration: ServerConfiguration(
-        host: "127.0.0.1", port: 0, limits: limits, eventLoopThreads: 1),
+        host: "127.0.0.1", port: 0, limits: limits, eventLoopThreads: 1,
+        shutdownGracePeriod: .seconds(120)),
       registry: Echo.registry(probe: probe), logger: TestServer.logger)
     let group = ServiceGroup(services: [server], logger: TestServer.logger)
     let running = Task { try await group.run() }
@@ -51,16 +52,22 @@ import Testing
       configuration: ClientConfiguration(host: "127.0.0.1", port: port), logger: TestServer.logger)
     #expect(try await client.unary(
       Echo.get, request: "warm", serializer: UTF8Coder(), deserializer: UTF8Coder()) == "warm")
+    // Two calls run (held until released), four wait for a stream slot in the client.
+    let ended = Probe()
     let calls = (0..<6).map { index in
       Task {
-        try await client.unary(
-          Echo.sleep, request: "\(400 + index)", serializer: UTF8Coder(),
-          deserializer: UTF8Coder())
+        defer { ended.count() }
+        return try await client.unary(
+          Echo.hold, request: "\(index)", serializer: UTF8Coder(), deserializer: UTF8Coder())
       }
     }
-    try await Task.sleep(for: .milliseconds(150))
-    #expect(probe.events.filter { $0.hasPrefix("sleeping:") }.count == 2)
+    let holding = { probe.events.filter { $0.hasPrefix("holding:") }.count }
+    #expect(await eventually { holding() == 2 })
     await group.triggerGracefulShutdown()
+    // The GOAWAY ends the four queued calls while the two running ones are still held.
+    #expect(await eventually { ended.counted == 4 })
+    #expect(holding() == 2)
+    probe.record("release")
     var succeeded = 0
     var unavailable = 0
     for call in calls {
@@ -183,12 +190,19 @@ import Testing
     var limits = ServerConfiguration.Limits()
     limits.idleTimeout = .milliseconds(200)
     let test = try await TestServer.start(limits: limits)
+    let began = ContinuousClock.now
     #expect(try await test.unary("one") == "one")
+    // The idle timer starts after `began`, so the connection is surely still open if this
+    // look comes sooner than the timeout after it (a stalled test task may look later).
+    let openAfterOne = test.server.connectionCount
+    if ContinuousClock.now - began < limits.idleTimeout { #expect(openAfterOne == 1) }
+    #expect(await eventually { test.server.connectionCount == 0 })
+    // The client reconnects; a held call keeps the new connection busy while counted.
+    let held = Task { try await test.unary(Echo.hold, "two") }
+    #expect(await test.probe.wait(for: "holding:two"))
     #expect(test.server.connectionCount == 1)
-    try await Task.sleep(for: .milliseconds(600))
-    #expect(test.server.connectionCount == 0)
-    #expect(try await test.unary("two") == "two")
-    #expect(test.server.connectionCount == 1)
+    test.probe.record("release")
+    #expect(try await held.value == "released two")
     await test.stop()
   }
 

@@ -59,13 +59,12 @@ final class RawHTTP2Client: Sendable {
     }.get()
   }
 
-  /// Waits until the stream closed, then returns what arrived.
-  func response(_ stream: Int32) async -> Response? {
-    for _ in 0..<500 {
-      if let response = log.responses.withLock({ $0[stream] }), response.closed { return response }
-      try? await Task.sleep(for: .milliseconds(10))
+  /// Waits (up to `timeout`) until the stream closed, then returns what arrived.
+  func response(_ stream: Int32, timeout: Duration = .seconds(30)) async -> Response? {
+    let closed = await eventually(timeout: timeout) {
+      log.responses.withLock { $0[stream]?.closed == true }
     }
-    return nil
+    return closed ? log.responses.withLock { $0[stream] } : nil
   }
 
   var goAways: [Int32] { log.goAways.withLock { $0 } }

@@ -35,14 +35,40 @@ final class Probe: Sendable {
   func record(_ event: String) { seen.withLock { $0.append(event) } }
   var events: [String] { seen.withLock { $0 } }
 
-  /// Waits (polling) until `event` was recorded, up to `timeout`.
-  func wait(for event: String, timeout: Duration = .seconds(5)) async -> Bool {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-      if events.contains(event) { return true }
-      try? await Task.sleep(for: .milliseconds(10))
+  /// Waits (polling) until `event` was recorded, up to `timeout` (generous: a loaded machine
+  /// may take seconds to schedule the handler that records it).
+  func wait(for event: String, timeout: Duration = .seconds(30)) async -> Bool {
+    await eventually(timeout: timeout) { events.contains(event) }
+  }
+
+  /// Waits until the counter stopped moving: unchanged for `quiet`, judged within `timeout`.
+  /// Returns the count it settled at, or `nil` when it kept moving until the timeout.
+  func settledCount(quiet: Duration = .seconds(2), timeout: Duration = .seconds(60)) async -> Int? {
+    let clock = ContinuousClock()
+    let end = clock.now + timeout
+    var last = counted
+    var since = clock.now
+    while clock.now < end, !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(50))
+      let now = counted
+      if now != last {
+        last = now
+        since = clock.now
+      } else if clock.now - since >= quiet {
+        return now
+      }
     }
-    return false
+    return nil
+  }
+}
+
+/// Polls `condition` until it holds or `timeout` passes (or the task is cancelled).
+func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+  let end = ContinuousClock.now + timeout
+  while true {
+    if condition() { return true }
+    guard ContinuousClock.now < end, !Task.isCancelled else { return false }
+    try? await Task.sleep(for: .milliseconds(10))
   }
 }
 
@@ -59,6 +85,7 @@ enum Echo {
   static let sleep = MethodDescriptor(service: service, method: "Sleep")
   static let flood = MethodDescriptor(service: service, method: "Flood")
   static let stall = MethodDescriptor(service: service, method: "Stall")
+  static let hold = MethodDescriptor(service: service, method: "Hold")
 
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
@@ -105,6 +132,15 @@ enum Echo {
       probe.record("sleeping:\(request)")
       try await Task.sleep(for: .milliseconds(Int(request) ?? 0))
       return "slept \(request)"
+    }
+    // Runs until the test records "release" (so a call is in flight for as long as a test
+    // needs, however slowly the machine runs), then answers.
+    registry.registerUnary(hold, deserializer: coder, serializer: coder) { request, _ in
+      probe.record("holding:\(request)")
+      guard await probe.wait(for: "release", timeout: .seconds(120)) else {
+        throw RPCError(code: .deadlineExceeded, message: "hold \(request) never released")
+      }
+      return "released \(request)"
     }
     registry.registerServerStreaming(flood, deserializer: coder, serializer: BytesCoder()) {
       _, writer, _ in
