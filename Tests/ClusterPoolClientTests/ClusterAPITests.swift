@@ -146,4 +146,33 @@ import Testing
       }
     }
   }
+
+  @Test func countAndGetIncludingDeletedSendTheirFields() async throws {
+    let counts = Recorded<Cloudidl.Cluster.CountRequest>()
+    let gets = Recorded<Cloudidl.Cluster.GetRequest>()
+    try await withRecordingServer(register: { registry in
+      registry.unary(descriptor(Service.Count.method)) {
+        (request: Cloudidl.Cluster.CountRequest, _) -> Cloudidl.Cluster.CountResponse in
+        counts.append(request)
+        return .init(count: 42)
+      }
+      registry.unary(descriptor(Service.GetCluster.method)) {
+        (request: Cloudidl.Cluster.GetRequest, _) -> Cloudidl.Cluster.GetResponse in
+        gets.append(request)
+        var cluster = Self.proto("gone", state: .deleted)
+        cluster.deletedAt = .init(seconds: 1_700_000_000)
+        return .init(cluster: cluster)
+      }
+    }) { client in
+      #expect(try await Cluster.count(pool: "prod", deleted: true, nameContains: "us-", client: client) == 42)
+      let gone = try await Cluster.get("gone", includeDeleted: true, client: client)
+      #expect(gone.isDeleted)
+      #expect(gone.deletedAt?.timeIntervalSince1970 == 1_700_000_000)
+    }
+    let filters = try #require(counts.all.first?.filters)
+    #expect(filters.map(\.field) == ["pool", "deleted_at", "name"])
+    #expect(filters.map(\.function) == [.equal, .exists, .contains])
+    #expect(counts.all.first?.organization == "acme")
+    #expect(gets.all.map(\.includeDeleted) == [true])
+  }
 }

@@ -1,5 +1,4 @@
 internal import ClusterPoolProto
-internal import RPCCore
 
 /// One message of `Cluster.watch()`: first the clusters that match now, then each change.
 public struct ClusterWatchEvent: Sendable, Hashable {
