@@ -175,4 +175,34 @@ import Testing
     #expect(counts.all.first?.organization == "acme")
     #expect(gets.all.map(\.includeDeleted) == [true])
   }
+
+  @Test func heartbeatAndStatusReportCarryTheDataPlane() async throws {
+    let beats = Recorded<Cloudidl.Cluster.HeartbeatRequest>()
+    let reports = Recorded<Cloudidl.Cluster.UpdateStatusRequest>()
+    try await withRecordingServer(register: { registry in
+      registry.unary(descriptor(Service.Heartbeat.method)) {
+        (request: Cloudidl.Cluster.HeartbeatRequest, _) -> Cloudidl.Cluster.HeartbeatRequestResponse in
+        beats.append(request)
+        return .init()
+      }
+      registry.unary(descriptor(Service.UpdateStatus.method)) {
+        (request: Cloudidl.Cluster.UpdateStatusRequest, _) -> Cloudidl.Cluster.UpdateStatusResponse in
+        reports.append(request)
+        return .init()
+      }
+    }) { client in
+      try await Cluster.heartbeat("c1", client: client)
+      try await Cluster.reportStatus(
+        "c1",
+        dataPlane: .init(objectStoreURI: "s3://a", secretStoreType: .vault, secretStoreLocator: "https://v", imageRegistry: "r.io"),
+        healthy: true, client: client)
+    }
+    #expect(beats.all.map { $0.clusterId?.name } == ["c1"])
+    let status = try #require(reports.all.first?.status)
+    #expect(status.health == .healthy)
+    let data = try #require(status.operatorClusterData)
+    #expect(data.metadataObjectStoreRef?.uri == "s3://a")
+    #expect(data.secretStore?.type == .vault && data.secretStore?.locator == "https://v")
+    #expect(data.imageRegistry?.locator == "r.io")
+  }
 }
