@@ -27,6 +27,11 @@ import Testing
     #expect(try QueueManifest(yaml: empty.yaml(action: "x")) == empty)
   }
 
+  @Test func appliedReplacesWhatTheManifestShows() {
+    let current = QueueSpec(runConcurrency: 1, actionConcurrency: 1, clusterPoolName: "default")
+    #expect(QueueManifest(name: nil, spec: Self.spec).applied(to: current) == Self.spec)
+  }
+
   @Test func readsWhatGetQueuePrintsAsYAML() throws {
     let queue = Queue(
       name: "gpu", organization: "acme", spec: Self.spec, availableClusters: ["b"], clusterManaged: false,

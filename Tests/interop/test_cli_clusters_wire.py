@@ -18,7 +18,7 @@ import grpc
 import pytest
 
 import protogen
-from test_cli import FLYTE_BIN, Flyte, flyte_bin  # noqa: F401 (fixture)
+from test_cli import FLYTE_BIN, Flyte, flyte_bin, scripted_editor  # noqa: F401 (fixture)
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +158,29 @@ def test_create_queue_sends_the_whole_spec(cli, fake, pbs):
     assert (spec.priority, spec.fairness) == (100, 2)
     assert (spec.cluster_pool_name, list(spec.clusters)) == ("prod", ["c1", "c2"])
     assert request.state == 1 and request.id.name == "gpu"
+
+
+def test_update_queue_edit_reopens_on_a_bad_spec_and_keeps_what_it_does_not_show(cli, fake, pbs, tmp_path):
+    q = pbs.queue
+    current = q.QueueSpec(run_concurrency=1, action_concurrency=2, priority=1, cluster_pool_name="prod", scheduling=2)
+    fake.replies["GetQueue"] = lambda r, c: q.GetQueueResponse(queue=q.Queue(id=r.id, spec=current))
+    fake.replies["UpdateQueue"] = lambda r, c: q.UpdateQueueResponse(queue=q.Queue(id=r.id, spec=r.spec))
+    editor, folder = scripted_editor(tmp_path / "editor", [
+        "name: gpu\nspec:\n  run_concurrency: many\n",
+        "name: gpu\nspec:\n  run_concurrency: 4\n  action_concurrency: 8\n  priority: max\n"
+        "  cluster_pool_name: prod\n  clusters: [c1]\n",
+    ])
+    out = cli("update", "queue", "gpu", "--edit", env=cli.env(EDITOR=str(editor))).stdout
+    assert out == 'Updated queue "gpu".\n'
+    shown = (folder / "seen-1.yaml").read_text()
+    assert "name: gpu\nspec:\n  run_concurrency: 1\n  action_concurrency: 2\n" in shown
+    assert "  priority: min\n" in shown
+    assert (folder / "seen-2.yaml").read_text().startswith(
+        "#! ERROR: invalid manifest: spec.run_concurrency must be a whole number")
+    (request,) = fake.sent("UpdateQueue")
+    spec = request.spec
+    assert (spec.run_concurrency, spec.action_concurrency, spec.priority) == (4, 8, 100)
+    assert (spec.cluster_pool_name, list(spec.clusters), spec.scheduling) == ("prod", ["c1"], 2)
 
 
 def test_an_unimplemented_service_is_one_error_line(cli, fake):

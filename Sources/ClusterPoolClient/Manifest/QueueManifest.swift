@@ -84,6 +84,20 @@ public struct QueueManifest: Sendable, Hashable {
     self.init(name: name.flatMap { $0.isEmpty ? nil : $0 }, spec: result)
   }
 
+  /// `current` with every field the manifest shows replaced by the manifest's (fields it does
+  /// not show, such as the scheduling algorithm, stay as they are).
+  public func applied(to current: QueueSpec) -> QueueSpec {
+    var result = current
+    result.runConcurrency = spec.runConcurrency
+    result.actionConcurrency = spec.actionConcurrency
+    result.depth = spec.depth
+    result.priority = spec.priority
+    result.fairness = spec.fairness
+    result.clusterPoolName = spec.clusterPoolName
+    result.clusters = spec.clusters
+    return result
+  }
+
   /// The manifest as YAML, after a commented help block naming `action`.
   public func yaml(action: String) -> String {
     var lines = [

@@ -68,15 +68,7 @@ struct UpdateQueue: AsyncParsableCommand {
       if let other = manifest.name, other != name {
         throw ManifestError("the manifest names queue \"\(other)\", not \"\(name)\" (a queue cannot be renamed)")
       }
-      var spec = current.spec  // keeps what the manifest does not show
-      spec.runConcurrency = manifest.spec.runConcurrency
-      spec.actionConcurrency = manifest.spec.actionConcurrency
-      spec.depth = manifest.spec.depth
-      spec.priority = manifest.spec.priority
-      spec.fairness = manifest.spec.fairness
-      spec.clusterPoolName = manifest.spec.clusterPoolName
-      spec.clusters = manifest.spec.clusters
-      try await Queue.update(name, spec: spec, client: client)
+      try await Queue.update(name, spec: manifest.applied(to: current.spec), client: client)
     }
   }
 }
