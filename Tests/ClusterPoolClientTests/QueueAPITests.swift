@@ -93,7 +93,7 @@ import Testing
         (request: Cloudidl.Queue.UpdateQueueStateRequest, _) -> Cloudidl.Queue.UpdateQueueStateResponse in
         changes.append(request)
         let state: Cloudidl.Queue.QueueState = request.state == .draining ? .drained : request.state
-        return .init(queue: Self.proto("q", spec: spec, state: state, generation: request.expectedStateGeneration + 1))
+        return .init(queue: Self.proto("q", spec: spec, state: state, generation: max(request.expectedStateGeneration, 5) + 1))
       }
       registry.unary(descriptor(Service.DeleteQueue.method)) {
         (request: Cloudidl.Queue.DeleteQueueRequest, _) -> Cloudidl.Queue.DeleteQueueResponse in
@@ -110,8 +110,8 @@ import Testing
       }
     }
     #expect(changes.all.map(\.state) == [.draining, .active])
-    #expect(changes.all.map(\.expectedStateGeneration) == [5, 6])
-    #expect(deletes.all.map(\.expectedStateGeneration) == [5])
+    #expect(changes.all.map(\.expectedStateGeneration) == [0, 6])  // nil: no guard
+    #expect(deletes.all.map(\.expectedStateGeneration) == [0])
   }
 
   @Test func listAllFollowsTokens() async throws {

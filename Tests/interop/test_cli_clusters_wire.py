@@ -129,11 +129,11 @@ def test_get_cluster_lists_every_page_and_shows_drift(cli, fake, pbs):
     assert as_yaml.startswith("name: b\norganization: acme\npool: prod\nstate: ACTIVE\n")
 
 
-def test_drain_sends_the_current_generation_and_reports_aborted(cli, fake, pbs):
+def test_drain_sends_no_guard_unless_given_and_reports_aborted(cli, fake, pbs):
     fake.replies["GetCluster"] = lambda r, c: pbs.cluster.GetResponse(cluster=cluster(pbs, "c1", generation=6))
 
     def update(request, context):
-        if request.expected_generation != 6:
+        if request.expected_generation not in (0, 6):  # 0: no guard
             context.abort(grpc.StatusCode.ABORTED, "cluster \"c1\" changed: generation is 6")
         return pbs.cluster.UpdateClusterStateResponse(cluster=cluster(pbs, "c1", state=request.state, generation=7))
     fake.replies["UpdateClusterState"] = update
@@ -141,7 +141,8 @@ def test_drain_sends_the_current_generation_and_reports_aborted(cli, fake, pbs):
     stale = cli("update", "cluster", "c1", "--activate", "--expected-generation", "5", ok=False)
     assert stale.returncode == 1
     assert stale.stderr == 'Error: ABORTED: cluster "c1" changed: generation is 6\n'
-    assert [(r.state, r.expected_generation) for r in fake.sent("UpdateClusterState")] == [(2, 6), (1, 5)]
+    assert [(r.state, r.expected_generation) for r in fake.sent("UpdateClusterState")] == [(2, 0), (1, 5)]
+    assert fake.sent("GetCluster") == []
 
 
 def test_create_queue_sends_the_whole_spec(cli, fake, pbs):

@@ -36,7 +36,7 @@ extension Cluster {
 
   /// Starts draining the cluster (ACTIVE → DRAINING): no new work is routed to it.
   /// `expectedGeneration` guards against a concurrent change (`ABORTED` when it differs);
-  /// `nil` reads the current generation first.
+  /// `nil` sends no guard (the wire's 0).
   @discardableResult
   public static func drain(_ name: String, expectedGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
     async throws -> Cluster
@@ -52,14 +52,14 @@ extension Cluster {
     try await updateState(name, to: .active, expectedGeneration: expectedGeneration, client: client)
   }
 
-  /// Asks for `state` (UpdateClusterState), guarded by `expectedGeneration` (`nil`: the
-  /// current one, read first).
+  /// Asks for `state` (UpdateClusterState), guarded by `expectedGeneration` (`nil`: no
+  /// guard).
   @discardableResult
   public static func updateState(
     _ name: String, to state: LifecycleState, expectedGeneration: UInt64? = nil, client: ControlPlaneClient? = nil
   ) async throws -> Cluster {
     let client = try ControlPlaneClient.resolve(client)
-    let generation = try await currentGeneration(name, expectedGeneration, client)
+    let generation = expectedGeneration ?? 0  // 0: no guard
     let request = Cloudidl.Cluster.UpdateClusterStateRequest(
       clusterId: identifier(name, client), state: state.clusterProto, expectedGeneration: generation)
     let response = try await client.call(
@@ -74,7 +74,7 @@ extension Cluster {
     async throws -> Cluster?
   {
     let client = try ControlPlaneClient.resolve(client)
-    let generation = try await currentGeneration(name, expectedGeneration, client)
+    let generation = expectedGeneration ?? 0  // 0: no guard
     let response = try await client.call(
       Service.DeleteCluster.method,
       Cloudidl.Cluster.DeleteRequest(clusterId: identifier(name, client), expectedGeneration: generation),
@@ -96,13 +96,6 @@ extension Cluster {
 
   static func identifier(_ name: String, _ client: ControlPlaneClient) -> Cloudidl.Common.ClusterIdentifier {
     .init(organization: client.organization, name: name)
-  }
-
-  private static func currentGeneration(_ name: String, _ expected: UInt64?, _ client: ControlPlaneClient)
-    async throws -> UInt64
-  {
-    if let expected { return expected }
-    return try await get(name, client: client).generation
   }
 
   private static func unwrap(_ cluster: Cloudidl.Cluster.Cluster?, _ method: String) throws(ClientError) -> Cluster {

@@ -77,8 +77,8 @@ extension Queue {
   }
 
   /// Drains the queue (no new work; with no running work tracked, it reads DRAINED at once).
-  /// `expectedStateGeneration` guards against a concurrent change (`ABORTED`); `nil` reads
-  /// the current one first.
+  /// `expectedStateGeneration` guards against a concurrent change (`ABORTED`); `nil` sends
+  /// no guard (the wire's 0).
   @discardableResult
   public static func drain(_ name: String, expectedStateGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
     async throws -> Queue
@@ -101,7 +101,7 @@ extension Queue {
     client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
-    let generation = try await currentGeneration(name, expectedStateGeneration, client)
+    let generation = expectedStateGeneration ?? 0  // 0: no guard
     let request = Cloudidl.Queue.UpdateQueueStateRequest(
       id: identifier(name, client), state: state.queueProto, expectedStateGeneration: generation)
     let response = try await client.call(
@@ -115,7 +115,7 @@ extension Queue {
     async throws -> Queue?
   {
     let client = try ControlPlaneClient.resolve(client)
-    let generation = try await currentGeneration(name, expectedStateGeneration, client)
+    let generation = expectedStateGeneration ?? 0  // 0: no guard
     let response = try await client.call(
       Service.DeleteQueue.method,
       Cloudidl.Queue.DeleteQueueRequest(id: identifier(name, client), expectedStateGeneration: generation),
@@ -137,13 +137,6 @@ extension Queue {
 
   static func identifier(_ name: String, _ client: ControlPlaneClient) -> Cloudidl.Common.QueueIdentifier {
     .init(organization: client.organization, name: name)
-  }
-
-  private static func currentGeneration(_ name: String, _ expected: UInt64?, _ client: ControlPlaneClient)
-    async throws -> UInt64
-  {
-    if let expected { return expected }
-    return try await get(name, client: client).stateGeneration
   }
 
   private static func orGet(_ queue: Cloudidl.Queue.Queue?, _ name: String, _ client: ControlPlaneClient)

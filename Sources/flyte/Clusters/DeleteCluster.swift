@@ -19,7 +19,7 @@ struct DeleteCluster: AsyncParsableCommand {
   @Flag(name: [.short, .long], help: "Delete without asking for confirmation.")
   var yes = false
 
-  @Option(help: "Fail (ABORTED) unless the cluster's generation is still this one (default: the current one).")
+  @Option(help: "Fail (ABORTED) unless the cluster's generation is still this one (default: no check).")
   var expectedGeneration: UInt64?
 
   @OptionGroup var connection: ConnectionOptions

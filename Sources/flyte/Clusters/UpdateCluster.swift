@@ -21,7 +21,7 @@ struct UpdateCluster: AsyncParsableCommand {
   @Flag(help: "Make the cluster ACTIVE again.")
   var activate = false
 
-  @Option(help: "Fail (ABORTED) unless the cluster's generation is still this one (default: the current one).")
+  @Option(help: "Fail (ABORTED) unless the cluster's generation is still this one (default: no check).")
   var expectedGeneration: UInt64?
 
   @OptionGroup var connection: ConnectionOptions

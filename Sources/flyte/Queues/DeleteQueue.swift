@@ -18,7 +18,7 @@ struct DeleteQueue: AsyncParsableCommand {
   @Flag(name: [.short, .long], help: "Delete without asking for confirmation.")
   var yes = false
 
-  @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: the current one).")
+  @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: no check).")
   var expectedStateGeneration: UInt64?
 
   @OptionGroup var connection: ConnectionOptions

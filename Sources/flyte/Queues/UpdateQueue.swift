@@ -26,7 +26,7 @@ struct UpdateQueue: AsyncParsableCommand {
   @Flag(help: "Change the spec in an editor ($VISUAL, $EDITOR, else vi).")
   var edit = false
 
-  @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: the current one).")
+  @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: no check).")
   var expectedStateGeneration: UInt64?
 
   @OptionGroup var spec: QueueSpecOptions
