@@ -53,6 +53,11 @@ extension SQLiteClusterPoolStore {
         for pool in committed.pools { catalog.upsert(pool) }
       }
     }
+    clusters.withLock { clusters in
+      for case .success(let committed) in outcomes {
+        for cluster in committed.clusters { clusters[cluster.key] = cluster }
+      }
+    }
     for (write, outcome) in zip(batch, outcomes) {
       switch outcome {
       case .success(let committed): committed.reply()

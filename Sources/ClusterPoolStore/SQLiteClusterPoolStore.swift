@@ -8,6 +8,8 @@ internal import Synchronization
 /// catalog changes only after a commit succeeded, and is rebuilt from the file at start.
 public final class SQLiteClusterPoolStore: ClusterPoolStore {
   let catalog: Mutex<PoolCatalog>
+  /// Every stored cluster, live or deleted; changed only after a commit, like the catalog.
+  let clusters: Mutex<[ClusterKey: Cluster]>
   let logger: Logger
   let defaultPool: DefaultPoolTemplate
   private let writer: WriterThread<Write>
@@ -23,6 +25,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     let connection: SQLiteConnection
     var catalog = PoolCatalog(defaultPool: defaultPool)
     var revision: UInt64 = 0
+    var clusters: [ClusterKey: Cluster] = [:]
     do {
       connection = try SQLiteConnection(path: path)
       try SQLiteSchema.configure(connection)
@@ -31,6 +34,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
         catalog.upsert(pool)
         revision = max(revision, pool.revision)
       }
+      for cluster in try ClusterRows.all(connection) { clusters[cluster.key] = cluster }
     } catch let error as StoreOpenError {
       throw StoreOpenError("cannot open the pool database \(path): \(error.description)")
     } catch {
@@ -39,6 +43,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     self.connection = connection
     self.revision = revision
     self.catalog = Mutex(catalog)
+    self.clusters = Mutex(clusters)
     self.logger = logger
     self.defaultPool = defaultPool
     logger.info("opened the pool store", metadata: ["path": "\(path)", "pools": "\(catalog.count)"])

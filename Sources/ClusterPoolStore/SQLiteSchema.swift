@@ -43,7 +43,21 @@ enum SQLiteSchema {
     ) WITHOUT ROWID;
     CREATE INDEX queues_by_pool ON queues (organization, pool_name) WHERE deleted_at_ns IS NULL;
     PRAGMA user_version = 1;
+    """,
+    // 2: cluster lifecycles and authorship; the implicit queue's flag and queue lifecycles.
     """
+    ALTER TABLE clusters ADD COLUMN state TEXT NOT NULL DEFAULT 'ACTIVE';
+    ALTER TABLE clusters ADD COLUMN generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE clusters ADD COLUMN has_reported INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clusters ADD COLUMN created_by TEXT NOT NULL DEFAULT 'app:unknown';
+    ALTER TABLE clusters ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'app:unknown';
+    ALTER TABLE queues ADD COLUMN cluster_managed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN state TEXT NOT NULL DEFAULT 'ACTIVE';
+    ALTER TABLE queues ADD COLUMN state_generation INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE queues ADD COLUMN created_by TEXT NOT NULL DEFAULT 'app:unknown';
+    ALTER TABLE queues ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'app:unknown';
+    PRAGMA user_version = 2;
+    """,
   ]
 
   /// Applies the missing migrations; throws when the file is newer than this code.

@@ -43,6 +43,8 @@ struct Committed: Sendable {
   var pools: [ClusterPool]
   /// Answers the caller after the catalog shows the change.
   var reply: @Sendable () -> Void
+  /// Cluster rows to publish after the commit.
+  var clusters: [Cluster] = []
 }
 
 /// The pool writes: materialize the organization's `default` pool on its first write, read
@@ -51,15 +53,7 @@ enum PoolWrites {
   static func apply(_ command: PoolCommand, by actor: Identity, in tx: inout StoreTransaction) throws -> [ClusterPool] {
     let key = command.key
     var written: [ClusterPool] = []
-    let defaultKey = PoolKey(organization: key.organization, name: .defaultName)
-    if try PoolRows.select(tx.connection, defaultKey) == nil {
-      var pool = tx.defaultPool.pool(for: key.organization)
-      pool.createdAt = tx.now
-      pool.updatedAt = tx.now
-      pool.revision = tx.nextRevision()
-      try PoolRows.upsert(tx.connection, pool)
-      if !key.name.isDefault { written.append(pool) }
-    }
+    if let pool = try materializeDefault(key.organization, in: &tx), !key.name.isDefault { written.append(pool) }
     let existing = try PoolRows.select(tx.connection, key)
     let references = try PoolRows.references(tx.connection, key)
     var pool = try ClusterPoolRules.apply(command, existing: existing, references: references, by: actor, at: tx.now)
@@ -67,5 +61,17 @@ enum PoolWrites {
     try PoolRows.upsert(tx.connection, pool)
     written.append(pool)
     return written
+  }
+
+  /// Stores the organization's `default` pool when it was never written; returns it then.
+  static func materializeDefault(_ organization: Organization, in tx: inout StoreTransaction) throws -> ClusterPool? {
+    let defaultKey = PoolKey(organization: organization, name: .defaultName)
+    guard try PoolRows.select(tx.connection, defaultKey) == nil else { return nil }
+    var pool = tx.defaultPool.pool(for: organization)
+    pool.createdAt = tx.now
+    pool.updatedAt = tx.now
+    pool.revision = tx.nextRevision()
+    try PoolRows.upsert(tx.connection, pool)
+    return pool
   }
 }

@@ -1,0 +1,67 @@
+internal import ClusterPoolDomain
+
+/// The cluster writes, inside the batch transaction: registration and lifecycle changes,
+/// each storing the cluster with its implicit queue and re-deriving its pool's membership
+/// (a new pool revision, so cached encodings of the pool are rebuilt).
+enum ClusterWrites {
+  /// Registers `key` into the pool `poolName`; returns the cluster and the pools to publish.
+  static func register(
+    _ key: ClusterKey, into poolName: ResourceName, by actor: Identity, in tx: inout StoreTransaction
+  ) throws -> (Cluster, [ClusterPool]) {
+    var pools: [ClusterPool] = []
+    if let pool = try PoolWrites.materializeDefault(key.organization, in: &tx) { pools.append(pool) }
+    let poolKey = PoolKey(organization: key.organization, name: poolName)
+    let pool = try PoolRows.select(tx.connection, poolKey)
+    let occupant: ClusterRegistration.Occupant
+    if let existing = try ClusterRows.select(tx.connection, key), existing.isLive {
+      occupant = .cluster(pool: existing.poolName)
+    } else if try ClusterRows.liveStandaloneQueue(tx.connection, key) {
+      occupant = .queue
+    } else {
+      occupant = .none
+    }
+    try ClusterRegistration.check(key.name, into: poolKey, pool: pool, occupant: occupant)
+    let cluster = Cluster(key: key, poolName: poolName, createdAt: tx.now, updatedAt: tx.now, createdBy: actor, updatedBy: actor)
+    try ClusterRows.upsert(tx.connection, cluster)
+    pools.append(try refreshMembership(poolKey, in: &tx))
+    return (cluster, pools)
+  }
+
+  /// Applies `request` to the stored cluster `key`; returns the cluster and the pools whose
+  /// membership changed.
+  static func change(
+    _ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity, in tx: inout StoreTransaction
+  ) throws -> (Cluster, [ClusterPool]) {
+    guard var cluster = try ClusterRows.select(tx.connection, key) else {
+      throw DomainError(
+        .notFound, "cluster \"\(key.name)\" does not exist in organization \"\(key.organization)\": list clusters with flyte get cluster")
+    }
+    let wasLive = cluster.isLive
+    let next = try cluster.lifecycle.applying(request, name: key.name)
+    if request == .undelete {
+      if try ClusterRows.liveStandaloneQueue(tx.connection, key) {
+        throw DomainError(.alreadyExists, "cluster \"\(key.name)\" cannot be undeleted: a live queue now has its name")
+      }
+      _ = try ClusterPoolRules.get(try PoolRows.select(tx.connection, cluster.poolKey), cluster.poolKey)
+    }
+    guard next != cluster.lifecycle else { return (cluster, []) }
+    cluster.lifecycle = next
+    cluster.updatedAt = tx.now
+    if case .report = request {} else { cluster.updatedBy = actor }
+    cluster.deletedAt = next.isLive ? nil : tx.now
+    try ClusterRows.upsert(tx.connection, cluster)
+    guard wasLive != cluster.isLive else { return (cluster, []) }
+    return (cluster, [try refreshMembership(cluster.poolKey, in: &tx)])
+  }
+
+  /// The stored pool with its membership read again and a new revision.
+  static func refreshMembership(_ key: PoolKey, in tx: inout StoreTransaction) throws -> ClusterPool {
+    guard var pool = try PoolRows.select(tx.connection, key) else {
+      throw DomainError(.internalError, "cluster pool \(key) vanished inside a transaction")
+    }
+    pool.memberClusters = pool.isDeleted ? [] : try PoolRows.references(tx.connection, key).liveClusters
+    pool.revision = tx.nextRevision()
+    try PoolRows.upsert(tx.connection, pool)
+    return pool
+  }
+}
