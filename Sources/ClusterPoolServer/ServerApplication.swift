@@ -22,9 +22,11 @@ public struct ServerApplication: Sendable {
   /// in the same `ServiceGroup` after the server so that it is told first.
   public let healthShutdown: HealthShutdownService
 
-  /// Assembles the registry; `clusterPools` (the pool service over its store) is served when
-  /// given.
-  public init(options: Options = .init(), clusterPools: ClusterPoolService? = nil, logger: Logger) {
+  /// Assembles the registry; `clusterPools` (the pool service over its store) and `clusters`
+  /// are served when given.
+  public init(
+    options: Options = .init(), clusterPools: ClusterPoolService? = nil, clusters: ClusterService? = nil, logger: Logger
+  ) {
     let registry = MethodRegistry()
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
@@ -32,6 +34,10 @@ public struct ServerApplication: Sendable {
     if let clusterPools {
       clusterPools.register(in: registry)
       services.insert(ClusterPoolService.serviceName)
+    }
+    if let clusters {
+      clusters.register(in: registry)
+      services.insert(ClusterService.serviceName)
     }
     if options.enableTestService {
       TestService().register(in: registry)

@@ -1,0 +1,47 @@
+internal import ClusterPoolDomain
+internal import ClusterPoolProto
+
+typealias ClusterMessage = Cloudidl.Cluster.Cluster
+
+/// Conversions between cluster wire messages and domain values.
+enum ClusterMessages {
+  static func key(_ id: Cloudidl.Common.ClusterIdentifier?, _ fallback: Organization) throws(DomainError) -> ClusterKey {
+    guard let id else { throw DomainError(.invalidArgument, "cluster_id is required: give the cluster's name") }
+    return ClusterKey(
+      organization: try Organization.resolve(id.organization, fallback: fallback),
+      name: try ResourceName(validating: id.name, kind: "cluster"))
+  }
+
+  /// The pool a CreateCluster or UpdateCluster names: `default` when empty.
+  static func poolName(_ text: String) throws(DomainError) -> ResourceName {
+    text.isEmpty ? .defaultName : try ResourceName(validating: text, kind: "cluster pool")
+  }
+
+  /// The wire's 0 means "no guard".
+  static func guardValue(_ expected: UInt64) -> UInt64? { expected == 0 ? nil : expected }
+
+  static func state(_ state: ClusterState) -> Cloudidl.Cluster.ClusterState {
+    switch state {
+    case .active: .active
+    case .draining: .draining
+    case .drained: .drained
+    case .deleting: .deleting
+    case .deleted: .deleted
+    }
+  }
+
+  static func message(_ cluster: Cluster) -> ClusterMessage {
+    let org = cluster.key.organization.name
+    let id = Cloudidl.Common.ClusterIdentifier(organization: org, name: cluster.key.name.value)
+    let routable = cluster.lifecycle.state == .active
+    return ClusterMessage(
+      spec: .init(id: id, state: routable ? .enabled : .disabled),
+      status: .init(health: .unknown, state: routable ? .enabled : .disabled),
+      queues: cluster.isLive ? [Cloudidl.Common.QueueIdentifier(organization: org, name: cluster.key.name.value)] : [],
+      pool: .init(organization: org, name: cluster.poolName.value),
+      deletedAt: cluster.deletedAt.map { .init(seconds: $0.seconds, nanos: $0.nanos) },
+      drainStatus: .init(overallState: state(cluster.lifecycle.state), generation: cluster.lifecycle.generation),
+      authorship: .init(
+        createdBy: ClusterPoolMessages.identity(cluster.createdBy), updatedBy: ClusterPoolMessages.identity(cluster.updatedBy)))
+  }
+}

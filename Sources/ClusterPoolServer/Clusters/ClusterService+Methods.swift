@@ -1,0 +1,65 @@
+internal import ClusterPoolDomain
+internal import ClusterPoolProto
+internal import RPCCore
+
+extension ClusterService {
+  typealias API = Cloudidl.Cluster
+
+  func registerReads(in registry: MethodRegistry) {
+    registry.registerUnaryInline(
+      Self.method("GetCluster"), deserializer: ProtoDeserializer<API.GetRequest>(), serializer: ProtoSerializer<API.GetResponse>()
+    ) { request, _ in
+      API.GetResponse(cluster: ClusterMessages.message(try found(try key(request.clusterId), includeDeleted: request.includeDeleted)))
+    }
+  }
+
+  func registerWrites(in registry: MethodRegistry) {
+    registry.unary(Self.method("CreateCluster"), API.CreateClusterRequest.self, API.CreateClusterResponse.self) { request, _ in
+      let (key, pool) = try mappingDomainErrors { () throws(DomainError) in
+        let key = try ClusterMessages.key(request.clusterId, configuration.defaultOrganization)
+        return (ClusterKey(organization: key.organization, name: try ClusterRegistration.name(key.name.value)),
+          try ClusterMessages.poolName(request.clusterPoolName))
+      }
+      let store = self.store
+      let actor = configuration.callerIdentity
+      _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
+      return .init()
+    }
+    registry.unary(Self.method("UpdateCluster"), API.UpdateClusterRequest.self, API.UpdateClusterResponse.self) { request, _ in
+      let cluster = try found(try key(request.clusterId))
+      let pool = try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.poolName(request.clusterPoolName) }
+      guard pool == cluster.poolName else {
+        throw ClusterRegistration.moveRejected(cluster.key.name, from: cluster.poolName, to: pool).rpcError
+      }
+      return .init()
+    }
+    registry.unary(Self.method("UpdateClusterState"), API.UpdateClusterStateRequest.self, API.UpdateClusterStateResponse.self) {
+      request, _ in
+      let expected = ClusterMessages.guardValue(request.expectedGeneration)
+      let change: ClusterLifecycleRequest
+      switch request.state {
+      case .draining: change = .drain(expectedGeneration: expected)
+      case .active: change = .activate(expectedGeneration: expected)
+      default:
+        throw RPCError(
+          code: .invalidArgument,
+          message: "state must be CLUSTER_STATE_DRAINING (drain) or CLUSTER_STATE_ACTIVE (activate); delete with DeleteCluster")
+      }
+      return .init(cluster: ClusterMessages.message(try await apply(change, to: try key(request.clusterId))))
+    }
+    registry.unary(Self.method("DeleteCluster"), API.DeleteRequest.self, API.DeleteResponse.self) { request, _ in
+      let change = ClusterLifecycleRequest.delete(expectedGeneration: ClusterMessages.guardValue(request.expectedGeneration))
+      return .init(cluster: ClusterMessages.message(try await apply(change, to: try key(request.clusterId))))
+    }
+    registry.unary(Self.method("UndeleteCluster"), API.UndeleteRequest.self, API.UndeleteResponse.self) { request, _ in
+      .init(cluster: ClusterMessages.message(try await apply(.undelete, to: try key(request.clusterId))))
+    }
+  }
+
+  /// Applies a lifecycle change as the caller, once durable.
+  func apply(_ change: ClusterLifecycleRequest, to key: ClusterKey) async throws(RPCError) -> Cluster {
+    let store = self.store
+    let actor = configuration.callerIdentity
+    return try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
+  }
+}

@@ -1,0 +1,47 @@
+public import ClusterPoolDomain
+internal import ClusterPoolProto
+public import ClusterPoolStore
+public import RPCCore
+
+/// `cloudidl.cluster.ClusterService`: registration and lifecycle of data-plane clusters.
+/// Reads are served from the store's memory on the event loop; writes await the durable
+/// commit. Heartbeat, UpdateStatus, ListClusters, Count and WatchClusters are not served yet.
+public struct ClusterService: Sendable {
+  public static let serviceName = "cloudidl.cluster.ClusterService"
+
+  let store: any ClusterStore
+  let configuration: ClusterPoolService.Configuration
+
+  /// `configuration` is the pool service's: the same default organization and caller.
+  public init(store: any ClusterStore, configuration: ClusterPoolService.Configuration = .init()) {
+    self.store = store
+    self.configuration = configuration
+  }
+
+  static func method(_ name: String) -> MethodDescriptor { MethodDescriptor(service: serviceName, method: name) }
+
+  /// Adds the served methods to `registry`.
+  public func register(in registry: MethodRegistry) {
+    registerReads(in: registry)
+    registerWrites(in: registry)
+  }
+
+  /// The cluster a request's `cluster_id` means.
+  func key(_ id: Cloudidl.Common.ClusterIdentifier?) throws(RPCError) -> ClusterKey {
+    try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.key(id, configuration.defaultOrganization) }
+  }
+
+  /// The cluster of `key`: live, or deleted too when `includeDeleted`; `NOT_FOUND` otherwise.
+  func found(_ key: ClusterKey, includeDeleted: Bool = false) throws(RPCError) -> Cluster {
+    guard let cluster = store.cluster(key), includeDeleted || cluster.isLive else {
+      let deleted = store.cluster(key) != nil
+      throw DomainError(
+        .notFound,
+        deleted
+          ? "cluster \"\(key.name)\" is deleted: undelete it (flyte undelete cluster \(key.name)) or register it again"
+          : "cluster \"\(key.name)\" does not exist in organization \"\(key.organization)\": list clusters with flyte get cluster"
+      ).rpcError
+    }
+    return cluster
+  }
+}

@@ -1,0 +1,104 @@
+import ClusterPoolDomain
+import ClusterPoolProto
+import ClusterPoolStore
+import Foundation
+import Logging
+import RPCCore
+import RPCHTTP2
+import Testing
+
+@testable import ClusterPoolServer
+
+typealias ClusterID = Cloudidl.Common.ClusterIdentifier
+
+/// A typed client of ClusterService over RPCClient.
+struct ClusterServiceClient: Sendable {
+  let client: RPCClient
+
+  func call<Req: ProtoMessage, Resp: ProtoMessage>(_ name: String, _ request: Req, _: Resp.Type = Resp.self) async throws -> Resp {
+    try await client.unary(
+      MethodDescriptor(service: ClusterService.serviceName, method: name), request: request,
+      serializer: ProtoSerializer<Req>(), deserializer: ProtoDeserializer<Resp>())
+  }
+
+  func create(_ name: String, pool: String = "", org: String = "") async throws {
+    let _: Cloudidl.Cluster.CreateClusterResponse = try await call(
+      "CreateCluster", Cloudidl.Cluster.CreateClusterRequest(clusterId: ClusterID(organization: org, name: name), clusterPoolName: pool))
+  }
+
+  func get(_ name: String, includeDeleted: Bool = false) async throws -> Cloudidl.Cluster.Cluster {
+    let response: Cloudidl.Cluster.GetResponse = try await call(
+      "GetCluster", Cloudidl.Cluster.GetRequest(clusterId: ClusterID(name: name), includeDeleted: includeDeleted))
+    return try #require(response.cluster)
+  }
+
+  func setState(_ name: String, _ state: Cloudidl.Cluster.ClusterState, expected: UInt64 = 0) async throws -> Cloudidl.Cluster.Cluster {
+    let response: Cloudidl.Cluster.UpdateClusterStateResponse = try await call(
+      "UpdateClusterState",
+      Cloudidl.Cluster.UpdateClusterStateRequest(clusterId: ClusterID(name: name), state: state, expectedGeneration: expected))
+    return try #require(response.cluster)
+  }
+
+  func delete(_ name: String, expected: UInt64 = 0) async throws -> Cloudidl.Cluster.Cluster {
+    let response: Cloudidl.Cluster.DeleteResponse = try await call(
+      "DeleteCluster", Cloudidl.Cluster.DeleteRequest(clusterId: ClusterID(name: name), expectedGeneration: expected))
+    return try #require(response.cluster)
+  }
+
+  func undelete(_ name: String) async throws -> Cloudidl.Cluster.Cluster {
+    let response: Cloudidl.Cluster.UndeleteResponse = try await call(
+      "UndeleteCluster", Cloudidl.Cluster.UndeleteRequest(clusterId: ClusterID(name: name)))
+    return try #require(response.cluster)
+  }
+
+  func move(_ name: String, to pool: String) async throws {
+    let _: Cloudidl.Cluster.UpdateClusterResponse = try await call(
+      "UpdateCluster", Cloudidl.Cluster.UpdateClusterRequest(clusterId: ClusterID(name: name), clusterPoolName: pool))
+  }
+
+  /// The status code and message of a failing call (nil when it succeeded).
+  func code(_ body: () async throws -> Void) async -> (RPCStatusCode, String)? {
+    do {
+      try await body()
+      return nil
+    } catch let error as RPCError {
+      return (error.code, error.message)
+    } catch {
+      return (.unknown, "\(error)")
+    }
+  }
+}
+
+/// Starts one store with the pool and cluster services on a real server over a fresh
+/// database file, in organization `acme` as `tester`.
+func withClusterServer(_ body: (PoolServiceClient, ClusterServiceClient, ServerApplication) async throws -> Void) async throws {
+  let logger = Logger(label: "cluster-test")
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-service-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let template = DefaultPoolTemplate(
+    config: try ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
+    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
+  let store = try SQLiteClusterPoolStore(path: directory.appendingPathComponent("pools.db").path, defaultPool: template, logger: logger)
+  let configuration = ClusterPoolService.Configuration(
+    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
+  let app = ServerApplication(
+    clusterPools: ClusterPoolService(store: store, configuration: configuration),
+    clusters: ClusterService(store: store, configuration: configuration), logger: logger)
+  let server = RPCServer(
+    configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry, logger: logger)
+  try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await server.run() }
+    defer { group.cancelAll() }
+    let address = try await server.listeningAddress
+    let client = RPCClient(configuration: .init(host: address.host, port: address.port), logger: logger)
+    do {
+      try await body(PoolServiceClient(client: client), ClusterServiceClient(client: client), app)
+      await client.close()
+    } catch {
+      await client.close()
+      throw error
+    }
+  }
+  await store.close()
+}
