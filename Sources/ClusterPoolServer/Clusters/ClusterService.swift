@@ -5,7 +5,7 @@ public import RPCCore
 
 /// `cloudidl.cluster.ClusterService`: registration and lifecycle of data-plane clusters.
 /// Reads are served from the store's memory on the event loop; writes await the durable
-/// commit. Heartbeat, UpdateStatus, ListClusters, Count and WatchClusters are not served yet.
+/// commit. Heartbeat, UpdateStatus and WatchClusters are not served yet.
 public struct ClusterService: Sendable {
   public static let serviceName = "cloudidl.cluster.ClusterService"
 
@@ -23,6 +23,7 @@ public struct ClusterService: Sendable {
   /// Adds the served methods to `registry`.
   public func register(in registry: MethodRegistry) {
     registerReads(in: registry)
+    registerListing(in: registry)
     registerWrites(in: registry)
   }
 
