@@ -74,9 +74,11 @@ struct ServerCommand: AsyncParsableCommand {
     let logger = Logger(label: "clusterpool-server")
 
     let store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
-    let clusterPools = ClusterPoolService(store: store, configuration: try pools.serviceConfiguration())
+    let serviceConfiguration = try pools.serviceConfiguration()
+    let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
+    let clusters = ClusterService(store: store, configuration: serviceConfiguration)
     let app = ServerApplication(
-      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, logger: logger)
+      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, logger: logger)
     let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [

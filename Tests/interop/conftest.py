@@ -40,6 +40,7 @@ REGISTERED_SERVICES = {
 # that reflection describes but whose methods are not served yet is unknown to health, so a
 # load balancer never routes its calls here.
 SERVED_SERVICES = {
+    "cloudidl.cluster.ClusterService",
     "cloudidl.clusterpool.ClusterPoolService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",

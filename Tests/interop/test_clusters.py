@@ -1,0 +1,131 @@
+"""cloudidl.cluster.ClusterService through grpcio, with requests encoded by Python protobuf from
+our proto/: registration, membership, lifecycle, the seed's move sequence, listing, and the
+status code of each rule."""
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+import grpc
+import pytest
+
+import protogen
+
+
+@pytest.fixture(scope="session")
+def cl(pb):  # pb generates every module of proto/ once per session
+    return SimpleNamespace(
+        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
+        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
+        common=protogen.module("cloudidl/common/common.proto"),
+        list=protogen.module("cloudidl/common/list.proto"),
+        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
+        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True))
+
+
+@pytest.fixture
+def stubs(start_server, tmp_path, cl):
+    srv = start_server("--database", str(tmp_path / "clusters.db"), "--default-organization", "acme",
+                       "--default-identity", "py-tester", test_service=False)
+    with grpc.insecure_channel(srv.target) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        yield SimpleNamespace(clusters=cl.grpc.ClusterServiceStub(ch), pools=cl.pool_grpc.ClusterPoolServiceStub(ch))
+
+
+def create_pool(stubs, cl, name):
+    c = cl.common
+    pool = cl.pool.ClusterPool(
+        id=c.ClusterPoolIdentifier(name=name),
+        config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri=f"s3://{name}-bucket"),
+                                   secret_store=c.SecretStore(type=1)))
+    stubs.pools.Create(cl.pool.CreateRequest(cluster_pool=pool), timeout=10)
+
+
+def cid(cl, name):
+    return cl.common.ClusterIdentifier(name=name)
+
+
+def code_of(fn):
+    try:
+        fn()
+    except grpc.RpcError as e:
+        return e.code(), e.details()
+    return grpc.StatusCode.OK, ""
+
+
+def members(stubs, cl, pool):
+    got = stubs.pools.Get(cl.pool.GetRequest(id=cl.common.ClusterPoolIdentifier(name=pool)), timeout=10)
+    return [m.name for m in got.cluster_pool.member_clusters]
+
+
+def test_register_get_and_membership(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "prod-us-east-1"),
+                                                                 cluster_pool_name="prod"), timeout=10)
+    got = stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "prod-us-east-1")), timeout=10).cluster
+    assert got.spec.id.organization == "acme" and got.pool.name == "prod"
+    assert got.drain_status.overall_state == cl.cluster.CLUSTER_STATE_ACTIVE
+    assert got.drain_status.generation == 1
+    assert [q.name for q in got.queues] == ["prod-us-east-1"]
+    assert got.authorship.created_by.user.id.subject == "py-tester"
+    assert members(stubs, cl, "prod") == ["prod-us-east-1"]
+
+
+def test_rules_and_status_codes(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    create_pool(stubs, cl, "staging")
+    create = lambda name, pool: stubs.clusters.CreateCluster(  # noqa: E731
+        cl.cluster.CreateClusterRequest(cluster_id=cid(cl, name), cluster_pool_name=pool), timeout=10)
+    create("c1", "prod")
+    assert code_of(lambda: create("c1", "prod"))[0] == grpc.StatusCode.ALREADY_EXISTS
+    code, details = code_of(lambda: create("c1", "staging"))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION and "drain" in details and "delete" in details
+    code, _ = code_of(lambda: stubs.clusters.UpdateCluster(
+        cl.cluster.UpdateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="staging"), timeout=10))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION
+    assert code_of(lambda: create("default", "prod"))[0] == grpc.StatusCode.INVALID_ARGUMENT
+    assert code_of(lambda: create("Bad", "prod"))[0] == grpc.StatusCode.INVALID_ARGUMENT
+    assert code_of(lambda: create("c2", "missing"))[0] == grpc.StatusCode.NOT_FOUND
+    code, details = code_of(lambda: stubs.pools.Delete(
+        cl.pool.DeleteRequest(id=cl.common.ClusterPoolIdentifier(name="prod")), timeout=10))
+    assert code == grpc.StatusCode.FAILED_PRECONDITION and "c1" in details
+
+
+def test_move_sequence_and_generation_guards(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    create_pool(stubs, cl, "staging")
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+    state = lambda s, gen: stubs.clusters.UpdateClusterState(  # noqa: E731
+        cl.cluster.UpdateClusterStateRequest(cluster_id=cid(cl, "c1"), state=s, expected_generation=gen), timeout=10)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda _: code_of(lambda: state(cl.cluster.CLUSTER_STATE_DRAINING, 1))[0], range(20)))
+    assert codes.count(grpc.StatusCode.OK) == 1 and codes.count(grpc.StatusCode.ABORTED) == 19
+    got = stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster
+    assert got.drain_status.overall_state == cl.cluster.CLUSTER_STATE_DRAINED  # never reported: at once
+    delete = lambda gen: stubs.clusters.DeleteCluster(  # noqa: E731
+        cl.cluster.DeleteRequest(cluster_id=cid(cl, "c1"), expected_generation=gen), timeout=10)
+    assert code_of(lambda: delete(1))[0] == grpc.StatusCode.ABORTED
+    deleted = delete(got.drain_status.generation).cluster
+    assert deleted.drain_status.overall_state == cl.cluster.CLUSTER_STATE_DELETED and deleted.HasField("deleted_at")
+    assert members(stubs, cl, "prod") == []
+    code, _ = code_of(lambda: stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10))
+    assert code == grpc.StatusCode.NOT_FOUND
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="staging"),
+                                 timeout=10)
+    assert members(stubs, cl, "staging") == ["c1"]
+    stubs.pools.Delete(cl.pool.DeleteRequest(id=cl.common.ClusterPoolIdentifier(name="prod")), timeout=10)
+
+
+def test_list_and_count(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    for name in ["a", "b", "c"]:
+        stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, name), cluster_pool_name="prod"),
+                                     timeout=10)
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "d")), timeout=10)
+    page = stubs.clusters.ListClusters(cl.cluster.ListRequest(request=cl.list.ListRequest(limit=2)), timeout=10)
+    assert [c.spec.id.name for c in page.clusters] == ["a", "b"] and page.token
+    rest = stubs.clusters.ListClusters(cl.cluster.ListRequest(request=cl.list.ListRequest(limit=2, token=page.token)),
+                                       timeout=10)
+    assert [c.spec.id.name for c in rest.clusters] == ["c", "d"] and rest.token == ""
+    by_pool = [cl.list.Filter(function=cl.list.Filter.EQUAL, field="pool", values=["default"])]
+    assert stubs.clusters.Count(cl.cluster.CountRequest(filters=by_pool), timeout=10).count == 1
+    assert stubs.clusters.Count(cl.cluster.CountRequest(), timeout=10).count == 4
