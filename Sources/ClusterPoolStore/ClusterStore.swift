@@ -4,6 +4,9 @@ public import ClusterPoolDomain
 /// the pool delete guard never disagree. Reads are served from memory; writes return once
 /// durable and visible.
 public protocol ClusterStore: Sendable {
+  /// The pool of `key`, live or deleted; nil when there is none. Never blocks on I/O.
+  func pool(_ key: PoolKey) -> ClusterPool?
+
   /// The cluster of `key`, live or deleted; nil when there is none. Never blocks on I/O.
   func cluster(_ key: ClusterKey) -> Cluster?
 

@@ -43,6 +43,9 @@ struct ServerCommand: AsyncParsableCommand {
   @Option(help: "Seconds a connection may stay without open streams before it is closed.")
   var idleTimeout = 300
 
+  @Option(help: "Seconds without a Heartbeat or UpdateStatus after which a cluster reads UNHEALTHY.")
+  var heartbeatTimeout = 60
+
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
   var logLevel: Logger.Level = .info
 
@@ -57,7 +60,7 @@ struct ServerCommand: AsyncParsableCommand {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0 else {
+    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0, heartbeatTimeout > 0 else {
       throw ValidationError("limits must be positive")
     }
     _ = try pools.serviceConfiguration()
@@ -76,7 +79,8 @@ struct ServerCommand: AsyncParsableCommand {
     let store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
     let serviceConfiguration = try pools.serviceConfiguration()
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
-    let clusters = ClusterService(store: store, configuration: serviceConfiguration)
+    let clusters = ClusterService(
+      store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout))
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, logger: logger)
     let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)

@@ -71,7 +71,9 @@ struct ClusterServiceClient: Sendable {
 
 /// Starts one store with the pool and cluster services on a real server over a fresh
 /// database file, in organization `acme` as `tester`.
-func withClusterServer(_ body: (PoolServiceClient, ClusterServiceClient, ServerApplication) async throws -> Void) async throws {
+func withClusterServer(
+  heartbeatTimeout: Duration = .seconds(60), _ body: (PoolServiceClient, ClusterServiceClient, ServerApplication) async throws -> Void
+) async throws {
   let logger = Logger(label: "cluster-test")
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-service-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -84,7 +86,7 @@ func withClusterServer(_ body: (PoolServiceClient, ClusterServiceClient, ServerA
     defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
   let app = ServerApplication(
     clusterPools: ClusterPoolService(store: store, configuration: configuration),
-    clusters: ClusterService(store: store, configuration: configuration), logger: logger)
+    clusters: ClusterService(store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout), logger: logger)
   let server = RPCServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry, logger: logger)
   try await withThrowingTaskGroup(of: Void.self) { group in

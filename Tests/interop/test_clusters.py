@@ -129,3 +129,32 @@ def test_list_and_count(stubs, cl):
     by_pool = [cl.list.Filter(function=cl.list.Filter.EQUAL, field="pool", values=["default"])]
     assert stubs.clusters.Count(cl.cluster.CountRequest(filters=by_pool), timeout=10).count == 1
     assert stubs.clusters.Count(cl.cluster.CountRequest(), timeout=10).count == 4
+
+
+def test_heartbeat_timeout_flag_and_drift(start_server, tmp_path, cl):
+    srv = start_server("--database", str(tmp_path / "hb.db"), "--default-organization", "acme",
+                       "--heartbeat-timeout", "1", test_service=False)
+    with grpc.insecure_channel(srv.target) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        stubs = SimpleNamespace(clusters=cl.grpc.ClusterServiceStub(ch), pools=cl.pool_grpc.ClusterPoolServiceStub(ch))
+        create_pool(stubs, cl, "prod")  # s3://prod-bucket, AWS secrets manager
+        stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                     timeout=10)
+        get = lambda: stubs.clusters.GetCluster(  # noqa: E731
+            cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster.status
+        stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
+        assert get().health == cl.cluster.Status.HEALTHY
+        import time
+        time.sleep(1.5)
+        silent = get()
+        assert silent.health == cl.cluster.Status.UNHEALTHY and silent.unhealthy_reasons[0].startswith("no heartbeat")
+        data = cl.cluster.OperatorClusterData(metadata_object_store_ref=cl.common.ObjectStoreRef(uri="s3://a"),
+                                              secret_store=cl.common.SecretStore(type=1))
+        stubs.clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(
+            cluster_id=cid(cl, "c1"), status=cl.cluster.Status(operator_cluster_data=data)), timeout=10)
+        drifted = get()
+        assert drifted.health == cl.cluster.Status.UNHEALTHY
+        assert list(drifted.unhealthy_reasons) == ["object store s3://a differs from pool prod's s3://prod-bucket"]
+        code, _ = code_of(lambda: stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "nope")),
+                                                           timeout=10))
+        assert code == grpc.StatusCode.NOT_FOUND

@@ -30,13 +30,23 @@ enum ClusterMessages {
     }
   }
 
-  static func message(_ cluster: Cluster) -> ClusterMessage {
+  /// The wire form of `cluster` with its current health `reading`.
+  static func message(_ cluster: Cluster, _ reading: ClusterHealthBoard.Reading) -> ClusterMessage {
     let org = cluster.key.organization.name
     let id = Cloudidl.Common.ClusterIdentifier(organization: org, name: cluster.key.name.value)
-    let routable = cluster.lifecycle.state == .active
+    let health: Cloudidl.Cluster.Status.Health
+    var reasons: [String] = []
+    switch reading {
+    case .unknown: health = .unknown
+    case .healthy: health = .healthy
+    case .unhealthy(let why):
+      health = .unhealthy
+      reasons = why
+    }
+    let routable = cluster.lifecycle.state == .active && health != .unhealthy
     return ClusterMessage(
-      spec: .init(id: id, state: routable ? .enabled : .disabled),
-      status: .init(health: .unknown, state: routable ? .enabled : .disabled),
+      spec: .init(id: id, state: cluster.lifecycle.state == .active ? .enabled : .disabled),
+      status: .init(health: health, state: routable ? .enabled : .disabled, unhealthyReasons: reasons),
       queues: cluster.isLive ? [Cloudidl.Common.QueueIdentifier(organization: org, name: cluster.key.name.value)] : [],
       pool: .init(organization: org, name: cluster.poolName.value),
       deletedAt: cluster.deletedAt.map { .init(seconds: $0.seconds, nanos: $0.nanos) },

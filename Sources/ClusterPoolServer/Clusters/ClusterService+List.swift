@@ -12,7 +12,7 @@ extension ClusterService {
       let list = request.request ?? .init()
       let (org, query) = try query(request.organization, list.limit, list.token, list.filters, list.rawFilters)
       let page = query.page(store.clusters(in: org, includeDeleted: query.base.deleted))
-      return API.ListResponse(clusters: page.clusters.map(ClusterMessages.message), token: page.nextToken)
+      return API.ListResponse(clusters: page.clusters.map(render), token: page.nextToken)
     }
     registry.registerUnaryInline(
       Self.method("Count"), deserializer: ProtoDeserializer<API.CountRequest>(), serializer: ProtoSerializer<API.CountResponse>()

@@ -9,7 +9,7 @@ extension ClusterService {
     registry.registerUnaryInline(
       Self.method("GetCluster"), deserializer: ProtoDeserializer<API.GetRequest>(), serializer: ProtoSerializer<API.GetResponse>()
     ) { request, _ in
-      API.GetResponse(cluster: ClusterMessages.message(try found(try key(request.clusterId), includeDeleted: request.includeDeleted)))
+      API.GetResponse(cluster: render(try found(try key(request.clusterId), includeDeleted: request.includeDeleted)))
     }
   }
 
@@ -45,14 +45,16 @@ extension ClusterService {
           code: .invalidArgument,
           message: "state must be CLUSTER_STATE_DRAINING (drain) or CLUSTER_STATE_ACTIVE (activate); delete with DeleteCluster")
       }
-      return .init(cluster: ClusterMessages.message(try await apply(change, to: try key(request.clusterId))))
+      return .init(cluster: render(try await apply(change, to: try key(request.clusterId))))
     }
     registry.unary(Self.method("DeleteCluster"), API.DeleteRequest.self, API.DeleteResponse.self) { request, _ in
       let change = ClusterLifecycleRequest.delete(expectedGeneration: ClusterMessages.guardValue(request.expectedGeneration))
-      return .init(cluster: ClusterMessages.message(try await apply(change, to: try key(request.clusterId))))
+      let cluster = try await apply(change, to: try key(request.clusterId))
+      if !cluster.isLive { health.forget(cluster.key) }
+      return .init(cluster: render(cluster))
     }
     registry.unary(Self.method("UndeleteCluster"), API.UndeleteRequest.self, API.UndeleteResponse.self) { request, _ in
-      .init(cluster: ClusterMessages.message(try await apply(.undelete, to: try key(request.clusterId))))
+      .init(cluster: render(try await apply(.undelete, to: try key(request.clusterId))))
     }
   }
 

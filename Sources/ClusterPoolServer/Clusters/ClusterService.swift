@@ -5,17 +5,22 @@ public import RPCCore
 
 /// `cloudidl.cluster.ClusterService`: registration and lifecycle of data-plane clusters.
 /// Reads are served from the store's memory on the event loop; writes await the durable
-/// commit. Heartbeat, UpdateStatus and WatchClusters are not served yet.
+/// commit. WatchClusters is not served yet.
 public struct ClusterService: Sendable {
   public static let serviceName = "cloudidl.cluster.ClusterService"
 
   let store: any ClusterStore
   let configuration: ClusterPoolService.Configuration
+  let health: ClusterHealthBoard
 
-  /// `configuration` is the pool service's: the same default organization and caller.
-  public init(store: any ClusterStore, configuration: ClusterPoolService.Configuration = .init()) {
+  /// `configuration` is the pool service's: the same default organization and caller. A
+  /// cluster with no Heartbeat or UpdateStatus for `heartbeatTimeout` reads UNHEALTHY.
+  public init(
+    store: any ClusterStore, configuration: ClusterPoolService.Configuration = .init(), heartbeatTimeout: Duration = .seconds(60)
+  ) {
     self.store = store
     self.configuration = configuration
+    self.health = ClusterHealthBoard(timeout: heartbeatTimeout)
   }
 
   static func method(_ name: String) -> MethodDescriptor { MethodDescriptor(service: serviceName, method: name) }
@@ -24,6 +29,7 @@ public struct ClusterService: Sendable {
   public func register(in registry: MethodRegistry) {
     registerReads(in: registry)
     registerListing(in: registry)
+    registerReports(in: registry)
     registerWrites(in: registry)
   }
 
@@ -44,5 +50,10 @@ public struct ClusterService: Sendable {
       ).rpcError
     }
     return cluster
+  }
+
+  /// The wire form of `cluster` with its health now.
+  func render(_ cluster: Cluster) -> Cloudidl.Cluster.Cluster {
+    ClusterMessages.message(cluster, cluster.isLive ? health.reading(cluster.key) : .unknown)
   }
 }
