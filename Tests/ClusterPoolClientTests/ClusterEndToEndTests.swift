@@ -85,4 +85,31 @@ import Testing
       #expect(active.generation > generation)
     }
   }
+
+  @Test func aDataPlaneThatDiffersFromItsPoolIsUnhealthyWithOneReasonPerItem() async throws {
+    try await withClusterControlPlane { client in
+      try await Self.createProd(client)
+      try await Cluster.create("c1", clusterPoolName: "prod", client: client)
+      try await Cluster.heartbeat("c1", client: client)
+      let prod = try await ClusterPool.get("prod", client: client).config
+      try await Cluster.reportStatus("c1", dataPlane: prod, healthy: true, client: client)
+      let matching = try await Cluster.get("c1", client: client)
+      #expect(matching.health == .healthy)
+      #expect(matching.unhealthyReasons == [])
+
+      var drifted = prod
+      drifted.objectStoreURI = "s3://elsewhere"
+      drifted.imageRegistry = "other.example.com/union"
+      try await Cluster.reportStatus("c1", dataPlane: drifted, healthy: true, client: client)
+      let unhealthy = try await Cluster.get("c1", client: client)
+      #expect(unhealthy.health == .unhealthy)
+      #expect(unhealthy.unhealthyReasons.count == 2)
+      #expect(unhealthy.unhealthyReasons.contains { $0.contains("s3://elsewhere") && $0.contains("prod") })
+      let detail = try ClusterFormatter.detail(unhealthy, format: .table)
+      for reason in unhealthy.unhealthyReasons { #expect(detail.contains("- \(reason)\n")) }
+
+      try await Cluster.reportStatus("c1", dataPlane: prod, healthy: true, client: client)
+      #expect(try await Cluster.get("c1", client: client).health == .healthy)
+    }
+  }
 }
