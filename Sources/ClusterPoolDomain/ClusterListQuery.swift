@@ -43,6 +43,12 @@ public struct ClusterListQuery: Sendable, Hashable {
       && poolMatchers.allSatisfy { $0.matches(cluster.poolName.value) }
   }
 
+  /// Whether `cluster` matches the name and pool filters, live or deleted (a watch reports
+  /// a deletion too).
+  public func matchesNameAndPool(_ cluster: Cluster) -> Bool {
+    base.matchers.allSatisfy { $0.matches(cluster.key.name.value) } && poolMatchers.allSatisfy { $0.matches(cluster.poolName.value) }
+  }
+
   /// One page of `clusters` (sorted by name): the matching ones after the token, and the
   /// token of the next page (empty on the last).
   public func page(_ clusters: [Cluster]) -> (clusters: [Cluster], nextToken: String) {

@@ -158,3 +158,21 @@ def test_heartbeat_timeout_flag_and_drift(start_server, tmp_path, cl):
         code, _ = code_of(lambda: stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "nope")),
                                                            timeout=10))
         assert code == grpc.StatusCode.NOT_FOUND
+
+
+def test_watch_clusters(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c0"), cluster_pool_name="prod"),
+                                 timeout=10)
+    stream = stubs.clusters.WatchClusters(cl.cluster.WatchClustersRequest(), timeout=20)
+    first = next(stream)
+    assert [c.id.name for c in first.clusters] == ["c0"]
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+    created = next(stream)
+    assert [c.id.name for c in created.clusters] == ["c1"]
+    assert created.clusters[0].drain_status.overall_state == cl.cluster.CLUSTER_STATE_ACTIVE
+    stubs.clusters.UpdateClusterState(cl.cluster.UpdateClusterStateRequest(
+        cluster_id=cid(cl, "c1"), state=cl.cluster.CLUSTER_STATE_DRAINING), timeout=10)
+    assert next(stream).clusters[0].drain_status.overall_state == cl.cluster.CLUSTER_STATE_DRAINED
+    stream.cancel()

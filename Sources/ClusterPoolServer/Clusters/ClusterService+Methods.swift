@@ -23,6 +23,7 @@ extension ClusterService {
       let store = self.store
       let actor = configuration.callerIdentity
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
+      watchers.publish(key)
       return .init()
     }
     registry.unary(Self.method("UpdateCluster"), API.UpdateClusterRequest.self, API.UpdateClusterResponse.self) { request, _ in
@@ -62,6 +63,8 @@ extension ClusterService {
   func apply(_ change: ClusterLifecycleRequest, to key: ClusterKey) async throws(RPCError) -> Cluster {
     let store = self.store
     let actor = configuration.callerIdentity
-    return try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
+    let cluster = try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
+    watchers.publish(key)
+    return cluster
   }
 }

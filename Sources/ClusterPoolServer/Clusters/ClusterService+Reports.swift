@@ -8,7 +8,9 @@ extension ClusterService {
   func registerReports(in registry: MethodRegistry) {
     registry.unary(Self.method("Heartbeat"), API.HeartbeatRequest.self, API.HeartbeatRequestResponse.self) { request, _ in
       let cluster = try found(try key(request.clusterId))
+      let before = health.reading(cluster.key)
       health.seen(cluster.key)
+      if health.reading(cluster.key) != before { watchers.publish(cluster.key) }
       try await markReported(cluster)
       return .init()
     }
@@ -22,7 +24,9 @@ extension ClusterService {
           imageRegistry: data.imageRegistry?.locator ?? "")
         drift = DataPlaneDrift.reasons(reported, pool: pool.config, poolName: pool.name)
       }
+      let before = health.reading(cluster.key)
       health.seen(cluster.key, drift: drift)
+      if health.reading(cluster.key) != before { watchers.publish(cluster.key) }
       try await markReported(cluster)
       return .init()
     }
@@ -30,6 +34,11 @@ extension ClusterService {
 
   private func markReported(_ cluster: Cluster) async throws(RPCError) {
     guard !cluster.lifecycle.hasReported else { return }
-    _ = try await apply(.report(.alive), to: cluster.key)
+    // not published to watchers: whether a cluster ever reported is not part of its summary
+    let store = self.store
+    let actor = configuration.callerIdentity
+    _ = try await mappingDomainErrors { () async throws(DomainError) in
+      try await store.changeCluster(cluster.key, .report(.alive), by: actor)
+    }
   }
 }

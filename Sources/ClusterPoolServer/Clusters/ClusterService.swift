@@ -5,13 +5,14 @@ public import RPCCore
 
 /// `cloudidl.cluster.ClusterService`: registration and lifecycle of data-plane clusters.
 /// Reads are served from the store's memory on the event loop; writes await the durable
-/// commit. WatchClusters is not served yet.
+/// commit.
 public struct ClusterService: Sendable {
   public static let serviceName = "cloudidl.cluster.ClusterService"
 
   let store: any ClusterStore
   let configuration: ClusterPoolService.Configuration
   let health: ClusterHealthBoard
+  let watchers = ClusterWatchHub()
 
   /// `configuration` is the pool service's: the same default organization and caller. A
   /// cluster with no Heartbeat or UpdateStatus for `heartbeatTimeout` reads UNHEALTHY.
@@ -30,6 +31,7 @@ public struct ClusterService: Sendable {
     registerReads(in: registry)
     registerListing(in: registry)
     registerReports(in: registry)
+    registerWatch(in: registry)
     registerWrites(in: registry)
   }
 

@@ -1,0 +1,35 @@
+internal import ClusterPoolDomain
+internal import Synchronization
+
+/// Fans cluster changes out to WatchClusters streams: each watcher gets the keys of the
+/// clusters of its organization that changed, in order.
+final class ClusterWatchHub: Sendable {
+  private struct State {
+    var nextID = 0
+    var watchers: [Int: (Organization, AsyncStream<ClusterKey>.Continuation)] = [:]
+  }
+
+  private let state = Mutex(State())
+
+  /// A stream of changed cluster keys of `organization`, until the consumer stops.
+  func subscribe(_ organization: Organization) -> AsyncStream<ClusterKey> {
+    let (stream, continuation) = AsyncStream.makeStream(of: ClusterKey.self, bufferingPolicy: .bufferingNewest(4096))
+    let id = state.withLock { state in
+      state.nextID += 1
+      state.watchers[state.nextID] = (organization, continuation)
+      return state.nextID
+    }
+    continuation.onTermination = { [weak self] _ in
+      _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
+    }
+    return stream
+  }
+
+  /// Tells the watchers of `key`'s organization that it changed.
+  func publish(_ key: ClusterKey) {
+    let targets = state.withLock { state in
+      state.watchers.values.filter { $0.0 == key.organization }.map(\.1)
+    }
+    for continuation in targets { continuation.yield(key) }
+  }
+}
