@@ -56,18 +56,21 @@ public struct ServerApplication: Sendable {
 
     self.registry = registry
     self.health = health
-    self.healthShutdown = HealthShutdownService(provider: health)
+    self.healthShutdown = HealthShutdownService(provider: health, onShutdown: { clusters?.endWatches() })
   }
 }
 
-/// Waits for graceful shutdown, then reports NOT_SERVING and ends every health watch so that
-/// load balancers stop sending new work and the server can drain.
+/// Waits for graceful shutdown, then reports NOT_SERVING and ends every health watch (and
+/// every other long-lived watch) so that load balancers stop sending new work and the
+/// server can drain.
 public struct HealthShutdownService: Service {
   let provider: HealthStatusProvider
+  var onShutdown: @Sendable () -> Void = {}
 
   public func run() async throws {
     try? await gracefulShutdown()
     provider.setAll(.notServing)
     provider.finishWatchers()
+    onShutdown()
   }
 }

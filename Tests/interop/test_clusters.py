@@ -176,3 +176,18 @@ def test_watch_clusters(stubs, cl):
         cluster_id=cid(cl, "c1"), state=cl.cluster.CLUSTER_STATE_DRAINING), timeout=10)
     assert next(stream).clusters[0].drain_status.overall_state == cl.cluster.CLUSTER_STATE_DRAINED
     stream.cancel()
+
+
+def test_open_watch_ends_at_graceful_shutdown(start_server, tmp_path, cl):
+    srv = start_server("--database", str(tmp_path / "watch.db"), test_service=False)
+    import time
+    with grpc.insecure_channel(srv.target) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        stream = cl.grpc.ClusterServiceStub(ch).WatchClusters(cl.cluster.WatchClustersRequest(), timeout=30)
+        assert list(next(stream).clusters) == []
+        started = time.monotonic()
+        assert srv.stop() == 0
+        # the watch ended with the shutdown, well before the 10 s grace period forces it
+        assert time.monotonic() - started < 5
+        with pytest.raises((StopIteration, grpc.RpcError)):
+            next(stream)

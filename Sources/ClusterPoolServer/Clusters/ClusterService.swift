@@ -58,4 +58,7 @@ public struct ClusterService: Sendable {
   func render(_ cluster: Cluster) -> Cloudidl.Cluster.Cluster {
     ClusterMessages.message(cluster, cluster.isLive ? health.reading(cluster.key) : .unknown)
   }
+
+  /// Ends every WatchClusters stream (at graceful shutdown, so the server can drain).
+  public func endWatches() { watchers.finishAll() }
 }

@@ -32,4 +32,13 @@ final class ClusterWatchHub: Sendable {
     }
     for continuation in targets { continuation.yield(key) }
   }
+
+  /// Ends every watch (graceful shutdown).
+  func finishAll() {
+    let all = state.withLock { state in
+      defer { state.watchers.removeAll() }
+      return state.watchers.values.map(\.1)
+    }
+    for continuation in all { continuation.finish() }
+  }
 }
