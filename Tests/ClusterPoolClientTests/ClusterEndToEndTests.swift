@@ -112,4 +112,23 @@ import Testing
       #expect(try await Cluster.get("c1", client: client).health == .healthy)
     }
   }
+
+  @Test func watchSeesCreateDrainAndDeleteInOrder() async throws {
+    try await withClusterControlPlane { client in
+      var events = Cluster.watch(client: client).makeAsyncIterator()
+      #expect(try await events.next()?.kind == .snapshot)
+      try await Cluster.create("w1", client: client)
+      let created = try await events.next()
+      #expect(created?.kind == .change)
+      #expect(created?.clusters.map(\.name) == ["w1"])
+      #expect(created?.clusters.first?.state == .active)
+      try await Cluster.drain("w1", client: client)
+      let drained = try await events.next()?.clusters.first?.state
+      #expect(drained == .draining || drained == .drained)
+      try await Cluster.delete("w1", client: client)
+      var last = try await events.next()?.clusters.first?.state
+      while last == .draining || last == .drained { last = try await events.next()?.clusters.first?.state }
+      #expect(last == .deleted || last == .deleting)
+    }
+  }
 }

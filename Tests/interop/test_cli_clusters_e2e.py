@@ -4,8 +4,15 @@ pool, the move sequence (drain, delete, re-register), the generation guard, dele
 and undelete, with the output formats and error lines.
 """
 import json
+import os
+import selectors
+import signal
+import subprocess
+import time
 
-from test_cli import SEED_MANIFEST, Flyte, flyte, flyte_bin, pool_server  # noqa: F401 (fixtures)
+import pytest
+
+from test_cli import FLYTE_BIN, SEED_MANIFEST, Flyte, flyte, flyte_bin, pool_server  # noqa: F401 (fixtures)
 
 
 def create_prod(flyte: Flyte):
@@ -71,3 +78,45 @@ def test_deleted_clusters_are_listed_with_deleted_and_undeleted(flyte: Flyte):
     assert "No clusters." in flyte("get", "cluster").stderr
     assert flyte("undelete", "cluster", "c1").stdout == 'Restored cluster "c1".\n'
     assert flyte("get", "cluster", "c1").stdout.startswith("Name:")
+
+
+def test_get_cluster_watch_shows_each_change(flyte: Flyte):
+    proc = subprocess.Popen([str(FLYTE_BIN), "get", "cluster", "--watch"], cwd=flyte.cwd, env=flyte.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines = ReadLines(proc)
+        assert lines.next().split() == ["NAME", "POOL", "STATE", "HEALTH", "QUEUES"]
+        flyte("create", "cluster", "w1")
+        assert lines.next().split()[:3] == ["w1", "default", "ACTIVE"]
+        flyte("update", "cluster", "w1", "--drain")
+        assert lines.next().split()[2] in ("DRAINING", "DRAINED")
+        flyte("delete", "cluster", "w1", "--yes")
+        while (row := lines.next().split())[2] not in ("DELETING", "DELETED"):
+            pass
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+
+
+class ReadLines:
+    """Lines of a running process's stdout, each awaited for at most 5 s (read unbuffered, so
+    a line already printed is never stuck in a reader's buffer)."""
+
+    def __init__(self, proc):
+        self.proc, self.buffer = proc, b""
+        self.fd = proc.stdout.fileno()
+
+    def next(self) -> str:
+        deadline = time.monotonic() + 5
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            ready = selectors.DefaultSelector()
+            ready.register(self.fd, selectors.EVENT_READ)
+            if remaining <= 0 or not ready.select(timeout=remaining):
+                pytest.fail(f"no line from flyte get cluster --watch within 5 s (have {self.buffer!r})")
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                pytest.fail(f"flyte get cluster --watch ended: {self.proc.stderr.read()}")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode() if line.strip() else self.next()
