@@ -1,43 +1,8 @@
 import ClusterPoolClient
-import ClusterPoolDomain
-import ClusterPoolServer
-import ClusterPoolStore
-import Foundation
-import Logging
-import RPCHTTP2
 
 /// Runs `body` against the real server with the pool and cluster services over one SQLite
 /// file in a temporary directory (organization `acme`, caller `tester`), with a
 /// `ControlPlaneClient` for it, then stops everything.
 func withClusterControlPlane(_ body: (ControlPlaneClient) async throws -> Void) async throws {
-  let logger = Logger(label: "cluster-client-test", factory: { _ in SwiftLogNoOpLogHandler() })
-  let directory = try TemporaryDirectory()
-  defer { directory.remove() }
-  let template = DefaultPoolTemplate(
-    config: try ClusterPoolDomain.ClusterPoolConfig(
-      objectStoreURI: "s3://shared-default", secretStoreType: ClusterPoolDomain.SecretStoreType.kubernetes.rawValue),
-    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let store = try SQLiteClusterPoolStore(path: directory.path + "/pools.db", defaultPool: template, logger: logger)
-  let configuration = ClusterPoolService.Configuration(
-    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
-  let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration),
-    clusters: ClusterService(store: store, configuration: configuration), logger: logger)
-  let server = RPCServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
-    logger: logger)
-  try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.run() }
-    defer { group.cancelAll() }
-    let address = try await server.listeningAddress
-    let client = ControlPlaneClient(settings: .server(host: address.host, port: address.port), logger: logger)
-    do {
-      try await body(client)
-      await client.close()
-    } catch {
-      await client.close()
-      throw error
-    }
-  }
-  await store.close()
+  try await withPoolServer(servingClusters: true) { client, _ in try await body(client) }
 }

@@ -8,9 +8,11 @@ import RPCHTTP2
 
 /// Runs `body` against the real server assembled as `clusterpool-server` assembles it (SQLite
 /// file in a temporary directory, ClusterPoolService, RPCServer on a loopback port), with a
-/// `ControlPlaneClient` for it, then stops everything.
+/// `ControlPlaneClient` for it, then stops everything. `servingClusters` adds ClusterService
+/// over the same store.
 func withPoolServer(
-  organization: String = "", _ body: (ControlPlaneClient, ConnectionSettings) async throws -> Void
+  organization: String = "", servingClusters: Bool = false,
+  _ body: (ControlPlaneClient, ConnectionSettings) async throws -> Void
 ) async throws {
   let logger = Logger(label: "client-test")
   let directory = try TemporaryDirectory()
@@ -20,10 +22,11 @@ func withPoolServer(
       objectStoreURI: "s3://shared-default", secretStoreType: ClusterPoolDomain.SecretStoreType.kubernetes.rawValue),
     createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
   let store = try SQLiteClusterPoolStore(path: directory.path + "/pools.db", defaultPool: template, logger: logger)
-  let service = ClusterPoolService(
-    store: store,
-    configuration: .init(defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester")))
-  let app = ServerApplication(clusterPools: service, logger: logger)
+  let configuration = ClusterPoolService.Configuration(
+    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
+  let app = ServerApplication(
+    clusterPools: ClusterPoolService(store: store, configuration: configuration),
+    clusters: servingClusters ? ClusterService(store: store, configuration: configuration) : nil, logger: logger)
   let server = RPCServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
     logger: logger)
