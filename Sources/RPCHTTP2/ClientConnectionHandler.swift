@@ -75,11 +75,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    retire()
-    let open = streams
-    streams = [:]
-    let error = RPCError(code: .unavailable, message: "connection to \(target) closed")
-    for stream in open.values { stream.complete(error) }
+    failStreams("connection to \(target) closed")
     context.fireChannelInactive()
   }
 
@@ -88,11 +84,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
   }
 
   private func fail(connection reason: String) {
+    failStreams(reason)
+    context?.close(promise: nil)
+  }
+
+  /// Retires the connection and ends every open call with `UNAVAILABLE`.
+  private func failStreams(_ reason: String) {
     retire()
     let open = streams
     streams = [:]
-    for stream in open.values { stream.complete(RPCError(code: .unavailable, message: reason)) }
-    context?.close(promise: nil)
+    let error = RPCError(code: .unavailable, message: reason)
+    for stream in open.values { stream.complete(error) }
   }
 
   /// Stops taking new calls; the client opens a new connection for the next one.
