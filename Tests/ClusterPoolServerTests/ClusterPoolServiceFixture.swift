@@ -88,20 +88,8 @@ func withPoolServer(
     store: store,
     configuration: .init(defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester")))
   let app = ServerApplication(clusterPools: service, logger: logger)
-  let server = RPCServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry, logger: logger)
-  try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.run() }
-    defer { group.cancelAll() }
-    let address = try await server.listeningAddress
-    let client = RPCClient(configuration: .init(host: address.host, port: address.port), logger: logger)
-    do {
-      try await body(PoolServiceClient(client: client), app)
-      await client.close()
-    } catch {
-      await client.close()
-      throw error
-    }
+  try await serving(app, logger: logger) { client in
+    try await body(PoolServiceClient(client: client), app)
   }
   await store.close()
   return path

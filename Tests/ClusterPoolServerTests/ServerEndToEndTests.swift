@@ -25,23 +25,7 @@ import Testing
   ) async throws -> R {
     let logger = Logger(label: "test")
     let app = ServerApplication(options: .init(enableTestService: testService), logger: logger)
-    let server = RPCServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
-      logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await server.run() }
-      defer { group.cancelAll() }
-      let address = try await server.listeningAddress
-      let client = RPCClient(configuration: .init(host: address.host, port: address.port), logger: logger)
-      do {
-        let result = try await body(client, app)
-        await client.close()
-        return result
-      } catch {
-        await client.close()
-        throw error
-      }
-    }
+    return try await serving(app, logger: logger) { client in try await body(client, app) }
   }
 
   func checkHealth(_ client: RPCClient, _ service: String) async throws -> HealthResponse.ServingStatus {
