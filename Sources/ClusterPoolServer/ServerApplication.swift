@@ -22,10 +22,11 @@ public struct ServerApplication: Sendable {
   /// in the same `ServiceGroup` after the server so that it is told first.
   public let healthShutdown: HealthShutdownService
 
-  /// Assembles the registry; `clusterPools` (the pool service over its store) and `clusters`
-  /// are served when given.
+  /// Assembles the registry; `clusterPools` (the pool service over its store), `clusters` and
+  /// `queues` are served when given.
   public init(
-    options: Options = .init(), clusterPools: ClusterPoolService? = nil, clusters: ClusterService? = nil, logger: Logger
+    options: Options = .init(), clusterPools: ClusterPoolService? = nil, clusters: ClusterService? = nil,
+    queues: QueueService? = nil, logger: Logger
   ) {
     let registry = MethodRegistry()
     let health = HealthStatusProvider()
@@ -38,6 +39,10 @@ public struct ServerApplication: Sendable {
     if let clusters {
       clusters.register(in: registry)
       services.insert(ClusterService.serviceName)
+    }
+    if let queues {
+      queues.register(in: registry)
+      services.insert(QueueService.serviceName)
     }
     if options.enableTestService {
       TestService().register(in: registry)

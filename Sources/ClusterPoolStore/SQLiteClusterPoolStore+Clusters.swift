@@ -23,7 +23,10 @@ extension SQLiteClusterPoolStore {
   /// Applies a lifecycle `request` (drain, activate, delete, undelete, a data-plane report)
   /// to the cluster `key`; returns the stored cluster once durable.
   public func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster {
-    try await perform { tx in try ClusterWrites.change(key, request, by: actor, in: &tx) }
+    try await perform { tx in
+      if case .delete = request { try QueueWrites.checkUnpinned(key, in: tx) }
+      return try ClusterWrites.change(key, request, by: actor, in: &tx)
+    }
   }
 
   /// Runs `apply` as one write of a batch; publishes the cluster and pools it returns after

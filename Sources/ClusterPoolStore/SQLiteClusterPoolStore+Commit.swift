@@ -58,6 +58,11 @@ extension SQLiteClusterPoolStore {
         for cluster in committed.clusters { clusters[cluster.key] = cluster }
       }
     }
+    queues.withLock { queues in
+      for case .success(let committed) in outcomes {
+        for queue in committed.queues { queues[queue.key] = queue }
+      }
+    }
     for (write, outcome) in zip(batch, outcomes) {
       switch outcome {
       case .success(let committed): committed.reply()

@@ -10,6 +10,8 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
   let catalog: Mutex<PoolCatalog>
   /// Every stored cluster, live or deleted; changed only after a commit, like the catalog.
   let clusters: Mutex<[ClusterKey: Cluster]>
+  /// Every stored queue of its own, live or deleted; changed only after a commit.
+  let queues: Mutex<[QueueKey: Queue]>
   let logger: Logger
   let defaultPool: DefaultPoolTemplate
   private let writer: WriterThread<Write>
@@ -26,6 +28,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     var catalog = PoolCatalog(defaultPool: defaultPool)
     var revision: UInt64 = 0
     var clusters: [ClusterKey: Cluster] = [:]
+    var queues: [QueueKey: Queue] = [:]
     do {
       connection = try SQLiteConnection(path: path)
       try SQLiteSchema.configure(connection)
@@ -35,6 +38,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
         revision = max(revision, pool.revision)
       }
       for cluster in try ClusterRows.all(connection) { clusters[cluster.key] = cluster }
+      for queue in try QueueRows.all(connection) { queues[queue.key] = queue }
     } catch let error as StoreOpenError {
       throw StoreOpenError("cannot open the pool database \(path): \(error.description)")
     } catch {
@@ -44,6 +48,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     self.revision = revision
     self.catalog = Mutex(catalog)
     self.clusters = Mutex(clusters)
+    self.queues = Mutex(queues)
     self.logger = logger
     self.defaultPool = defaultPool
     logger.info("opened the pool store", metadata: ["path": "\(path)", "pools": "\(catalog.count)"])

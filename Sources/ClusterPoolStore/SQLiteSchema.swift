@@ -58,6 +58,17 @@ enum SQLiteSchema {
     ALTER TABLE queues ADD COLUMN updated_by TEXT NOT NULL DEFAULT 'app:unknown';
     PRAGMA user_version = 2;
     """,
+    // 3: queue specs (limits, ordering, pins as ",a,b,"; implicit queues leave them at 0/'').
+    """
+    ALTER TABLE queues ADD COLUMN run_concurrency INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN action_concurrency INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN fairness INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN scheduling INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE queues ADD COLUMN clusters TEXT NOT NULL DEFAULT '';
+    PRAGMA user_version = 3;
+    """,
   ]
 
   /// Applies the missing migrations; throws when the file is newer than this code.

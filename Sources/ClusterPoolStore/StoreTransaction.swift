@@ -45,6 +45,8 @@ struct Committed: Sendable {
   var reply: @Sendable () -> Void
   /// Cluster rows to publish after the commit.
   var clusters: [Cluster] = []
+  /// Rows of queues of their own to publish after the commit.
+  var queues: [Queue] = []
 }
 
 /// The pool writes: materialize the organization's `default` pool on its first write, read

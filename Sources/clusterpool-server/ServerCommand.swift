@@ -81,8 +81,10 @@ struct ServerCommand: AsyncParsableCommand {
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
       store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout))
+    let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let app = ServerApplication(
-      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, logger: logger)
+      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, queues: queues,
+      logger: logger)
     let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [

@@ -41,6 +41,7 @@ REGISTERED_SERVICES = {
 # load balancer never routes its calls here.
 SERVED_SERVICES = {
     "cloudidl.cluster.ClusterService",
+    "cloudidl.queue.QueueService",
     "cloudidl.clusterpool.ClusterPoolService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",

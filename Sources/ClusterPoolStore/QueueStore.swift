@@ -1,0 +1,26 @@
+public import ClusterPoolDomain
+
+/// Durable storage of queues of their own (CreateQueue's, and each organization's `default`
+/// queue), sharing the pool and cluster store's transaction so that the namespace, pool and
+/// pin rules are checked where they are written. Implicit queues are their clusters'. Reads
+/// are served from memory; writes return once durable and visible.
+public protocol QueueStore: ClusterStore {
+  /// The queue of its own of `key`, live or deleted (an organization's unwritten `default`
+  /// queue included); nil when there is none. Never blocks on I/O.
+  func queue(_ key: QueueKey) -> Queue?
+
+  /// The queues of their own of `organization`, live and deleted, sorted by name (its
+  /// `default` queue included). Never blocks on I/O.
+  func queues(in organization: Organization) -> [Queue]
+
+  /// CreateQueue: a queue of `spec` in `state` (ACTIVE or DRAINED).
+  func createQueue(_ key: QueueKey, _ spec: QueueSpec, state: QueueState, by actor: Identity) async throws(DomainError) -> Queue
+
+  /// UpdateQueue: replaces the spec.
+  func updateQueue(_ key: QueueKey, _ spec: QueueSpec, by actor: Identity) async throws(DomainError) -> Queue
+
+  /// UpdateQueueState, DeleteQueue, UndeleteQueue.
+  func changeQueue(_ key: QueueKey, _ request: QueueLifecycleRequest, by actor: Identity) async throws(DomainError) -> Queue
+}
+
+extension SQLiteClusterPoolStore: QueueStore {}
