@@ -9,9 +9,9 @@ import RPCHTTP2
 /// Runs `body` against the real server assembled as `clusterpool-server` assembles it (SQLite
 /// file in a temporary directory, ClusterPoolService, RPCServer on a loopback port), with a
 /// `ControlPlaneClient` for it, then stops everything. `servingClusters` adds ClusterService
-/// over the same store.
+/// over the same store, `servingQueues` ClusterService and QueueService.
 func withPoolServer(
-  organization: String = "", servingClusters: Bool = false,
+  organization: String = "", servingClusters: Bool = false, servingQueues: Bool = false,
   _ body: (ControlPlaneClient, ConnectionSettings) async throws -> Void
 ) async throws {
   let logger = Logger(label: "client-test")
@@ -24,9 +24,11 @@ func withPoolServer(
   let store = try SQLiteClusterPoolStore(path: directory.path + "/pools.db", defaultPool: template, logger: logger)
   let configuration = ClusterPoolService.Configuration(
     defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
+  let clusters = servingClusters || servingQueues ? ClusterService(store: store, configuration: configuration) : nil
   let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration),
-    clusters: servingClusters ? ClusterService(store: store, configuration: configuration) : nil, logger: logger)
+    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters,
+    queues: servingQueues ? clusters.map { QueueService(store: store, clusters: $0, configuration: configuration) } : nil,
+    logger: logger)
   let server = RPCServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
     logger: logger)

@@ -34,7 +34,8 @@ extension Queue {
     return try await orGet(response.queue, name, client)
   }
 
-  /// The queue called `name`; `NOT_FOUND` when there is none.
+  /// The queue called `name`, live or deleted (a deleted one has `deletedAt` set);
+  /// `NOT_FOUND` when there is none.
   public static func get(_ name: String, client: ControlPlaneClient? = nil) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
     let response = try await client.call(
@@ -66,7 +67,8 @@ extension Queue {
     return try await update(name, spec: spec, client: client)
   }
 
-  /// Replaces the spec of the queue `name` and returns the queue.
+  /// Replaces the spec of the queue `name` and returns the queue. `spec.clusterPoolName` must
+  /// name the pool (the queue's own to keep it); changing it needs the queue DRAINED.
   @discardableResult
   public static func update(_ name: String, spec: QueueSpec, client: ControlPlaneClient? = nil) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)

@@ -2,17 +2,18 @@ internal import ClusterPoolProto
 
 /// What a queue is asked to be: its concurrency limits, ordering, and where it routes.
 public struct QueueSpec: Sendable, Hashable {
-  /// The most runs of the queue executing at once.
+  /// The most runs of the queue executing at once; 0 for no limit.
   public var runConcurrency: UInt32
-  /// The most actions of the queue executing at once.
+  /// The most actions of the queue executing at once; 0 for no limit.
   public var actionConcurrency: UInt32
-  /// How many items may wait in the queue; 0 for the server's default.
+  /// How many items may wait in the queue; 0 for no limit.
   public var depth: UInt32
   /// The queue's priority; `nil` for the server's default.
   public var priority: QueuePriority?
   /// The fairness algorithm; `nil` for the server's default.
   public var fairness: QueueFairness?
-  /// The pool the queue routes into; empty means `default`.
+  /// The pool the queue routes into; empty means `default` on create. An update must name
+  /// it (the server rejects an empty one, so that a forgotten field never moves a queue).
   public var clusterPoolName: String
   /// Clusters of that pool the queue is pinned to; empty routes to every active, healthy member.
   public var clusters: [String]

@@ -85,7 +85,8 @@ public struct QueueManifest: Sendable, Hashable {
   }
 
   /// `current` with every field the manifest shows replaced by the manifest's (fields it does
-  /// not show, such as the scheduling algorithm, stay as they are).
+  /// not show, such as the scheduling algorithm, stay as they are; so does the pool when the
+  /// manifest leaves `cluster_pool_name` out or empty).
   public func applied(to current: QueueSpec) -> QueueSpec {
     var result = current
     result.runConcurrency = spec.runConcurrency
@@ -93,7 +94,7 @@ public struct QueueManifest: Sendable, Hashable {
     result.depth = spec.depth
     result.priority = spec.priority
     result.fairness = spec.fairness
-    result.clusterPoolName = spec.clusterPoolName
+    if !spec.clusterPoolName.isEmpty { result.clusterPoolName = spec.clusterPoolName }
     result.clusters = spec.clusters
     return result
   }

@@ -13,7 +13,9 @@ struct QueueSpecOptions: ParsableArguments {
   @Option(help: "The pool the queue routes into (default: the default pool).")
   var clusterPool: String?
 
-  @Option(name: .customLong("cluster"), help: "Pin the queue to this cluster of its pool (repeatable).")
+  @Option(
+    name: .customLong("cluster"),
+    help: "Pin the queue to this cluster of its pool (repeatable); on update, '*' unpins (every member).")
   var clusters: [String] = []
 
   @Option(help: "How many items may wait in the queue.")
