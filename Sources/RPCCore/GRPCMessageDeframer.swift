@@ -12,12 +12,18 @@ public struct GRPCMessageDeframer: Sendable {
   public let maxMessageSize: Int
   /// The request's `grpc-encoding`; `nil` or `.identity` means compressed messages are an error.
   public var encoding: CompressionAlgorithm?
+  /// The flag that marks a protocol's last envelope in a response body (0x80 gRPC-Web
+  /// trailers, 0x02 Connect end-of-stream); `nil` (requests, gRPC) treats 0x02 as invalid.
+  public var endOfStreamFlag: UInt8?
   private var buffer: ByteBuffer?
 
   /// Creates a deframer.
-  public init(maxMessageSize: Int, encoding: CompressionAlgorithm? = nil) {
+  public init(
+    maxMessageSize: Int, encoding: CompressionAlgorithm? = nil, endOfStreamFlag: UInt8? = nil
+  ) {
     self.maxMessageSize = maxMessageSize
     self.encoding = encoding
+    self.endOfStreamFlag = endOfStreamFlag
   }
 
   /// Adds received bytes; takes the buffer without copying when nothing is pending.
@@ -55,21 +61,24 @@ public struct GRPCMessageDeframer: Sendable {
         code: .resourceExhausted,
         message: "message of \(length) bytes exceeds the limit of \(maxMessageSize) bytes")
     }
-    guard flags & 0x7E == 0 else {
+    guard flags & 0x7E & ~(endOfStreamFlag ?? 0) == 0 else {
       throw RPCError(code: .internalError, message: "invalid message flags \(flags)")
     }
     guard pending.readableBytes >= 5 + length else { return nil }
     pending.moveReaderIndex(forwardBy: 5)
     let body = pending.readSlice(length: length)!
     buffer = pending.readableBytes > 0 ? pending : nil
+    let isEnd = endOfStreamFlag.map { flags & $0 != 0 } ?? false
     guard flags & 1 == 1 else {
-      return GRPCEnvelope(payload: body, compression: nil, limit: maxMessageSize)
+      return GRPCEnvelope(
+        payload: body, compression: nil, limit: maxMessageSize, isEndOfStream: isEnd)
     }
     guard let encoding, encoding != .identity else {
       throw RPCError(
         code: .internalError, message: "compressed message received without grpc-encoding")
     }
-    return GRPCEnvelope(payload: body, compression: encoding, limit: maxMessageSize)
+    return GRPCEnvelope(
+      payload: body, compression: encoding, limit: maxMessageSize, isEndOfStream: isEnd)
   }
 
   fileprivate static func inflate(
@@ -96,6 +105,20 @@ public struct GRPCEnvelope: Sendable {
   public var compression: CompressionAlgorithm?
   /// The largest message `message()` produces.
   public var limit: Int
+  /// Whether this is the protocol's last envelope (`endOfStreamFlag`): gRPC-Web trailers or
+  /// a Connect end-of-stream message rather than a message of the method.
+  public var isEndOfStream: Bool = false
+
+  /// Creates an envelope.
+  public init(
+    payload: ByteBuffer, compression: CompressionAlgorithm?, limit: Int,
+    isEndOfStream: Bool = false
+  ) {
+    self.payload = payload
+    self.compression = compression
+    self.limit = limit
+    self.isEndOfStream = isEndOfStream
+  }
 
   /// The message: the payload, decompressed (never past `limit`) when it is compressed.
   public func message() throws(RPCError) -> ByteBuffer {

@@ -2,6 +2,9 @@ public import NIOCore
 
 /// Writes outbound messages with their 5-byte envelope, compressing them with the
 /// negotiated algorithm when they are large enough to be worth it.
+///
+/// A bare framer (`isEnveloped == false`, Connect unary) writes the serialized message as
+/// it is, uncompressed: the whole body is compressed afterwards by `WireCall`.
 public struct GRPCMessageFramer: Sendable {
   /// The algorithm used for outbound messages (`nil`: none).
   public var compression: CompressionAlgorithm?
@@ -10,20 +13,26 @@ public struct GRPCMessageFramer: Sendable {
   /// The largest message sent (before compression); a larger one fails with
   /// `RESOURCE_EXHAUSTED` instead of being sent. `nil`: no limit.
   public var maxMessageSize: Int?
+  /// Whether messages get the 5-byte envelope (`false`: the bare message, Connect unary).
+  public var isEnveloped: Bool
 
   /// Creates a framer.
   public init(
-    compression: CompressionAlgorithm? = nil, minimumCompressedSize: Int = 256, maxMessageSize: Int? = nil
+    compression: CompressionAlgorithm? = nil, minimumCompressedSize: Int = 256, maxMessageSize: Int? = nil,
+    isEnveloped: Bool = true
   ) {
     self.compression = compression == .identity ? nil : compression
     self.minimumCompressedSize = minimumCompressedSize
     self.maxMessageSize = maxMessageSize
+    self.isEnveloped = isEnveloped
   }
 
   /// Appends the envelope of an already-serialized message to `out`.
   public func frame(_ message: ByteBuffer, into out: inout ByteBuffer) throws {
     try checkSize(message.readableBytes)
-    if compression == .gzip, message.readableBytes >= minimumCompressedSize {
+    if !isEnveloped {
+      out.writeImmutableBuffer(message)
+    } else if compression == .gzip, message.readableBytes >= minimumCompressedSize {
       try appendCompressed(message, into: &out)
     } else {
       out.writeInteger(UInt8(0))
@@ -38,6 +47,16 @@ public struct GRPCMessageFramer: Sendable {
     into out: inout ByteBuffer, serialize: (inout ByteBuffer) throws -> Void
   ) throws {
     let start = out.writerIndex
+    guard isEnveloped else {
+      try serialize(&out)
+      do {
+        try checkSize(out.writerIndex - start)
+      } catch {
+        out.moveWriterIndex(to: start)
+        throw error
+      }
+      return
+    }
     out.writeInteger(UInt8(0))
     out.writeInteger(UInt32(0))
     try serialize(&out)

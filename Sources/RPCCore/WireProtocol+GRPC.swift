@@ -45,13 +45,6 @@ package enum GRPCWire {
 
   /// The status a client infers from a non-200 HTTP response (gRPC's HTTP mapping).
   package static func code(forHTTPStatus status: Int) -> RPCStatusCode {
-    switch status {
-    case 400: .internalError
-    case 401: .unauthenticated
-    case 403: .permissionDenied
-    case 404: .unimplemented
-    case 429, 502, 503, 504: .unavailable
-    default: .unknown
-    }
+    RPCStatusCode(inferringFromHTTPStatus: status)
   }
 }

@@ -1,0 +1,98 @@
+package import NIOCore
+
+/// The response side of a call: its head, a whole unary answer, and its end.
+extension WireCall {
+  /// The head of a successful response, sent before the first message of a stream.
+  package func responseHead() -> WireResponseHead {
+    let gzip = responseEncoding == .gzip
+    switch wireProtocol {
+    case .grpc:
+      return WireResponseHead(
+        status: 200,
+        fields: [("content-type", GRPCWire.contentType)] + (gzip ? [("grpc-encoding", "gzip")] : [])
+          + [("grpc-accept-encoding", CompressionAlgorithm.advertised)])
+    case .grpcWeb:
+      return WireResponseHead(
+        status: 200,
+        fields: [("content-type", GRPCWebWire.contentType)] + (gzip ? [("grpc-encoding", "gzip")] : [])
+          + [("grpc-accept-encoding", CompressionAlgorithm.advertised)])
+    case .connectStreaming:
+      return WireResponseHead(
+        status: 200,
+        fields: [("content-type", ConnectWire.streamingContentType)]
+          + (gzip ? [("connect-content-encoding", "gzip")] : [])
+          + [("connect-accept-encoding", CompressionAlgorithm.advertised)])
+    case .connectUnary:
+      return WireResponseHead(
+        status: 200,
+        fields: [("content-type", ConnectWire.unaryContentType),
+          ("accept-encoding", CompressionAlgorithm.advertised)])
+    }
+  }
+
+  /// The whole answer of a successful unary call, `framed` being the response message as
+  /// `framer` wrote it. Connect unary's body is compressed here, when the client accepts
+  /// it and it is worth it (`Content-Encoding: gzip` then says so).
+  package func unaryResponse(_ framed: ByteBuffer) -> WireResponse {
+    var head = responseHead()
+    switch wireProtocol {
+    case .grpc:
+      return WireResponse(head: head, body: framed, trailers: GRPCWire.statusFields(nil))
+    case .grpcWeb:
+      var body = framed
+      GRPCWebWire.appendTrailers(nil, to: &body)
+      return WireResponse(head: head, body: body)
+    case .connectStreaming:
+      var body = framed
+      ConnectWire.appendEndStream(nil, to: &body)
+      return WireResponse(head: head, body: body)
+    case .connectUnary:
+      guard responseEncoding == .gzip, framed.readableBytes >= framer.minimumCompressedSize
+      else { return WireResponse(head: head, body: framed) }
+      var compressed = ByteBufferAllocator().buffer(capacity: framed.readableBytes / 2 + 64)
+      guard (try? Zlib.compress(framed, into: &compressed)) != nil,
+        compressed.readableBytes < framed.readableBytes
+      else { return WireResponse(head: head, body: framed) }
+      head.fields.insert(("content-encoding", "gzip"), at: 1)
+      return WireResponse(head: head, body: compressed)
+    }
+  }
+
+  /// The end of a call with `status` (`nil`: OK). `responseStarted`: whether
+  /// `responseHead()` went out already (then no head is returned).
+  ///
+  /// gRPC: trailers (or a trailers-only head). gRPC-Web: the trailers envelope in the body.
+  /// Connect streaming: the end-of-stream envelope. Connect unary: the HTTP status of the
+  /// code with the JSON error body (an OK end without a message is an empty message).
+  package func end(_ status: RPCError?, responseStarted: Bool) -> WireResponse {
+    switch wireProtocol {
+    case .grpc:
+      if responseStarted { return WireResponse(trailers: GRPCWire.statusFields(status)) }
+      var head = WireResponseHead(
+        status: 200,
+        fields: [("content-type", GRPCWire.contentType),
+          ("grpc-accept-encoding", CompressionAlgorithm.advertised)])
+      head.fields += GRPCWire.statusFields(status)
+      return WireResponse(head: head)
+    case .grpcWeb:
+      var body = ByteBufferAllocator().buffer(capacity: 64)
+      GRPCWebWire.appendTrailers(status, to: &body)
+      return WireResponse(head: responseStarted ? nil : responseHead(), body: body)
+    case .connectStreaming:
+      var body = ByteBufferAllocator().buffer(capacity: 64)
+      ConnectWire.appendEndStream(status, to: &body)
+      return WireResponse(head: responseStarted ? nil : responseHead(), body: body)
+    case .connectUnary:
+      guard let status else {
+        return WireResponse(head: responseStarted ? nil : responseHead(), body: ByteBuffer())
+      }
+      var fields = [("content-type", ConnectWire.errorContentType)]
+      for field in status.metadata where !field.name.hasPrefix(":") {
+        fields.append((field.name, field.value))
+      }
+      return WireResponse(
+        head: responseStarted ? nil : WireResponseHead(status: status.code.httpStatus, fields: fields),
+        body: ConnectWire.errorBody(status))
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package import NIOCore
+
+/// The status line and fields that start a response.
+package struct WireResponseHead: Sendable {
+  /// The HTTP status, e.g. 200.
+  package var status: Int
+  /// The header fields in order (lower-case names, no pseudo-headers).
+  package var fields: [(String, String)]
+
+  /// Creates a response head.
+  package init(status: Int, fields: [(String, String)]) {
+    self.status = status
+    self.fields = fields
+  }
+
+  /// The value of the first field called `name` (lower-case), if any.
+  package func first(_ name: String) -> String? {
+    fields.first { $0.0 == name }?.1
+  }
+}
+
+/// A piece of response for a transport to send, in this order: `head` when set (the
+/// response has not started yet), then `body` when set, then `trailers` when set (HTTP/2
+/// trailers: only plain gRPC has them), then the end of the response.
+package struct WireResponse: Sendable {
+  /// The head, `nil` when the response already started.
+  package var head: WireResponseHead?
+  /// Body bytes to send.
+  package var body: ByteBuffer?
+  /// HTTP trailer fields (gRPC over HTTP/2 only).
+  package var trailers: [(String, String)]?
+
+  /// Creates a response piece.
+  package init(
+    head: WireResponseHead? = nil, body: ByteBuffer? = nil, trailers: [(String, String)]? = nil
+  ) {
+    self.head = head
+    self.body = body
+    self.trailers = trailers
+  }
+}
+
+/// A request no RPC protocol of ours can take (not a POST, a content type we do not serve,
+/// a Connect unary request for a streaming method): answer `response` and nothing else.
+package struct WireRejection: Error, Sendable {
+  /// The whole answer: head and, possibly, a short body.
+  package var response: WireResponse
+
+  /// A bare HTTP status with extra fields.
+  package init(status: Int, fields: [(String, String)] = []) {
+    self.response = WireResponse(head: WireResponseHead(status: status, fields: fields))
+  }
+}
