@@ -86,3 +86,26 @@ def test_update_queue_edit(flyte: Flyte, tmp_path):
     spec = json.loads(flyte("get", "queue", "q", "-o", "json").stdout)["spec"]
     assert (spec["run_concurrency"], spec["action_concurrency"], spec["priority"]) == ("4", "8", "min")
     assert spec["cluster_pool_name"] == "default"
+
+
+def test_move_sequence_leaves_no_queue_routing_nowhere(flyte: Flyte):
+    create_prod(flyte)
+    flyte("create", "cluster", "prod-us-east-1", "--pool", "prod")
+    flyte("create", "queue", "gpu", "--run-concurrency", "0", "--action-concurrency", "0", "--cluster-pool", "prod",
+          "--cluster", "prod-us-east-1")
+    assert "Depth:" in flyte("get", "queue", "gpu").stdout and "no limit" in flyte("get", "queue", "gpu").stdout
+    flyte("update", "cluster", "prod-us-east-1", "--drain")
+    assert json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["available_clusters"] == []
+    pinned = flyte("delete", "cluster", "prod-us-east-1", "--yes", ok=False)
+    assert error_line(pinned).startswith("Error: FAILED_PRECONDITION: ") and '"gpu"' in pinned.stderr
+    flyte("update", "queue", "gpu", "--drain")
+    flyte("delete", "queue", "gpu", "--yes")
+    flyte("delete", "cluster", "prod-us-east-1", "--yes")
+    flyte("create", "cluster", "prod-us-east-1", "--pool", "default")
+    queues = json.loads(flyte("get", "queue", "-o", "json").stdout)
+    by_name = {q["name"]: q for q in queues}
+    assert list(by_name) == ["default", "prod-us-east-1"]
+    assert by_name["prod-us-east-1"]["spec"]["cluster_pool_name"] == "default"
+    for queue in queues:  # every live queue routes to the re-registered cluster in its new pool
+        assert queue["available_clusters"] == ["prod-us-east-1"], queue["name"]
+    flyte("delete", "cluster-pool", "prod", "--yes")  # nothing references the old pool any more

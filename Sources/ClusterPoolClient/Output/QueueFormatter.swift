@@ -28,6 +28,9 @@ public enum QueueFormatter {
     }
   }
 
+  /// A limit as people read it: 0 is no limit.
+  static func limit(_ value: UInt32) -> String { value == 0 ? "no limit" : String(value) }
+
   /// One queue: labelled lines with its spec, state and routing; or a JSON object / YAML mapping.
   public static func detail(_ queue: Queue, format: OutputFormat) throws -> String {
     switch format {
@@ -40,9 +43,9 @@ public enum QueueFormatter {
         ("State", queue.state?.rawValue ?? "-"),
         ("State generation", String(queue.stateGeneration)),
         ("Cluster-managed", queue.clusterManaged ? "yes (the implicit queue of cluster \"\(queue.name)\")" : "no"),
-        ("Run concurrency", String(spec.runConcurrency)),
-        ("Action concurrency", String(spec.actionConcurrency)),
-        ("Depth", spec.depth == 0 ? "-" : String(spec.depth)),
+        ("Run concurrency", limit(spec.runConcurrency)),
+        ("Action concurrency", limit(spec.actionConcurrency)),
+        ("Depth", limit(spec.depth)),
         ("Priority", spec.priority?.rawValue ?? "-"),
         ("Fairness", spec.fairness?.rawValue ?? "-"),
         ("Pinned clusters", spec.clusters.isEmpty ? "(none: every active, healthy pool member)" : spec.clusters.joined(separator: ", ")),
