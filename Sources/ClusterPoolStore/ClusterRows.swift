@@ -68,6 +68,14 @@ enum ClusterRows {
       common + [.text(cluster.isLive ? "ACTIVE" : "DELETED")])
   }
 
+  /// Removes the deleted implicit queue of `key`, so a cluster registered again under the
+  /// name gets a fresh queue (created now, by the registering caller).
+  static func dropDeletedImplicitQueue(_ connection: SQLiteConnection, _ key: ClusterKey) throws {
+    try connection.run(
+      "DELETE FROM queues WHERE organization = ?1 AND name = ?2 AND cluster_managed = 1 AND deleted_at_ns IS NOT NULL",
+      [.text(key.organization.name), .text(key.name.value)])
+  }
+
   private static func cluster(_ row: SQLiteRow) throws -> Cluster {
     let key = ClusterKey(
       organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "cluster"))

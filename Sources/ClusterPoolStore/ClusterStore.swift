@@ -18,6 +18,17 @@ public protocol ClusterStore: Sendable {
 
   /// Applies a lifecycle request to the cluster `key`.
   func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster
+
+  /// Health saved before the last shutdown, of live clusters (their current registration).
+  func savedHealth() -> [ClusterHealthRecord]
+
+  /// Saves the latest health of clusters in one transaction (soft state: called on an
+  /// interval and at shutdown, never per report).
+  func saveHealth(_ records: [ClusterHealthRecord]) async throws(DomainError)
+
+  /// Calls `observer` after every commit that wrote pools, with those pools (reads already
+  /// see them), e.g. to re-check data-plane drift when a pool's config changes.
+  func observePools(_ observer: @escaping @Sendable ([ClusterPool]) -> Void)
 }
 
 extension SQLiteClusterPoolStore: ClusterStore {}

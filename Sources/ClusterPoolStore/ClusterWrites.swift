@@ -13,7 +13,8 @@ enum ClusterWrites {
     let poolKey = PoolKey(organization: key.organization, name: poolName)
     let pool = try PoolRows.select(tx.connection, poolKey)
     let occupant: ClusterRegistration.Occupant
-    if let existing = try ClusterRows.select(tx.connection, key), existing.isLive {
+    let existing = try ClusterRows.select(tx.connection, key)
+    if let existing, existing.isLive {
       occupant = .cluster(pool: existing.poolName)
     } else if try ClusterRows.liveStandaloneQueue(tx.connection, key) {
       occupant = .queue
@@ -21,7 +22,15 @@ enum ClusterWrites {
       occupant = .none
     }
     try ClusterRegistration.check(key.name, into: poolKey, pool: pool, occupant: occupant)
-    let cluster = Cluster(key: key, poolName: poolName, createdAt: tx.now, updatedAt: tx.now, createdBy: actor, updatedBy: actor)
+    // A deleted cluster of this name is replaced (no longer undeletable); its generation
+    // carries on, so a guard read from the old registration never matches the new one.
+    let lifecycle = ClusterLifecycle(generation: existing.map { $0.lifecycle.generation + 1 } ?? 1)
+    let cluster = Cluster(
+      key: key, poolName: poolName, lifecycle: lifecycle, createdAt: tx.now, updatedAt: tx.now, createdBy: actor, updatedBy: actor)
+    if existing != nil {
+      try ClusterRows.dropDeletedImplicitQueue(tx.connection, key)
+      try ClusterHealthRows.delete(tx.connection, key)
+    }
     try ClusterRows.upsert(tx.connection, cluster)
     pools.append(try refreshMembership(poolKey, in: &tx))
     return (cluster, pools)
@@ -51,6 +60,7 @@ enum ClusterWrites {
     cluster.deletedAt = next.isLive ? nil : tx.now
     try ClusterRows.upsert(tx.connection, cluster)
     guard wasLive != cluster.isLive else { return (cluster, []) }
+    if !cluster.isLive { try ClusterHealthRows.delete(tx.connection, key) }
     return (cluster, [try refreshMembership(cluster.poolKey, in: &tx)])
   }
 

@@ -48,9 +48,11 @@ extension SQLiteClusterPoolStore {
       return
     }
     revision = tx.revision
+    var written: [ClusterPool] = []
     catalog.withLock { catalog in
       for case .success(let committed) in outcomes {
         for pool in committed.pools { catalog.upsert(pool) }
+        written += committed.pools
       }
     }
     clusters.withLock { clusters in
@@ -62,6 +64,9 @@ extension SQLiteClusterPoolStore {
       for case .success(let committed) in outcomes {
         for queue in committed.queues { queues[queue.key] = queue }
       }
+    }
+    if !written.isEmpty {
+      for observer in poolObservers.withLock({ $0 }) { observer(written) }
     }
     for (write, outcome) in zip(batch, outcomes) {
       switch outcome {

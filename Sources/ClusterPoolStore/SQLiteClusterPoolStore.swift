@@ -12,6 +12,12 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
   let clusters: Mutex<[ClusterKey: Cluster]>
   /// Every stored queue of its own, live or deleted; changed only after a commit.
   let queues: Mutex<[QueueKey: Queue]>
+  /// Health saved before the last shutdown (live clusters, their current registration).
+  let loadedHealth: [ClusterHealthRecord]
+  /// Transactions that saved health (one per ``saveHealth(_:)``), for tests and logs.
+  let healthSaves = Atomic<Int>(0)
+  /// Told about the pools of every commit (``observePools(_:)``).
+  let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
   let logger: Logger
   let defaultPool: DefaultPoolTemplate
   private let writer: WriterThread<Write>
@@ -29,6 +35,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     var revision: UInt64 = 0
     var clusters: [ClusterKey: Cluster] = [:]
     var queues: [QueueKey: Queue] = [:]
+    var health: [ClusterHealthRecord] = []
     do {
       connection = try SQLiteConnection(path: path)
       try SQLiteSchema.configure(connection)
@@ -39,6 +46,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
       }
       for cluster in try ClusterRows.all(connection) { clusters[cluster.key] = cluster }
       for queue in try QueueRows.all(connection) { queues[queue.key] = queue }
+      health = try ClusterHealthRows.all(connection)
     } catch let error as StoreOpenError {
       throw StoreOpenError("cannot open the pool database \(path): \(error.description)")
     } catch {
@@ -49,6 +57,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     self.catalog = Mutex(catalog)
     self.clusters = Mutex(clusters)
     self.queues = Mutex(queues)
+    self.loadedHealth = health
     self.logger = logger
     self.defaultPool = defaultPool
     logger.info("opened the pool store", metadata: ["path": "\(path)", "pools": "\(catalog.count)"])

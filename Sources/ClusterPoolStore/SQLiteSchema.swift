@@ -69,6 +69,24 @@ enum SQLiteSchema {
     ALTER TABLE queues ADD COLUMN clusters TEXT NOT NULL DEFAULT '';
     PRAGMA user_version = 3;
     """,
+    // 4: cluster health soft state, saved on an interval and at shutdown (never per report):
+    // the last report's time and data plane, for the registration it was saved for.
+    """
+    CREATE TABLE cluster_health (
+      organization TEXT NOT NULL,
+      name TEXT NOT NULL,
+      registered_at_ns INTEGER NOT NULL,
+      last_seen_ns INTEGER NOT NULL,
+      has_report INTEGER NOT NULL DEFAULT 0,
+      object_store_uri TEXT NOT NULL DEFAULT '',
+      object_store_endpoint TEXT NOT NULL DEFAULT '',
+      secret_store_type INTEGER NOT NULL DEFAULT 0,
+      secret_store_locator TEXT NOT NULL DEFAULT '',
+      image_registry TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (organization, name)
+    ) WITHOUT ROWID;
+    PRAGMA user_version = 4;
+    """,
   ]
 
   /// Applies the missing migrations; throws when the file is newer than this code.
