@@ -22,7 +22,9 @@ public struct ClusterListQuery: Sendable, Hashable {
       }
       pools.append(try Self.poolMatcher(filter))
     }
-    base = try ListQuery(organization: organization, limit: limit, token: "", filters: others, rawFilters: rawFilters)
+    base = try ListQuery(
+      organization: organization, limit: limit, token: "", filters: others, rawFilters: rawFilters,
+      subject: .init(plural: "clusters", otherFilters: ", on pool (\(Self.onPool))"))
     poolMatchers = pools
     var hash = FNV1a()
     hash.add("clusters")

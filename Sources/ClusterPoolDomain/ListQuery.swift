@@ -18,21 +18,36 @@ public struct ListQuery: Sendable, Hashable {
   /// Hash of organization, filters and order: a token only continues the listing it came from.
   let fingerprint: UInt64
 
+  /// What is listed, as error messages name it: the plural, and the filters it takes besides
+  /// those on name and deleted_at.
+  public struct Subject: Sendable {
+    public var plural: String
+    public var otherFilters: String
+
+    public init(plural: String, otherFilters: String = "") {
+      self.plural = plural
+      self.otherFilters = otherFilters
+    }
+
+    public static let clusterPools = Subject(plural: "cluster pools")
+  }
+
   /// Validates a request. `sortKey` empty means by name ascending; only `name` is sortable.
+  /// `subject` names what is listed in error messages.
   public init(
     organization: Organization, limit: UInt32, token: String, filters: [ListFilter], rawFilters: [String] = [],
-    sortKey: String = "", ascending: Bool = true
+    sortKey: String = "", ascending: Bool = true, subject: Subject = .clusterPools
   ) throws(DomainError) {
     guard rawFilters.isEmpty else {
       throw .invalid("raw_filters are not supported: use filters on name (EQUAL, CONTAINS, ...) or EXISTS deleted_at")
     }
     guard sortKey.isEmpty || sortKey == "name" else {
-      throw .invalid("cannot sort cluster pools by \"\(sortKey)\": they are sorted by name only")
+      throw .invalid("cannot sort \(subject.plural) by \"\(sortKey)\": they are sorted by name only")
     }
     var deleted: Bool?
     var matchers: [NameMatcher] = []
     for filter in filters {
-      switch try Self.parse(filter) {
+      switch try Self.parse(filter, subject) {
       case .deleted(let value):
         if let deleted, deleted != value {
           throw .invalid("EXISTS deleted_at and NOT_EXISTS deleted_at contradict each other: use one of them")
@@ -62,14 +77,15 @@ public struct ListQuery: Sendable, Hashable {
 
   private static let supportedOnName = "EQUAL, NOT_EQUAL, CONTAINS, CONTAINS_CASE_INSENSITIVE, VALUE_IN, VALUE_NOT_IN, ENDS_WITH, NOT_ENDS_WITH"
 
-  private static func parse(_ filter: ListFilter) throws(DomainError) -> Parsed {
+  private static func parse(_ filter: ListFilter, _ subject: Subject) throws(DomainError) -> Parsed {
     guard let function = ListFilter.Function(rawValue: filter.functionNumber) else {
-      throw .invalid("filter function \(filter.functionNumber) is unknown: on name use \(supportedOnName); EXISTS on deleted_at")
+      throw .invalid(
+        "filter function \(filter.functionNumber) is unknown: on name use \(supportedOnName)\(subject.otherFilters); EXISTS on deleted_at")
     }
     switch filter.field {
     case "deleted_at":
       guard function == .exists || function == .notExists else {
-        throw .invalid("filter \(function.name) is not supported on deleted_at: use EXISTS deleted_at to list deleted pools")
+        throw .invalid("filter \(function.name) is not supported on deleted_at: use EXISTS deleted_at to list deleted \(subject.plural)")
       }
       guard filter.values.isEmpty else { throw .invalid("\(function.name) deleted_at takes no values") }
       return .deleted(function == .exists)
@@ -98,7 +114,8 @@ public struct ListQuery: Sendable, Hashable {
       }
     default:
       throw .invalid(
-        "cannot filter cluster pools on field \"\(filter.field)\": filter on name (\(supportedOnName)) or EXISTS deleted_at")
+        "cannot filter \(subject.plural) on field \"\(filter.field)\": filter on name (\(supportedOnName))\(subject.otherFilters) "
+          + "or EXISTS deleted_at")
     }
   }
 

@@ -48,6 +48,10 @@ extension ClusterServiceClient {
 
       let badField = await clusters.code { _ = try await clusters.list(filters: [.init(function: .equal, field: "region", values: ["x"])]) }
       #expect(badField?.0 == .invalidArgument)
+      #expect(badField?.1.contains("cannot filter clusters on field \"region\"") == true)
+      #expect(badField?.1.contains("on pool (") == true && badField?.1.contains("cluster pools") == false)
+      let badDeleted = await clusters.code { _ = try await clusters.list(filters: [.init(function: .equal, field: "deleted_at", values: [])]) }
+      #expect(badDeleted?.1.contains("to list deleted clusters") == true)
       let badPool = await clusters.code { _ = try await clusters.list(filters: [.init(function: .greaterThan, field: "pool", values: ["x"])]) }
       #expect(badPool?.0 == .invalidArgument)
       let first = try await clusters.list(limit: 2)
