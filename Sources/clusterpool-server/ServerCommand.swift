@@ -46,6 +46,9 @@ struct ServerCommand: AsyncParsableCommand {
   @Option(help: "Seconds without a Heartbeat or UpdateStatus after which a cluster reads UNHEALTHY.")
   var heartbeatTimeout = 60
 
+  @Option(help: "Seconds between saves of cluster health (heartbeat times, reported data planes); also saved at shutdown.")
+  var healthSaveInterval = 5
+
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
   var logLevel: Logger.Level = .info
 
@@ -60,7 +63,7 @@ struct ServerCommand: AsyncParsableCommand {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0, heartbeatTimeout > 0 else {
+    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0, heartbeatTimeout > 0, healthSaveInterval > 0 else {
       throw ValidationError("limits must be positive")
     }
     _ = try pools.serviceConfiguration()
@@ -80,7 +83,8 @@ struct ServerCommand: AsyncParsableCommand {
     let serviceConfiguration = try pools.serviceConfiguration()
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
-      store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout))
+      store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout),
+      healthSaveInterval: .seconds(healthSaveInterval))
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, queues: queues,
@@ -88,6 +92,8 @@ struct ServerCommand: AsyncParsableCommand {
     let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [
+        // first, so that it stops last: its final health save follows the server's drain
+        .init(service: clusters.healthKeeper(logger: logger)),
         .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
         .init(service: app.healthShutdown),
       ],

@@ -69,26 +69,48 @@ struct ClusterServiceClient: Sendable {
   }
 }
 
-/// Starts one store with the pool and cluster services on a real server over a fresh
-/// database file, in organization `acme` as `tester`.
+/// What a cluster test sees of its server besides the clients.
+struct ClusterTestServer: Sendable {
+  let app: ServerApplication
+  let store: SQLiteClusterPoolStore
+  let keeper: ClusterHealthKeeper
+}
+
+/// Starts one store with the pool and cluster services on a real server over a database file,
+/// in organization `acme` as `tester`, with the cluster health keeper running; at the end the
+/// keeper stops (saving health, as at shutdown) and the store closes. `directory` keeps the
+/// file for a later server (a restart); by default a fresh one is made and removed.
 func withClusterServer(
-  heartbeatTimeout: Duration = .seconds(60), _ body: (PoolServiceClient, ClusterServiceClient, ServerApplication) async throws -> Void
+  heartbeatTimeout: Duration = .seconds(60), healthSaveInterval: Duration = .seconds(3600), in directory: URL? = nil,
+  _ body: (PoolServiceClient, ClusterServiceClient, ClusterTestServer) async throws -> Void
 ) async throws {
   let logger = Logger(label: "cluster-test")
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-service-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: directory) }
+  let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("cluster-service-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
   let template = DefaultPoolTemplate(
     config: try ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
     createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let store = try SQLiteClusterPoolStore(path: directory.appendingPathComponent("pools.db").path, defaultPool: template, logger: logger)
+  let store = try SQLiteClusterPoolStore(path: folder.appendingPathComponent("pools.db").path, defaultPool: template, logger: logger)
   let configuration = ClusterPoolService.Configuration(
     defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
+  let clusters = ClusterService(
+    store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout, healthSaveInterval: healthSaveInterval)
   let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration),
-    clusters: ClusterService(store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout), logger: logger)
-  try await serving(app, logger: logger) { client in
-    try await body(PoolServiceClient(client: client), ClusterServiceClient(client: client), app)
+    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters, logger: logger)
+  let server = ClusterTestServer(app: app, store: store, keeper: clusters.healthKeeper(logger: logger))
+  let keeping = Task { try await server.keeper.run() }
+  do {
+    try await serving(app, logger: logger) { client in
+      try await body(PoolServiceClient(client: client), ClusterServiceClient(client: client), server)
+    }
+  } catch {
+    keeping.cancel()
+    _ = await keeping.result
+    await store.close()
+    throw error
   }
+  keeping.cancel()  // outside a ServiceGroup, cancellation is the keeper's shutdown: it saves, then returns
+  _ = await keeping.result
   await store.close()
 }

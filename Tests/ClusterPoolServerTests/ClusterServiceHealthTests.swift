@@ -43,12 +43,16 @@ extension ClusterServiceClient {
   }
 
   @Test func silenceBeyondTheTimeoutReadsUnhealthy() async throws {
-    try await withClusterServer(heartbeatTimeout: .milliseconds(200)) { pools, clusters, _ in
+    try await withClusterServer(heartbeatTimeout: .seconds(1)) { pools, clusters, _ in
       try await pools.create("prod")
       try await clusters.create("c1", pool: "prod")
-      try await clusters.heartbeat("c1")
-      #expect(try await clusters.get("c1").status?.health == .healthy)
-      try await Task.sleep(for: .milliseconds(400))
+      try await clusters.watch { events in
+        _ = try await events.next()
+        try await clusters.heartbeat("c1")
+        #expect(try await events.next()?.clusters.first?.health?.status == .healthy)
+        #expect(try await clusters.get("c1").status?.health == .healthy)
+        _ = try await events.next()  // the timeout, announced by the health keeper
+      }
       let silent = try await clusters.get("c1")
       #expect(silent.status?.health == .unhealthy && silent.status?.state == .disabled)
       #expect(silent.status?.unhealthyReasons.first?.hasPrefix("no heartbeat") == true)

@@ -8,8 +8,8 @@ import Testing
 /// The cluster rules of rules.md through the real server, each with its exact status code.
 @Suite struct ClusterServiceTests {
   @Test func seedRegistrationIntoAPoolAndItsMembership() async throws {
-    try await withClusterServer { pools, clusters, app in
-      #expect(app.health.status(of: ClusterService.serviceName) == .serving)
+    try await withClusterServer { pools, clusters, server in
+      #expect(server.app.health.status(of: ClusterService.serviceName) == .serving)
       try await pools.create("prod")
       let before = try await pools.get("prod")
       try await clusters.create("prod-us-east-1", pool: "prod")
@@ -100,6 +100,32 @@ import Testing
       #expect(try await pools.get("staging").memberClusters.map(\.name) == ["prod-us-east-1"])
       try await pools.delete("prod")
       #expect(await pools.code { _ = try await $0.get("prod") }?.0 == .notFound)
+    }
+  }
+
+  @Test func registeringADeletedNameReplacesTheDeletedCluster() async throws {
+    try await withClusterServer { pools, clusters, _ in
+      try await pools.create("prod", uri: "s3://b")
+      try await pools.create("staging")
+      try await clusters.create("c1", pool: "prod")
+      let deleted = try await clusters.delete("c1")  // never reported: DELETED at once
+      try await clusters.create("c1", pool: "staging")
+      let fresh = try await clusters.get("c1")
+      #expect(fresh.pool?.name == "staging" && fresh.deletedAt == nil && fresh.drainStatus?.overallState == .active)
+      // a new registration; the generation carries on past the old one
+      #expect(fresh.status?.health == .unknown && fresh.status?.unhealthyReasons == [])
+      #expect(fresh.drainStatus?.generation == (deleted.drainStatus?.generation ?? 0) + 1)
+      // the deleted cluster is gone: include_deleted reads the live one, nothing to undelete
+      #expect(try await clusters.get("c1", includeDeleted: true) == fresh)
+      let undelete = await clusters.code { _ = try await clusters.undelete("c1") }
+      #expect(undelete?.0 == .notFound && undelete?.1.contains("no deleted cluster \"c1\"") == true)
+      let deletedOnes = try await clusters.list(filters: [.init(function: .exists, field: "deleted_at")])
+      #expect(deletedOnes.clusters.isEmpty)
+      #expect(try await pools.get("prod").memberClusters.isEmpty)
+      #expect(try await pools.get("staging").memberClusters.map(\.name) == ["c1"])
+      // a stale guard from the old registration does not match the new one
+      let stale = await clusters.code { _ = try await clusters.setState("c1", .draining, expected: deleted.drainStatus?.generation ?? 0) }
+      #expect(stale?.0 == .aborted)
     }
   }
 

@@ -142,10 +142,16 @@ def test_heartbeat_timeout_flag_and_drift(start_server, tmp_path, cl):
                                      timeout=10)
         get = lambda: stubs.clusters.GetCluster(  # noqa: E731
             cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster.status
+        stream = stubs.clusters.WatchClusters(cl.cluster.WatchClustersRequest(), timeout=20)
+        assert [c.id.name for c in next(stream).clusters] == ["c1"]
         stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
-        assert get().health == cl.cluster.Status.HEALTHY
-        import time
-        time.sleep(1.5)
+        assert next(stream).clusters[0].health.status == cl.cluster.HEALTH_STATUS_HEALTHY
+        # no heartbeat for the 1 s timeout: the server announces it to watchers
+        timed_out = next(stream).clusters[0]
+        assert timed_out.health.status == cl.cluster.HEALTH_STATUS_UNHEALTHY
+        reason = timed_out.health.unhealthy_reasons[0]
+        assert reason.startswith("no heartbeat for ") and reason.endswith("(timeout 1s)")
+        stream.cancel()
         silent = get()
         assert silent.health == cl.cluster.Status.UNHEALTHY and silent.unhealthy_reasons[0].startswith("no heartbeat")
         data = cl.cluster.OperatorClusterData(metadata_object_store_ref=cl.common.ObjectStoreRef(uri="s3://a"),
@@ -191,3 +197,76 @@ def test_open_watch_ends_at_graceful_shutdown(start_server, tmp_path, cl):
         assert time.monotonic() - started < 5
         with pytest.raises((StopIteration, grpc.RpcError)):
             next(stream)
+
+
+def test_health_is_saved_at_shutdown_and_loaded_at_start(start_server, tmp_path, cl):
+    db = str(tmp_path / "health.db")
+    flags = ("--database", db, "--default-organization", "acme", "--health-save-interval", "3600")
+    data = cl.cluster.OperatorClusterData(metadata_object_store_ref=cl.common.ObjectStoreRef(uri="s3://a"),
+                                          secret_store=cl.common.SecretStore(type=1))
+
+    def connect(srv):
+        ch = grpc.insecure_channel(srv.target)
+        grpc.channel_ready_future(ch).result(timeout=10)
+        return ch, SimpleNamespace(clusters=cl.grpc.ClusterServiceStub(ch), pools=cl.pool_grpc.ClusterPoolServiceStub(ch))
+
+    srv = start_server(*flags, test_service=False)
+    ch, stubs = connect(srv)
+    create_pool(stubs, cl, "prod")
+    for name in ["beating", "drifting"]:
+        stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, name), cluster_pool_name="prod"),
+                                     timeout=10)
+    stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "beating")), timeout=10)
+    stubs.clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(
+        cluster_id=cid(cl, "drifting"), status=cl.cluster.Status(operator_cluster_data=data)), timeout=10)
+    ch.close()
+    assert srv.stop() == 0  # SIGTERM: the health is saved once more (the interval is an hour)
+
+    srv = start_server(*flags, test_service=False)
+    ch, stubs = connect(srv)
+    get = lambda name: stubs.clusters.GetCluster(  # noqa: E731
+        cl.cluster.GetRequest(cluster_id=cid(cl, name)), timeout=10).cluster.status
+    assert get("beating").health == cl.cluster.Status.HEALTHY
+    drifting = get("drifting")
+    assert drifting.health == cl.cluster.Status.UNHEALTHY
+    assert list(drifting.unhealthy_reasons) == ["object store s3://a differs from pool prod's s3://prod-bucket"]
+    assert drifting.operator_cluster_data.metadata_object_store_ref.uri == "s3://a"
+    # the pool changes to what the cluster reported: drift is re-checked, and watchers told
+    stream = stubs.clusters.WatchClusters(cl.cluster.WatchClustersRequest(), timeout=20)
+    next(stream)
+    pool = stubs.pools.Get(cl.pool.GetRequest(id=cl.common.ClusterPoolIdentifier(name="prod")), timeout=10).cluster_pool
+    pool.config.object_store_ref.uri = "s3://a"
+    stubs.pools.Update(cl.pool.UpdateRequest(cluster_pool=pool), timeout=10)
+    healed = next(stream).clusters[0]
+    assert healed.id.name == "drifting" and healed.health.status == cl.cluster.HEALTH_STATUS_HEALTHY
+    stream.cancel()
+    assert get("drifting").health == cl.cluster.Status.HEALTHY
+    ch.close()
+
+
+def test_registering_a_deleted_name_replaces_it(stubs, cl):
+    create_pool(stubs, cl, "prod")
+    create_pool(stubs, cl, "staging")
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+    deleted = stubs.clusters.DeleteCluster(cl.cluster.DeleteRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="staging"),
+                                 timeout=10)
+    got = stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1"), include_deleted=True),
+                                    timeout=10).cluster
+    assert got.pool.name == "staging" and not got.HasField("deleted_at")
+    assert got.drain_status.overall_state == cl.cluster.CLUSTER_STATE_ACTIVE
+    assert got.drain_status.generation == deleted.drain_status.generation + 1
+    code, details = code_of(lambda: stubs.clusters.UndeleteCluster(
+        cl.cluster.UndeleteRequest(cluster_id=cid(cl, "c1")), timeout=10))
+    assert code == grpc.StatusCode.NOT_FOUND and "no deleted cluster" in details
+    deleted_filter = [cl.list.Filter(function=cl.list.Filter.EXISTS, field="deleted_at")]
+    assert stubs.clusters.Count(cl.cluster.CountRequest(filters=deleted_filter), timeout=10).count == 0
+
+
+def test_list_errors_name_clusters(stubs, cl):
+    bad = [cl.list.Filter(function=cl.list.Filter.EQUAL, field="region", values=["x"])]
+    code, details = code_of(lambda: stubs.clusters.ListClusters(
+        cl.cluster.ListRequest(request=cl.list.ListRequest(filters=bad)), timeout=10))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert details.startswith('cannot filter clusters on field "region"') and "cluster pools" not in details

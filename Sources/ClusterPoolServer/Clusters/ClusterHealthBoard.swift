@@ -1,12 +1,19 @@
 internal import ClusterPoolDomain
 internal import Synchronization
 
-/// Soft state of cluster health: when each cluster last reported, and the drift of its last
-/// reported data plane from its pool's config. Memory only: a heartbeat never touches disk.
+/// Soft state of cluster health: when each cluster last reported, the data plane it last
+/// reported and that data plane's drift from its pool's config. Held in memory (a report
+/// never touches disk); ``ClusterHealthKeeper`` saves what changed on an interval.
 final class ClusterHealthBoard: Sendable {
   struct Entry: Sendable {
+    /// The registration reported on (the cluster's `createdAt`).
+    var registeredAt: Timestamp
     var lastSeen: ContinuousClock.Instant
+    var lastSeenWall: Timestamp
+    var reported: ReportedDataPlane?
     var drift: [String] = []
+    /// Its heartbeat timeout was already announced to watchers.
+    var expired = false
   }
 
   /// What a cluster's health reads as now.
@@ -16,36 +23,157 @@ final class ClusterHealthBoard: Sendable {
     case unhealthy([String])
   }
 
-  private let entries = Mutex<[ClusterKey: Entry]>([:])
+  /// A data-plane report: a Heartbeat, or an UpdateStatus with the data plane it carried.
+  enum Report: Sendable {
+    case heartbeat
+    case status(ReportedDataPlane?)
+  }
+
+  private struct State {
+    var entries: [ClusterKey: Entry] = [:]
+    /// Changed since the last save.
+    var dirty: Set<ClusterKey> = []
+    /// The config each pool had when drift was last re-checked for its members.
+    var poolConfigs: [PoolKey: ClusterPoolConfig] = [:]
+  }
+
+  private let state = Mutex(State())
   let timeout: Duration
 
   init(timeout: Duration) { self.timeout = timeout }
 
-  /// Records a heartbeat (and, from UpdateStatus, the drift found) at `now`.
-  func seen(_ key: ClusterKey, drift: [String]? = nil, now: ContinuousClock.Instant = .now) {
-    entries.withLock { table in
-      var entry = table[key] ?? Entry(lastSeen: now)
+  /// Records `report` of `cluster` (whose pool is `pool`); returns whether its health reading
+  /// changed (unknown or timed out before, or a different drift), i.e. watchers are told.
+  func record(
+    _ report: Report, of cluster: Cluster, pool: ClusterPool?, now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
+  ) -> Bool {
+    state.withLock { state in
+      let old = state.entries[cluster.key].flatMap { $0.registeredAt == cluster.createdAt ? $0 : nil }
+      var entry = old ?? Entry(registeredAt: cluster.createdAt, lastSeen: now, lastSeenWall: wallNow)
       entry.lastSeen = now
-      if let drift { entry.drift = drift }
-      table[key] = entry
+      entry.lastSeenWall = wallNow
+      entry.expired = false
+      if case .status(let reported) = report {
+        entry.reported = reported
+        let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
+        entry.drift = reported.flatMap { data in config.map { DataPlaneDrift.reasons(data, pool: $0, poolName: cluster.poolName) } } ?? []
+      }
+      state.entries[cluster.key] = entry
+      state.dirty.insert(cluster.key)
+      guard let old else { return true }
+      return now - old.lastSeen >= timeout || old.drift != entry.drift
     }
   }
 
   /// Forgets a cluster (deleted: a re-registration starts with no health).
   func forget(_ key: ClusterKey) {
-    _ = entries.withLock { $0.removeValue(forKey: key) }
+    state.withLock { state in
+      state.entries.removeValue(forKey: key)
+      state.dirty.remove(key)
+    }
   }
 
-  /// The health of `key` at `now`: unknown before its first report, unhealthy after
-  /// `timeout` without one or while its data plane drifts from the pool.
-  func reading(_ key: ClusterKey, now: ContinuousClock.Instant = .now) -> Reading {
-    guard let entry = entries.withLock({ $0[key] }) else { return .unknown }
+  /// The health of `key` at `now` and the data plane it last reported: unknown before its
+  /// first report, unhealthy after `timeout` without one or while its data plane drifts.
+  func view(_ key: ClusterKey, now: ContinuousClock.Instant = .now) -> (reading: Reading, reported: ReportedDataPlane?) {
+    guard let entry = state.withLock({ $0.entries[key] }) else { return (.unknown, nil) }
     var reasons: [String] = []
     let silence = now - entry.lastSeen
-    if silence > timeout {
-      reasons.append("no heartbeat for \(silence.components.seconds)s (timeout \(timeout.components.seconds)s)")
+    if silence >= timeout {
+      reasons.append("no heartbeat for \(Self.shown(silence)) (timeout \(Self.shown(timeout)))")
     }
     reasons += entry.drift
-    return reasons.isEmpty ? .healthy : .unhealthy(reasons)
+    return (reasons.isEmpty ? .healthy : .unhealthy(reasons), entry.reported)
+  }
+
+  func reading(_ key: ClusterKey, now: ContinuousClock.Instant = .now) -> Reading { view(key, now: now).reading }
+
+  /// Marks the clusters whose timeout passed by `now` (each once until it reports again) and
+  /// returns them, with the earliest timeout still ahead (nil when none is).
+  func sweep(now: ContinuousClock.Instant) -> (expired: [ClusterKey], next: ContinuousClock.Instant?) {
+    state.withLock { state in
+      var expired: [ClusterKey] = []
+      var next: ContinuousClock.Instant?
+      for (key, entry) in state.entries where !entry.expired {
+        let deadline = entry.lastSeen + timeout
+        if deadline <= now {
+          state.entries[key]?.expired = true
+          expired.append(key)
+        } else if next.map({ deadline < $0 }) ?? true {
+          next = deadline
+        }
+      }
+      return (expired, next)
+    }
+  }
+
+  /// Re-checks drift of the members of `pools` whose config changed since last seen; returns
+  /// the clusters whose drift changed.
+  func redrift(_ pools: [ClusterPool]) -> [ClusterKey] {
+    state.withLock { state in
+      var changed: [ClusterKey] = []
+      for pool in pools where !pool.isDeleted && state.poolConfigs[pool.key] != pool.config {
+        state.poolConfigs[pool.key] = pool.config
+        for member in pool.memberClusters {
+          let key = ClusterKey(organization: pool.organization, name: member)
+          guard let reported = state.entries[key]?.reported else { continue }
+          let drift = DataPlaneDrift.reasons(reported, pool: pool.config, poolName: pool.name)
+          guard drift != state.entries[key]?.drift else { continue }
+          state.entries[key]?.drift = drift
+          changed.append(key)
+        }
+      }
+      return changed
+    }
+  }
+}
+
+extension ClusterHealthBoard {
+  /// The entries changed since the last call, as records to save (``restore(_:)`` puts them
+  /// back when the save failed).
+  func takeChanged() -> [ClusterHealthRecord] {
+    state.withLock { state in
+      defer { state.dirty.removeAll(keepingCapacity: true) }
+      return state.dirty.compactMap { key in
+        state.entries[key].map {
+          ClusterHealthRecord(key: key, registeredAt: $0.registeredAt, lastSeen: $0.lastSeenWall, reported: $0.reported)
+        }
+      }
+    }
+  }
+
+  /// Marks `records`' clusters changed again (their save failed).
+  func restore(_ records: [ClusterHealthRecord]) {
+    state.withLock { state in
+      for record in records where state.entries[record.key] != nil { state.dirty.insert(record.key) }
+    }
+  }
+
+  /// Loads saved health (at start): silence is measured from the saved wall-clock time, drift
+  /// from the pool's config now.
+  func load(
+    _ records: [ClusterHealthRecord], pool: (PoolKey) -> ClusterPool?, clusterPool: (ClusterKey) -> PoolKey?,
+    now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
+  ) {
+    state.withLock { state in
+      for record in records {
+        let ago = Duration.nanoseconds(max(0, wallNow.nanosecondsSinceEpoch - record.lastSeen.nanosecondsSinceEpoch))
+        var entry = Entry(registeredAt: record.registeredAt, lastSeen: now - ago, lastSeenWall: record.lastSeen)
+        entry.reported = record.reported
+        if let reported = record.reported, let poolKey = clusterPool(record.key), let pool = pool(poolKey) {
+          entry.drift = DataPlaneDrift.reasons(reported, pool: pool.config, poolName: pool.name)
+        }
+        entry.expired = ago >= timeout
+        state.entries[record.key] = entry
+      }
+    }
+  }
+
+  /// `1m30s`, `45s`, `250ms`.
+  static func shown(_ duration: Duration) -> String {
+    let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    if ms < 1000 { return "\(ms)ms" }
+    let seconds = ms / 1000
+    return seconds < 60 ? "\(seconds)s" : seconds % 60 == 0 ? "\(seconds / 60)m" : "\(seconds / 60)m\(seconds % 60)s"
   }
 }

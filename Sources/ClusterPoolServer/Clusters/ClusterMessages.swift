@@ -31,7 +31,7 @@ enum ClusterMessages {
   }
 
   /// The wire form of `cluster` with its current health `reading`.
-  static func message(_ cluster: Cluster, _ reading: ClusterHealthBoard.Reading) -> ClusterMessage {
+  static func message(_ cluster: Cluster, _ reading: ClusterHealthBoard.Reading, reported: ReportedDataPlane? = nil) -> ClusterMessage {
     let org = cluster.key.organization.name
     let id = Cloudidl.Common.ClusterIdentifier(organization: org, name: cluster.key.name.value)
     let health: Cloudidl.Cluster.Status.Health
@@ -46,12 +46,31 @@ enum ClusterMessages {
     let routable = cluster.lifecycle.state == .active && health != .unhealthy
     return ClusterMessage(
       spec: .init(id: id, state: cluster.lifecycle.state == .active ? .enabled : .disabled),
-      status: .init(health: health, state: routable ? .enabled : .disabled, unhealthyReasons: reasons),
+      status: .init(
+        health: health, state: routable ? .enabled : .disabled, unhealthyReasons: reasons, operatorClusterData: reported.map(data)),
       queues: cluster.isLive ? [Cloudidl.Common.QueueIdentifier(organization: org, name: cluster.key.name.value)] : [],
       pool: .init(organization: org, name: cluster.poolName.value),
       deletedAt: cluster.deletedAt.map { .init(seconds: $0.seconds, nanos: $0.nanos) },
       drainStatus: .init(overallState: state(cluster.lifecycle.state), generation: cluster.lifecycle.generation),
       authorship: .init(
         createdBy: ClusterPoolMessages.identity(cluster.createdBy), updatedBy: ClusterPoolMessages.identity(cluster.updatedBy)))
+  }
+
+  /// The wire form of a reported data plane (as the cluster sent it).
+  static func data(_ reported: ReportedDataPlane) -> Cloudidl.Cluster.OperatorClusterData {
+    Cloudidl.Cluster.OperatorClusterData(
+      metadataObjectStoreRef: .init(uri: reported.objectStoreURI, endpoint: reported.objectStoreEndpoint),
+      secretStore: .init(
+        type: Cloudidl.Common.SecretStore.SecretStoreType(rawValue: reported.secretStoreType),
+        locator: reported.secretStoreLocator),
+      imageRegistry: .init(locator: reported.imageRegistry))
+  }
+
+  /// What an UpdateStatus says the cluster uses.
+  static func reported(_ data: Cloudidl.Cluster.OperatorClusterData) -> ReportedDataPlane {
+    ReportedDataPlane(
+      objectStoreURI: data.metadataObjectStoreRef?.uri ?? "", objectStoreEndpoint: data.metadataObjectStoreRef?.endpoint ?? "",
+      secretStoreType: data.secretStore?.type.rawValue ?? 0, secretStoreLocator: data.secretStore?.locator ?? "",
+      imageRegistry: data.imageRegistry?.locator ?? "")
   }
 }

@@ -23,6 +23,7 @@ extension ClusterService {
       let store = self.store
       let actor = configuration.callerIdentity
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
+      health.forget(key)  // a name registered again starts with no health
       watchers.publish(key)
       return .init()
     }

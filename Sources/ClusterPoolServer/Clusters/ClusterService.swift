@@ -1,6 +1,7 @@
 public import ClusterPoolDomain
 internal import ClusterPoolProto
 public import ClusterPoolStore
+public import Logging
 public import RPCCore
 
 /// `cloudidl.cluster.ClusterService`: registration and lifecycle of data-plane clusters.
@@ -13,15 +14,33 @@ public struct ClusterService: Sendable {
   let configuration: ClusterPoolService.Configuration
   let health: ClusterHealthBoard
   let watchers = ClusterWatchHub()
+  let healthSaveInterval: Duration
 
   /// `configuration` is the pool service's: the same default organization and caller. A
-  /// cluster with no Heartbeat or UpdateStatus for `heartbeatTimeout` reads UNHEALTHY.
+  /// cluster with no Heartbeat or UpdateStatus for `heartbeatTimeout` reads UNHEALTHY. Health
+  /// saved in `store` is loaded now; run ``healthKeeper(logger:)`` to announce timeouts to
+  /// watchers and to save health every `healthSaveInterval` and at shutdown.
   public init(
-    store: any ClusterStore, configuration: ClusterPoolService.Configuration = .init(), heartbeatTimeout: Duration = .seconds(60)
+    store: any ClusterStore, configuration: ClusterPoolService.Configuration = .init(), heartbeatTimeout: Duration = .seconds(60),
+    healthSaveInterval: Duration = .seconds(5)
   ) {
     self.store = store
     self.configuration = configuration
-    self.health = ClusterHealthBoard(timeout: heartbeatTimeout)
+    self.healthSaveInterval = healthSaveInterval
+    let health = ClusterHealthBoard(timeout: heartbeatTimeout)
+    health.load(store.savedHealth(), pool: { store.pool($0) }, clusterPool: { store.cluster($0)?.poolKey })
+    self.health = health
+    // A pool's config change re-checks its members' drift (and tells watchers).
+    store.observePools { [watchers] pools in
+      for key in health.redrift(pools) { watchers.publish(key) }
+    }
+  }
+
+  /// The service that announces heartbeat timeouts to watchers and saves health on the
+  /// interval and at graceful shutdown; run it in the server's `ServiceGroup` (before the
+  /// server, so that it stops after the server has drained).
+  public func healthKeeper(logger: Logger) -> ClusterHealthKeeper {
+    ClusterHealthKeeper(board: health, store: store, watchers: watchers, saveInterval: healthSaveInterval, logger: logger)
   }
 
   static func method(_ name: String) -> MethodDescriptor { MethodDescriptor(service: serviceName, method: name) }
@@ -56,7 +75,8 @@ public struct ClusterService: Sendable {
 
   /// The wire form of `cluster` with its health now.
   func render(_ cluster: Cluster) -> Cloudidl.Cluster.Cluster {
-    ClusterMessages.message(cluster, cluster.isLive ? health.reading(cluster.key) : .unknown)
+    let (reading, reported) = cluster.isLive ? health.view(cluster.key) : (.unknown, nil)
+    return ClusterMessages.message(cluster, reading, reported: reported)
   }
 
   /// Ends every WatchClusters stream (at graceful shutdown, so the server can drain).
