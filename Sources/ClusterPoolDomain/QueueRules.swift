@@ -24,7 +24,7 @@ public enum QueueRules {
   public static func checkCreate(
     _ key: QueueKey, _ spec: QueueSpec, occupant: Occupant, pool: ClusterPool?, liveMembers: [ResourceName]
   ) throws(DomainError) {
-    if key.name.isDefault {
+    if key.name.isDefault && occupant != .deletedQueue {
       throw DomainError(
         .alreadyExists, "queue \"default\" already exists: every organization has it (change it with flyte update queue default)")
     }

@@ -31,6 +31,12 @@ import Testing
       let moved = await queues.code { try await queues.update("default", QueueServiceClient.spec(pool: "edge")) }
       #expect(moved?.0 == .failedPrecondition && moved?.1.contains("stays in cluster pool \"default\"") == true)
       #expect(try await queues.setState("default", .active).generation == 3)
+      // like any queue it can be drained and deleted, and only undeleted afterwards
+      try await queues.setState("default", .draining)
+      #expect(try await queues.delete("default").state == .deleted)
+      let deletedDefault = await queues.code { try await queues.create("default") }
+      #expect(deletedDefault?.0 == .alreadyExists && deletedDefault?.1.contains("undelete") == true)
+      #expect(try await queues.undelete("default").state == .drained)
     }
   }
 
