@@ -204,9 +204,9 @@ extension NGHTTP2Session {
     return nghttp2_submit_response(session, stream, headers.fields, headers.count, &provider) == 0
   }
 
-  /// Submits a whole server response at once: headers, one body, trailers.
+  /// Submits a whole server response at once: headers, one body, trailers when given.
   func submitResponse(
-    stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock
+    stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock?
   ) {
     guard let record = record(stream) else { return }
     record.buffer = body

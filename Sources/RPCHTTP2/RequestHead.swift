@@ -2,16 +2,12 @@ internal import RPCCore
 
 /// The parts of a request's headers the server acts on, collected field by field.
 struct RequestHead {
-  var isPOST = false
+  var method = ""
   var route: ServerRoute?
   var path: String?
-  /// The content type matched a gRPC one without making a string.
-  var isGRPC = false
   var contentType: String?
-  var encoding: String?
-  var acceptEncoding: String?
-  var timeout: Duration?
-  var metadata = Metadata()
+  /// Every other field (protocol fields included: `WireCall` takes those out).
+  var fields = Metadata()
   /// The header list size as HTTP/2 counts it (name + value + 32 per field).
   var size = 0
 
@@ -26,6 +22,7 @@ struct RequestHead {
     case 5 where name.matches(":path"):
       if let last = lastRoute, value.matches(last.pathUTF8) {
         route = last
+        path = last.path
       } else {
         let path = value.string
         self.path = path
@@ -34,32 +31,28 @@ struct RequestHead {
       }
       return
     case 7 where name.matches(":method"):
-      isPOST = value.matches("POST")
+      method = value.matches("POST") ? "POST" : value.string
       return
     case 7 where name.matches(":scheme"), 10 where name.matches(":authority"),
       2 where name.matches("te"):
       return
     case 12 where name.matches("content-type"):
-      if value.matches("application/grpc") || value.matches("application/grpc+proto") {
-        isGRPC = true
+      // The common content types without making a string.
+      if value.matches("application/grpc") {
+        contentType = "application/grpc"
+      } else if value.matches("application/proto") {
+        contentType = "application/proto"
       } else {
         contentType = value.string
       }
       return
-    case 12 where name.matches("grpc-timeout"):
-      timeout = GRPCTimeout.parse(value.string)
-      return
-    case 13 where name.matches("grpc-encoding"):
-      encoding = value.string
-      return
-    case 20 where name.matches("grpc-accept-encoding"):
-      acceptEncoding = value.string
-      return
     default:
-      metadata.addLowercased(name.string, value.string)
+      fields.addLowercased(name.string, value.string)
     }
   }
 
-  /// Whether the request speaks a protocol this server serves.
-  var speaksGRPC: Bool { isGRPC || WireProtocol(contentType: contentType) == .grpc }
+  /// The head as the transport-neutral RPC core reads it.
+  var wireHead: WireRequestHead {
+    WireRequestHead(method: method, path: path ?? "", contentType: contentType, fields: fields)
+  }
 }

@@ -6,6 +6,8 @@ internal import RPCCore
 extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   typealias HeaderBlock = NGHTTP2Session.HeaderBlock
 
+  /// Plain gRPC's fixed response headers and trailers, encoded once (the hot path); the
+  /// other protocols' come from their `WireCall`.
   static let responseHeaders = HeaderBlock([
     (":status", "200"), ("content-type", GRPCWire.contentType),
     ("grpc-accept-encoding", CompressionAlgorithm.advertised),
@@ -35,45 +37,41 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     noteRequest()
     let request = head
     head = RequestHead()
-    guard request.isPOST else {
-      return reject(id, status: "405")
-    }
-    guard request.speaksGRPC else {
-      return reject(id, status: "415")
+    let call: WireCall
+    do {
+      call = try WireCall(head: request.wireHead, maxMessageSize: limits.maxMessageSize)
+    } catch {
+      return answer(id, error.response)
     }
     guard request.size <= limits.maxHeaderListSize else {
-      return respondTrailersOnly(
+      return answer(
         id,
-        RPCError(
-          code: .resourceExhausted,
-          message: "header list of \(request.size) bytes exceeds the limit of "
-            + "\(limits.maxHeaderListSize) bytes"))
+        call.end(
+          RPCError(
+            code: .resourceExhausted,
+            message: "header list of \(request.size) bytes exceeds the limit of "
+              + "\(limits.maxHeaderListSize) bytes"), responseStarted: false))
     }
     guard let route = request.route else {
       let path = request.path ?? ""
-      return respondTrailersOnly(
-        id, RPCError(code: .unimplemented, message: "unknown method \(path)"))
+      return answer(
+        id,
+        call.end(RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
     }
-    var encoding: CompressionAlgorithm?
-    if let name = request.encoding {
-      guard let algorithm = CompressionAlgorithm(encodingName: name) else {
-        return respondTrailersOnly(
-          id, RPCError(code: .unimplemented, message: "unsupported grpc-encoding '\(name)'"))
-      }
-      encoding = algorithm
+    if let rejection = call.rejection(for: route.handler) {
+      return answer(id, rejection.response)
+    }
+    if let problem = call.headerError {
+      return answer(id, call.end(problem, responseStarted: false))
     }
     var deadline: ContinuousClock.Instant?
-    if let timeout = request.timeout { deadline = .now + timeout }
+    if let timeout = call.timeout { deadline = .now + timeout }
     let context = ServerContext(
-      method: route.descriptor, requestMetadata: request.metadata, deadline: deadline,
+      method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
-    let gzip = CompressionAlgorithm.gzip.isAccepted(by: request.acceptEncoding)
-    let stream = ServerStream(
-      id: id, handler: route.handler, context: context,
-      deframer: GRPCMessageDeframer(maxMessageSize: limits.maxMessageSize, encoding: encoding),
-      framer: GRPCMessageFramer(compression: gzip ? .gzip : nil, maxMessageSize: limits.maxMessageSize))
+    let stream = ServerStream(id: id, handler: route.handler, context: context, call: call)
     streams[id] = stream
-    if let timeout = request.timeout, let loop = self.context?.eventLoop {
+    if let timeout = call.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       stream.deadlineTimer = loop.scheduleTask(in: .init(timeout)) {
         loopBound.value.fail(
@@ -96,34 +94,37 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         session.consume(stream: id, bytes: size)
       }
     }
-    stream.deframer.append(data)
     do {
+      try stream.decoder.append(data)
       if let inbound = stream.inbound {
         // Kept compressed until the handler takes them: the backlog is counted in wire bytes.
-        while let envelope = try stream.deframer.nextEnvelope() {
+        while let envelope = try stream.decoder.nextEnvelope() {
           stream.window?.queued(envelope.payload.readableBytes)
           inbound.yield(envelope)
         }
       } else {
-        while let message = try stream.deframer.next() {
-          stream.requestCount += 1
-          guard stream.requestCount == 1 else {
-            throw RPCError(
-              code: .internalError, message: "more than one request for a unary call")
-          }
-          stream.request = message
-        }
+        while let message = try stream.decoder.next() { try take(message, stream) }
       }
     } catch {
       fail(stream: id, MethodHandler.status(for: error, logger: logger))
     }
   }
 
+  /// Keeps the one request of a unary-request call.
+  private func take(_ message: ByteBuffer, _ stream: ServerStream) throws(RPCError) {
+    stream.requestCount += 1
+    guard stream.requestCount == 1 else {
+      throw RPCError(code: .internalError, message: "more than one request for a unary call")
+    }
+    stream.request = message
+  }
+
   func session(endOfStream id: Int32) {
     guard let stream = streams[id] else { return }
-    if stream.deframer.hasPartialMessage {
-      return fail(
-        stream: id, RPCError(code: .internalError, message: "stream ended inside a message"))
+    do {
+      if let message = try stream.decoder.finish() { try take(message, stream) }
+    } catch {
+      return fail(stream: id, error)
     }
     if let inbound = stream.inbound {
       inbound.finish()

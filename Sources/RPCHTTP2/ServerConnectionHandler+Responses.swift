@@ -1,15 +1,21 @@
 internal import NIOCore
 internal import RPCCore
 
-/// Answers on server streams: messages, statuses, trailers-only errors and HTTP rejections.
+/// Answers on server streams: messages, statuses and HTTP rejections, shaped by each call's
+/// `WireCall` (plain gRPC through pre-encoded header blocks).
 extension ServerConnectionHandler {
-  /// A whole unary answer at once: headers, the framed message, OK trailers.
+  /// A whole unary answer at once: headers, the framed message and the status.
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
     streams[stream.id] = nil
     stream.deadlineTimer?.cancel()
-    let headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
-    session.submitResponse(
-      stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
+    if stream.call.wireProtocol == .grpc {
+      let headers =
+        stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+      session.submitResponse(
+        stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
+    } else {
+      submit(stream.call.unaryResponse(framed), stream: stream.id)
+    }
     scheduleFlush()
     noteStreamGone()
   }
@@ -40,8 +46,12 @@ extension ServerConnectionHandler {
     }
     if !stream.responseStarted {
       stream.responseStarted = true
-      let headers =
-        stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+      let headers: HeaderBlock
+      if stream.call.wireProtocol == .grpc {
+        headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+      } else {
+        headers = Self.headerBlock(stream.call.responseHead())
+      }
       session.submitResponse(stream: id, headers: headers, endStream: false)
     }
     session.enqueue(framed, stream: id)
@@ -74,37 +84,44 @@ extension ServerConnectionHandler {
   private func end(stream id: Int32, status: RPCError?) {
     guard let stream = streams.removeValue(forKey: id) else { return }
     stream.deadlineTimer?.cancel()
-    if stream.responseStarted {
+    if stream.call.wireProtocol == .grpc, stream.responseStarted {
       let trailers = status == nil ? Self.okTrailers : HeaderBlock(GRPCWire.statusFields(status))
       session.finish(stream: id, trailers: trailers)
     } else {
-      submitTrailersOnly(id, status)
+      submit(stream.call.end(status, responseStarted: stream.responseStarted), stream: id)
     }
     scheduleFlush()
     noteStreamGone()
   }
 
-  /// An error before any stream state existed (unknown method, bad encoding).
-  func respondTrailersOnly(_ id: Int32, _ status: RPCError) {
-    submitTrailersOnly(id, status)
+  /// A whole answer before any stream state existed: a rejection (not POST, a content type
+  /// we do not serve) or the protocol's error answer (unknown method, bad encoding).
+  func answer(_ id: Int32, _ response: WireResponse) {
+    submit(response, stream: id)
     scheduleFlush()
     noteStreamGone()
   }
 
-  private func submitTrailersOnly(_ id: Int32, _ status: RPCError?) {
-    var fields = [
-      (":status", "200"), ("content-type", GRPCWire.contentType),
-      ("grpc-accept-encoding", CompressionAlgorithm.advertised),
-    ]
-    fields += GRPCWire.statusFields(status)
-    session.submitResponse(stream: id, headers: HeaderBlock(fields), endStream: true)
+  /// Submits a piece of response: its head (starting the response, or the whole of it when
+  /// nothing follows), body bytes and trailers, then the end of the stream.
+  private func submit(_ response: WireResponse, stream id: Int32) {
+    let trailers = response.trailers.map { HeaderBlock($0) }
+    if let head = response.head {
+      let headers = Self.headerBlock(head)
+      if response.body == nil, trailers == nil {
+        session.submitResponse(stream: id, headers: headers, endStream: true)
+      } else {
+        session.submitResponse(
+          stream: id, headers: headers, body: response.body ?? allocator.buffer(capacity: 0),
+          trailers: trailers)
+      }
+    } else {
+      if let body = response.body { session.enqueue(body, stream: id) }
+      session.finish(stream: id, trailers: trailers)
+    }
   }
 
-  /// A request that is not gRPC at all: a bare HTTP status.
-  func reject(_ id: Int32, status: String) {
-    session.submitResponse(
-      stream: id, headers: HeaderBlock([(":status", status)]), endStream: true)
-    scheduleFlush()
-    noteStreamGone()
+  static func headerBlock(_ head: WireResponseHead) -> HeaderBlock {
+    HeaderBlock([(":status", String(head.status))] + head.fields)
   }
 }

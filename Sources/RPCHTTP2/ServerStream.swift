@@ -1,13 +1,15 @@
 internal import NIOCore
 internal import RPCCore
 
-/// The gRPC state of one server stream, owned by its connection handler on the event loop.
+/// The RPC state of one server stream, owned by its connection handler on the event loop.
 final class ServerStream {
   let id: Int32
   let handler: MethodHandler
   let context: ServerContext
-  var deframer: GRPCMessageDeframer
-  let framer: GRPCMessageFramer
+  /// The call's protocol rules (gRPC, gRPC-Web, Connect).
+  let call: WireCall
+  var decoder: WireRequestDecoder
+  var framer: GRPCMessageFramer { call.framer }
   /// The single request of a unary-request method, once received.
   var request: ByteBuffer?
   var requestCount = 0
@@ -23,15 +25,12 @@ final class ServerStream {
   /// Writers waiting for the stream's queued output to drain.
   var writers: [CheckedContinuation<Void, any Error>] = []
 
-  init(
-    id: Int32, handler: MethodHandler, context: ServerContext, deframer: GRPCMessageDeframer,
-    framer: GRPCMessageFramer
-  ) {
+  init(id: Int32, handler: MethodHandler, context: ServerContext, call: WireCall) {
     self.id = id
     self.handler = handler
     self.context = context
-    self.deframer = deframer
-    self.framer = framer
+    self.call = call
+    self.decoder = call.makeDecoder()
   }
 
   /// Stops everything running for the stream: the task, the request stream, waiting writers.
