@@ -28,10 +28,13 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
 
   /// Opens (creating and migrating as needed) the database at `path` and loads every pool;
   /// throws ``StoreOpenError`` when the file cannot be used.
-  /// `defaultPool` is the `default` pool of organizations that have not changed theirs.
-  public init(path: String, defaultPool: DefaultPoolTemplate, maxBatch: Int = 64, logger: Logger) throws {
+  /// `defaultPool` is the `default` pool of organizations that have not changed theirs; its
+  /// `createdAt` is replaced by the database's creation time, so that an organization's
+  /// `default` pool reads the same from its first use on, across its first write and restarts.
+  public init(path: String, defaultPool template: DefaultPoolTemplate, maxBatch: Int = 64, logger: Logger) throws {
     let connection: SQLiteConnection
-    var catalog = PoolCatalog(defaultPool: defaultPool)
+    var defaultPool = template
+    var catalog: PoolCatalog
     var revision: UInt64 = 0
     var clusters: [ClusterKey: Cluster] = [:]
     var queues: [QueueKey: Queue] = [:]
@@ -40,6 +43,8 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
       connection = try SQLiteConnection(path: path)
       try SQLiteSchema.configure(connection)
       try SQLiteSchema.migrate(connection)
+      defaultPool.createdAt = try SQLiteSchema.createdAt(connection)
+      catalog = PoolCatalog(defaultPool: defaultPool)
       for pool in try PoolRows.all(connection) {
         catalog.upsert(pool)
         revision = max(revision, pool.revision)

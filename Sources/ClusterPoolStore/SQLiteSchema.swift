@@ -1,3 +1,5 @@
+internal import ClusterPoolDomain
+
 /// The database schema as ordered migrations. `PRAGMA user_version` holds the number of
 /// migrations applied; at start every missing one runs, each in its own transaction. Append
 /// new migrations (clusters' and queues' own columns come next); never edit a released one.
@@ -87,7 +89,23 @@ enum SQLiteSchema {
     ) WITHOUT ROWID;
     PRAGMA user_version = 4;
     """,
+    // 5: when the database was made: the creation time of every organization's implicit
+    // `default` pool, so it reads the same before its first write, after it and across restarts.
+    """
+    CREATE TABLE store_info (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO store_info VALUES
+      ('created_at_ns', CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) * 1000000);
+    PRAGMA user_version = 5;
+    """,
   ]
+
+  /// When the database was made (migration 5), in nanoseconds since the epoch.
+  static func createdAt(_ connection: SQLiteConnection) throws -> Timestamp {
+    guard let value = try connection.integer("SELECT value FROM store_info WHERE key = 'created_at_ns'") else {
+      throw StoreOpenError("the database has no creation time (store_info)")
+    }
+    return Timestamp(nanosecondsSinceEpoch: value)
+  }
 
   /// Applies the missing migrations; throws when the file is newer than this code.
   static func migrate(_ connection: SQLiteConnection) throws {

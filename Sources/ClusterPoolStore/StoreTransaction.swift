@@ -66,12 +66,13 @@ enum PoolWrites {
   }
 
   /// Stores the organization's `default` pool when it was never written; returns it then.
+  /// It is stored as readers saw it before (the template's times and author), inside the
+  /// write's own transaction: the single writer makes two first writes of an organization
+  /// store it once, and a rejected write stores nothing.
   static func materializeDefault(_ organization: Organization, in tx: inout StoreTransaction) throws -> ClusterPool? {
     let defaultKey = PoolKey(organization: organization, name: .defaultName)
     guard try PoolRows.select(tx.connection, defaultKey) == nil else { return nil }
     var pool = tx.defaultPool.pool(for: organization)
-    pool.createdAt = tx.now
-    pool.updatedAt = tx.now
     pool.revision = tx.nextRevision()
     try PoolRows.upsert(tx.connection, pool)
     return pool
