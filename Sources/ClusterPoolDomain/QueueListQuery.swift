@@ -27,7 +27,9 @@ public struct QueueListQuery: Sendable, Hashable {
       default: others.append(filter)
       }
     }
-    base = try ListQuery(organization: organization, limit: limit, token: "", filters: others, rawFilters: rawFilters)
+    base = try ListQuery(
+      organization: organization, limit: limit, token: "", filters: others, rawFilters: rawFilters,
+      subject: .init(plural: "queues", otherFilters: ", on pool or state (\(Self.supported))"))
     poolMatchers = pools
     stateMatchers = states
     var hash = FNV1a()

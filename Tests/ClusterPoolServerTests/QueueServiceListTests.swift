@@ -45,6 +45,8 @@ import Testing
         await queues.code { _ = try await queues.list(token: token, filters: filters) }?.0
       }
       #expect(await code([F(function: .equal, field: "color", values: ["red"])]) == .invalidArgument)
+      let color = await queues.code { _ = try await queues.list(filters: [F(function: .equal, field: "color", values: ["red"])]) }
+      #expect(color?.1.hasPrefix("cannot filter queues on field \"color\"") == true && color?.1.contains("on pool or state") == true)
       #expect(await code([F(function: .greaterThan, field: "pool", values: ["a"])]) == .invalidArgument)
       #expect(await code([F(function: .equal, field: "state", values: ["SLEEPING"])]) == .invalidArgument)
       let first = try await queues.list(limit: 5)
