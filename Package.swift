@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // Cluster-pool control plane: an HTTP/2 (nghttp2) + protobuf (protobuf-c) RPC server,
 // its Swift client library and the `flyte` CLI. Layers, top to bottom (each imports only
-// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP2 -> domain/store ->
+// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP1 -> RPCHTTP2 -> domain/store ->
 // ClusterPoolServer / ClusterPoolClient -> executables.
 import PackageDescription
 
@@ -15,6 +15,7 @@ let package = Package(
     .executable(name: "flyte", targets: ["flyte"]),
     .library(name: "ClusterPoolProto", targets: ["ClusterPoolProto"]),
     .library(name: "RPCCore", targets: ["RPCCore"]),
+    .library(name: "RPCHTTP1", targets: ["RPCHTTP1"]),
     .library(name: "RPCHTTP2", targets: ["RPCHTTP2"]),
     .library(name: "ClusterPoolServer", targets: ["ClusterPoolServer"]),
     .library(name: "ClusterPoolClient", targets: ["ClusterPoolClient"]),
@@ -59,13 +60,26 @@ let package = Package(
       ],
       swiftSettings: swift6),
 
-    // MARK: HTTP/2 transport: nghttp2 sessions inside SwiftNIO channel handlers
+    // MARK: HTTP/1.1 transport: Connect and gRPC-Web calls behind SwiftNIO's HTTP/1 codec
+    .target(
+      name: "RPCHTTP1",
+      dependencies: [
+        "RPCCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
+
+    // MARK: HTTP/2 transport: nghttp2 sessions inside SwiftNIO channel handlers; the server
+    // listener, which picks HTTP/2 or HTTP/1.1 per connection (ALPN or the first bytes)
     .target(
       name: "RPCHTTP2",
       dependencies: [
-        "RPCCore", "CNGHTTP2",
+        "RPCCore", "RPCHTTP1", "CNGHTTP2",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,6 +125,20 @@ let package = Package(
     .testTarget(name: "ClusterPoolProtoTests", dependencies: ["ClusterPoolProto"], swiftSettings: swift6),
     .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: swift6),
     .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore"], swiftSettings: swift6),
+    .testTarget(
+      name: "RPCHTTP1Tests",
+      dependencies: [
+        "RPCHTTP1", "RPCHTTP2", "RPCCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),

@@ -1,13 +1,17 @@
 public import Logging
 internal import NIOCore
+internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 public import RPCCore
+internal import RPCHTTP1
 public import ServiceLifecycle
 internal import Synchronization
 
-/// A gRPC server over HTTP/2 (nghttp2), cleartext (h2c prior knowledge) or TLS with ALPN
-/// `h2`, run as a swift-service-lifecycle `Service`.
+/// An RPC server on one port: gRPC over HTTP/2 (nghttp2), and Connect and gRPC-Web over
+/// HTTP/1.1 (NIOHTTP1), cleartext or TLS, run as a swift-service-lifecycle `Service`. Each
+/// connection's HTTP version is chosen once, by ALPN (`h2`, `http/1.1`) or, without it, by
+/// whether its first bytes are the HTTP/2 preface (`HTTPVersionDetector`).
 ///
 /// `run()` binds and serves until cancelled (closes at once) or gracefully shut down (GOAWAY
 /// on every connection, in-flight calls finish within the grace period, then it returns).
@@ -80,8 +84,11 @@ public final class RPCServer: Service, Sendable {
   private func makeBootstrap(_ group: MultiThreadedEventLoopGroup) throws -> ServerBootstrap {
     let sslContext = try configuration.tls.map(TLSContexts.server)
     let routes = ServerRoute.table(registry)
+    let http1Routes = HTTP1Routes(registry)
+    let http1 = configuration.http1Configuration
     let limits = configuration.limits
     let settings = configuration.http2Settings
+    let http1HeaderLimits = configuration.http1HeaderLimits
     let logger = self.logger
     let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
     return ServerBootstrap(group: group)
@@ -96,8 +103,22 @@ public final class RPCServer: Service, Sendable {
           if let sslContext {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
           }
-          try channel.pipeline.syncOperations.addHandler(
-            ServerConnectionHandler(routes: routes, limits: limits, settings: settings, logger: logger))
+          let detector = HTTPVersionDetector(
+            tls: sslContext != nil, timeout: .init(limits.firstRequestTimeout)
+          ) { version, pipeline in
+            switch version {
+            case .http2:
+              try pipeline.addHandler(
+                ServerConnectionHandler(routes: routes, limits: limits, settings: settings, logger: logger))
+            case .http1:
+              try pipeline.configureHTTPServerPipeline(
+                withErrorHandling: true, withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: http1HeaderLimits)
+              try pipeline.addHandler(
+                HTTP1ConnectionHandler(routes: http1Routes, configuration: http1, logger: logger))
+            }
+          }
+          try channel.pipeline.syncOperations.addHandler(detector)
         }
       }
   }
@@ -113,7 +134,10 @@ public final class RPCServer: Service, Sendable {
   private func drainAllConnections() {
     for channel in connections.withLock({ Array($0.values) }) {
       channel.eventLoop.execute {
+        // HTTP/2 connections answer the first (GOAWAY); HTTP/1.1 ones and those still
+        // choosing their version the second (NIOHTTP1 closes after the running call).
         channel.pipeline.fireUserInboundEventTriggered(ServerConnectionHandler.GracefulShutdownEvent())
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
       }
     }
   }

@@ -1,8 +1,11 @@
 public import NIOCore
+internal import NIOHTTP1
+internal import RPCHTTP1
 
 /// How an `RPCServer` listens and what it tolerates. Defaults are documented per field.
 public struct ServerConfiguration: Sendable {
-  /// TLS material: PEM files for the certificate chain and the private key. ALPN offers `h2`.
+  /// TLS material: PEM files for the certificate chain and the private key. ALPN offers `h2`
+  /// and `http/1.1`.
   public struct ServerTLS: Sendable {
     /// Path of the PEM certificate chain (leaf first).
     public var certificateChainPath: String
@@ -23,7 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageSize: Int = 4 << 20
     /// SETTINGS_MAX_HEADER_LIST_SIZE. Default 16 KiB.
     public var maxHeaderListSize: Int = 16 << 10
-    /// A connection with no open stream for this long is closed with GOAWAY. Default 5 min.
+    /// A connection with no open stream (HTTP/1.1: no request) for this long is closed
+    /// (HTTP/2 with GOAWAY). Default 5 min.
     public var idleTimeout: Duration = .seconds(300)
     /// A connection that sends no request within this time is closed. Default 10 s.
     public var firstRequestTimeout: Duration = .seconds(10)
@@ -45,7 +49,7 @@ public struct ServerConfiguration: Sendable {
   public var host: String
   /// Port to bind; 0 picks a free one (see `RPCServer.listeningAddress`). Default 8089.
   public var port: Int
-  /// TLS, or `nil` for cleartext HTTP/2 with prior knowledge (h2c).
+  /// TLS, or `nil` for cleartext: HTTP/2 with prior knowledge (h2c) or HTTP/1.1.
   public var tls: ServerTLS?
   /// Limits and timeouts.
   public var limits: Limits
@@ -73,5 +77,19 @@ public struct ServerConfiguration: Sendable {
       initialWindowSize: UInt32(limits.initialStreamWindow),
       connectionWindowSize: Int32(limits.connectionWindow),
       maxHeaderListSize: UInt32(limits.maxHeaderListSize))
+  }
+
+  var http1Configuration: HTTP1Configuration {
+    HTTP1Configuration(
+      maxMessageSize: limits.maxMessageSize, idleTimeout: .init(limits.idleTimeout),
+      firstRequestTimeout: .init(limits.firstRequestTimeout))
+  }
+
+  /// HTTP/1.1 request heads are held to the HTTP/2 header list limit.
+  var http1HeaderLimits: NIOHTTPDecoderLimitConfiguration {
+    var decoder = NIOHTTPDecoderLimitConfiguration()
+    decoder.maxHeaderListSize = limits.maxHeaderListSize
+    decoder.maxHeaderFieldSize = limits.maxHeaderListSize
+    return decoder
   }
 }

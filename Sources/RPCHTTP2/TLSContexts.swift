@@ -1,6 +1,7 @@
 internal import NIOSSL
 
-/// Builds NIOSSL contexts from the configurations (ALPN `h2` both ways).
+/// Builds NIOSSL contexts from the configurations: the server offers ALPN `h2` and
+/// `http/1.1` (HTTP/2 preferred), the client asks for `h2`.
 enum TLSContexts {
   static func server(_ tls: ServerConfiguration.ServerTLS) throws -> NIOSSLContext {
     let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map {
@@ -9,7 +10,7 @@ enum TLSContexts {
     let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
     var configuration = TLSConfiguration.makeServerConfiguration(
       certificateChain: chain, privateKey: .privateKey(key))
-    configuration.applicationProtocols = ["h2"]
+    configuration.applicationProtocols = ["h2", "http/1.1"]
     return try NIOSSLContext(configuration: configuration)
   }
 

@@ -40,15 +40,6 @@ def test_garbage_preface_closes_only_that_connection(server, echo, pb):
     assert echo.Unary(pb.EchoRequest(text="after"), timeout=5).text == "after"
 
 
-def test_http1_request_is_not_served(server, echo, pb):
-    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        closed, got = read_until_closed(s, timeout=5)
-    assert closed, "server kept an HTTP/1.1 connection open"
-    assert b"200 OK" not in got, f"an HTTP/1.1 request was answered: {got[:200]!r}"
-    assert echo.Unary(pb.EchoRequest(text="ok"), timeout=5).text == "ok"
-
-
 def test_advertises_max_concurrent_streams(server):
     with RawH2Connection(server.port) as conn:
         assert conn.wait(lambda: conn.max_concurrent_streams is not None, timeout=5), \

@@ -1,0 +1,17 @@
+package import NIOCore
+
+/// What an HTTP/1.1 connection tolerates; the server fills it from its own limits.
+package struct HTTP1Configuration: Sendable {
+  /// Largest request or response message, after decompression.
+  package var maxMessageSize: Int
+  /// A kept-alive connection with no request for this long is closed.
+  package var idleTimeout: TimeAmount
+  /// A connection whose first request head does not arrive within this time is closed.
+  package var firstRequestTimeout: TimeAmount
+
+  package init(maxMessageSize: Int, idleTimeout: TimeAmount, firstRequestTimeout: TimeAmount) {
+    self.maxMessageSize = maxMessageSize
+    self.idleTimeout = idleTimeout
+    self.firstRequestTimeout = firstRequestTimeout
+  }
+}

@@ -1,0 +1,164 @@
+package import Logging
+package import NIOCore
+package import NIOHTTP1
+internal import RPCCore
+
+/// One HTTP/1.1 server connection behind NIOHTTP1's server pipeline (codec, pipelining
+/// assistance, protocol-error answers): runs one call at a time for Connect and gRPC-Web
+/// clients. Moves request parts into the call and answers back; the call rules live in
+/// `+Calls` and `+Responses`.
+///
+/// Keep-alive follows the request (`Connection: close`, HTTP/1.0); NIOHTTP1's pipeline handler
+/// holds pipelined requests back until the running call's response ended, and on
+/// `ChannelShouldQuiesceEvent` closes the connection once the running call finished.
+package final class HTTP1ConnectionHandler: ChannelInboundHandler {
+  package typealias InboundIn = HTTPServerRequestPart
+  package typealias OutboundOut = HTTPServerResponsePart
+
+  let routes: HTTP1Routes
+  let configuration: HTTP1Configuration
+  let logger: Logger
+  var context: ChannelHandlerContext?
+  var peer = "unknown"
+  /// The call being received or answered.
+  var call: HTTP1Call?
+  /// A request head arrived and its `.end` has not.
+  var requestOpen = false
+  /// An answered request whose remaining body is read and dropped: the bytes so far, and
+  /// whether the connection closes at its end (closing before it may reset the connection
+  /// and lose the answer). Past `skipLimit` bytes the connection closes at once.
+  var skipping: (bytes: Int, closeAtEnd: Bool)?
+  static let skipLimit = 1 << 20
+  /// The last response write, which a close waits for.
+  var lastWrite: EventLoopFuture<Void>?
+  /// A response's `.end` is being written; request parts arriving meanwhile are held.
+  var endingResponse = false
+  var heldParts: [HTTPServerRequestPart] = []
+  var calls = 0
+  private var idleTimer: Scheduled<Void>?
+  var closing = false
+
+  package init(routes: HTTP1Routes, configuration: HTTP1Configuration, logger: Logger) {
+    self.routes = routes
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  package func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    if let remote = context.channel.remoteAddress {
+      peer = "\(remote.ipAddress ?? "?"):\(remote.port ?? 0)"
+    }
+    armIdleTimer(configuration.firstRequestTimeout)
+  }
+
+  package func handlerRemoved(context: ChannelHandlerContext) {
+    idleTimer?.cancel()
+    self.context = nil
+  }
+
+  package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let part = unwrapInboundIn(data)
+    // Ending a response makes NIOHTTP1 hand over the next pipelined request from inside that
+    // write: take it once the write (and this handler's bookkeeping of it) is done.
+    guard !endingResponse else { return heldParts.append(part) }
+    handle(part)
+  }
+
+  /// Takes the request parts that arrived while a response was being ended.
+  func handleHeldParts() {
+    while !heldParts.isEmpty, !endingResponse { handle(heldParts.removeFirst()) }
+  }
+
+  private func handle(_ part: HTTPServerRequestPart) {
+    switch part {
+    case .head(let head):
+      idleTimer?.cancel()
+      idleTimer = nil
+      requestOpen = true
+      begin(head)
+    case .body(let bytes):
+      if var skipping {
+        skipping.bytes += bytes.readableBytes
+        self.skipping = skipping
+        if skipping.bytes > Self.skipLimit { closeNow() }
+      } else {
+        receive(bytes)
+      }
+    case .end:
+      requestOpen = false
+      if let skipping {
+        self.skipping = nil
+        if skipping.closeAtEnd {
+          closeAfterWrites()
+        } else if call == nil {
+          armIdleTimer(configuration.idleTimeout)
+        }
+      } else {
+        endOfRequest()
+      }
+    }
+  }
+
+  package func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable { call?.resumeWriters() }
+    context.fireChannelWritabilityChanged()
+  }
+
+  package func channelInactive(context: ChannelHandlerContext) {
+    idleTimer?.cancel()
+    if let call {
+      self.call = nil
+      call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
+    }
+    context.fireChannelInactive()
+  }
+
+  package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    logger.debug("HTTP/1.1 connection error: \(error)", metadata: ["peer": "\(peer)"])
+    closeNow()
+  }
+
+  // MARK: connection lifecycle
+
+  /// The answer to the current request went out (its `.end` written): skip what is left of
+  /// the request body, else close when the answer said so, else wait for the next request.
+  func answered(keepAlive: Bool) {
+    call = nil
+    if requestOpen {
+      skipping = (0, !keepAlive)
+    } else if keepAlive {
+      armIdleTimer(configuration.idleTimeout)
+    } else {
+      closeAfterWrites()
+    }
+  }
+
+  func armIdleTimer(_ timeout: TimeAmount) {
+    guard let context, !closing else { return }
+    idleTimer?.cancel()
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    idleTimer = context.eventLoop.scheduleTask(in: timeout) {
+      let handler = loopBound.value
+      guard handler.call == nil, !handler.requestOpen else { return }
+      handler.logger.debug("HTTP/1.1 idle timeout", metadata: ["peer": "\(handler.peer)"])
+      handler.closeNow()
+    }
+  }
+
+  /// Closes once the last response write is done.
+  func closeAfterWrites() {
+    guard let context, !closing else { return }
+    closing = true
+    let channel = context.channel
+    guard let lastWrite else { return channel.close(promise: nil) }
+    lastWrite.whenComplete { _ in channel.close(promise: nil) }
+  }
+
+  /// Closes the socket at once.
+  func closeNow() {
+    guard let context, !closing else { return }
+    closing = true
+    context.close(promise: nil)
+  }
+}

@@ -1,0 +1,29 @@
+package import RPCCore
+
+/// The servable methods by path, as an HTTP/1.1 connection looks them up. Built once per
+/// server from the registry's snapshot; read without locking.
+package struct HTTP1Routes: Sendable {
+  /// One method: its descriptor and its type-erased handler.
+  package struct Route: Sendable {
+    package let descriptor: MethodDescriptor
+    package let handler: MethodHandler
+  }
+
+  private let table: [String: Route]
+
+  /// Routes for every method of the registry.
+  package init(_ registry: MethodRegistry) {
+    var table: [String: Route] = [:]
+    for (path, handler) in registry.snapshot() {
+      guard let descriptor = MethodDescriptor(path: path) else { continue }
+      table[path] = Route(descriptor: descriptor, handler: handler)
+    }
+    self.table = table
+  }
+
+  /// The route of a request target (`/service/method`, a query string ignored).
+  package subscript(target target: String) -> Route? {
+    if let query = target.firstIndex(of: "?") { return table[String(target[..<query])] }
+    return table[target]
+  }
+}

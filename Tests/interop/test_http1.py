@@ -1,0 +1,145 @@
+"""HTTP/1.1 on the gRPC port: Connect unary and gRPC-Web from Python's http.client, cleartext
+(told apart from h2c by the first bytes) and TLS (ALPN http/1.1), with grpcio on the same port
+in the same test."""
+import http.client
+import json
+import socket
+import ssl
+import struct
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from clients import echo_stub, grpc_frame
+from tls_certs import make_tls_files
+
+UNARY = "/rpctest.v1.TestService/Unary"
+STREAM = "/rpctest.v1.TestService/ServerStream"
+HEALTH = "/grpc.health.v1.Health/Check"
+
+
+def post(conn: http.client.HTTPConnection, path: str, body: bytes, content_type: str,
+         **headers: str) -> http.client.HTTPResponse:
+    conn.request("POST", path, body=body, headers={"Content-Type": content_type, **headers})
+    resp = conn.getresponse()
+    resp.body = resp.read()
+    return resp
+
+
+def web_frames(body: bytes) -> list[tuple[int, bytes]]:
+    """The gRPC-Web / Connect envelopes of a body: (flag, payload)."""
+    out, i = [], 0
+    while i < len(body):
+        flag, n = struct.unpack(">BI", body[i:i + 5])
+        out.append((flag, body[i + 5:i + 5 + n]))
+        i += 5 + n
+    assert i == len(body), "a partial envelope at the end of the body"
+    return out
+
+
+def check_connect_and_grpc_web(conn: http.client.HTTPConnection, pb) -> None:
+    """Connect unary and gRPC-Web calls on one kept-alive HTTP/1.1 connection."""
+    ok = post(conn, UNARY, pb.EchoRequest(text="connect").SerializeToString(), "application/proto",
+              **{"Connect-Protocol-Version": "1", "Authorization": "Bearer t0ken"})
+    assert ok.status == 200 and ok.getheader("Content-Type") == "application/proto"
+    assert pb.EchoResponse.FromString(ok.body).text == "connect"
+
+    failed = post(conn, UNARY, pb.EchoRequest(text="nope", fail_code=5).SerializeToString(),
+                  "application/proto")
+    assert failed.status == 404 and failed.getheader("Content-Type") == "application/json"
+    assert json.loads(failed.body) == {"code": "not_found", "message": "nope"}
+
+    health = post(conn, HEALTH, health_pb2.HealthCheckRequest().SerializeToString(),
+                  "application/proto")
+    assert health_pb2.HealthCheckResponse.FromString(health.body).status == \
+        health_pb2.HealthCheckResponse.SERVING
+
+    web = post(conn, UNARY, grpc_frame(pb.EchoRequest(text="web").SerializeToString()),
+               "application/grpc-web+proto")
+    assert web.status == 200 and web.getheader("Content-Type") == "application/grpc-web+proto"
+    (flag, message), (tflag, trailers) = web_frames(web.body)
+    assert (flag, tflag) == (0, 0x80)
+    assert pb.EchoResponse.FromString(message).text == "web"
+    assert trailers == b"grpc-status:0\r\n"
+
+    stream = post(conn, STREAM, grpc_frame(pb.EchoRequest(text="s", count=3).SerializeToString()),
+                  "application/grpc-web+proto")
+    assert stream.getheader("Transfer-Encoding") == "chunked"
+    frames = web_frames(stream.body)
+    assert [pb.EchoResponse.FromString(m).index for f, m in frames if f == 0] == [0, 1, 2]
+    assert frames[-1] == (0x80, b"grpc-status:0\r\n")
+
+    web_error = post(conn, UNARY, grpc_frame(pb.EchoRequest(text="x", fail_code=7).SerializeToString()),
+                     "application/grpc-web")
+    assert web_frames(web_error.body) == [(0x80, b"grpc-status:7\r\ngrpc-message:x\r\n")]
+
+
+def test_cleartext_http1_and_h2c_share_the_port(server, pb):
+    with grpc.insecure_channel(server.target) as ch:
+        assert echo_stub(ch, pb).Unary(pb.EchoRequest(text="h2c"), timeout=10).text == "h2c"
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            check_connect_and_grpc_web(conn, pb)
+        finally:
+            conn.close()
+        assert echo_stub(ch, pb).Unary(pb.EchoRequest(text="again"), timeout=10).text == "again"
+
+
+def test_tls_alpn_serves_http1_and_h2(start_server, tmp_path, pb):
+    files = make_tls_files(tmp_path / "tls")
+    srv = start_server("--tls-cert", str(files.cert), "--tls-key", str(files.key))
+    creds = grpc.ssl_channel_credentials(root_certificates=files.ca_cert.read_bytes())
+    with grpc.secure_channel(srv.target, creds) as ch:
+        resp = health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest(), timeout=10)
+        assert resp.status == health_pb2.HealthCheckResponse.SERVING
+        for alpn in (["http/1.1"], None):
+            context = ssl.create_default_context(cafile=str(files.ca_cert))
+            if alpn:
+                context.set_alpn_protocols(alpn)
+            conn = http.client.HTTPSConnection("127.0.0.1", srv.port, timeout=10, context=context)
+            try:
+                check_connect_and_grpc_web(conn, pb)
+                assert conn.sock.selected_alpn_protocol() == (alpn[0] if alpn else None)
+            finally:
+                conn.close()
+        assert echo_stub(ch, pb).Unary(pb.EchoRequest(text="tls"), timeout=10).text == "tls"
+
+
+def test_grpc_over_http1_is_refused_with_a_clear_answer(server, pb):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        resp = post(conn, UNARY, grpc_frame(pb.EchoRequest(text="x").SerializeToString()),
+                    "application/grpc")
+        assert resp.status == 505
+        assert b"HTTP/2" in resp.body
+    finally:
+        conn.close()
+
+
+def test_requests_that_are_not_calls(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", "/")
+        got = conn.getresponse()
+        got.read()
+        assert got.status == 405 and got.getheader("Allow") == "POST"
+        unknown = post(conn, "/no.Such/Method", b"", "application/proto")
+        assert unknown.status == 404 and json.loads(unknown.body)["code"] == "unimplemented"
+        text = post(conn, UNARY, b"hi", "text/plain")
+        assert text.status == 415
+    finally:
+        conn.close()
+
+
+def test_large_body_is_refused_before_it_is_read(start_server, pb):
+    srv = start_server("--max-message-size", "65536")
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+        s.sendall(f"POST {UNARY} HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\n"
+                  f"Content-Length: {1 << 30}\r\n\r\n".encode())
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 429"), head
+    assert json.loads(body)["code"] == "resource_exhausted"
