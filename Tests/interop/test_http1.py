@@ -143,3 +143,88 @@ def test_large_body_is_refused_before_it_is_read(start_server, pb):
     head, _, body = reply.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 429"), head
     assert json.loads(body)["code"] == "resource_exhausted"
+
+
+# ---- connectrpc (pyqwest speaks HTTP/1.1 in cleartext, and over TLS when told to) ----
+
+class ProtobufCodec:
+    """connectrpc's binary codec, over the google.protobuf classes of these tests."""
+
+    def name(self) -> str:
+        return "proto"
+
+    def encode(self, message) -> bytes:
+        return message.SerializeToString()
+
+    def decode(self, data, message_class):
+        return message_class.FromString(bytes(data))
+
+
+def scenario_over_connectrpc(address: str, pb, http_client=None) -> dict:
+    """One scenario (unary, error, server stream, stream error) through Connect and gRPC-Web."""
+    from connectrpc.client import ConnectClientSync
+    from connectrpc.errors import ConnectError
+    from connectrpc.method import IdempotencyLevel, MethodInfo, StreamType
+    from connectrpc.protocol import ProtocolType
+
+    def method(name, stream_type):
+        return MethodInfo(name=name, service_name="rpctest.v1.TestService", input=pb.EchoRequest,
+                          output=pb.EchoResponse, idempotency_level=IdempotencyLevel.UNKNOWN,
+                          stream_type=stream_type)
+
+    unary, stream = method("Unary", StreamType.UNARY), method("ServerStream", StreamType.SERVER_STREAM)
+    answers = {}
+    for protocol in (ProtocolType.CONNECT, ProtocolType.GRPC_WEB):
+        with ConnectClientSync(address, protocol=protocol, codec=ProtobufCodec(),
+                               http_client=http_client) as client:
+            got = [client.execute_unary(request=pb.EchoRequest(text="same"), method=unary).text]
+            try:
+                client.execute_unary(request=pb.EchoRequest(text="gone", fail_code=5), method=unary)
+            except ConnectError as e:
+                got.append((e.code.name, e.message))
+            got.append([r.index for r in client.execute_server_stream(
+                request=pb.EchoRequest(text="s", count=3), method=stream)])
+            try:
+                list(client.execute_server_stream(
+                    request=pb.EchoRequest(text="late", fail_code=9), method=stream))
+            except ConnectError as e:
+                got.append((e.code.name, e.message))
+            answers[protocol.name] = got
+    return answers
+
+
+def scenario_over_grpcio(ch, pb) -> list:
+    stub = echo_stub(ch, pb)
+    got = [stub.Unary(pb.EchoRequest(text="same"), timeout=10).text]
+    with pytest.raises(grpc.RpcError) as err:
+        stub.Unary(pb.EchoRequest(text="gone", fail_code=5), timeout=10)
+    got.append((err.value.code().name, err.value.details()))
+    got.append([r.index for r in stub.ServerStream(pb.EchoRequest(text="s", count=3), timeout=10)])
+    with pytest.raises(grpc.RpcError) as err:
+        list(stub.ServerStream(pb.EchoRequest(text="late", fail_code=9), timeout=10))
+    got.append((err.value.code().name, err.value.details()))
+    return got
+
+
+def test_connectrpc_over_http1_answers_as_grpcio_does(server, pb):
+    with grpc.insecure_channel(server.target) as ch:
+        expected = scenario_over_grpcio(ch, pb)
+        assert expected == ["same", ("NOT_FOUND", "gone"), [0, 1, 2], ("FAILED_PRECONDITION", "late")]
+        answers = scenario_over_connectrpc(f"http://127.0.0.1:{server.port}", pb)
+        assert answers == {"CONNECT": expected, "GRPC_WEB": expected}
+        assert scenario_over_grpcio(ch, pb) == expected
+
+
+def test_connectrpc_over_tls_http1_answers_as_grpcio_does(start_server, tmp_path, pb):
+    from pyqwest import HTTPVersion, SyncClient, SyncHTTPTransport
+
+    files = make_tls_files(tmp_path / "tls")
+    srv = start_server("--tls-cert", str(files.cert), "--tls-key", str(files.key))
+    creds = grpc.ssl_channel_credentials(root_certificates=files.ca_cert.read_bytes())
+    transport = SyncHTTPTransport(tls_ca_cert=files.ca_cert.read_bytes(),
+                                  http_version=HTTPVersion.HTTP1)
+    with grpc.secure_channel(srv.target, creds) as ch:
+        expected = scenario_over_grpcio(ch, pb)
+        answers = scenario_over_connectrpc(f"https://localhost:{srv.port}", pb,
+                                           http_client=SyncClient(transport))
+        assert answers == {"CONNECT": expected, "GRPC_WEB": expected}
