@@ -43,6 +43,10 @@ func withQueueControlPlane(_ body: (ControlPlaneClient) async throws -> Void) as
       let names = try await Queue.listAll(client: client).collect().map(\.name)
       #expect(names == ["c1", "default", "gpu"])
       #expect(try await Queue.listAll(nameContains: "gp", client: client).collect().map(\.name) == ["gpu"])
+      #expect(try await Queue.listAll(pool: "prod", client: client).collect().map(\.name) == ["c1", "gpu"])
+      try await Queue.drain("gpu", client: client)
+      #expect(try await Queue.listAll(state: .drained, client: client).collect().map(\.name) == ["gpu"])
+      #expect(try await Queue.listAll(limit: 2, pageSize: 1, client: client).collect().map(\.name) == ["c1", "default"])
     }
   }
 

@@ -48,6 +48,12 @@ def test_queue_lifecycle(flyte: Flyte):
     assert rows["c1"][1:3] == ["prod", "ACTIVE"] and rows["c1"][-1] == "cluster"
     assert rows["gpu"][:3] == ["gpu", "prod", "ACTIVE"] and rows["gpu"][-2:] == ["c1", "-"]
     assert rows["default"][:3] == ["default", "default", "ACTIVE"]
+    in_prod = [line.split()[0] for line in flyte("get", "queue", "--pool", "prod").stdout.splitlines()[1:]]
+    assert in_prod == ["c1", "gpu"]
+    flyte("update", "queue", "gpu", "--drain")
+    drained = [line.split()[0] for line in flyte("get", "queue", "--state", "drained").stdout.splitlines()[1:]]
+    assert drained == ["gpu"]
+    assert "cannot be combined" in flyte("get", "queue", "gpu", "--state", "active", ok=False).stderr
 
 
 def test_create_rejections_and_pool_moves(flyte: Flyte):

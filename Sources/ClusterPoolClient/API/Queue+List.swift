@@ -10,15 +10,19 @@ extension Queue {
   /// - Parameters:
   ///   - limit: the most queues to yield in all; `nil` for all of them.
   ///   - pageSize: queues asked for per call (1...1000); default `min(limit, 100)`.
+  ///   - pool: only queues routing into this pool.
+  ///   - state: only queues in this state (the server filters).
   ///   - deleted: list deleted queues instead of live ones.
   ///   - nameContains: only queues whose name contains this text.
   ///   - client: the connection; default `ControlPlaneClient.shared`.
   public static func listAll(
-    limit: Int? = nil, pageSize: Int? = nil, deleted: Bool = false, nameContains: String? = nil,
-    client: ControlPlaneClient? = nil
+    limit: Int? = nil, pageSize: Int? = nil, pool: String? = nil, state: LifecycleState? = nil, deleted: Bool = false,
+    nameContains: String? = nil, client: ControlPlaneClient? = nil
   ) -> PagedSequence<Queue> {
     var filters: [Cloudidl.Common.Filter] = []
     if deleted { filters.append(.init(function: .exists, field: "deleted_at")) }
+    if let pool, !pool.isEmpty { filters.append(.init(function: .equal, field: "pool", values: [pool])) }
+    if let state { filters.append(.init(function: .equal, field: "state", values: ["QUEUE_STATE_" + state.rawValue])) }
     if let nameContains, !nameContains.isEmpty {
       filters.append(.init(function: .contains, field: "name", values: [nameContains]))
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClusterPoolClient
 
-/// `flyte get queue [NAME] [--deleted] [--limit N] [-o table|json|yaml]`.
+/// `flyte get queue [NAME] [--deleted] [--pool P] [--state S] [--limit N] [-o table|json|yaml]`.
 struct GetQueue: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: QueueNoun.name, abstract: "List queues, or show one queue's spec, state and routing.",
@@ -16,11 +16,20 @@ struct GetQueue: AsyncParsableCommand {
   @Flag(help: "Show deleted queues instead of live ones.")
   var deleted = false
 
+  @Option(help: "Only queues routing into this pool.")
+  var pool: String?
+
+  @Option(help: "Only queues in this state (active, draining, drained, deleting, deleted).")
+  var state: LifecycleState?
+
   @OptionGroup var output: OutputOptions
   @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if name != nil && (pool != nil || state != nil) {
+      throw ValidationError("--pool and --state filter the listing and cannot be combined with a queue NAME")
+    }
   }
 
   func run() async throws {
@@ -35,7 +44,9 @@ struct GetQueue: AsyncParsableCommand {
         }
         Terminal.write(try QueueFormatter.detail(queue, format: output.output))
       case (nil, _):
-        let queues = try await Queue.listAll(limit: limit, pageSize: 100, deleted: deleted, client: client).collect()
+        let queues = try await Queue.listAll(
+          limit: limit, pageSize: 100, pool: pool, state: state, deleted: deleted, client: client
+        ).collect()
         if queues.isEmpty && output.output == .table {
           Terminal.printError(deleted ? "No deleted queues." : "No queues.")
           return

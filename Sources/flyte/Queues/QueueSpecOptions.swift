@@ -43,3 +43,8 @@ extension QueueFairness: ExpressibleByArgument {
   public init?(argument: String) { self.init(name: argument) }
   public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
+
+extension LifecycleState: ExpressibleByArgument {
+  public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+  public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
+}
