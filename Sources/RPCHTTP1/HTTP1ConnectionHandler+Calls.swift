@@ -50,6 +50,11 @@ extension HTTP1ConnectionHandler {
     }
     do throws(RPCError) {
       try start(head, wire: wire, route: route)
+      if continueAwaited {
+        continueAwaited = false
+        context?.writeAndFlush(
+          wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+      }
     } catch {
       answer(wire.errorAnswer(error), keepAlive: head.isKeepAlive)
     }

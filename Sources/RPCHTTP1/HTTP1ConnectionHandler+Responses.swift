@@ -8,6 +8,7 @@ extension HTTP1ConnectionHandler {
   /// Writes a whole answer: head, body, end; closes after it unless `keepAlive`.
   func answer(_ answer: (HTTPResponseHead, ByteBuffer), keepAlive: Bool) {
     var (head, body) = answer
+    let keepAlive = keepAlive && !(requestOpen && continueAwaited)
     if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
     writeHead(head)
     if body.readableBytes > 0 { writeBody(body) }

@@ -24,6 +24,9 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var call: HTTP1Call?
   /// A request head arrived and its `.end` has not.
   var requestOpen = false
+  /// The request asked for `100 Continue` and has not had it: answered without it, its body
+  /// may never come, so the connection closes after the answer.
+  var continueAwaited = false
   /// An answered request whose remaining body is read and dropped: the bytes so far, and
   /// whether the connection closes at its end (closing before it may reset the connection
   /// and lose the answer). Past `skipLimit` bytes the connection closes at once.
@@ -76,6 +79,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       idleTimer?.cancel()
       idleTimer = nil
       requestOpen = true
+      continueAwaited = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
       begin(head)
     case .body(let bytes):
       if var skipping {
@@ -125,7 +129,9 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   /// the request body, else close when the answer said so, else wait for the next request.
   func answered(keepAlive: Bool) {
     call = nil
-    if requestOpen {
+    if requestOpen, continueAwaited {
+      closeAfterWrites()
+    } else if requestOpen {
       skipping = (0, !keepAlive)
     } else if keepAlive {
       armIdleTimer(configuration.idleTimeout)

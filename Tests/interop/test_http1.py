@@ -228,3 +228,40 @@ def test_connectrpc_over_tls_http1_answers_as_grpcio_does(start_server, tmp_path
         answers = scenario_over_connectrpc(f"https://localhost:{srv.port}", pb,
                                            http_client=SyncClient(transport))
         assert answers == {"CONNECT": expected, "GRPC_WEB": expected}
+
+
+def read_response(s: socket.socket) -> tuple[bytes, bytes]:
+    """One response off a raw socket: (head, body), the body by Content-Length."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        assert chunk, f"connection closed inside a head: {data!r}"
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(rest) < length:
+        chunk = s.recv(65536)
+        assert chunk, "connection closed inside a body"
+        rest += chunk
+    return head, rest[:length]
+
+
+def test_expect_100_continue(server, pb):
+    body = pb.EchoRequest(text="after continue").SerializeToString()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(f"POST {UNARY} HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\n"
+                  f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n".encode())
+        head, _ = read_response(s)
+        assert head.startswith(b"HTTP/1.1 100 Continue"), head
+        s.sendall(body)
+        head, reply = read_response(s)
+        assert head.startswith(b"HTTP/1.1 200 OK"), head
+        assert pb.EchoResponse.FromString(reply).text == "after continue"
+        # Refused without a 100: the body may never come, so the answer closes the connection.
+        s.sendall(f"POST {UNARY} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                  f"Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n".encode())
+        head, _ = read_response(s)
+        assert head.startswith(b"HTTP/1.1 415"), head
+        assert b"connection: close" in head.lower()
+        assert s.recv(1) == b""
