@@ -2,22 +2,17 @@ internal import NIOCore
 internal import RPCCore
 
 /// The state of the one call an HTTP/1.1 connection runs at a time, owned by the connection
-/// handler on its event loop: the request body as it arrives, the running handler, the
-/// response's progress and the writers waiting for the socket.
+/// handler on its event loop: the protocol's view of it (`WireCall`), the request body as
+/// it arrives, the running handler, the response's progress and the writers waiting for
+/// the socket.
 final class HTTP1Call {
   let id: Int
-  let wire: HTTP1Wire
+  let wire: WireCall
   let route: HTTP1Routes.Route
   let context: ServerContext
   /// Whether the connection may carry another request after this one.
   let keepAlive: Bool
-  /// The request's compression (`nil`: none).
-  let requestEncoding: CompressionAlgorithm?
-  /// Frames (and compresses, when the client accepts it) response messages.
-  let framer: GRPCMessageFramer
-  private let maxMessageSize: Int
-  private var body = ByteBuffer()
-  private var deframer: GRPCMessageDeframer
+  private var decoder: WireRequestDecoder
   private var request: ByteBuffer?
   var task: Task<Void, Never>?
   var deadlineTimer: Scheduled<Void>?
@@ -26,64 +21,36 @@ final class HTTP1Call {
   /// Writers waiting for the channel to become writable.
   var writers: [CheckedContinuation<Void, any Error>] = []
 
-  init(
-    id: Int, wire: HTTP1Wire, route: HTTP1Routes.Route, context: ServerContext,
-    keepAlive: Bool, requestEncoding: CompressionAlgorithm?, respondGzip: Bool,
-    maxMessageSize: Int
-  ) {
+  init(id: Int, wire: WireCall, route: HTTP1Routes.Route, context: ServerContext, keepAlive: Bool) {
     self.id = id
     self.wire = wire
     self.route = route
     self.context = context
     self.keepAlive = keepAlive
-    self.requestEncoding = requestEncoding
-    self.maxMessageSize = maxMessageSize
-    self.framer = GRPCMessageFramer(
-      compression: respondGzip ? .gzip : nil, maxMessageSize: maxMessageSize)
-    self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize, encoding: requestEncoding)
+    self.decoder = wire.makeDecoder()
   }
 
   /// Takes request body bytes; fails as soon as they cannot make one acceptable message.
   func receive(_ bytes: ByteBuffer) throws(RPCError) {
-    guard wire.isEnveloped else {
-      guard body.readableBytes + bytes.readableBytes <= maxMessageSize else {
-        throw RPCError(
-          code: .resourceExhausted,
-          message: "request body exceeds the limit of \(maxMessageSize) bytes")
-      }
-      body.writeImmutableBuffer(bytes)
-      return
-    }
-    deframer.append(bytes)
-    while let message = try deframer.next() {
-      guard request == nil else {
-        throw RPCError(code: .invalidArgument, message: "more than one request message")
-      }
-      request = message
-    }
+    try decoder.append(bytes)
+    while let message = try decoder.next() { try take(message) }
   }
 
   /// The request message once the body is complete.
   func requestMessage() throws(RPCError) -> ByteBuffer {
-    guard wire.isEnveloped else {
-      guard let requestEncoding, requestEncoding != .identity else { return body }
-      do {
-        return try Zlib.decompress(body, limit: maxMessageSize)
-      } catch .limitExceeded {
-        throw RPCError(
-          code: .resourceExhausted,
-          message: "decompressed request exceeds the limit of \(maxMessageSize) bytes")
-      } catch {
-        throw RPCError(code: .invalidArgument, message: "invalid gzip request body")
-      }
-    }
-    if deframer.hasPartialMessage {
-      throw RPCError(code: .invalidArgument, message: "request body ended inside a message")
-    }
+    if let message = try decoder.finish() { try take(message) }
     guard let request else {
-      throw RPCError(code: .invalidArgument, message: "no request message")
+      throw RPCError(code: .internalError, message: "no request message")
     }
+    self.request = nil
     return request
+  }
+
+  private func take(_ message: ByteBuffer) throws(RPCError) {
+    guard request == nil else {
+      throw RPCError(code: .internalError, message: "more than one request for a unary call")
+    }
+    request = message
   }
 
   /// Stops everything running for the call: the deadline, the task, waiting writers.

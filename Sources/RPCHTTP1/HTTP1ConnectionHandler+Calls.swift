@@ -2,90 +2,99 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import RPCCore
 
-/// The call rules of an HTTP/1.1 connection: which requests are served (POST, a Connect or
-/// gRPC-Web content type, a known path, a method HTTP/1.1 can carry, a body within the
-/// message limit), and running the method's handler once the request is complete.
+/// The call rules of an HTTP/1.1 connection: `WireCall` reads the request head (405, 415,
+/// protocol fields) and shapes every answer; this adds what HTTP/1.1 cannot carry (gRPC and
+/// client streams: 505), the body limit from `Content-Length` before any of it is read, and
+/// running the method's handler once the request is complete.
 extension HTTP1ConnectionHandler {
   func begin(_ head: HTTPRequestHead) {
-    guard head.method == .POST else {
-      return refuse(head, status: .methodNotAllowed, extra: [("allow", "POST")])
+    let wire: WireCall
+    do throws(WireRejection) {
+      wire = try WireCall(head: Self.wireHead(head), maxMessageSize: configuration.maxMessageSize)
+    } catch {
+      return answer(error.response, keepAlive: head.isKeepAlive)
     }
-    let wire: HTTP1Wire
-    switch HTTP1Wire.classify(contentType: head.headers.first(name: "content-type")) {
-    case .wire(let requested):
-      wire = requested
-    case .grpc:
-      return refuse(
-        head, status: .httpVersionNotSupported, close: true,
-        message: "gRPC (application/grpc) needs HTTP/2; over HTTP/1.1 use gRPC-Web "
+    guard wire.wireProtocol != .grpc else {
+      return refuseHTTP2Only(
+        head,
+        "gRPC (application/grpc) needs HTTP/2; over HTTP/1.1 use gRPC-Web "
           + "(application/grpc-web+proto) or Connect (application/proto)")
-    case .unsupported:
-      return refuse(head, status: .unsupportedMediaType, extra: [("accept-post", HTTP1Wire.accepted)])
     }
     guard let route = routes[target: head.uri] else {
-      let error = RPCError(code: .unimplemented, message: "unknown method \(head.uri)")
-      return answer(wire.errorAnswer(error, httpStatus: 404), keepAlive: head.isKeepAlive)
+      let error = RPCError(code: .unimplemented, message: "unknown method \(Self.path(head.uri))")
+      return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
     }
     if case .bidiStreaming = route.handler {
-      return refuse(
-        head, status: .httpVersionNotSupported, close: true,
-        message: "\(route.descriptor.path) streams requests, which needs HTTP/2")
+      return refuseHTTP2Only(head, "\(route.descriptor.path) streams requests, which needs HTTP/2")
     }
-    guard wire.serves(route.handler) else {
-      return refuse(head, status: .unsupportedMediaType, extra: [("accept-post", HTTP1Wire.accepted)])
+    if let rejection = wire.rejection(for: route.handler) {
+      return answer(rejection.response, keepAlive: head.isKeepAlive)
     }
-    if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-      length > configuration.maxMessageSize + (wire.isEnveloped ? 5 : 0)
-    {
+    if let problem = wire.headerError {
+      return answer(wire.end(problem, responseStarted: false), keepAlive: head.isKeepAlive)
+    }
+    let limit = configuration.maxMessageSize + (wire.wireProtocol.isEnveloped ? 5 : 0)
+    if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
       let error = RPCError(
         code: .resourceExhausted,
         message: "request body of \(length) bytes exceeds the limit of "
           + "\(configuration.maxMessageSize) bytes")
-      answer(wire.errorAnswer(error), keepAlive: false)
+      answer(wire.end(error, responseStarted: false), keepAlive: false)
       if length > Self.skipLimit {  // not worth reading to its end: close now
         skipping = nil
         closeAfterWrites()
       }
       return
     }
-    do throws(RPCError) {
-      try start(head, wire: wire, route: route)
-      if continueAwaited {
-        continueAwaited = false
-        context?.writeAndFlush(
-          wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
-      }
-    } catch {
-      answer(wire.errorAnswer(error), keepAlive: head.isKeepAlive)
-    }
+    start(head, wire: wire, route: route)
   }
 
-  private func start(_ head: HTTPRequestHead, wire: HTTP1Wire, route: HTTP1Routes.Route) throws(RPCError) {
-    var encoding: CompressionAlgorithm?
-    if let name = head.headers.first(name: wire.encodingHeader) {
-      guard let algorithm = CompressionAlgorithm(encodingName: name) else {
-        throw RPCError(code: .unimplemented, message: "unsupported \(wire.encodingHeader) '\(name)'")
-      }
-      encoding = algorithm
+  /// The request as `WireCall` reads it: every header with a lower-case name.
+  static func wireHead(_ head: HTTPRequestHead) -> WireRequestHead {
+    var fields = Metadata()
+    for (name, value) in head.headers where name.lowercased() != "content-type" {
+      fields.addLowercased(name.lowercased(), value)
     }
-    let timeout = try wire.timeout(head.headers)
+    return WireRequestHead(
+      method: head.method.rawValue, path: path(head.uri),
+      contentType: head.headers.first(name: "content-type"), fields: fields)
+  }
+
+  /// A request target without its query string.
+  static func path(_ target: String) -> String {
+    target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+  }
+
+  /// 505 HTTP Version Not Supported, and the connection closed: a client that expected HTTP/2
+  /// semantics may otherwise hang on it (connect-go does the same).
+  private func refuseHTTP2Only(_ head: HTTPRequestHead, _ message: String) {
+    var body = ByteBuffer()
+    body.writeString(message + "\n")
+    let response = WireResponse(
+      head: WireResponseHead(status: 505, fields: [("content-type", "text/plain; charset=utf-8")]),
+      body: body)
+    answer(response, keepAlive: false)
+  }
+
+  private func start(_ head: HTTPRequestHead, wire: WireCall, route: HTTP1Routes.Route) {
     let context = ServerContext(
-      method: route.descriptor, requestMetadata: HTTP1Wire.metadata(head.headers),
-      deadline: timeout.map { .now + $0 }, peer: peer, logger: logger)
+      method: route.descriptor, requestMetadata: wire.metadata,
+      deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     calls += 1
     let call = HTTP1Call(
-      id: calls, wire: wire, route: route, context: context, keepAlive: head.isKeepAlive,
-      requestEncoding: encoding,
-      respondGzip: CompressionAlgorithm.gzip.isAccepted(
-        by: head.headers[canonicalForm: wire.acceptEncodingHeader].joined(separator: ",")),
-      maxMessageSize: configuration.maxMessageSize)
+      id: calls, wire: wire, route: route, context: context, keepAlive: head.isKeepAlive)
     self.call = call
-    if let timeout, let loop = self.context?.eventLoop {
+    if let timeout = wire.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       let id = call.id
       call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
         loopBound.value.fail(call: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
       }
+    }
+    if continueAwaited {
+      continueAwaited = false
+      self.context?.writeAndFlush(
+        wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
     }
   }
 
@@ -114,16 +123,15 @@ extension HTTP1ConnectionHandler {
     guard let loop = self.context?.eventLoop else { return }
     let handle = HTTP1CallHandle(
       call: call.id, eventLoop: loop, connection: NIOLoopBound(self, eventLoop: loop),
-      framer: call.framer)
+      framer: call.wire.framer)
     switch call.route.handler {
     case .unaryInline(let run):
-      var out = ByteBuffer()
+      var framed = ByteBuffer()
       do {
-        try run(request, context, GRPCMessageFramer(maxMessageSize: configuration.maxMessageSize), &out)
-        out.moveReaderIndex(forwardBy: 5)  // the handler frames for gRPC; keep the message
-        complete(call: call.id, result: .success(out))
+        try run(request, context, call.wire.framer, &framed)
+        respond(call, framed: framed)
       } catch {
-        complete(call: call.id, result: .failure(error))
+        fail(call: call.id, MethodHandler.status(for: error, logger: logger))
       }
     case .unary(let run):
       call.task = Task {

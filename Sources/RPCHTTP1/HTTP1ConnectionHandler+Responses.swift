@@ -2,68 +2,49 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import RPCCore
 
-/// Answers on an HTTP/1.1 connection: whole answers (unary results, errors, refusals) and
-/// message streams (chunked bodies ended by the protocol's end-of-stream frame).
+/// Answers on an HTTP/1.1 connection, as `WireCall` shapes them: whole answers (unary
+/// results, errors, refusals) with a `Content-Length`, and message streams as chunked bodies
+/// ended by the protocol's end-of-stream envelope.
 extension HTTP1ConnectionHandler {
   /// Writes a whole answer: head, body, end; closes after it unless `keepAlive`.
-  func answer(_ answer: (HTTPResponseHead, ByteBuffer), keepAlive: Bool) {
-    var (head, body) = answer
+  func answer(_ response: WireResponse, keepAlive: Bool) {
     let keepAlive = keepAlive && !(requestOpen && continueAwaited)
-    if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-    writeHead(head)
-    if body.readableBytes > 0 { writeBody(body) }
+    if let head = response.head {
+      var headers = Self.headers(head, keepAlive: keepAlive)
+      headers.replaceOrAdd(name: "content-length", value: String(response.body?.readableBytes ?? 0))
+      writeHead(HTTPResponseHead(version: .http1_1, status: .init(statusCode: head.status), headers: headers))
+    }
+    if let body = response.body, body.readableBytes > 0 { writeBody(body) }
     writeEnd(keepAlive: keepAlive)
   }
 
-  /// A request this server does not serve as a call: a bare HTTP status, with a short text
-  /// when the client can do something about it.
-  func refuse(
-    _ request: HTTPRequestHead, status: HTTPResponseStatus, close: Bool = false,
-    extra: [(String, String)] = [], message: String? = nil
-  ) {
-    var body = ByteBuffer()
-    if let message { body.writeString(message + "\n") }
-    var headers = HTTPHeaders(extra)
-    if message != nil { headers.add(name: "content-type", value: "text/plain; charset=utf-8") }
-    headers.add(name: "content-length", value: String(body.readableBytes))
-    answer(
-      (HTTPResponseHead(version: .http1_1, status: status, headers: headers), body),
-      keepAlive: request.isKeepAlive && !close)
+  private static func headers(_ head: WireResponseHead, keepAlive: Bool) -> HTTPHeaders {
+    var headers = HTTPHeaders(head.fields)
+    if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+    return headers
   }
 
-  /// Completion of a unary handler (inline or task).
+  /// The framed response of a unary call (inline or task).
+  func respond(_ call: HTTP1Call, framed: ByteBuffer) {
+    call.deadlineTimer?.cancel()
+    answer(call.wire.unaryResponse(framed), keepAlive: call.keepAlive)
+  }
+
+  /// Completion of a unary handler task.
   func complete(call id: Int, result: Result<ByteBuffer, any Error>) {
     guard let call, call.id == id else { return }
     switch result {
     case .success(let message):
+      var framed = ByteBuffer()
       do {
-        try answerUnary(call, message: message)
+        try call.wire.framer.frame(message, into: &framed)
+        respond(call, framed: framed)
       } catch {
         fail(call: id, MethodHandler.status(for: error, logger: logger))
       }
     case .failure(let error):
       fail(call: id, MethodHandler.status(for: error, logger: logger))
     }
-  }
-
-  private func answerUnary(_ call: HTTP1Call, message: ByteBuffer) throws {
-    var body = ByteBuffer()
-    let compressed: Bool
-    if call.wire.isEnveloped {
-      try call.framer.frame(message, into: &body)
-      compressed = call.framer.compression != nil
-      body.writeImmutableBuffer(call.wire.streamEnd(nil))
-    } else {
-      var framed = ByteBuffer()
-      try call.framer.frame(message, into: &framed)
-      compressed = framed.readableBytes > 0 && framed.getInteger(at: framed.readerIndex, as: UInt8.self) == 1
-      framed.moveReaderIndex(forwardBy: 5)
-      body = framed
-    }
-    call.deadlineTimer?.cancel()
-    answer(
-      (call.wire.okHead(compressed: compressed, contentLength: body.readableBytes), body),
-      keepAlive: call.keepAlive)
   }
 
   /// A streaming handler wrote a framed message.
@@ -73,9 +54,11 @@ extension HTTP1ConnectionHandler {
     }
     if !call.responseStarted {
       call.responseStarted = true
-      var head = call.wire.okHead(compressed: call.framer.compression != nil)
-      if !call.keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-      writeHead(head)
+      let head = call.wire.responseHead()
+      writeHead(
+        HTTPResponseHead(
+          version: .http1_1, status: .init(statusCode: head.status),
+          headers: Self.headers(head, keepAlive: call.keepAlive)))
     }
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(framed))), promise: nil)
     if context.channel.isWritable {
@@ -105,16 +88,9 @@ extension HTTP1ConnectionHandler {
   private func end(_ call: HTTP1Call, status: RPCError?, keepAlive: Bool = true) {
     call.deadlineTimer?.cancel()
     let keepAlive = keepAlive && call.keepAlive
-    guard call.responseStarted else {
-      guard let status else {  // a stream that ended without a message
-        let body = call.wire.streamEnd(nil)
-        return answer(
-          (call.wire.okHead(compressed: false, contentLength: body.readableBytes), body),
-          keepAlive: keepAlive)
-      }
-      return answer(call.wire.errorAnswer(status), keepAlive: keepAlive)
-    }
-    writeBody(call.wire.streamEnd(status))
+    let response = call.wire.end(status, responseStarted: call.responseStarted)
+    guard call.responseStarted else { return answer(response, keepAlive: keepAlive) }
+    if let body = response.body { writeBody(body) }
     writeEnd(keepAlive: keepAlive)
   }
 

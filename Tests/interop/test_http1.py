@@ -38,6 +38,13 @@ def web_frames(body: bytes) -> list[tuple[int, bytes]]:
     return out
 
 
+def web_trailers(payload: bytes) -> dict[str, str]:
+    """The fields of a gRPC-Web trailers frame (`name: value` lines)."""
+    lines = payload.decode().split("\r\n")
+    assert lines[-1] == "", f"trailers not ended by CRLF: {payload!r}"
+    return {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[:-1])}
+
+
 def check_connect_and_grpc_web(conn: http.client.HTTPConnection, pb) -> None:
     """Connect unary and gRPC-Web calls on one kept-alive HTTP/1.1 connection."""
     ok = post(conn, UNARY, pb.EchoRequest(text="connect").SerializeToString(), "application/proto",
@@ -61,18 +68,19 @@ def check_connect_and_grpc_web(conn: http.client.HTTPConnection, pb) -> None:
     (flag, message), (tflag, trailers) = web_frames(web.body)
     assert (flag, tflag) == (0, 0x80)
     assert pb.EchoResponse.FromString(message).text == "web"
-    assert trailers == b"grpc-status:0\r\n"
+    assert web_trailers(trailers) == {"grpc-status": "0"}
 
     stream = post(conn, STREAM, grpc_frame(pb.EchoRequest(text="s", count=3).SerializeToString()),
                   "application/grpc-web+proto")
     assert stream.getheader("Transfer-Encoding") == "chunked"
     frames = web_frames(stream.body)
     assert [pb.EchoResponse.FromString(m).index for f, m in frames if f == 0] == [0, 1, 2]
-    assert frames[-1] == (0x80, b"grpc-status:0\r\n")
+    assert frames[-1][0] == 0x80 and web_trailers(frames[-1][1]) == {"grpc-status": "0"}
 
     web_error = post(conn, UNARY, grpc_frame(pb.EchoRequest(text="x", fail_code=7).SerializeToString()),
                      "application/grpc-web")
-    assert web_frames(web_error.body) == [(0x80, b"grpc-status:7\r\ngrpc-message:x\r\n")]
+    [(flag, trailers)] = web_frames(web_error.body)
+    assert flag == 0x80 and web_trailers(trailers) == {"grpc-status": "7", "grpc-message": "x"}
 
 
 def test_cleartext_http1_and_h2c_share_the_port(server, pb):
@@ -125,7 +133,7 @@ def test_requests_that_are_not_calls(server):
         got.read()
         assert got.status == 405 and got.getheader("Allow") == "POST"
         unknown = post(conn, "/no.Such/Method", b"", "application/proto")
-        assert unknown.status == 404 and json.loads(unknown.body)["code"] == "unimplemented"
+        assert unknown.status == 501 and json.loads(unknown.body)["code"] == "unimplemented"
         text = post(conn, UNARY, b"hi", "text/plain")
         assert text.status == 415
     finally:
