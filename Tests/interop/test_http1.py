@@ -3,6 +3,7 @@
 in the same test."""
 import http.client
 import json
+import signal
 import socket
 import ssl
 import struct
@@ -273,3 +274,23 @@ def test_expect_100_continue(server, pb):
         assert head.startswith(b"HTTP/1.1 415"), head
         assert b"connection: close" in head.lower()
         assert s.recv(1) == b""
+
+
+def test_sigterm_lets_an_http1_stream_finish(start_server, pb):
+    srv = start_server()
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    try:
+        body = grpc_frame(pb.EchoRequest(text="s", count=4, delay_ms=300).SerializeToString())
+        conn.request("POST", STREAM, body=body, headers={"Content-Type": "application/grpc-web+proto"})
+        resp = conn.getresponse()
+        assert resp.status == 200
+        received = resp.read1()  # the first message (at least) is here: the call is running
+        assert received
+        srv.signal(signal.SIGTERM)
+        received += resp.read()
+        frames = web_frames(received)
+        assert [pb.EchoResponse.FromString(m).index for f, m in frames if f == 0] == [0, 1, 2, 3]
+        assert frames[-1][0] == 0x80 and web_trailers(frames[-1][1]) == {"grpc-status": "0"}
+    finally:
+        conn.close()
+    assert srv.proc.wait(10) == 0
