@@ -23,10 +23,11 @@ final class ClusterHealthBoard: Sendable {
     case unhealthy([String])
   }
 
-  /// A data-plane report: a Heartbeat, or an UpdateStatus with the data plane it carried.
+  /// A data-plane report: a Heartbeat, or an UpdateStatus with the data plane it carried
+  /// and the cluster's pool (its config, unless a newer one was seen).
   enum Report: Sendable {
     case heartbeat
-    case status(ReportedDataPlane?)
+    case status(ReportedDataPlane?, pool: ClusterPool?)
   }
 
   private struct State {
@@ -42,10 +43,10 @@ final class ClusterHealthBoard: Sendable {
 
   init(timeout: Duration) { self.timeout = timeout }
 
-  /// Records `report` of `cluster` (whose pool is `pool`); returns whether its health reading
-  /// changed (unknown or timed out before, or a different drift), i.e. watchers are told.
+  /// Records `report` of `cluster`; returns whether its health reading changed (unknown or
+  /// timed out before, or a different drift), i.e. whether watchers are told.
   func record(
-    _ report: Report, of cluster: Cluster, pool: ClusterPool?, now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
+    _ report: Report, of cluster: Cluster, now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
   ) -> Bool {
     state.withLock { state in
       let old = state.entries[cluster.key].flatMap { $0.registeredAt == cluster.createdAt ? $0 : nil }
@@ -53,7 +54,7 @@ final class ClusterHealthBoard: Sendable {
       entry.lastSeen = now
       entry.lastSeenWall = wallNow
       entry.expired = false
-      if case .status(let reported) = report {
+      if case .status(let reported, let pool) = report {
         entry.reported = reported
         let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
         entry.drift = reported.flatMap { data in config.map { DataPlaneDrift.reasons(data, pool: $0, poolName: cluster.poolName) } } ?? []

@@ -13,13 +13,14 @@ extension ClusterService {
     }
     registry.unary(Self.method("UpdateStatus"), API.UpdateStatusRequest.self, API.UpdateStatusResponse.self) { request, _ in
       let cluster = try found(try key(request.clusterId))
-      try await report(.status(request.status?.operatorClusterData.map(ClusterMessages.reported)), of: cluster)
+      let reported = request.status?.operatorClusterData.map(ClusterMessages.reported)
+      try await report(.status(reported, pool: store.pool(cluster.poolKey)), of: cluster)
       return .init()
     }
   }
 
   private func report(_ report: ClusterHealthBoard.Report, of cluster: Cluster) async throws(RPCError) {
-    if health.record(report, of: cluster, pool: store.pool(cluster.poolKey)) { watchers.publish(cluster.key) }
+    if health.record(report, of: cluster) { watchers.publish(cluster.key) }
     guard !cluster.lifecycle.hasReported else { return }
     // not published to watchers: whether a cluster ever reported is not part of its summary
     let store = self.store
