@@ -114,6 +114,11 @@ let package = Package(
       ],
       swiftSettings: swift6),
     .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
+    // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters).
+    .executableTarget(
+      name: "clusterpool-load",
+      dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
     // driven by Tests/interop/test_proto_roundtrip.py against the Python protobuf encoder.
     .executableTarget(
