@@ -38,7 +38,10 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var endingResponse = false
   var heldParts: [HTTPServerRequestPart] = []
   var calls = 0
+  /// Closes a connection with no request for its timeout, or whose request body stalled
+  /// that long; never one whose call runs (calls end by their deadline or the client).
   private var idleTimer: Scheduled<Void>?
+  private var lastRead = NIODeadline.now()
   var closing = false
 
   package init(routes: HTTP1Routes, configuration: HTTP1Configuration, logger: Logger) {
@@ -76,12 +79,13 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   private func handle(_ part: HTTPServerRequestPart) {
     switch part {
     case .head(let head):
-      idleTimer?.cancel()
-      idleTimer = nil
       requestOpen = true
+      lastRead = .now()
+      armIdleTimer(configuration.idleTimeout)  // now it watches the body for stalls
       continueAwaited = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }
       begin(head)
     case .body(let bytes):
+      lastRead = .now()
       if var skipping {
         skipping.bytes += bytes.readableBytes
         self.skipping = skipping
@@ -91,6 +95,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       }
     case .end:
       requestOpen = false
+      idleTimer?.cancel()
       if let skipping {
         self.skipping = nil
         if skipping.closeAtEnd {
@@ -144,9 +149,17 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
     guard let context, !closing else { return }
     idleTimer?.cancel()
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-    idleTimer = context.eventLoop.scheduleTask(in: timeout) {
+    let from = requestOpen ? lastRead : .now()
+    idleTimer = context.eventLoop.scheduleTask(deadline: from + timeout) {
       let handler = loopBound.value
-      guard handler.call == nil, !handler.requestOpen else { return }
+      if handler.requestOpen {
+        guard NIODeadline.now() - handler.lastRead >= timeout else {
+          return handler.armIdleTimer(timeout)  // bytes came meanwhile: wait from the last
+        }
+        handler.logger.debug("HTTP/1.1 request body stalled", metadata: ["peer": "\(handler.peer)"])
+        return handler.closeNow()
+      }
+      guard handler.call == nil else { return }
       handler.logger.debug("HTTP/1.1 idle timeout", metadata: ["peer": "\(handler.peer)"])
       handler.closeNow()
     }

@@ -161,6 +161,30 @@ import Testing
     await test.stop()
   }
 
+  @Test func aStalledRequestBodyClosesTheConnectionAfterTheIdleTimeout() async throws {
+    var limits = ServerConfiguration.Limits()
+    limits.idleTimeout = .milliseconds(300)
+    let test = try await TestServer.start(limits: limits)
+    try await HTTP1TestClient.with(port: test.port) { connection in
+      // A keep-alive connection outlives the idle timeout while its call runs.
+      try await connection.send(.connect(Echo.hold, "long"))
+      #expect(await test.probe.wait(for: "holding:long"))
+      try await Task.sleep(for: .milliseconds(600))  // longer than the idle timeout, on purpose
+      test.probe.record("release")
+      #expect(try await connection.reply()?.text == "released long")
+      // Then a request whose body never completes: closed, though the head came in time.
+      try await connection.outbound.write(
+        .head(HTTPRequestHead(
+          version: .http1_1, method: .POST, uri: Echo.get.path,
+          headers: ["host": "localhost", "content-type": "application/proto", "content-length": "10"])))
+      try await connection.outbound.write(.body(.byteBuffer(ByteBuffer(string: "abc"))))
+      let start = ContinuousClock.now
+      #expect(await connection.isClosedByServer())
+      #expect(ContinuousClock.now - start < .seconds(10))
+    }
+    await test.stop()
+  }
+
   @Test func closingTheConnectionCancelsTheCall() async throws {
     let test = try await TestServer.start()
     try await HTTP1TestClient.with(port: test.port) { connection in
