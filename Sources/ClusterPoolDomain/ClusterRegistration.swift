@@ -42,6 +42,25 @@ public enum ClusterRegistration {
     }
   }
 
+  /// Checks undeleting the cluster `name` into its pool `key` (the stored pool, nil when
+  /// there is none), `queueHoldsName` when a live queue took its name meanwhile: that queue is
+  /// `ALREADY_EXISTS`; a pool that is gone or deleted `FAILED_PRECONDITION`, saying what to do.
+  public static func checkUndelete(
+    _ name: ResourceName, into key: PoolKey, pool: ClusterPool?, queueHoldsName: Bool
+  ) throws(DomainError) {
+    if queueHoldsName {
+      throw DomainError(
+        .alreadyExists, "cluster \"\(name)\" cannot be undeleted: a live queue now has its name; delete that queue first")
+    }
+    guard let pool, !pool.isDeleted else {
+      throw DomainError(
+        .failedPrecondition,
+        "cluster \"\(name)\" cannot be undeleted: its cluster pool \"\(key.name)\" "
+          + (pool == nil ? "no longer exists" : "is deleted (undelete it first: flyte undelete cluster-pool \(key.name))")
+          + "; or register the cluster into another pool (flyte create cluster \(name) --pool POOL)")
+    }
+  }
+
   /// The rejection of moving a live cluster in place (a registration into another pool, or
   /// an UpdateCluster naming one).
   public static func moveRejected(_ name: ResourceName, from current: ResourceName, to requested: ResourceName) -> DomainError {

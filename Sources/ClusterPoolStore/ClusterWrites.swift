@@ -48,10 +48,9 @@ enum ClusterWrites {
     let wasLive = cluster.isLive
     let next = try cluster.lifecycle.applying(request, name: key.name)
     if request == .undelete {
-      if try ClusterRows.liveStandaloneQueue(tx.connection, key) {
-        throw DomainError(.alreadyExists, "cluster \"\(key.name)\" cannot be undeleted: a live queue now has its name")
-      }
-      _ = try ClusterPoolRules.get(try PoolRows.select(tx.connection, cluster.poolKey), cluster.poolKey)
+      try ClusterRegistration.checkUndelete(
+        key.name, into: cluster.poolKey, pool: try PoolRows.select(tx.connection, cluster.poolKey),
+        queueHoldsName: try ClusterRows.liveStandaloneQueue(tx.connection, key))
     }
     guard next != cluster.lifecycle else { return (cluster, []) }
     cluster.lifecycle = next

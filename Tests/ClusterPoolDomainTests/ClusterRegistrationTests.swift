@@ -61,6 +61,24 @@ import Testing
     }
   }
 
+  @Test func undeleteNeedsItsLivePoolAndItsName() {
+    #expect(code { try ClusterRegistration.checkUndelete(cluster, into: key("prod"), pool: pool("prod"), queueHoldsName: false) } == nil)
+    #expect(
+      code { try ClusterRegistration.checkUndelete(cluster, into: key("prod"), pool: pool("prod"), queueHoldsName: true) }
+        == .alreadyExists)
+    do {
+      try ClusterRegistration.checkUndelete(cluster, into: key("prod"), pool: pool("prod", deleted: true), queueHoldsName: false)
+      Issue.record("undelete into a deleted pool must be rejected")
+    } catch {
+      #expect(error.code == .failedPrecondition)
+      #expect(
+        error.message
+          == "cluster \"prod-us-east-1\" cannot be undeleted: its cluster pool \"prod\" is deleted (undelete it first: "
+          + "flyte undelete cluster-pool prod); or register the cluster into another pool (flyte create cluster prod-us-east-1 --pool POOL)")
+    }
+    #expect(code { try ClusterRegistration.checkUndelete(cluster, into: key("prod"), pool: nil, queueHoldsName: false) } == .failedPrecondition)
+  }
+
   @Test func aQueueOfThatNameTakesTheName() {
     #expect(code { try ClusterRegistration.check(cluster, into: key("prod"), pool: pool("prod"), occupant: .queue) } == .alreadyExists)
   }

@@ -129,6 +129,20 @@ import Testing
     }
   }
 
+  @Test func undeletingIntoADeletedPoolSaysWhatToDo() async throws {
+    try await withClusterServer { pools, clusters, _ in
+      try await pools.create("old")
+      try await clusters.create("c1", pool: "old")
+      _ = try await clusters.delete("c1")
+      try await pools.delete("old")
+      let refused = await clusters.code { _ = try await clusters.undelete("c1") }
+      #expect(refused?.0 == .failedPrecondition)
+      #expect(refused?.1.contains("flyte undelete cluster-pool old") == true)
+      _ = try await pools.undelete("old")
+      #expect(try await clusters.undelete("c1").pool?.name == "old")
+    }
+  }
+
   @Test func fiftyConcurrentDrainsWithOneGenerationHaveOneWinner() async throws {
     try await withClusterServer { pools, clusters, _ in
       try await pools.create("prod")
