@@ -81,8 +81,11 @@ extension HTTP1ConnectionHandler {
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     calls += 1
+    // HTTP/1.0 has no chunked bodies: a stream there ends by closing the connection.
+    let streams = wire.wireProtocol.isEnveloped && head.version.minor == 0
     let call = HTTP1Call(
-      id: calls, wire: wire, route: route, context: context, keepAlive: head.isKeepAlive)
+      id: calls, wire: wire, route: route, context: context,
+      keepAlive: head.isKeepAlive && !streams)
     self.call = call
     if let timeout = wire.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)

@@ -12,7 +12,7 @@ extension HTTP1ConnectionHandler {
     if let head = response.head {
       var headers = Self.headers(head, keepAlive: keepAlive)
       headers.replaceOrAdd(name: "content-length", value: String(response.body?.readableBytes ?? 0))
-      writeHead(HTTPResponseHead(version: .http1_1, status: .init(statusCode: head.status), headers: headers))
+      writeHead(HTTPResponseHead(version: responseVersion, status: .init(statusCode: head.status), headers: headers))
     }
     if let body = response.body, body.readableBytes > 0 { writeBody(body) }
     writeEnd(keepAlive: keepAlive)
@@ -57,7 +57,7 @@ extension HTTP1ConnectionHandler {
       let head = call.wire.responseHead()
       writeHead(
         HTTPResponseHead(
-          version: .http1_1, status: .init(statusCode: head.status),
+          version: responseVersion, status: .init(statusCode: head.status),
           headers: Self.headers(head, keepAlive: call.keepAlive)))
     }
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(framed))), promise: nil)

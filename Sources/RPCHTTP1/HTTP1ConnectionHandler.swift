@@ -22,6 +22,8 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var peer = "unknown"
   /// The call being received or answered.
   var call: HTTP1Call?
+  /// The version answers are sent with: the request's (1.0 or 1.1).
+  var responseVersion: HTTPVersion = .http1_1
   /// A request head arrived and its `.end` has not.
   var requestOpen = false
   /// The request asked for `100 Continue` and has not had it: answered without it, its body
@@ -80,6 +82,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
     switch part {
     case .head(let head):
       requestOpen = true
+      responseVersion = head.version.major == 1 && head.version.minor == 0 ? .http1_0 : .http1_1
       lastRead = .now()
       armIdleTimer(configuration.idleTimeout)  // now it watches the body for stalls
       continueAwaited = head.headers[canonicalForm: "expect"].contains { $0.lowercased() == "100-continue" }

@@ -294,3 +294,19 @@ def test_sigterm_lets_an_http1_stream_finish(start_server, pb):
     finally:
         conn.close()
     assert srv.proc.wait(10) == 0
+
+
+def test_an_http10_client_gets_an_http10_answer(server, pb):
+    body = grpc_frame(pb.EchoRequest(text="old", count=2).SerializeToString())
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(f"POST {STREAM} HTTP/1.0\r\nContent-Type: application/grpc-web+proto\r\n"
+                  f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        reply = b""
+        while chunk := s.recv(65536):  # HTTP/1.0: the body ends when the server closes
+            reply += chunk
+    head, _, payload = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200"), head
+    assert b"chunked" not in head.lower()
+    frames = web_frames(payload)
+    assert [pb.EchoResponse.FromString(m).index for f, m in frames if f == 0] == [0, 1]
+    assert web_trailers(frames[-1][1]) == {"grpc-status": "0"}
