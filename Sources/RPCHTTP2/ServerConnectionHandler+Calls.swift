@@ -69,6 +69,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     let context = ServerContext(
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
+    context.traceStart(wire: "\(call.wireProtocol) over HTTP/2")
     let stream = ServerStream(id: id, handler: route.handler, context: context, call: call)
     streams[id] = stream
     if let timeout = call.timeout, let loop = self.context?.eventLoop {
