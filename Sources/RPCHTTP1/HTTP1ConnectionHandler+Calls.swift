@@ -80,6 +80,7 @@ extension HTTP1ConnectionHandler {
     let context = ServerContext(
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
+    context.traceStart(wire: "\(wire.wireProtocol) over HTTP/1.1")
     calls += 1
     // HTTP/1.0 has no chunked bodies: a stream there ends by closing the connection.
     let streams = wire.wireProtocol.isEnveloped && head.version.minor == 0
