@@ -113,8 +113,8 @@ bench_heartbeats() {
     echo "$(nproc) cores, $(uname -sr), $(date -u +%FT%TZ), load average before: $LOAD_BEFORE"
     echo "$clusters clusters (registered first), one Heartbeat each per second from clusterpool-load (${LOAD_CONNS:-8} connections) and h2load on CPU $H2LOAD_CPUS; server on CPU $SERVER_CPUS; ${SECS}s per phase"
     echo
-    echo "| heartbeats/s achieved (sent/ok/failed) | heartbeat p50 / p99 ms | server CPU % heartbeats alone | server CPU % heartbeats + Get | Get -c1 -m1 req/s alone / with | Get p50 ms alone / with | Get p99 ms alone / with | server RSS MiB after |"
-    echo "|---|---|---:|---:|---|---|---|---:|"
-    echo "| $(field "$result" rate) ($(field "$result" sent)/$(field "$result" ok)/$(field "$result" failed)) | $(field "$result" p50_ms) / $(field "$result" p99_ms) | $(cpu_pct "$c0" "$c1" "$t0" "$t1") | $(cpu_pct "$c1" "$c2" "$t1" "$t2") | $(num "$(field "$base" rps)") / $(num "$(field "$res" rps)") | $(field "$base" p50_ms) / $(field "$res" p50_ms) | $(field "$base" p99_ms) / $(field "$res" p99_ms) | $rss |"
+    echo "| heartbeats/s achieved (sent/ok/failed) | driver CPU % | heartbeat p50 / p99 ms | server CPU % heartbeats alone | server CPU % heartbeats + Get | Get -c1 -m1 req/s alone / with | Get p50 ms alone / with | Get p99 ms alone / with | server RSS MiB after |"
+    echo "|---|---:|---|---:|---:|---|---|---|---:|"
+    echo "| $(field "$result" rate) ($(field "$result" sent)/$(field "$result" ok)/$(field "$result" failed)) | $(field "$result" driver_cpu_pct) | $(field "$result" p50_ms) / $(field "$result" p99_ms) | $(cpu_pct "$c0" "$c1" "$t0" "$t1") | $(cpu_pct "$c1" "$c2" "$t1" "$t2") | $(num "$(field "$base" rps)") / $(num "$(field "$res" rps)") | $(field "$base" p50_ms) / $(field "$res" p50_ms) | $(field "$base" p99_ms) / $(field "$res" p99_ms) | $rss |"
   } | tee "$RESULTS/table.md"
 }

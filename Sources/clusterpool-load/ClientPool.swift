@@ -62,6 +62,17 @@ final class LatencyLog: Sendable {
   var snapshot: Latencies { latencies.withLock { $0 } }
 }
 
+/// CPU time (user + system) this process used so far, in seconds.
+func processCPUSeconds() -> Double {
+  var usage = rusage()
+  #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+  #else
+    getrusage(RUSAGE_SELF, &usage)
+  #endif
+  return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// A count shared by many tasks.
 final class Counter: Sendable {
   private let count = Atomic<Int>(0)

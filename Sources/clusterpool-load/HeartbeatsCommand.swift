@@ -55,6 +55,7 @@ struct HeartbeatsCommand: AsyncParsableCommand {
     let failed = Counter()
     let latencies = LatencyLog()
     say("heartbeating \(clusters) clusters for \(duration)s")
+    let cpuAtStart = processCPUSeconds()
     let start = clock.now
     let end = start + .seconds(duration)
     await withTaskGroup(of: Void.self) { group in
@@ -84,11 +85,13 @@ struct HeartbeatsCommand: AsyncParsableCommand {
       await group.waitForAll()
     }
     let elapsed = Double((clock.now - start).microseconds) / 1e6
+    let cpu = processCPUSeconds() - cpuAtStart
     let stats = latencies.snapshot
     let ok = done.value
     say(
       "RESULT clusters=\(clusters) sent=\(sent.value) ok=\(ok) failed=\(failed.value) "
-        + "seconds=\(String(format: "%.2f", elapsed)) rate=\(String(format: "%.0f", Double(ok) / Double(duration))) "
+        + "seconds=\(String(format: "%.2f", elapsed)) rate=\(String(format: "%.0f", Double(ok) / elapsed)) "
+        + "driver_cpu_pct=\(String(format: "%.0f", 100 * cpu / elapsed)) "
         + "p50_ms=\(String(format: "%.3f", stats.percentile(0.5) / 1000)) p99_ms=\(String(format: "%.3f", stats.percentile(0.99) / 1000))")
     await clients.close()
   }
