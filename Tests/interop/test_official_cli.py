@@ -32,6 +32,7 @@ import os
 import re
 import ssl
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
@@ -116,10 +117,16 @@ class Official:
                    OFFICIAL_KEYRING_FILE=str(self.keyring), PYTHONUNBUFFERED="1")
         return env
 
-    def flyte(self, *args: str) -> subprocess.CompletedProcess:
+    def flyte(self, *args: str, answer: str | None = None, editor: str | None = None
+              ) -> subprocess.CompletedProcess:
+        """Runs the official CLI; `answer` is typed at its prompt, `editor` is its $EDITOR."""
+        env = self.env()
+        if editor is not None:
+            env.update(EDITOR=editor, VISUAL=editor)
+        stdin = {"input": answer} if answer is not None else {"stdin": subprocess.DEVNULL}
         return subprocess.run([str(OFFICIAL_FLYTE), "--config", str(self.config), *args],
-                              cwd=self.home, env=self.env(), capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=120)
+                              cwd=self.home, env=env, capture_output=True, text=True, timeout=120,
+                              **stdin)
 
     def python(self, body: str) -> subprocess.CompletedProcess:
         """Runs a seed snippet after `flyte.init_from_config(config)`, as a user's script would."""
@@ -149,6 +156,12 @@ def cache_token(path: Path, endpoint_host_port: str, token: str) -> None:
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # the CLI's console forces a terminal: styles stay
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The cells of each row of a rich table (header first)."""
+    return [[cell.strip() for cell in line.split("│")[1:-1]]
+            for line in output.splitlines() if line.startswith("│")]
 
 
 def ok(proc: subprocess.CompletedProcess) -> str:
@@ -194,11 +207,10 @@ def test_seed_cli_commands(official, cpb):
     out = ok(official.flyte("create", "cluster-pool", "prod", "--file", "prod-pool.yaml"))
     assert "Successfully created cluster pool: prod" in out
 
-    listing = ok(official.flyte("get", "cluster-pool"))
-    rows = {line.split("│")[1].strip(): line for line in listing.splitlines()
-            if line.count("│") > 2 and line.split("│")[1].strip() in ("default", "prod")}
-    assert set(rows) == {"default", "prod"}, listing
-    assert "s3://my-prod-bucket/prefix" in rows["prod"] and "AWS_SECRETS_MANAGER" in rows["prod"]
+    pools = table_rows(ok(official.flyte("get", "cluster-pool")))
+    assert pools == [["Name", "Clusters", "Object store", "Secret store", "Image registry"],
+                     ["default", "—", "s3://acme-default/data", "KUBERNETES", "—"],
+                     ["prod", "—", "s3://my-prod-bucket/prefix", "AWS_SECRETS_MANAGER", REGISTRY]]
 
     detail = " ".join(ok(official.flyte("get", "cluster-pool", "prod")).split())
     for expected in ("name prod", "organization 127", "object store s3://my-prod-bucket/prefix",
@@ -210,6 +222,10 @@ def test_seed_cli_commands(official, cpb):
     assert "Successfully created cluster: prod-us-east-1" in out
     detail = " ".join(ok(official.flyte("get", "cluster-pool", "prod")).split())
     assert "clusters prod-us-east-1" in detail, detail
+    # Organization 127 has its default queue from first use, and the cluster its implicit one.
+    queues = {cells[0]: cells for cells in table_rows(ok(official.flyte("get", "queue")))[1:]}
+    assert set(queues) == {"default", "prod-us-east-1"}, queues
+    assert queues["default"][10] == "default" and queues["prod-us-east-1"][10] == "prod", queues
 
     refused = failed(official.flyte("delete", "cluster-pool", "prod", "--yes"))
     assert "Unable to delete cluster pool" in refused and "prod-us-east-1" in refused, refused
@@ -344,3 +360,25 @@ def test_bearer_token_accepted_and_never_logged(official_cli, dev_certs, start_s
     calls = [line for line in log.splitlines() if " trace " in line and line.endswith(" call")]
     for wire in ("connectUnary over HTTP/2", "grpc over HTTP/2", "connectUnary over HTTP/1.1"):
         assert any(wire in line and "authorization: <redacted>" in line for line in calls), (wire, log)
+
+
+def test_seed_create_with_edit_and_delete_with_confirmation(official, cpb):
+    """`flyte create cluster-pool prod --edit` (a scripted $EDITOR writes the seed's manifest
+    over the template) and `flyte delete cluster-pool prod` answered at its prompt."""
+    (official.home / "prod-pool.yaml").write_text(PROD_POOL_YAML)
+    editor = official.home / "editor.py"
+    editor.write_text("import shutil, sys\n"
+                      "assert 'name: prod' in open(sys.argv[-1]).read()  # the CLI's template\n"
+                      f"shutil.copy({str(official.home / 'prod-pool.yaml')!r}, sys.argv[-1])\n")
+    out = ok(official.flyte("create", "cluster-pool", "prod", "--edit",
+                            editor=f"{sys.executable} {editor}"))
+    assert "Successfully created cluster pool: prod" in out
+    assert pools_of(official, cpb, "127") == {"default": [], "prod": []}
+
+    kept = failed(official.flyte("delete", "cluster-pool", "prod", answer="n\n"))
+    # (the prompt names org 'None': the CLI derives the organization only after asking)
+    assert "Are you sure you want to delete cluster pool 'prod'" in kept and "Aborted" in kept, kept
+    assert pools_of(official, cpb, "127") == {"default": [], "prod": []}
+    out = ok(official.flyte("delete", "cluster-pool", "prod", answer="y\n"))
+    assert "Successfully deleted cluster pool: prod" in out
+    assert pools_of(official, cpb, "127") == {"default": []}
