@@ -49,6 +49,13 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     fields.removeAll { $0.name == lower }
   }
 
+  /// The fields `keep` accepts, in order.
+  package func filter(_ keep: (Field) -> Bool) -> Metadata {
+    var copy = self
+    copy.fields.removeAll { !keep($0) }
+    return copy
+  }
+
   /// Appends a field whose name is already lower-case (no check: transport use only).
   package mutating func addLowercased(_ name: String, _ value: String) {
     fields.append(Field(name: name, value: value))

@@ -52,21 +52,34 @@ package struct WireCall: Sendable {
   package init(head: WireRequestHead, maxMessageSize: Int) throws(WireRejection) {
     guard head.method == "POST" else { throw WireRejection(status: 405, fields: [("allow", "POST")]) }
     guard case .served(let wire) = WireProtocol.match(contentType: head.contentType) else {
-      throw WireRejection(status: 415, fields: [("accept-post", WireProtocol.acceptedContentTypes)])
+      throw WireRejection(
+        status: 415, fields: [("accept-post", WireProtocol.acceptedContentTypes)],
+        explanation: "content-type \(head.contentType ?? "(none)") is not served: messages are "
+          + "protobuf only (\(WireProtocol.acceptedContentTypes))")
     }
     let names = wire.fieldNames
-    var metadata = Metadata()
+    let isConnect = wire == .connectUnary || wire == .connectStreaming
+    func isProtocolField(_ name: String) -> Bool {
+      switch name {
+      case names.encoding, names.acceptEncoding, names.timeout: true
+      case "connect-protocol-version": isConnect
+      default: Self.connectionFields.contains(name)
+      }
+    }
     var encodingName: String?, acceptEncoding: String?, timeoutText: String?, version: String?
-    for (name, value) in head.fields {
+    var taken = 0
+    for (name, value) in head.fields where isProtocolField(name) {
+      taken += 1
       switch name {
       case names.encoding: encodingName = value
       case names.acceptEncoding: acceptEncoding = acceptEncoding.map { "\($0),\(value)" } ?? value
       case names.timeout: timeoutText = value
-      case "connect-protocol-version" where wire != .grpc && wire != .grpcWeb: version = value
-      default:
-        if !Self.connectionFields.contains(name) { metadata.addLowercased(name, value) }
+      case "connect-protocol-version": version = value
+      default: break
       }
     }
+    // The handler's metadata: the fields as they came (no copy) unless some were taken out.
+    let metadata = taken == 0 ? head.fields : head.fields.filter { !isProtocolField($0.name) }
     var problem: RPCError?
     var requestEncoding: CompressionAlgorithm?
     if let encodingName {
@@ -80,7 +93,7 @@ package struct WireCall: Sendable {
     }
     var timeout: Duration?
     if let timeoutText {
-      if wire == .grpc || wire == .grpcWeb {
+      if !isConnect {
         timeout = GRPCTimeout.parse(timeoutText)
       } else if let parsed = ConnectWire.parseTimeout(timeoutText) {
         timeout = parsed
@@ -95,7 +108,7 @@ package struct WireCall: Sendable {
         message: "connect-protocol-version must be \"1\": got \"\(version)\"")
     }
     // Connect: a client that names no accepted encodings accepts the one it sent.
-    let accepted = acceptEncoding ?? (wire == .grpc || wire == .grpcWeb ? nil : encodingName)
+    let accepted = acceptEncoding ?? (isConnect ? encodingName : nil)
     let gzip = Self.accepts(.gzip, list: accepted)
     self.wireProtocol = wire
     self.requestEncoding = requestEncoding
@@ -118,8 +131,8 @@ package struct WireCall: Sendable {
     case .unaryInline, .unary: return nil
     case .serverStreaming, .bidiStreaming:
       return WireRejection(
-        status: 415,
-        fields: [("accept-post", "application/connect+proto")])
+        status: 415, fields: [("accept-post", "application/connect+proto")],
+        explanation: "a streaming method takes application/connect+proto, not application/proto")
     }
   }
 

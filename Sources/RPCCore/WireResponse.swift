@@ -50,4 +50,13 @@ package struct WireRejection: Error, Sendable {
   package init(status: Int, fields: [(String, String)] = []) {
     self.response = WireResponse(head: WireResponseHead(status: status, fields: fields))
   }
+
+  /// An HTTP status with extra fields and a one-line plain-text explanation for people
+  /// (clients infer the RPC code from the status).
+  package init(status: Int, fields: [(String, String)] = [], explanation: String) {
+    self.response = WireResponse(
+      head: WireResponseHead(
+        status: status, fields: fields + [("content-type", "text/plain; charset=utf-8")]),
+      body: ByteBuffer(string: explanation + "\n"))
+  }
 }

@@ -38,6 +38,7 @@ import Testing
       } catch {
         #expect(error.response.head?.status == 415)
         #expect(error.response.head?.first("accept-post")?.contains("application/proto") == true)
+        #expect(error.response.body.map { String(buffer: $0) }?.contains("protobuf only") == true)
       }
     }
   }

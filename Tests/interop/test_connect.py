@@ -158,3 +158,18 @@ def test_large_replies_come_back_gzipped_and_intact(caller, m, protocol):
     streamed = list(c.server_stream(TEST, "ServerStream", m.echo.EchoRequest(count=2, reply_size=300_000),
                                     m.echo.EchoResponse))
     assert [len(s.payload) for s in streamed] == [300_000, 300_000]
+
+
+@pytest.mark.parametrize("protocol", ALL)
+def test_health_check_and_watch(caller, protocol):
+    from grpc_health.v1 import health_pb2
+    c = caller(protocol)
+    got = c.unary("grpc.health.v1.Health", "Check", health_pb2.HealthCheckRequest(service=POOLS),
+                  health_pb2.HealthCheckResponse)
+    assert got.status == health_pb2.HealthCheckResponse.SERVING
+    stream = iter(c.server_stream("grpc.health.v1.Health", "Watch", health_pb2.HealthCheckRequest(),
+                                  health_pb2.HealthCheckResponse))
+    assert next(stream).status == health_pb2.HealthCheckResponse.SERVING
+    close = getattr(stream, "cancel", None) or getattr(stream, "close", None)
+    if close:
+        close()
