@@ -67,6 +67,7 @@ bench_watchers() {
       res=$(grep '^RESULT' "$f")
       lat=$(tools/bench-load "127.0.0.1:$PORT" "$RPC" "$BODY" "$SECS" 1 1 "$RESULTS" "watchers$n-latency-r$r" | grep '^RESULT')
       echo "  round $r, $n watchers: $res | -c1 -m1: $lat"
+      echo "$n $(field "$res" rps) $(field "$res" p99_ms) $(field "$lat" rps) $(field "$lat" p99_ms)" >>"$RESULTS/watchers-summary.txt"
       rows+=("| $r | $n | $(num "$(field "$res" rps)") | $(field "$res" p50_ms) | $(field "$res" p99_ms) | $(field "$res" failed)/$(field "$res" errored) | $(num "$(field "$lat" rps)") | $(field "$lat" p99_ms) | $(cpu_pct "$c0" "$c1" "$t0" "$t1") | $(mib "$(rss_kb "$PID")") |")
       if [ "$n" != 0 ]; then kill "$DRIVER"; wait "$DRIVER" || true; fi
     done
@@ -80,6 +81,18 @@ bench_watchers() {
     echo "| round | watchers | req/s (-c$CONNS -m$STREAMS) | p50 ms | p99 ms | failed/errored | req/s (-c1 -m1) | p99 ms | server CPU % | RSS MiB |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
+    echo
+    # medians over the rounds, and how much slower the run with watchers is
+    awk -v w="$watchers" '
+      function median(list,   n, a, i, j, t) { n = split(list, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      { rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; lrps[$1] = lrps[$1] " " $4; lp99[$1] = lp99[$1] " " $5 }
+      END {
+        r0 = median(rps[0]); rw = median(rps[w]); l0 = median(lrps[0]); lw = median(lrps[w])
+        printf "medians: -c'"$CONNS"' -m'"$STREAMS"' %.0f req/s (p99 %.3f ms) with 0 watchers, %.0f req/s (p99 %.3f ms) with %d: %+.1f %%\n", r0, median(p99[0]), rw, median(p99[w]), w, 100 * (rw - r0) / r0
+        printf "         -c1 -m1 %.0f req/s (p99 %.3f ms) with 0 watchers, %.0f req/s (p99 %.3f ms) with %d: %+.1f %%\n", l0, median(lp99[0]), lw, median(lp99[w]), w, 100 * (lw - l0) / l0
+      }' "$RESULTS/watchers-summary.txt"
   } | tee "$RESULTS/table.md"
 }
 
