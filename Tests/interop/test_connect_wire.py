@@ -190,3 +190,16 @@ def test_gzip_bomb_is_resource_exhausted_quickly_with_flat_rss(server, pb, bomb)
         assert after - before < 64 * 1024, f"RSS grew from {before} KiB to {after} KiB"
         print(f"RSS before {before} KiB, after 32 bombs {after} KiB")
         assert call(conn, TEST + "/Unary", "application/proto", echo(pb, text="alive")).status == 200
+
+
+def test_one_kib_bomb_past_a_small_message_limit(start_server, pb):
+    """1 KiB of gzip inflates to at most ~1 MiB (deflate's ratio), so with a 64 KiB limit such
+    a body is the bomb: rejected, and inflation stops at the limit."""
+    small = gzip_bomb(1 << 20)
+    assert len(small) <= 1100, len(small)
+    srv = start_server("--max-message-size", str(64 << 10))
+    with RawH2Connection(srv.port) as conn:
+        r = call(conn, TEST + "/Unary", "application/proto", small, ("content-encoding", "gzip"))
+        assert r.status == 429 and json.loads(bytes(r.data))["code"] == "resource_exhausted"
+        r = call(conn, TEST + "/Unary", "application/grpc-web", envelope(small, flags=1), ("grpc-encoding", "gzip"))
+        assert web_trailers(bytes(r.data))["grpc-status"] == "8"
