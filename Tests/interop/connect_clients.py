@@ -117,3 +117,15 @@ def gzip_bomb(inflated: int) -> bytes:
 
 def gunzip(data: bytes) -> bytes:
     return gzip.decompress(data)
+
+
+def bidi(caller: "Caller", service, name, requests, response_type, timeout=20):
+    """A client-and-server streaming call: all of `requests`, then the replies (half duplex)."""
+    requests = list(requests)
+    if caller.protocol == "grpc":
+        call = caller.channel.stream_stream(f"/{service}/{name}", request_serializer=type(requests[0]).SerializeToString,
+                                            response_deserializer=response_type.FromString)
+        return list(call(iter(requests), timeout=timeout))
+    method = Caller._method(service, name, requests[0], response_type, StreamType.BIDI_STREAM)
+    return list(caller.client.execute_bidi_stream(request=iter(requests), method=method,
+                                                  timeout_ms=int(timeout * 1000)))

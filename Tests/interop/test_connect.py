@@ -173,3 +173,18 @@ def test_health_check_and_watch(caller, protocol):
     close = getattr(stream, "cancel", None) or getattr(stream, "close", None)
     if close:
         close()
+
+
+@pytest.mark.parametrize("protocol", ALL)
+def test_bidi_methods_reflection_and_echo(caller, m, protocol):
+    """Client streams (reflection, the test Bidi) over Connect streaming and gRPC-Web too, their
+    requests sent whole before the replies are read (HTTP/2 carries both directions)."""
+    from clients import ReflectionRequest, ReflectionResponse
+    from connect_clients import bidi
+    c = caller(protocol)
+    replies = bidi(c, "grpc.reflection.v1.ServerReflection", "ServerReflectionInfo",
+                   [ReflectionRequest(list_services="")], ReflectionResponse)
+    names = {s.name for s in replies[0].list_services_response.service}
+    assert {POOLS, CLUSTERS, "grpc.health.v1.Health"} <= names
+    echoed = bidi(c, TEST, "Bidi", [m.echo.EchoRequest(text=t) for t in "abc"], m.echo.EchoResponse)
+    assert [(r.index, r.text) for r in echoed] == [(0, "a"), (1, "b"), (2, "c")]
