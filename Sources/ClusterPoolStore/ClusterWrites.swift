@@ -32,7 +32,7 @@ enum ClusterWrites {
       try ClusterHealthRows.delete(tx.connection, key)
     }
     try ClusterRows.upsert(tx.connection, cluster)
-    pools.append(try refreshMembership(poolKey, in: &tx))
+    pools.append(try refreshMembership(poolKey, key.name, joined: true, in: &tx))
     return (cluster, pools)
   }
 
@@ -60,17 +60,44 @@ enum ClusterWrites {
     try ClusterRows.upsert(tx.connection, cluster)
     guard wasLive != cluster.isLive else { return (cluster, []) }
     if !cluster.isLive { try ClusterHealthRows.delete(tx.connection, key) }
-    return (cluster, [try refreshMembership(cluster.poolKey, in: &tx)])
+    return (cluster, [try refreshMembership(cluster.poolKey, key.name, joined: cluster.isLive, in: &tx)])
   }
 
-  /// The stored pool with its membership read again and a new revision.
-  static func refreshMembership(_ key: PoolKey, in tx: inout StoreTransaction) throws -> ClusterPool {
+  /// The stored pool after `name` joined (or left) its live members, with a new revision.
+  /// The members are read once per batch (``StoreTransaction/members``), then kept current.
+  static func refreshMembership(
+    _ key: PoolKey, _ name: ResourceName, joined: Bool, in tx: inout StoreTransaction
+  ) throws -> ClusterPool {
     guard var pool = try PoolRows.select(tx.connection, key) else {
       throw DomainError(.internalError, "cluster pool \(key) vanished inside a transaction")
     }
-    pool.memberClusters = pool.isDeleted ? [] : try PoolRows.references(tx.connection, key).liveClusters
+    var members: [ResourceName]
+    if let known = tx.members[key] {
+      members = known
+      let at = members.partitioningIndex { $0 >= name }
+      let present = at < members.count && members[at] == name
+      if joined && !present { members.insert(name, at: at) }
+      if !joined && present { members.remove(at: at) }
+    } else {
+      members = try PoolRows.references(tx.connection, key).liveClusters.sorted()  // already holds this write
+    }
+    tx.members[key] = members
+    pool.memberClusters = pool.isDeleted ? [] : members
     pool.revision = tx.nextRevision()
     try PoolRows.upsert(tx.connection, pool)
     return pool
+  }
+}
+
+extension Array {
+  /// The first index whose element satisfies `belongs` (which must hold for a suffix).
+  fileprivate func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+    }
+    return low
   }
 }

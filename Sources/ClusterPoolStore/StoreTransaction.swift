@@ -12,6 +12,10 @@ struct StoreTransaction {
   let defaultPool: DefaultPoolTemplate
   /// Last revision handed out.
   private(set) var revision: UInt64
+  /// Live members of the pools whose membership a write of this batch changed, kept current
+  /// by the cluster writes so that each reads a pool's members once per batch, not once per
+  /// registration. Part of the value: a write rolled back to its savepoint restores it.
+  var members: [PoolKey: [ResourceName]] = [:]
 
   init(connection: SQLiteConnection, now: Timestamp, defaultPool: DefaultPoolTemplate, revision: UInt64) {
     self.connection = connection

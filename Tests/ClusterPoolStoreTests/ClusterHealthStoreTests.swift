@@ -70,6 +70,34 @@ import Testing
     }
   }
 
+  @Test func membershipStaysExactThroughBatchesOfRegistrationsRejectionsAndDeletes() async throws {
+    try await TemporaryDatabase.with { database, store in
+      _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
+      let names = (0..<200).map { clusterKey(String(format: "c%03d", 199 - $0)) }  // registered out of order
+      await withTaskGroup(of: Void.self) { group in
+        for name in names {
+          group.addTask { _ = try? await store.registerCluster(name, into: pool("prod"), by: alice) }
+          group.addTask { _ = try? await store.registerCluster(name, into: pool("prod"), by: alice) }  // rejected: rolled back
+        }
+      }
+      #expect(store.pool(key("prod"))?.memberClusters == names.map(\.name).sorted())
+      await withTaskGroup(of: Void.self) { group in
+        for (index, name) in names.enumerated() where index % 3 == 0 {
+          group.addTask { _ = try? await store.changeCluster(name, .delete(expectedGeneration: nil), by: alice) }
+          group.addTask { _ = try? await store.changeCluster(name, .drain(expectedGeneration: nil), by: alice) }
+        }
+        group.addTask { _ = try? await store.registerCluster(clusterKey("late"), into: pool("prod"), by: alice) }
+      }
+      let live = store.clusters(in: acme).map(\.key.name)
+      #expect(live.count == 200 - 67 + 1)
+      #expect(store.pool(key("prod"))?.memberClusters == live)
+      await store.close()
+      let reopened = try database.open()
+      #expect(reopened.pool(key("prod"))?.memberClusters == live)
+      await reopened.close()
+    }
+  }
+
   @Test func poolObserversSeeEveryCommittedPool() async throws {
     try await TemporaryDatabase.with { _, store in
       let seen = Mutex<[ClusterPool]>([])
