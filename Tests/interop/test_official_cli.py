@@ -86,6 +86,35 @@ def dev_certs(tmp_path_factory):
     return SimpleNamespace(ca=d / "ca.pem", cert=d / "server.pem", key=d / "server.key")
 
 
+def test_dev_cert_makes_a_ca_and_a_server_leaf(tmp_path):
+    """tools/dev-cert: a CA, and a leaf for localhost/127.0.0.1 that is no CA and serves TLS
+    only; a second run keeps the CA (clients keep trusting it) and renews the leaf."""
+    def run():
+        res = subprocess.run([str(ROOT / "tools/dev-cert"), str(tmp_path)], capture_output=True,
+                             text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert res.returncode == 0, res.stderr
+        return (tmp_path / "ca.pem").read_bytes(), (tmp_path / "server.pem").read_bytes()
+
+    def text(pem: str) -> str:
+        return subprocess.run(["openssl", "x509", "-noout", "-text", "-in", pem], cwd=tmp_path,
+                              capture_output=True, text=True, check=True).stdout
+
+    ca, leaf = run()
+    ca_text, leaf_text = " ".join(text("ca.pem").split()), " ".join(text("server.pem").split())
+    assert "X509v3 Basic Constraints: critical CA:TRUE" in ca_text
+    assert "X509v3 Basic Constraints: critical CA:FALSE" in leaf_text
+    assert "X509v3 Key Usage: critical Digital Signature" in leaf_text
+    assert "X509v3 Extended Key Usage: TLS Web Server Authentication" in leaf_text
+    assert "DNS:localhost, IP Address:127.0.0.1" in leaf_text
+    assert oct((tmp_path / "server.key").stat().st_mode & 0o777) == "0o600"
+    verify = subprocess.run(["openssl", "verify", "-CAfile", "ca.pem", "-purpose", "sslserver",
+                             "server.pem"], cwd=tmp_path, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+    ca_again, leaf_again = run()
+    assert ca_again == ca and leaf_again != leaf
+
+
 @pytest.fixture(scope="session")
 def cpb(pb):  # pb generates every module of proto/ once per session
     return SimpleNamespace(
