@@ -66,10 +66,18 @@ public enum QueueRules {
   }
 
   /// UndeleteQueue: a restored queue never points at something gone: its pool must be live
-  /// (`NOT_FOUND`) and its pins live members of it (`FAILED_PRECONDITION`).
+  /// and its pins live members of it (`FAILED_PRECONDITION`, saying what to do; as for an
+  /// undeleted cluster).
   public static func checkRestore(_ queue: Queue, pool: ClusterPool?, liveMembers: [ResourceName]) throws(DomainError) {
-    _ = try ClusterPoolRules.live(pool, queue.poolKey)
-    try checkPins(queue.key.name, queue.spec, liveMembers: liveMembers)
+    let name = queue.key.name
+    let poolName = queue.spec.poolName
+    guard let pool, !pool.isDeleted else {
+      throw DomainError(
+        .failedPrecondition,
+        "queue \"\(name)\" cannot be undeleted: its cluster pool \"\(poolName)\" "
+          + (pool == nil ? "no longer exists" : "is deleted (undelete it first: flyte undelete cluster-pool \(poolName))"))
+    }
+    try checkPins(name, queue.spec, liveMembers: liveMembers)
   }
 
   /// Every pin must be a live member of the queue's pool.

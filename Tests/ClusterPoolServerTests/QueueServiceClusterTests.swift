@@ -55,7 +55,7 @@ import Testing
       #expect(await pools.code { try await $0.delete("prod") } == nil)
       // a deleted queue comes back only into a live pool
       let restored = await queues.code { try await queues.undelete("gpu") }
-      #expect(restored?.0 == .notFound && restored?.1.contains("cluster pool \"prod\" is deleted") == true)
+      #expect(restored?.0 == .failedPrecondition && restored?.1.contains("cluster pool \"prod\" is deleted") == true)
     }
   }
 
