@@ -4,7 +4,29 @@ package import NIOCore
 extension WireCall {
   /// The head of a successful response, sent before the first message of a stream.
   package func responseHead() -> WireResponseHead {
-    let gzip = responseEncoding == .gzip
+    Self.successHead(wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip)
+  }
+
+  /// Every success head, made once: by protocol and whether it says gzip (for Connect
+  /// unary: whether the body is compressed).
+  private static let successHeads: [WireResponseHead.Key: WireResponseHead] = {
+    var table: [WireResponseHead.Key: WireResponseHead] = [:]
+    for wire in [WireProtocol.grpc, .grpcWeb, .connectUnary, .connectStreaming] {
+      for gzip in [false, true] {
+        let key = WireResponseHead.Key(wireProtocol: wire, gzip: gzip)
+        var head = makeSuccessHead(wire, gzip: gzip)
+        head.key = key
+        table[key] = head
+      }
+    }
+    return table
+  }()
+
+  private static func successHead(_ wireProtocol: WireProtocol, gzip: Bool) -> WireResponseHead {
+    successHeads[WireResponseHead.Key(wireProtocol: wireProtocol, gzip: gzip)]!
+  }
+
+  private static func makeSuccessHead(_ wireProtocol: WireProtocol, gzip: Bool) -> WireResponseHead {
     switch wireProtocol {
     case .grpc:
       return WireResponseHead(
@@ -25,8 +47,9 @@ extension WireCall {
     case .connectUnary:
       return WireResponseHead(
         status: 200,
-        fields: [("content-type", ConnectWire.unaryContentType),
-          ("accept-encoding", CompressionAlgorithm.advertised)])
+        fields: [("content-type", ConnectWire.unaryContentType)]
+          + (gzip ? [("content-encoding", "gzip")] : [])
+          + [("accept-encoding", CompressionAlgorithm.advertised)])
     }
   }
 
@@ -34,7 +57,7 @@ extension WireCall {
   /// `framer` wrote it. Connect unary's body is compressed here, when the client accepts
   /// it and it is worth it (`Content-Encoding: gzip` then says so).
   package func unaryResponse(_ framed: ByteBuffer) -> WireResponse {
-    var head = responseHead()
+    let head = responseHead()
     switch wireProtocol {
     case .grpc:
       return WireResponse(head: head, body: framed, trailers: GRPCWire.statusFields(nil))
@@ -53,8 +76,7 @@ extension WireCall {
       guard (try? Zlib.compress(framed, into: &compressed)) != nil,
         compressed.readableBytes < framed.readableBytes
       else { return WireResponse(head: head, body: framed) }
-      head.fields.insert(("content-encoding", "gzip"), at: 1)
-      return WireResponse(head: head, body: compressed)
+      return WireResponse(head: Self.successHead(.connectUnary, gzip: true), body: compressed)
     }
   }
 

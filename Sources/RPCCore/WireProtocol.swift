@@ -34,7 +34,13 @@ package enum WireProtocol: Sendable, Hashable {
   /// Classifies a request `content-type` (parameters after `;` and case ignored).
   package static func match(contentType: String?) -> Match {
     guard let contentType else { return .none }
-    if contentType == "application/grpc" { return .served(.grpc) }  // the hot path
+    switch contentType {  // the common spellings, without making a lower-cased copy
+    case "application/grpc": return .served(.grpc)
+    case "application/proto": return .served(.connectUnary)
+    case "application/connect+proto": return .served(.connectStreaming)
+    case "application/grpc-web+proto": return .served(.grpcWeb)
+    default: break
+    }
     var value = Substring(contentType)
     if let semicolon = value.firstIndex(of: ";") { value = value[..<semicolon] }
     while value.last == " " { value.removeLast() }

@@ -2,15 +2,25 @@ package import NIOCore
 
 /// The status line and fields that start a response.
 package struct WireResponseHead: Sendable {
+  /// Names a success head that is always the same for its protocol and compression, so a
+  /// transport may encode it once and reuse the encoding (`nil` for heads that vary).
+  package struct Key: Hashable, Sendable {
+    package var wireProtocol: WireProtocol
+    package var gzip: Bool
+  }
+
   /// The HTTP status, e.g. 200.
   package var status: Int
   /// The header fields in order (lower-case names, no pseudo-headers).
   package var fields: [(String, String)]
+  /// Set when the head is one of the fixed success heads.
+  package var key: Key?
 
   /// Creates a response head.
-  package init(status: Int, fields: [(String, String)]) {
+  package init(status: Int, fields: [(String, String)], key: Key? = nil) {
     self.status = status
     self.fields = fields
+    self.key = key
   }
 
   /// The value of the first field called `name` (lower-case), if any.

@@ -50,7 +50,7 @@ extension ServerConnectionHandler {
       if stream.call.wireProtocol == .grpc {
         headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
       } else {
-        headers = Self.headerBlock(stream.call.responseHead())
+        headers = headerBlock(stream.call.responseHead())
       }
       session.submitResponse(stream: id, headers: headers, endStream: false)
     }
@@ -107,7 +107,7 @@ extension ServerConnectionHandler {
   private func submit(_ response: WireResponse, stream id: Int32) {
     let trailers = response.trailers.map { HeaderBlock($0) }
     if let head = response.head {
-      let headers = Self.headerBlock(head)
+      let headers = headerBlock(head)
       if response.body == nil, trailers == nil {
         session.submitResponse(stream: id, headers: headers, endStream: true)
       } else {
@@ -121,7 +121,11 @@ extension ServerConnectionHandler {
     }
   }
 
-  static func headerBlock(_ head: WireResponseHead) -> HeaderBlock {
-    HeaderBlock([(":status", String(head.status))] + head.fields)
+  /// The encoded head; fixed success heads are encoded once per connection.
+  func headerBlock(_ head: WireResponseHead) -> HeaderBlock {
+    if let key = head.key, let block = encodedHeads[key] { return block }
+    let block = HeaderBlock([(":status", String(head.status))] + head.fields)
+    if let key = head.key { encodedHeads[key] = block }
+    return block
   }
 }

@@ -22,6 +22,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
   var streams: [Int32: ServerStream] = [:]
+  /// Success heads of gRPC-Web and Connect, encoded once (`WireResponseHead.key`).
+  var encodedHeads: [WireResponseHead.Key: NGHTTP2Session.HeaderBlock] = [:]
   var peer = "unknown"
   private var reading = false
   private var flushScheduled = false
