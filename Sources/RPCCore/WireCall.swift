@@ -23,6 +23,10 @@
 /// 8. Any failure (handler error, deadline, too large): `end(error, responseStarted:)`,
 ///    whether or not messages went out. Connect unary only ever starts its response with
 ///    `unaryResponse` or `end`, so its errors always get their HTTP status.
+///
+/// Success heads never vary for a protocol and compression: their `WireResponseHead.key` lets
+/// a transport encode each once and reuse it. A missing `Connect-Protocol-Version` is
+/// accepted (the spec lets servers require it; connect-go does not by default).
 package struct WireCall: Sendable {
   /// The protocol the request speaks.
   package let wireProtocol: WireProtocol
