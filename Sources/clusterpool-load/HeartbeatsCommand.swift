@@ -25,7 +25,7 @@ struct HeartbeatsCommand: AsyncParsableCommand {
   var duration = 30
 
   @Option(help: "Send slices per second (each sends clusters/slices heartbeats).")
-  var slices = 100
+  var slices = 1000
 
   func run() async throws {
     let clients = try ClientPool(target)
