@@ -18,6 +18,8 @@ public enum ClusterRegistration {
     case cluster(pool: ResourceName)
     /// A live queue that is not a cluster's implicit queue.
     case queue
+    /// A deleted queue of its own: its name stays reserved until it is undeleted.
+    case deletedQueue
   }
 
   /// Checks registering `name` into `pool` (the live-or-deleted stored pool of `key`, nil when
@@ -37,20 +39,27 @@ public enum ClusterRegistration {
       throw DomainError(
         .alreadyExists,
         "queue \"\(name)\" already exists: clusters and queues share one namespace (each cluster owns a queue of its name); choose another name")
+    case .deletedQueue:
+      throw DomainError(
+        .alreadyExists,
+        "queue \"\(name)\" exists but is deleted, and keeps its name until it is undeleted: clusters and queues share one "
+          + "namespace (each cluster owns a queue of its name); choose another name")
     case .none:
       _ = try ClusterPoolRules.live(pool, key)
     }
   }
 
   /// Checks undeleting the cluster `name` into its pool `key` (the stored pool, nil when
-  /// there is none), `queueHoldsName` when a live queue took its name meanwhile: that queue is
-  /// `ALREADY_EXISTS`; a pool that is gone or deleted `FAILED_PRECONDITION`, saying what to do.
+  /// there is none), `queueHoldsName` when a queue of its own (live, or deleted and so still
+  /// holding the name) took its name meanwhile: that queue is `ALREADY_EXISTS`; a pool that is gone or deleted `FAILED_PRECONDITION`, saying what to do.
   public static func checkUndelete(
     _ name: ResourceName, into key: PoolKey, pool: ClusterPool?, queueHoldsName: Bool
   ) throws(DomainError) {
     if queueHoldsName {
       throw DomainError(
-        .alreadyExists, "cluster \"\(name)\" cannot be undeleted: a live queue now has its name; delete that queue first")
+        .alreadyExists,
+        "cluster \"\(name)\" cannot be undeleted: queue \"\(name)\" took its name meanwhile (clusters and queues share one "
+          + "namespace, and a deleted queue keeps its name); register the cluster under another name")
     }
     guard let pool, !pool.isDeleted else {
       throw DomainError(

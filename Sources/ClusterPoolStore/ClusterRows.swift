@@ -28,12 +28,13 @@ enum ClusterRows {
     return clusters
   }
 
-  /// Whether a live queue that is not a cluster's implicit queue holds `key`'s name.
-  static func liveStandaloneQueue(_ connection: SQLiteConnection, _ key: ClusterKey) throws -> Bool {
-    let count = try connection.integer(
-      "SELECT count(*) FROM queues WHERE organization = ?1 AND name = ?2 AND deleted_at_ns IS NULL AND cluster_managed = 0",
+  /// The queue of its own (not a cluster's implicit queue) holding `key`'s name, live or deleted:
+  /// a deleted queue keeps its name until it is undeleted. `nil` when there is none.
+  static func standaloneQueue(_ connection: SQLiteConnection, _ key: ClusterKey) throws -> ClusterRegistration.Occupant? {
+    let live = try connection.integer(
+      "SELECT deleted_at_ns IS NULL FROM queues WHERE organization = ?1 AND name = ?2 AND cluster_managed = 0",
       [.text(key.organization.name), .text(key.name.value)])
-    return (count ?? 0) > 0
+    return live.map { $0 != 0 ? .queue : .deletedQueue }
   }
 
   /// Inserts or replaces the row of `cluster`, and its implicit queue's row alongside (same

@@ -16,8 +16,8 @@ enum ClusterWrites {
     let existing = try ClusterRows.select(tx.connection, key)
     if let existing, existing.isLive {
       occupant = .cluster(pool: existing.poolName)
-    } else if try ClusterRows.liveStandaloneQueue(tx.connection, key) {
-      occupant = .queue
+    } else if let queue = try ClusterRows.standaloneQueue(tx.connection, key) {
+      occupant = queue
     } else {
       occupant = .none
     }
@@ -50,7 +50,7 @@ enum ClusterWrites {
     if request == .undelete {
       try ClusterRegistration.checkUndelete(
         key.name, into: cluster.poolKey, pool: try PoolRows.select(tx.connection, cluster.poolKey),
-        queueHoldsName: try ClusterRows.liveStandaloneQueue(tx.connection, key))
+        queueHoldsName: try ClusterRows.standaloneQueue(tx.connection, key) != nil)
     }
     guard next != cluster.lifecycle else { return (cluster, []) }
     cluster.lifecycle = next

@@ -50,6 +50,12 @@ import Testing
     #expect(code { try ClusterRegistration.check(cluster, into: key("prod"), pool: pool("prod"), occupant: occupant) } == .alreadyExists)
   }
 
+  @Test func aQueueOfThatNameLiveOrDeletedIsAlreadyExists() {
+    for occupant in [ClusterRegistration.Occupant.queue, .deletedQueue] {
+      #expect(code { try ClusterRegistration.check(cluster, into: key("prod"), pool: pool("prod"), occupant: occupant) } == .alreadyExists)
+    }
+  }
+
   @Test func anotherPoolIsAMoveAndTellsHowToMove() {
     let occupant = ClusterRegistration.Occupant.cluster(pool: ResourceName(unchecked: "prod"))
     do {

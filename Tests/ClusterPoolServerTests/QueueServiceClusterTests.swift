@@ -59,6 +59,30 @@ import Testing
     }
   }
 
+  @Test func aDeletedQueueKeepsItsNameFromClustersToo() async throws {
+    try await withQueueServer { pools, clusters, queues, _ in
+      try await pools.create("prod")
+      try await queues.create("gpu", QueueServiceClient.spec(run: 7, pool: "prod"))
+      try await queues.setState("gpu", .draining)
+      let deleted = try await queues.delete("gpu")
+      let register = await clusters.code { try await clusters.create("gpu", pool: "prod") }
+      #expect(register?.0 == .alreadyExists && register?.1.contains("exists but is deleted") == true)
+      #expect(try await queues.get("gpu") == deleted)
+      // a deleted cluster whose name a queue took meanwhile cannot come back over it
+      try await clusters.create("c1", pool: "prod")
+      _ = try await clusters.delete("c1")
+      try await queues.create("c1", QueueServiceClient.spec(pool: "prod"))
+      try await queues.setState("c1", .draining)
+      let taken = try await queues.delete("c1")
+      let undelete = await clusters.code { _ = try await clusters.undelete("c1") }
+      #expect(undelete?.0 == .alreadyExists && undelete?.1.contains("took its name") == true)
+      #expect(try await queues.get("c1") == taken && taken.status?.clusterManaged == false)
+      // the queues still come back as they were, queues of their own
+      let restored = try await queues.undelete("gpu")
+      #expect(restored.state == .drained && restored.status?.clusterManaged == false && restored.spec?.runConcurrency == 7)
+    }
+  }
+
   @Test func queuesSurviveARestart() async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("queue-restart-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
