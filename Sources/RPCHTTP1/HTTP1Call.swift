@@ -72,7 +72,7 @@ final class HTTP1Call {
 
 /// A handle on the running call that handler tasks use from any thread; every operation hops
 /// to the connection's event loop.
-struct HTTP1CallHandle: Sendable {
+struct HTTP1CallHandle: ServerCallSink {
   let call: Int
   let eventLoop: any EventLoop
   let connection: NIOLoopBound<HTTP1ConnectionHandler>

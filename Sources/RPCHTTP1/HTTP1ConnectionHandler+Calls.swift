@@ -137,24 +137,8 @@ extension HTTP1ConnectionHandler {
       } catch {
         fail(call: call.id, MethodHandler.status(for: error, logger: logger))
       }
-    case .unary(let run):
-      call.task = Task {
-        do {
-          handle.complete(.success(try await run(request, context)))
-        } catch {
-          handle.complete(.failure(error))
-        }
-      }
-    case .serverStreaming(let run):
-      let writer = RPCWriter<ByteBuffer> { try await handle.write($0) }
-      call.task = Task {
-        do {
-          try await run(request, writer, context)
-          handle.finish(nil)
-        } catch {
-          handle.finish(error)
-        }
-      }
+    case .unary, .serverStreaming:
+      call.task = call.route.handler.start(request: request, context: context, sink: handle)
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))
     }

@@ -175,30 +175,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       return
     }
     guard let handle = self.handle(for: stream) else { return }
-    switch stream.handler {
-    case .unaryInline:
-      break
-    case .unary(let run):
-      stream.task = Task {
-        do {
-          handle.complete(.success(try await run(request, context)))
-        } catch {
-          handle.complete(.failure(error))
-        }
-      }
-    case .serverStreaming(let run):
-      let writer = RPCWriter<ByteBuffer> { try await handle.write($0) }
-      stream.task = Task {
-        do {
-          try await run(request, writer, context)
-          handle.finish(nil)
-        } catch {
-          handle.finish(error)
-        }
-      }
-    case .bidiStreaming:
-      break
-    }
+    stream.task = stream.handler.start(request: request, context: context, sink: handle)
   }
 
   private func startBidi(

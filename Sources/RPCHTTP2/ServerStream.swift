@@ -54,7 +54,7 @@ final class ServerStream {
 
 /// A handle on a server stream that handler tasks use from any thread; every operation hops
 /// to the connection's event loop.
-struct ServerStreamHandle: Sendable {
+struct ServerStreamHandle: ServerCallSink {
   let stream: Int32
   let eventLoop: any EventLoop
   let connection: NIOLoopBound<ServerConnectionHandler>

@@ -1,0 +1,44 @@
+package import NIOCore
+
+/// Where a handler running in a task reports, whatever the transport: each call hops to the
+/// connection that owns the call.
+package protocol ServerCallSink: Sendable {
+  /// Sends one serialized response message, suspending while the call's output is backed up.
+  func write(_ message: ByteBuffer) async throws
+  /// Completes a unary call with its serialized response or its failure.
+  func complete(_ result: Result<ByteBuffer, any Error>)
+  /// Ends a streaming call with OK (`nil`) or the given failure.
+  func finish(_ error: (any Error)?)
+}
+
+extension MethodHandler {
+  /// Starts a `.unary` or `.serverStreaming` handler on its single `request` in a new task
+  /// that reports to `sink`; `nil` for the handlers a transport runs itself (`.unaryInline`
+  /// on the event loop, `.bidiStreaming` with its request stream).
+  package func start(
+    request: ByteBuffer, context: ServerContext, sink: some ServerCallSink
+  ) -> Task<Void, Never>? {
+    switch self {
+    case .unary(let run):
+      return Task {
+        do {
+          sink.complete(.success(try await run(request, context)))
+        } catch {
+          sink.complete(.failure(error))
+        }
+      }
+    case .serverStreaming(let run):
+      let writer = RPCWriter<ByteBuffer> { try await sink.write($0) }
+      return Task {
+        do {
+          try await run(request, writer, context)
+          sink.finish(nil)
+        } catch {
+          sink.finish(error)
+        }
+      }
+    case .unaryInline, .bidiStreaming:
+      return nil
+    }
+  }
+}
