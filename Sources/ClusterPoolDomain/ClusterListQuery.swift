@@ -26,16 +26,7 @@ public struct ClusterListQuery: Sendable, Hashable {
       organization: organization, limit: limit, token: "", filters: others, rawFilters: rawFilters,
       subject: .init(plural: "clusters", otherFilters: ", on pool (\(Self.onPool))"))
     poolMatchers = pools
-    var hash = FNV1a()
-    hash.add("clusters")
-    hash.add(organization.name)
-    for filter in filters {
-      hash.add(String(filter.functionNumber))
-      hash.add(filter.field)
-      for value in filter.values { hash.add(value) }
-      hash.add("\u{1E}")
-    }
-    fingerprint = hash.value
+    fingerprint = ListQuery.fingerprint(listing: "clusters", organization, filters)
     after = token.isEmpty ? nil : try PageToken.decode(token, fingerprint: fingerprint)
   }
 

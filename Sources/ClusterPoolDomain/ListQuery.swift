@@ -124,12 +124,16 @@ public struct ListQuery: Sendable, Hashable {
     hash.add(org.name)
     hash.add(deleted ? "deleted" : "live")
     hash.add(descending ? "desc" : "asc")
-    for filter in filters {
-      hash.add(String(filter.functionNumber))
-      hash.add(filter.field)
-      for value in filter.values { hash.add(value) }
-      hash.add("\u{1E}")
-    }
+    hash.add(filters)
+    return hash.value
+  }
+
+  /// The fingerprint of a listing of `kind` (`clusters`, `queues`) in `org` with `filters`.
+  static func fingerprint(listing kind: String, _ org: Organization, _ filters: [ListFilter]) -> UInt64 {
+    var hash = FNV1a()
+    hash.add(kind)
+    hash.add(org.name)
+    hash.add(filters)
     return hash.value
   }
 }
@@ -140,5 +144,15 @@ struct FNV1a {
   mutating func add(_ text: String) {
     for byte in text.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
     value = (value ^ 0x1F) &* 0x100_0000_01b3
+  }
+
+  /// Adds each filter's function, field and values, each filter closed by a separator.
+  mutating func add(_ filters: [ListFilter]) {
+    for filter in filters {
+      add(String(filter.functionNumber))
+      add(filter.field)
+      for value in filter.values { add(value) }
+      add("\u{1E}")
+    }
   }
 }

@@ -32,16 +32,7 @@ public struct QueueListQuery: Sendable, Hashable {
       subject: .init(plural: "queues", otherFilters: ", on pool or state (\(Self.supported))"))
     poolMatchers = pools
     stateMatchers = states
-    var hash = FNV1a()
-    hash.add("queues")
-    hash.add(organization.name)
-    for filter in filters {
-      hash.add(String(filter.functionNumber))
-      hash.add(filter.field)
-      for value in filter.values { hash.add(value) }
-      hash.add("\u{1E}")
-    }
-    fingerprint = hash.value
+    fingerprint = ListQuery.fingerprint(listing: "queues", organization, filters)
     after = token.isEmpty ? nil : try PageToken.decode(token, fingerprint: fingerprint)
   }
 
