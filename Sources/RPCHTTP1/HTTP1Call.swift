@@ -19,7 +19,7 @@ final class HTTP1Call {
   /// The response head went out (a failure now ends the stream instead of replacing it).
   var responseStarted = false
   /// Writers waiting for the channel to become writable.
-  var writers: [CheckedContinuation<Void, any Error>] = []
+  var writers = SuspendedWriters()
 
   init(id: Int, wire: WireCall, route: HTTP1Routes.Route, context: ServerContext, keepAlive: Bool) {
     self.id = id
@@ -57,16 +57,12 @@ final class HTTP1Call {
   func abandon(_ error: RPCError) {
     deadlineTimer?.cancel()
     task?.cancel()
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume(throwing: error) }
+    writers.failAll(error)
   }
 
   /// Lets waiting writers continue.
   func resumeWriters() {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume() }
+    writers.resumeAll()
   }
 }
 

@@ -11,7 +11,7 @@ final class ClientStream {
   var withheld = 0
   var sawHeaders = false
   var deadlineTimer: Scheduled<Void>?
-  var writers: [CheckedContinuation<Void, any Error>] = []
+  var writers = SuspendedWriters()
 
   init(
     id: Int32, maxMessageSize: Int,
@@ -32,16 +32,11 @@ final class ClientStream {
       responses?.finish()
     }
     responses = nil
-    let waiting = writers
-    writers = []
-    let writerError = status ?? RPCError(code: .cancelled, message: "call finished")
-    for writer in waiting { writer.resume(throwing: writerError) }
+    writers.failAll(status ?? RPCError(code: .cancelled, message: "call finished"))
   }
 
   func resumeWriters() {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume() }
+    writers.resumeAll()
   }
 }
 

@@ -23,7 +23,7 @@ final class ServerStream {
   /// Response headers submitted (so the status goes in trailers).
   var responseStarted = false
   /// Writers waiting for the stream's queued output to drain.
-  var writers: [CheckedContinuation<Void, any Error>] = []
+  var writers = SuspendedWriters()
 
   init(id: Int32, handler: MethodHandler, context: ServerContext, call: WireCall) {
     self.id = id
@@ -39,16 +39,12 @@ final class ServerStream {
     task?.cancel()
     inbound?.finish(throwing: error)
     inbound = nil
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume(throwing: error) }
+    writers.failAll(error)
   }
 
   /// Lets waiting writers continue.
   func resumeWriters() {
-    let waiting = writers
-    writers = []
-    for writer in waiting { writer.resume() }
+    writers.resumeAll()
   }
 }
 
