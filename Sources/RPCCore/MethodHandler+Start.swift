@@ -3,12 +3,28 @@ package import NIOCore
 /// Where a handler running in a task reports, whatever the transport: each call hops to the
 /// connection that owns the call.
 package protocol ServerCallSink: Sendable {
-  /// Sends one serialized response message, suspending while the call's output is backed up.
-  func write(_ message: ByteBuffer) async throws
+  /// Frames the call's response messages.
+  var framer: GRPCMessageFramer { get }
+  /// Hands one framed message to the connection (from any thread); the connection resumes
+  /// `continuation` once the call may write again, or fails it when the call has ended.
+  func send(_ framed: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)
   /// Completes a unary call with its serialized response or its failure.
   func complete(_ result: Result<ByteBuffer, any Error>)
   /// Ends a streaming call with OK (`nil`) or the given failure.
   func finish(_ error: (any Error)?)
+}
+
+extension ServerCallSink {
+  /// Sends one serialized response message, suspending while the call's output is backed up.
+  package func write(_ message: ByteBuffer) async throws {
+    try Task.checkCancellation()
+    var framed = ByteBufferAllocator().buffer(capacity: message.readableBytes + 5)
+    try framer.frame(message, into: &framed)
+    let bytes = framed
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      send(bytes, continuation: continuation)
+    }
+  }
 }
 
 extension MethodHandler {

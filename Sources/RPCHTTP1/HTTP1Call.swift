@@ -74,15 +74,10 @@ struct HTTP1CallHandle: ServerCallSink {
   let connection: NIOLoopBound<HTTP1ConnectionHandler>
   let framer: GRPCMessageFramer
 
-  /// Sends one serialized message, suspending while the socket is backed up.
-  func write(_ message: ByteBuffer) async throws {
-    try Task.checkCancellation()
-    var framed = ByteBufferAllocator().buffer(capacity: message.readableBytes + 5)
-    try framer.frame(message, into: &framed)
-    let bytes = framed
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      eventLoop.execute { connection.value.write(bytes, call: call, continuation: continuation) }
-    }
+  /// Hands a framed message to the connection, which holds `continuation` while the socket
+  /// is backed up.
+  func send(_ framed: ByteBuffer, continuation: CheckedContinuation<Void, any Error>) {
+    eventLoop.execute { connection.value.write(framed, call: call, continuation: continuation) }
   }
 
   /// Completes a unary call with its serialized response or its failure.

@@ -56,17 +56,10 @@ struct ServerStreamHandle: ServerCallSink {
   let connection: NIOLoopBound<ServerConnectionHandler>
   let framer: GRPCMessageFramer
 
-  /// Sends one serialized message, suspending while the stream's output is backed up.
-  func write(_ message: ByteBuffer) async throws {
-    try Task.checkCancellation()
-    var framed = ByteBufferAllocator().buffer(capacity: message.readableBytes + 5)
-    try framer.frame(message, into: &framed)
-    let bytes = framed
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      eventLoop.execute {
-        connection.value.write(bytes, stream: stream, continuation: continuation)
-      }
-    }
+  /// Hands a framed message to the connection, which holds `continuation` while the stream's
+  /// output is backed up.
+  func send(_ framed: ByteBuffer, continuation: CheckedContinuation<Void, any Error>) {
+    eventLoop.execute { connection.value.write(framed, stream: stream, continuation: continuation) }
   }
 
   /// The reader caught up: return the stream window held back.
