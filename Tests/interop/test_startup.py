@@ -1,11 +1,17 @@
 """Start-up: a port in use or unusable TLS files stop the server before it creates anything,
-with one line naming the address or the file and the cause."""
+with one line naming the address or the file and the cause; one server per database file
+(a flock on FILE.lock, gone with its process)."""
+import hashlib
+import signal
 import socket
 import subprocess
 from pathlib import Path
 
+import grpc
 import pytest
 
+from server_process import ServerProcess
+from test_clusterpool import cp, make_pool, pid  # noqa: F401  (cp is a fixture)
 from tls_certs import make_tls_files
 
 NIO_TEXT = ("bind(descriptor", "errno", "failedToLoad", "NIOSSL", "IOError")
@@ -79,3 +85,53 @@ def test_unusable_tls_files(server_bin, tmp_path, tls, case):
                        "--tls-cert", str(cert), "--tls-key", str(key))
     assert error_line(proc) == f"Error: {want}"
     nothing_created(data)
+
+
+def snapshot(folder: Path) -> dict:
+    """Every file of `folder`: size, modification time and content hash."""
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(folder.iterdir())}
+
+
+def test_second_server_on_the_same_database_is_refused(server_bin, start_server, tmp_path, cp):
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "pools.db"
+    first = start_server("--database", str(database), test_service=False)
+    with grpc.insecure_channel(first.target) as ch:
+        stub = cp.grpc.ClusterPoolServiceStub(ch)
+        stub.Create(cp.pool.CreateRequest(cluster_pool=make_pool(cp, "prod")), timeout=10)
+        before = snapshot(data)
+        assert f"{database.name}.lock" in before
+
+        proc = run_refused(server_bin, "--port", "0", "--database", str(database))
+        assert error_line(proc) == (
+            f"Error: database {database} is in use by another clusterpool-server (pid {first.pid})")
+        assert snapshot(data) == before, "the refused server changed the database folder"
+
+        # the first server is unaffected: it reads and writes as before
+        assert stub.Get(cp.pool.GetRequest(id=pid(cp, "prod")), timeout=10).cluster_pool.id.name == "prod"
+        stub.Create(cp.pool.CreateRequest(cluster_pool=make_pool(cp, "later")), timeout=10)
+        assert stub.Get(cp.pool.GetRequest(id=pid(cp, "later")), timeout=10).cluster_pool.id.name == "later"
+    assert first.stop() == 0
+    assert not (data / "pools.db.lock").exists(), "a clean shutdown leaves the lock file behind"
+
+
+def test_the_lock_dies_with_its_process(server_bin, start_server, tmp_path, cp):
+    database = tmp_path / "pools.db"
+    victim = ServerProcess(server_bin, ["--database", str(database)], tmp_path / "victim.stderr.log")
+    try:
+        with grpc.insecure_channel(victim.target) as ch:
+            cp.grpc.ClusterPoolServiceStub(ch).Create(
+                cp.pool.CreateRequest(cluster_pool=make_pool(cp, "prod")), timeout=10)
+    finally:
+        victim.signal(signal.SIGKILL)
+        assert victim.proc.wait(10) == -signal.SIGKILL
+        victim._log.close()
+    # the lock file stays, with the dead server's pid in it; its lock went with the process
+    assert (tmp_path / "pools.db.lock").read_text().strip() == str(victim.pid)
+    restarted = start_server("--database", str(database), test_service=False)
+    with grpc.insecure_channel(restarted.target) as ch:
+        pool = cp.grpc.ClusterPoolServiceStub(ch).Get(cp.pool.GetRequest(id=pid(cp, "prod")), timeout=10)
+        assert pool.cluster_pool.id.name == "prod"
+    assert (tmp_path / "pools.db.lock").read_text().strip() == str(restarted.pid)
