@@ -51,6 +51,7 @@ public final class RPCServer: Service, Sendable {
   /// address or the TLS files are unusable, before opening anything else. Optional:
   /// `run()` binds when this was not called. Throws ``ServerStartError``.
   public func bind() async throws(ServerStartError) {
+    guard listener.withLock({ $0 }) == nil else { return }  // bound already
     let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
     do {
       let sslContext = try configuration.tls.map(TLSContexts.server)
