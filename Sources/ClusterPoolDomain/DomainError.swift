@@ -17,7 +17,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let failedPrecondition = Code("failed precondition")
     /// A concurrent change won (e.g. a generation guard did not match).
     public static let aborted = Code("aborted")
-    /// A size or quota limit was hit.
+    /// A size or quota limit was hit, or the file system of the store is full.
     public static let resourceExhausted = Code("resource exhausted")
     /// The storage is not available (closed, or failed to commit).
     public static let unavailable = Code("unavailable")

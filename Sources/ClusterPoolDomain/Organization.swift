@@ -4,13 +4,16 @@ public struct Organization: Sendable, Hashable, Comparable, CustomStringConverti
   /// The organization's identifier as sent on the wire.
   public let name: String
 
-  /// Longest accepted identifier, in UTF-8 bytes.
-  public static let maxLength = 1024
-
-  /// Validates a non-empty organization identifier (bounded, no control characters).
+  /// Validates an organization identifier: the same rule as every other name (1-63
+  /// characters, lowercase letters, digits and '-', starting and ending with a letter or
+  /// digit). This is the one check of every organization a request names.
   public init(validating name: String) throws(DomainError) {
-    guard !name.isEmpty else { throw .invalid("organization must not be empty") }
-    try TextRules.check(name, field: "organization", maxBytes: Self.maxLength)
+    self.name = try ResourceName(validating: name, kind: "organization").value
+  }
+
+  /// An organization read back from the store: accepted as stored, so that a database
+  /// written before names were checked still opens (requests can no longer name it).
+  public init(stored name: String) {
     self.name = name
   }
 

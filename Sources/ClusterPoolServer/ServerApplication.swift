@@ -22,13 +22,13 @@ public struct ServerApplication: Sendable {
   /// in the same `ServiceGroup` after the server so that it is told first.
   public let healthShutdown: HealthShutdownService
 
-  /// Assembles the registry; `clusterPools` (the pool service over its store), `clusters` and
-  /// `queues` are served when given.
+  /// Assembles the registry (`registry`, when a server made before the services already
+  /// holds it); `clusterPools` (the pool service over its store), `clusters` and `queues` are
+  /// served when given.
   public init(
-    options: Options = .init(), clusterPools: ClusterPoolService? = nil, clusters: ClusterService? = nil,
-    queues: QueueService? = nil, logger: Logger
+    options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
+    clusters: ClusterService? = nil, queues: QueueService? = nil, logger: Logger
   ) {
-    let registry = MethodRegistry()
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
     var services: Set<String> = [HealthService.serviceName]

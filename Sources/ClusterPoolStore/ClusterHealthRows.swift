@@ -17,7 +17,7 @@ enum ClusterHealthRows {
       """
     ) { row in
       let key = ClusterKey(
-        organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "cluster"))
+        organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "cluster"))
       let reported =
         row.integer(4) == 0
         ? nil

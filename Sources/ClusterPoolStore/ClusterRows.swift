@@ -79,7 +79,7 @@ enum ClusterRows {
 
   private static func cluster(_ row: SQLiteRow) throws -> Cluster {
     let key = ClusterKey(
-      organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "cluster"))
+      organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "cluster"))
     guard let state = ClusterState.allCases.first(where: { $0.description == row.text(3) }),
       let createdBy = Identity(storageForm: row.text(9)), let updatedBy = Identity(storageForm: row.text(10))
     else { throw StoreOpenError("corrupt row for cluster \(key)") }

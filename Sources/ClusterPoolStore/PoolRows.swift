@@ -21,7 +21,7 @@ enum PoolRows {
       "SELECT organization, pool_name, name FROM clusters WHERE deleted_at_ns IS NULL ORDER BY organization, name"
     ) { row in
       let key = PoolKey(
-        organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1)))
+        organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1)))
       members[key, default: []].append(try ResourceName(validating: row.text(2), kind: "cluster"))
     }
     var pools: [ClusterPool] = []
@@ -78,7 +78,7 @@ enum PoolRows {
   }
 
   private static func pool(_ row: SQLiteRow) throws -> ClusterPool {
-    let key = PoolKey(organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1)))
+    let key = PoolKey(organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1)))
     guard let type = SecretStoreType(rawValue: Int32(truncatingIfNeeded: row.integer(4))),
       let createdBy = Identity(storageForm: row.text(10)), let updatedBy = Identity(storageForm: row.text(11))
     else { throw StoreOpenError("corrupt row for cluster pool \(key)") }

@@ -68,7 +68,7 @@ enum QueueRows {
 
   private static func queue(_ row: SQLiteRow) throws -> Queue {
     let key = QueueKey(
-      organization: try Organization(validating: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "queue"))
+      organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1), kind: "queue"))
     guard let state = QueueState.allCases.first(where: { $0.description == row.text(9) }),
       let createdBy = Identity(storageForm: row.text(6)), let updatedBy = Identity(storageForm: row.text(7))
     else { throw StoreOpenError("corrupt row for queue \(key)") }

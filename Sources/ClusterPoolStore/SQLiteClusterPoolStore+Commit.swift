@@ -10,7 +10,7 @@ extension SQLiteClusterPoolStore {
       try connection.executeScript("BEGIN IMMEDIATE")
     } catch {
       logger.error("cannot begin a transaction", metadata: ["error": "\(error)"])
-      let failure = DomainError(.unavailable, "the store cannot write right now: \(error); retry later")
+      let failure = storageFailure(error, "the store cannot write right now")
       for write in batch { write.fail(failure) }
       return
     }
@@ -32,7 +32,7 @@ extension SQLiteClusterPoolStore {
           outcomes.append(.failure(error))
         } else {
           logger.error("a write failed", metadata: ["error": "\(error)"])
-          outcomes.append(.failure(DomainError(.unavailable, "the store could not apply the change: \(error); retry later")))
+          outcomes.append(.failure(storageFailure(error, "the store could not apply the change")))
         }
       }
     }
@@ -41,7 +41,7 @@ extension SQLiteClusterPoolStore {
     } catch {
       try? connection.executeScript("ROLLBACK")
       logger.error("commit failed", metadata: ["error": "\(error)"])
-      let failure = DomainError(.unavailable, "the store could not commit the change: \(error); retry later")
+      let failure = storageFailure(error, "the store could not commit the change")
       for (write, outcome) in zip(batch, outcomes) {
         if case .failure(let rejection) = outcome { write.fail(rejection) } else { write.fail(failure) }
       }
@@ -74,5 +74,16 @@ extension SQLiteClusterPoolStore {
       case .failure(let error): write.fail(error)
       }
     }
+  }
+
+  /// What a caller is told when SQLite failed under a write: RESOURCE_EXHAUSTED naming the
+  /// database when its file system is full, else UNAVAILABLE (both say nothing was written).
+  func storageFailure(_ error: any Error, _ what: String) -> DomainError {
+    if let error = error as? SQLiteError, error.isDiskFull {
+      return DomainError(
+        .resourceExhausted,
+        "the file system of the database \(path) is full: nothing was written; free disk space there and retry")
+    }
+    return DomainError(.unavailable, "\(what): \(error); retry later")
   }
 }

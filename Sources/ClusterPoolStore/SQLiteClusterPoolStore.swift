@@ -20,6 +20,10 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
   let logger: Logger
   let defaultPool: DefaultPoolTemplate
+  /// The database file's path, as given.
+  let path: String
+  /// This process's exclusive right to the file, held until ``close()``.
+  let lock: DatabaseLock
   private let writer: WriterThread<Write>
   /// The connection; touched only on the writer thread (and in `init`, before it starts).
   nonisolated(unsafe) let connection: SQLiteConnection
@@ -27,7 +31,8 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
   nonisolated(unsafe) var revision: UInt64
 
   /// Opens (creating and migrating as needed) the database at `path` and loads every pool;
-  /// throws ``StoreOpenError`` when the file cannot be used.
+  /// throws ``StoreOpenError`` when the file cannot be used, or when another process has it
+  /// open (`PATH.lock`, taken before anything is read or written, held until ``close()``).
   /// `defaultPool` is the `default` pool of organizations that have not changed theirs; its
   /// `createdAt` is replaced by the database's creation time, so that an organization's
   /// `default` pool reads the same from its first use on, across its first write and restarts.
@@ -39,6 +44,7 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     var clusters: [ClusterKey: Cluster] = [:]
     var queues: [QueueKey: Queue] = [:]
     var health: [ClusterHealthRecord] = []
+    let lock = try DatabaseLock(databasePath: path)
     do {
       connection = try SQLiteConnection(path: path)
       try SQLiteSchema.configure(connection)
@@ -53,10 +59,14 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
       for queue in try QueueRows.all(connection) { queues[queue.key] = queue }
       health = try ClusterHealthRows.all(connection)
     } catch let error as StoreOpenError {
+      lock.release()
       throw StoreOpenError("cannot open the pool database \(path): \(error.description)")
     } catch {
+      lock.release()
       throw StoreOpenError("cannot open the pool database \(path): \(error)")
     }
+    self.path = path
+    self.lock = lock
     self.connection = connection
     self.revision = revision
     self.catalog = Mutex(catalog)
@@ -70,7 +80,11 @@ public final class SQLiteClusterPoolStore: ClusterPoolStore {
     self.writer = WriterThread(
       name: "sqlite-writer", maxBatch: maxBatch,
       drain: { batch in box.store?.commit(batch) },
-      stop: { box.store?.connection.close() })
+      stop: {
+        guard let store = box.store else { return }  // going away: its deinit closes the files
+        store.connection.close()
+        store.lock.release()
+      })
     box.store = self
   }
 

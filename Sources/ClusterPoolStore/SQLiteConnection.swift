@@ -1,12 +1,23 @@
 internal import CSQLite
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
-/// A failed SQLite call: its result code and SQLite's message.
+/// A failed SQLite call: its result code, SQLite's message, and the operating system's
+/// error number behind it (0 when none).
 struct SQLiteError: Error, CustomStringConvertible {
   var code: Int32
   var message: String
+  var systemErrno: Int32 = 0
   var description: String { "SQLite error \(code): \(message)" }
   /// SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
   var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
+  /// SQLITE_FULL, or an I/O error whose cause is ENOSPC or EDQUOT: the file system is full.
+  var isDiskFull: Bool {
+    code & 0xFF == SQLITE_FULL || (code & 0xFF == SQLITE_IOERR && (systemErrno == ENOSPC || systemErrno == EDQUOT))
+  }
 }
 
 /// A value bound to a statement parameter or read from a column.
@@ -54,7 +65,7 @@ final class SQLiteConnection {
     guard rc == SQLITE_OK else {
       let text = message.map { String(cString: $0) } ?? "error \(rc)"
       sqlite3_free(message)
-      throw SQLiteError(code: rc, message: text)
+      throw SQLiteError(code: rc, message: text, systemErrno: sqlite3_system_errno(db))
     }
   }
 
@@ -113,7 +124,9 @@ final class SQLiteConnection {
   }
 
   private func error(_ rc: Int32) -> SQLiteError {
-    SQLiteError(code: rc, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection")
+    SQLiteError(
+      code: rc, message: db.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection",
+      systemErrno: db.map { sqlite3_system_errno($0) } ?? 0)
   }
 }
 

@@ -22,15 +22,20 @@ public final class RPCServer: Service, Sendable {
   private let bound = BoundAddress()
   private let started = Mutex(false)
   private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+  /// The bound listener (`bind()`), not accepting until `run()`.
+  private let listener = Mutex<(MultiThreadedEventLoopGroup, any Channel)?>(nil)
+  /// The routes, made from the registry when `run()` starts (services may register after
+  /// `bind()`); no connection is accepted before.
+  private let routes = Mutex<([String: ServerRoute], HTTP1Routes)?>(nil)
 
-  /// Creates a server; nothing is bound until `run()`.
+  /// Creates a server; nothing is bound until `bind()` or `run()`.
   public init(configuration: ServerConfiguration, registry: MethodRegistry, logger: Logger) {
     self.configuration = configuration
     self.registry = registry
     self.logger = logger
   }
 
-  /// The bound address, once `run()` has bound the socket (waits until then).
+  /// The bound address, once `bind()` (or `run()`) has bound the socket (waits until then).
   public var listeningAddress: (host: String, port: Int) {
     get async throws {
       let address = try await bound.wait()
@@ -41,7 +46,36 @@ public final class RPCServer: Service, Sendable {
   /// How many client connections are open.
   var connectionCount: Int { connections.withLock { $0.count } }
 
-  /// Binds, serves and returns after shutdown. Runs once per server.
+  /// Loads the TLS files and binds the port, without serving yet: connections wait in the
+  /// listen backlog until `run()`. Lets a caller fail fast (and create nothing) when the
+  /// address or the TLS files are unusable, before opening anything else. Optional:
+  /// `run()` binds when this was not called. Throws ``ServerStartError``.
+  public func bind() async throws(ServerStartError) {
+    guard listener.withLock({ $0 }) == nil else { return }  // bound already
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+    do {
+      let sslContext = try configuration.tls.map(TLSContexts.server)
+      let channel = try await makeBootstrap(group, sslContext: sslContext).bind(
+        host: configuration.host, port: configuration.port
+      ).get()
+      bound.publish(.success(channel.localAddress!))
+      listener.withLock { $0 = (group, channel) }
+    } catch {
+      try? await group.shutdownGracefully()
+      let failure = error as? ServerStartError ?? .listen(host: configuration.host, port: configuration.port, error)
+      bound.publish(.failure(failure))
+      throw failure
+    }
+  }
+
+  /// Closes what `bind()` opened when `run()` will not be called (startup failed after it).
+  public func close() async {
+    guard let (group, channel) = listener.withLock({ $0 }) else { return }
+    try? await channel.close()
+    try? await group.shutdownGracefully()
+  }
+
+  /// Binds (unless `bind()` did), serves and returns after shutdown. Runs once per server.
   public func run() async throws {
     let alreadyStarted = started.withLock { started in
       defer { started = true }
@@ -50,19 +84,11 @@ public final class RPCServer: Service, Sendable {
     guard !alreadyStarted else {
       throw RPCError(code: .failedPrecondition, message: "RPCServer.run() called twice")
     }
-    let group = MultiThreadedEventLoopGroup(
-      numberOfThreads: max(1, configuration.eventLoopThreads))
-    let channel: any Channel
-    do {
-      channel = try await makeBootstrap(group).bind(
-        host: configuration.host, port: configuration.port
-      ).get()
-    } catch {
-      bound.publish(.failure(error))
-      try? await group.shutdownGracefully()
-      throw error
-    }
-    bound.publish(.success(channel.localAddress!))
+    if listener.withLock({ $0 }) == nil { try await bind() }
+    guard let (group, channel) = listener.withLock({ $0 }) else { return }
+    // The registry is complete now: route with it, then start accepting connections.
+    routes.withLock { $0 = (ServerRoute.table(registry), HTTP1Routes(registry)) }
+    try await channel.setOption(.autoRead, value: true).get()
     logger.info(
       "listening", metadata: ["address": "\(channel.localAddress!)", "tls": "\(configuration.tls != nil)"])
     await withGracefulShutdownHandler {
@@ -81,10 +107,7 @@ public final class RPCServer: Service, Sendable {
     try? await group.shutdownGracefully()
   }
 
-  private func makeBootstrap(_ group: MultiThreadedEventLoopGroup) throws -> ServerBootstrap {
-    let sslContext = try configuration.tls.map(TLSContexts.server)
-    let routes = ServerRoute.table(registry)
-    let http1Routes = HTTP1Routes(registry)
+  private func makeBootstrap(_ group: MultiThreadedEventLoopGroup, sslContext: NIOSSLContext?) -> ServerBootstrap {
     let http1 = configuration.http1Configuration
     let limits = configuration.limits
     let settings = configuration.http2Settings
@@ -94,12 +117,16 @@ public final class RPCServer: Service, Sendable {
     return ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .serverChannelOption(.autoRead, value: false)  // run() starts accepting
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .childChannelOption(.writeBufferWaterMark, value: .init(low: high / 2, high: high))
       .childChannelOption(.maxMessagesPerRead, value: 16)
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
+          guard let (routes, http1Routes) = self.routes.withLock({ $0 }) else {
+            throw RPCError(code: .unavailable, message: "connection accepted before run()")
+          }
           if let sslContext {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
           }

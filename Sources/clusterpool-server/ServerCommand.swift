@@ -4,6 +4,7 @@ import ClusterPoolServer
 import ClusterPoolStore
 import Foundation
 import Logging
+import RPCCore
 import RPCHTTP2
 import ServiceLifecycle
 
@@ -79,7 +80,22 @@ struct ServerCommand: AsyncParsableCommand {
     }
     let logger = Logger(label: "clusterpool-server")
 
-    let store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
+    // Start order: flags (validate()) → TLS files → port → database → services → serving.
+    // Whatever fails first is told in words, before anything is created on disk.
+    let registry = MethodRegistry()
+    let server = RPCServer(configuration: serverConfiguration(), registry: registry, logger: logger)
+    do {
+      try await server.bind()
+    } catch {
+      throw StartupError(error)
+    }
+    let store: SQLiteClusterPoolStore
+    do {
+      store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
+    } catch {
+      await server.close()
+      throw error
+    }
     let serviceConfiguration = try pools.serviceConfiguration()
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
@@ -87,9 +103,8 @@ struct ServerCommand: AsyncParsableCommand {
       healthSaveInterval: .seconds(healthSaveInterval))
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let app = ServerApplication(
-      options: .init(enableTestService: enableTestService), clusterPools: clusterPools, clusters: clusters, queues: queues,
-      logger: logger)
-    let server = RPCServer(configuration: serverConfiguration(), registry: app.registry, logger: logger)
+      options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
+      clusters: clusters, queues: queues, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [
         // first, so that it stops last: its final health save follows the server's drain

@@ -25,6 +25,22 @@ import Testing
     #expect(throws: DomainError.self) { try Organization.resolve(String(repeating: "o", count: 1025), fallback: fallback) }
   }
 
+  /// Organizations follow the rule of every other name (rules.md, Names); the official CLI's
+  /// org from an IP endpoint (`127`) is one.
+  @Test(arguments: ["127", "acme", "fresh-org", "0", String(repeating: "o", count: 63)])
+  func validOrganizations(_ name: String) throws {
+    #expect(try Organization.resolve(name, fallback: Organization(validating: "acme")).name == name)
+  }
+
+  @Test(arguments: ["Bad Org!", "Acme", "a_b", "a.b", "-a", "a-", String(repeating: "o", count: 64), "é"])
+  func invalidOrganizations(_ name: String) throws {
+    let fallback = try Organization(validating: "acme")
+    #expect(throws: DomainError(.invalidArgument, """
+      organization name "\(name)" is invalid: use 1-63 characters, lowercase letters, digits and '-', \
+      starting and ending with a letter or digit (e.g. prod-us-east-1)
+      """)) { try Organization.resolve(name, fallback: fallback) }
+  }
+
   func config(
     uri: String = "s3://bucket/prefix", endpoint: String = "", type: Int32 = 1, locator: String = "",
     registry: String = ""
