@@ -107,7 +107,7 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "RPCHTTP2",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
