@@ -136,3 +136,31 @@ def test_watch_queue_metrics_and_resolve_queue_are_unimplemented(stubs, ql):
     assert "WatchQueueMetrics is not implemented by this server" in watch.value.details()
     code, details = code_of(lambda: stubs.queues.ResolveQueue(q.ResolveQueueRequest(queue_name="default"), timeout=10))
     assert code == S.UNIMPLEMENTED and "ResolveQueue is not implemented by this server" in details
+
+
+def test_unknown_spec_fields_are_refused_not_dropped(stubs, ql, caps):
+    """A field our schema lacks (a newer client's) in a CreateQueue/UpdateQueue spec, cap or
+    accelerator cannot be stored: INVALID_ARGUMENT naming where and which, nothing written."""
+    res, gpu, _ = caps
+    q = ql.queue
+
+    def with_field_11(message):  # appends field 11 (varint 1) to a message, as a newer schema would send
+        return type(message).FromString(message.SerializeToString() + b"\x58\x01")
+
+    s = spec(ql, max_resources=[res("CPU", "1")], max_accelerators=[gpu("nvidia-h100", 1)])
+    code, details = code_of(lambda: stubs.queues.CreateQueue(
+        q.CreateQueueRequest(id=qid(ql, "newer"), spec=with_field_11(s)), timeout=10))
+    assert code == S.INVALID_ARGUMENT and details.startswith("spec carries field 11, unknown to this server")
+    nested = spec(ql)
+    nested.max_resources.append(with_field_11(res("CPU", "1")))
+    code, details = code_of(lambda: update(stubs, ql, "default", max_resources=list(nested.max_resources)))
+    assert code == S.INVALID_ARGUMENT and details.startswith("spec.max_resources[0] carries field 11")
+    entry = gpu("nvidia-h100", 1)
+    entry.accelerator.CopyFrom(with_field_11(entry.accelerator))
+    code, details = code_of(lambda: create(stubs, ql, "newer", max_accelerators=[entry]))
+    assert code == S.INVALID_ARGUMENT and details.startswith("spec.max_accelerators[0].accelerator carries field 11")
+    request = with_field_11(q.CreateQueueRequest(id=qid(ql, "newer"), spec=s))
+    code, details = code_of(lambda: stubs.queues.CreateQueue(request, timeout=10))
+    assert code == S.INVALID_ARGUMENT and details.startswith("the request carries field 11")
+    assert code_of(lambda: get(stubs, ql, "newer"))[0] == S.NOT_FOUND
+    assert as_tuples(get(stubs, ql, "default").spec) == ([], [])
