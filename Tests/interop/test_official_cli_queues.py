@@ -131,3 +131,10 @@ def test_official_queue_caps(official, ql):
     zero = flyte("update", "queue", "gpu", "--max-resources", "cpu=0", ok=False)
     assert 'spec.max_resources[0].value "0" (CPU) must be positive' in zero.stdout + zero.stderr
     assert official_row()["max_resources"] == {}
+
+
+def test_official_watch_says_metrics_are_unimplemented(official):
+    """`flyte get queue NAME --watch` streams WatchQueueMetrics: it ends with the server's
+    UNIMPLEMENTED message instead of hanging or a generic unknown-method error."""
+    watch = official.flyte("get", "queue", "default", "--watch", ok=False)
+    assert "WatchQueueMetrics is not implemented by this server" in watch.stdout + watch.stderr
