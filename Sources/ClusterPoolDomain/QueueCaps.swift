@@ -7,6 +7,7 @@ public struct ResourceCap: Sendable, Hashable {
   /// The amount, as sent.
   public var quantity: KubernetesQuantity
 
+  /// A cap of `quantity` on `resource` (unchecked: ``QueueCapRules`` validates what requests send).
   public init(resource: Int32, quantity: KubernetesQuantity) {
     self.resource = resource
     self.quantity = quantity
@@ -43,12 +44,14 @@ public struct AcceleratorCap: Sendable, Hashable {
   /// The device (e.g. `nvidia-h100`); empty caps the class's devices requested without one
   /// (NVIDIA only).
   public var device: String
+  /// Whole devices or one partition size.
   public var partitioning: Partitioning
   /// The wire's `AcceleratorModel` number (0 when unspecified), kept as sent.
   public var model: Int32
   /// How many devices; positive.
   public var count: Int64
 
+  /// A cap of `count` devices (unchecked: ``QueueCapRules`` validates what requests send).
   public init(deviceClass: Int32, device: String, partitioning: Partitioning, model: Int32 = 0, count: Int64) {
     self.deviceClass = deviceClass
     self.device = device

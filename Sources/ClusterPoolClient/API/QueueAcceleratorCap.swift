@@ -36,14 +36,18 @@ public struct QueueAcceleratorCap: Sendable, Hashable, CustomStringConvertible {
 
   public var deviceClass: DeviceClass
   /// The device's canonical name (`nvidia-h100`); empty for a class-only cap.
-  public var device: String
+  public var device: String {
+    didSet { model = nil }  // a model sent back is the old device's
+  }
   /// One partition size (`1g.5gb`); `nil` caps whole devices of every partitioning.
   public var partitionSize: String?
   /// How many devices; positive.
   public var count: Int64
-  /// The `AcceleratorModel` number a server sent, sent back unchanged (nil: from the catalog).
+  /// The `AcceleratorModel` number a server sent, sent back unchanged while the device is
+  /// (nil: the catalog's number for the device).
   var model: Int32?
 
+  /// A cap of `count` devices; `partitionSize` nil for whole devices.
   public init(deviceClass: DeviceClass = .nvidiaGPU, device: String, partitionSize: String? = nil, count: Int64) {
     self.deviceClass = deviceClass
     self.device = device

@@ -27,10 +27,12 @@ public struct QueueResourceCap: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// What is capped.
   public var resource: Resource
   /// A positive Kubernetes quantity (`4`, `500m`, `16Gi`); the server checks it.
   public var quantity: String
 
+  /// A cap of `quantity` on `resource`.
   public init(_ resource: Resource, _ quantity: String) {
     self.resource = resource
     self.quantity = quantity
