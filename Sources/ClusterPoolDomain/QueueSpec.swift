@@ -1,6 +1,6 @@
-/// What a queue is asked to be: limits (0 means no limit), ordering, the pool it routes into
-/// and the clusters of that pool it is pinned to (none: every member). Enumerations keep the
-/// wire's numbers; only defined ones are accepted.
+/// What a queue is asked to be: limits (0 means no limit), resource and accelerator caps,
+/// ordering, the pool it routes into and the clusters of that pool it is pinned to (none:
+/// every member). Enumerations keep the wire's numbers; only defined ones are accepted.
 public struct QueueSpec: Sendable, Hashable {
   /// Most runs at once; 0: no limit.
   public var runConcurrency: UInt32
@@ -18,6 +18,11 @@ public struct QueueSpec: Sendable, Hashable {
   public var poolName: ResourceName
   /// Pinned clusters, sorted; empty routes to every ACTIVE, healthy member of the pool.
   public var clusters: [ResourceName]
+  /// Caps on the summed resources of running actions, as sent (see ``QueueCapRules``); a
+  /// resource not named is not capped.
+  public var maxResources: [ResourceCap]
+  /// Caps on the devices of each accelerator, as sent; an accelerator not named is not capped.
+  public var maxAccelerators: [AcceleratorCap]
 
   public static let priorities: [Int32] = [0, 1, 50, 100]
   public static let fairnessAlgorithms: [Int32] = [0, 1, 2]
@@ -27,7 +32,8 @@ public struct QueueSpec: Sendable, Hashable {
 
   public init(
     runConcurrency: UInt32 = 0, actionConcurrency: UInt32 = 0, depth: UInt32 = 0, priority: Int32 = 0, fairness: Int32 = 0,
-    scheduling: Int32 = 0, poolName: ResourceName, clusters: [ResourceName] = []
+    scheduling: Int32 = 0, poolName: ResourceName, clusters: [ResourceName] = [], maxResources: [ResourceCap] = [],
+    maxAccelerators: [AcceleratorCap] = []
   ) {
     self.runConcurrency = runConcurrency
     self.actionConcurrency = actionConcurrency
@@ -37,14 +43,18 @@ public struct QueueSpec: Sendable, Hashable {
     self.scheduling = scheduling
     self.poolName = poolName
     self.clusters = clusters
+    self.maxResources = maxResources
+    self.maxAccelerators = maxAccelerators
   }
 
   /// Validates a spec as a request sent it: defined enumeration numbers, a valid pool name,
   /// pins that are cluster names, none twice (`["*"]`, the official client's "every member",
-  /// is the same as none). `INVALID_ARGUMENT` otherwise, naming the field.
+  /// is the same as none), caps as ``QueueCapRules`` checks them. `INVALID_ARGUMENT`
+  /// otherwise, naming the field.
   public init(
     validating runConcurrency: UInt32, actionConcurrency: UInt32, depth: UInt32, priority: Int32, fairness: Int32,
-    scheduling: Int32, poolName: ResourceName, clusters: [String]
+    scheduling: Int32, poolName: ResourceName, clusters: [String], maxResources: [QueueCapRules.ResourceEntry] = [],
+    maxAccelerators: [QueueCapRules.AcceleratorEntry] = []
   ) throws(DomainError) {
     guard Self.priorities.contains(priority) else {
       throw .invalid("spec.priority \(priority) is not defined: use PRIORITY_MIN (1), PRIORITY_MEDIUM (50) or PRIORITY_MAX (100)")
@@ -73,6 +83,7 @@ public struct QueueSpec: Sendable, Hashable {
     }
     self.init(
       runConcurrency: runConcurrency, actionConcurrency: actionConcurrency, depth: depth, priority: priority,
-      fairness: fairness, scheduling: scheduling, poolName: poolName, clusters: pins.sorted())
+      fairness: fairness, scheduling: scheduling, poolName: poolName, clusters: pins.sorted(),
+      maxResources: try QueueCapRules.resources(maxResources), maxAccelerators: try QueueCapRules.accelerators(maxAccelerators))
   }
 }

@@ -11,7 +11,7 @@ enum QueueRows {
       """
       SELECT organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
         cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness, scheduling,
-        clusters
+        clusters, max_resources, max_accelerators
       FROM queues WHERE organization = ?1 AND name = ?2
       """, [.text(key.organization.name), .text(key.name.value)]
     ) { row in found = try queue(row) }
@@ -25,7 +25,7 @@ enum QueueRows {
       """
       SELECT organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
         cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness, scheduling,
-        clusters
+        clusters, max_resources, max_accelerators
       FROM queues WHERE cluster_managed = 0 ORDER BY organization, name
       """
     ) { row in queues.append(try queue(row)) }
@@ -51,8 +51,8 @@ enum QueueRows {
       """
       INSERT OR REPLACE INTO queues (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by,
         updated_by, cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness,
-        scheduling, clusters)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+        scheduling, clusters, max_resources, max_accelerators)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
       """,
       [
         .text(queue.key.organization.name), .text(queue.key.name.value), .text(spec.poolName.value),
@@ -63,6 +63,7 @@ enum QueueRows {
         .integer(Int64(spec.actionConcurrency)), .integer(Int64(spec.depth)), .integer(Int64(spec.priority)),
         .integer(Int64(spec.fairness)), .integer(Int64(spec.scheduling)),
         .text(spec.clusters.isEmpty ? "" : "," + spec.clusters.map(\.value).joined(separator: ",") + ","),
+        .text(try QueueCapColumns.encode(spec.maxResources)), .text(try QueueCapColumns.encode(spec.maxAccelerators)),
       ])
   }
 
@@ -78,7 +79,9 @@ enum QueueRows {
       runConcurrency: UInt32(truncatingIfNeeded: row.integer(11)), actionConcurrency: UInt32(truncatingIfNeeded: row.integer(12)),
       depth: UInt32(truncatingIfNeeded: row.integer(13)), priority: Int32(truncatingIfNeeded: row.integer(14)),
       fairness: Int32(truncatingIfNeeded: row.integer(15)), scheduling: Int32(truncatingIfNeeded: row.integer(16)),
-      poolName: try ResourceName(validating: row.text(2)), clusters: pins)
+      poolName: try ResourceName(validating: row.text(2)), clusters: pins,
+      maxResources: try QueueCapColumns.resources(row.text(18), queue: key),
+      maxAccelerators: try QueueCapColumns.accelerators(row.text(19), queue: key))
     return Queue(
       key: key, spec: spec,
       lifecycle: QueueLifecycle(

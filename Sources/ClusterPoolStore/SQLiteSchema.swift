@@ -97,6 +97,13 @@ enum SQLiteSchema {
       ('created_at_ns', CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) * 1000000);
     PRAGMA user_version = 5;
     """,
+    // 6: queue resource and accelerator caps (QueueSpec.max_resources, max_accelerators), as
+    // JSON text (QueueCapColumns); '' for none.
+    """
+    ALTER TABLE queues ADD COLUMN max_resources TEXT NOT NULL DEFAULT '';
+    ALTER TABLE queues ADD COLUMN max_accelerators TEXT NOT NULL DEFAULT '';
+    PRAGMA user_version = 6;
+    """,
   ]
 
   /// When the database was made (migration 5), in nanoseconds since the epoch.

@@ -8,7 +8,9 @@ import Testing
       name: "gpu", organization: "acme",
       spec: QueueSpec(
         runConcurrency: 10, actionConcurrency: 100, depth: 50, priority: .max, fairness: .roundRobin,
-        clusterPoolName: "prod", clusters: ["c1", "c2"]),
+        scheduling: .strictFIFO, clusterPoolName: "prod", clusters: ["c1", "c2"],
+        maxResources: [.init(.cpu, "4"), .init(.ephemeralStorage, "100G")],
+        maxAccelerators: [.init(device: "nvidia-h100", count: 8)]),
       availableClusters: ["c1"], stateGeneration: 2),
     Queue(
       name: "c1", organization: "acme", spec: QueueSpec(runConcurrency: 1, actionConcurrency: 1), state: .drained,
@@ -28,11 +30,14 @@ import Testing
     let text = try QueueFormatter.detail(Self.queues[0], format: .table)
     #expect(text.hasPrefix("Name:                gpu\nOrganization:        acme\nPool:                prod\n"))
     #expect(text.contains("State:               ACTIVE\nState generation:    2\nCluster-managed:     no\n"))
-    #expect(text.contains("Fairness:            round_robin\n"))
+    #expect(text.contains("Fairness:            round_robin\nScheduling:          strict_fifo\n"))
+    #expect(text.contains("Max resources:       cpu=4, ephemeral_storage=100G\n"))
+    #expect(text.contains("Max accelerators:    nvidia_gpu/nvidia-h100=8\n"))
     #expect(text.contains("Pinned clusters:     c1, c2\nAvailable clusters:  c1\n"))
     let managed = try QueueFormatter.detail(Self.queues[1], format: .table)
     #expect(managed.contains("Cluster-managed:     yes (the implicit queue of cluster \"c1\")\n"))
     #expect(managed.contains("Available clusters:  (none)\n"))
+    #expect(managed.contains("Max resources:       (no cap)\nMax accelerators:    (no cap)\n"))
   }
 
   @Test func jsonAndYAMLUseTheWireFieldNames() throws {
@@ -44,6 +49,9 @@ import Testing
     #expect(spec["fairness"] as? String == "round_robin")
     #expect(spec["cluster_pool_name"] as? String == "prod")
     #expect(spec["clusters"] as? [String] == ["c1", "c2"])
+    #expect(spec["scheduling"] as? String == "strict_fifo")
+    #expect(spec["max_resources"] as? [String: String] == ["cpu": "4", "ephemeral_storage": "100G"])
+    #expect(spec["max_accelerators"] as? [String: String] == ["nvidia_gpu/nvidia-h100": "8"])
     #expect(object["state"] as? String == "ACTIVE")
     #expect(object["cluster_managed"] as? String == "false")
     #expect(object["available_clusters"] as? [String] == ["c1"])

@@ -16,7 +16,8 @@ def test_queue_lifecycle(flyte: Flyte):
     assert out == 'Created queue "gpu" in pool "prod".\n'
     queue = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)
     assert queue["spec"] == {"run_concurrency": "2", "action_concurrency": "3", "depth": "10", "priority": "max",
-                             "fairness": "round_robin", "cluster_pool_name": "prod", "clusters": ["c1"]}
+                             "fairness": "round_robin", "scheduling": "", "cluster_pool_name": "prod", "clusters": ["c1"],
+                             "max_resources": {}, "max_accelerators": {}}
     assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "default"
     assert queue["state_generation"] == "1" and queue["cluster_managed"] == "false"
     detail = flyte("get", "queue", "gpu").stdout
@@ -115,3 +116,32 @@ def test_move_sequence_leaves_no_queue_routing_nowhere(flyte: Flyte):
     for queue in queues:  # every live queue routes to the re-registered cluster in its new pool
         assert queue["available_clusters"] == ["prod-us-east-1"], queue["name"]
     flyte("delete", "cluster-pool", "prod", "--yes")  # nothing references the old pool any more
+
+
+def test_queue_caps_and_scheduling(flyte: Flyte):
+    out = flyte("create", "queue", "gpu", "--run-concurrency", "1", "--action-concurrency", "1",
+                "--max-resources", "cpu=4,memory=16Gi", "--max-accelerators", "H100=8",
+                "--max-accelerators", "nvidia_gpu=2,A100/1g.5gb=1", "--scheduling", "greedy_capacity").stdout
+    assert out == 'Created queue "gpu" in pool "default".\n'
+    spec = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]
+    assert spec["max_resources"] == {"cpu": "4", "memory": "16Gi"} and spec["scheduling"] == "greedy_capacity"
+    assert spec["max_accelerators"] == {"nvidia_gpu/nvidia-h100": "8", "nvidia_gpu": "2",
+                                        "nvidia_gpu/nvidia-a100/1g.5gb": "1"}
+    detail = flyte("get", "queue", "gpu").stdout
+    assert "Max resources:       cpu=4, memory=16Gi\n" in detail and "Scheduling:          greedy_capacity\n" in detail
+
+    flyte("update", "queue", "gpu", "--max-resources", "memory=32Gi", "--scheduling", "strict_fifo")
+    spec = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]
+    assert spec["max_resources"] == {"memory": "32Gi"} and spec["scheduling"] == "strict_fifo"
+    assert len(spec["max_accelerators"]) == 3  # not named: kept
+    flyte("update", "queue", "gpu", "--max-accelerators", "none")
+    assert json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]["max_accelerators"] == {}
+
+    # the CLI refuses what it can tell is wrong; the server refuses the rest with the rule's message
+    local = flyte("update", "queue", "gpu", "--max-resources", "gpu=1", ok=False)
+    assert "--max-resources: gpu cannot be capped as a resource" in local.stderr
+    unknown = flyte("update", "queue", "gpu", "--max-accelerators", "X9000=1", ok=False)
+    assert '"X9000" is not a known accelerator' in unknown.stderr
+    zero = flyte("update", "queue", "gpu", "--max-resources", "cpu=0", ok=False)
+    assert error_line(zero) == 'Error: INVALID_ARGUMENT: spec.max_resources[0].value "0" (CPU) must be positive: ' \
+                               'leave the resource out to leave it uncapped'

@@ -86,3 +86,55 @@ def test_official_queue_commands(official, ql):
     implicit = flyte("update", "queue", "c1", "--drain", ok=False)
     assert "implicit queue of cluster" in implicit.stdout + implicit.stderr
     assert get(stubs, ql, "c1").status.state == q.QUEUE_STATE_ACTIVE
+
+
+def test_official_queue_caps(official, ql):
+    """`flyte create queue --max-resources/--max-accelerators` and `update queue` store caps that read
+    back through grpcio and through the official CLI (`-of json-raw`); the server's own rules
+    (a positive quantity) reach the official CLI's error output."""
+    import json
+    import re
+
+    flyte, stubs = official.flyte, official.stubs
+    flyte("create", "queue", "gpu", "--run-concurrency", "2", "--action-concurrency", "3",
+          "--max-resources", "cpu=4", "--max-resources", "memory=16Gi", "--max-accelerators", "H100=8",
+          "--max-accelerators", "nvidia_gpu=2", "--max-accelerators", "A100/1g.5gb=1", "--scheduling", "greedy_capacity")
+    spec = get(stubs, ql, "gpu").spec
+    assert [(r.name, r.value) for r in spec.max_resources] == [(1, "4"), (3, "16Gi")]
+    accelerators = [(a.accelerator.device_class, a.accelerator.device, a.accelerator.WhichOneof("partition_size_value"),
+                     a.accelerator.partition_size, a.accelerator.accelerator_model, a.count) for a in spec.max_accelerators]
+    assert accelerators == [(0, "nvidia-h100", "unpartitioned", "", 13, 8), (0, "", "unpartitioned", "", 0, 2),
+                            (0, "nvidia-a100", "partition_size", "1g.5gb", 9, 1)]
+
+    def official_row():
+        # rich may still embolden brackets: its style codes are not JSON
+        rows = json.loads(re.sub(r"\x1b\[[0-9;]*m", "", flyte("-of", "json-raw", "get", "queue").stdout))
+        return next(row for row in rows if row["name"] == "gpu")
+
+    row = official_row()
+    assert row["max_resources"] == {"cpu": "4", "memory": "16Gi"}
+    assert row["max_accelerators"] == {"nvidia_gpu/nvidia-h100": 8, "nvidia_gpu": 2, "nvidia_gpu/nvidia-a100/1g.5gb": 1}
+    assert row["scheduling"] == "greedy_capacity"
+
+    flyte("update", "queue", "gpu", "--max-resources", "memory=32Gi", "--max-accelerators", "V6E=4")
+    row = official_row()
+    assert row["max_resources"] == {"memory": "32Gi"}
+    assert row["max_accelerators"] == {"google_tpu/google-tpu-v6e": 4}
+    flyte("update", "queue", "gpu", "--scheduling", "strict_fifo")  # an unrelated edit keeps the caps
+    row = official_row()
+    assert row["scheduling"] == "strict_fifo" and row["max_resources"] == {"memory": "32Gi"}
+    assert row["max_accelerators"] == {"google_tpu/google-tpu-v6e": 4}
+    flyte("update", "queue", "gpu", "--clear-max-resources")
+    assert official_row()["max_resources"] == {}
+
+    # the official client allows a zero cap; this server requires a positive one
+    zero = flyte("update", "queue", "gpu", "--max-resources", "cpu=0", ok=False)
+    assert 'spec.max_resources[0].value "0" (CPU) must be positive' in zero.stdout + zero.stderr
+    assert official_row()["max_resources"] == {}
+
+
+def test_official_watch_says_metrics_are_unimplemented(official):
+    """`flyte get queue NAME --watch` streams WatchQueueMetrics: it ends with the server's
+    UNIMPLEMENTED message instead of hanging or a generic unknown-method error."""
+    watch = official.flyte("get", "queue", "default", "--watch", ok=False)
+    assert "WatchQueueMetrics is not implemented by this server" in watch.stdout + watch.stderr

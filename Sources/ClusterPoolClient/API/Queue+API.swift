@@ -6,21 +6,26 @@ extension Queue {
   typealias Service = Cloudidl.Queue.QueueService
 
   /// Creates an ACTIVE queue routing into `clusterPoolName` (`default` when `nil`), pinned to
-  /// `clusters` when given (they must be live members of that pool).
+  /// `clusters` when given (they must be live members of that pool), capped by `maxResources`
+  /// and `maxAccelerators` when given.
   ///
   /// ```swift
   /// try await Queue.create("gpu", runConcurrency: 10, actionConcurrency: 100, clusterPoolName: "prod",
-  ///                        priority: .max, fairness: .roundRobin)
+  ///                        priority: .max, fairness: .roundRobin, scheduling: .greedyCapacity,
+  ///                        maxResources: [.init(.cpu, "64"), .init(.memory, "512Gi")],
+  ///                        maxAccelerators: [try .init(parsing: "H100=8")])
   /// ```
   @discardableResult
   public static func create(
     _ name: String, runConcurrency: UInt32, actionConcurrency: UInt32, clusterPoolName: String? = nil,
     clusters: [String] = [], depth: UInt32 = 0, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
+    scheduling: QueueScheduling? = nil, maxResources: [QueueResourceCap] = [], maxAccelerators: [QueueAcceleratorCap] = [],
     client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let spec = QueueSpec(
       runConcurrency: runConcurrency, actionConcurrency: actionConcurrency, depth: depth, priority: priority,
-      fairness: fairness, clusterPoolName: clusterPoolName ?? "", clusters: clusters)
+      fairness: fairness, scheduling: scheduling, clusterPoolName: clusterPoolName ?? "", clusters: clusters,
+      maxResources: maxResources, maxAccelerators: maxAccelerators)
     return try await create(name, spec: spec, client: client)
   }
 
@@ -47,13 +52,15 @@ extension Queue {
     return Queue(proto: queue)
   }
 
-  /// Changes the given parts of a queue's spec; `nil` keeps a part as it is. The pool can
-  /// change only while the queue is DRAINED; implicit queues cannot be updated.
+  /// Changes the given parts of a queue's spec; `nil` keeps a part as it is. `maxResources`
+  /// and `maxAccelerators` replace the caps whole (`[]` removes them). The pool can change
+  /// only while the queue is DRAINED; implicit queues cannot be updated.
   @discardableResult
   public static func update(
     _ name: String, runConcurrency: UInt32? = nil, actionConcurrency: UInt32? = nil, clusterPoolName: String? = nil,
     clusters: [String]? = nil, depth: UInt32? = nil, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
-    client: ControlPlaneClient? = nil
+    scheduling: QueueScheduling? = nil, maxResources: [QueueResourceCap]? = nil,
+    maxAccelerators: [QueueAcceleratorCap]? = nil, client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
     var spec = try await get(name, client: client).spec
@@ -64,6 +71,9 @@ extension Queue {
     if let depth { spec.depth = depth }
     if let priority { spec.priority = priority }
     if let fairness { spec.fairness = fairness }
+    if let scheduling { spec.scheduling = scheduling }
+    if let maxResources { spec.maxResources = maxResources }
+    if let maxAccelerators { spec.maxAccelerators = maxAccelerators }
     return try await update(name, spec: spec, client: client)
   }
 

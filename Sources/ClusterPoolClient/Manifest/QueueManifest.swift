@@ -11,14 +11,21 @@ internal import Yams
 ///   depth: 0
 ///   priority: max                # min, medium or max
 ///   fairness: round_robin        # round_robin or shuffle_interleave
+///   scheduling: greedy_capacity  # strict_fifo or greedy_capacity
 ///   cluster_pool_name: prod
 ///   clusters: [prod-us-east-1]
+///   max_resources: {cpu: "64", memory: 512Gi}
+///   max_accelerators: {nvidia_gpu/nvidia-h100: 8}
 /// ```
 public struct QueueManifest: Sendable, Hashable {
   /// The name the manifest gives, if any.
   public var name: String?
   /// The spec.
   public var spec: QueueSpec
+  /// Whether the manifest shows `max_resources` / `max_accelerators` (a cap list it leaves
+  /// out stays as it is when applied).
+  var showsMaxResources = true
+  var showsMaxAccelerators = true
 
   /// Creates a manifest.
   public init(name: String?, spec: QueueSpec) {
@@ -26,8 +33,15 @@ public struct QueueManifest: Sendable, Hashable {
     self.spec = spec
   }
 
+  public static func == (lhs: QueueManifest, rhs: QueueManifest) -> Bool { lhs.name == rhs.name && lhs.spec == rhs.spec }
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(name)
+    hasher.combine(spec)
+  }
+
   static let specKeys = [
-    "run_concurrency", "action_concurrency", "depth", "priority", "fairness", "cluster_pool_name", "clusters",
+    "run_concurrency", "action_concurrency", "depth", "priority", "fairness", "scheduling", "cluster_pool_name", "clusters",
+    "max_resources", "max_accelerators",
   ]
   static let readOnlyKeys: Set<String> = [
     "organization", "state", "state_generation", "cluster_managed", "available_clusters", "created_at", "updated_at",
@@ -71,6 +85,14 @@ public struct QueueManifest: Sendable, Hashable {
       }
       result.fairness = value
     }
+    if let scheduling = try Self.string(spec["scheduling"], "spec.scheduling"), !scheduling.isEmpty {
+      guard let value = QueueScheduling(name: scheduling) else {
+        throw ManifestError("spec.scheduling \"\(scheduling)\" is not one of strict_fifo, greedy_capacity")
+      }
+      result.scheduling = value
+    }
+    result.maxResources = try Self.resourceCaps(spec["max_resources"]) ?? []
+    result.maxAccelerators = try Self.acceleratorCaps(spec["max_accelerators"]) ?? []
     if let clusters = spec["clusters"], clusters.null == nil {
       guard let sequence = clusters.sequence else { throw ManifestError("spec.clusters must be a list of cluster names") }
       result.clusters = try sequence.map { node throws(ManifestError) in
@@ -82,11 +104,13 @@ public struct QueueManifest: Sendable, Hashable {
     }
     let name = try Self.string(top["name"], "name")
     self.init(name: name.flatMap { $0.isEmpty ? nil : $0 }, spec: result)
+    showsMaxResources = spec["max_resources"] != nil
+    showsMaxAccelerators = spec["max_accelerators"] != nil
   }
 
   /// `current` with every field the manifest shows replaced by the manifest's (fields it does
-  /// not show, such as the scheduling algorithm, stay as they are; so does the pool when the
-  /// manifest leaves `cluster_pool_name` out or empty).
+  /// not show stay as they are: the scheduling algorithm when left out or empty, a cap list
+  /// when left out, the pool when `cluster_pool_name` is left out or empty).
   public func applied(to current: QueueSpec) -> QueueSpec {
     var result = current
     result.runConcurrency = spec.runConcurrency
@@ -94,6 +118,9 @@ public struct QueueManifest: Sendable, Hashable {
     result.depth = spec.depth
     result.priority = spec.priority
     result.fairness = spec.fairness
+    if let scheduling = spec.scheduling { result.scheduling = scheduling }
+    if showsMaxResources { result.maxResources = spec.maxResources }
+    if showsMaxAccelerators { result.maxAccelerators = spec.maxAccelerators }
     if !spec.clusterPoolName.isEmpty { result.clusterPoolName = spec.clusterPoolName }
     result.clusters = spec.clusters
     return result
@@ -105,8 +132,10 @@ public struct QueueManifest: Sendable, Hashable {
       "# \(action)",
       "# Lines starting with '#' are ignored. Save and quit to apply; quit without changes,",
       "# or empty the file, to abort. priority: min, medium or max; fairness: round_robin or",
-      "# shuffle_interleave; clusters: pins (live members of the pool), [] for every member.",
-      "# cluster_pool_name can change only while the queue is DRAINED.",
+      "# shuffle_interleave; scheduling: strict_fifo or greedy_capacity; clusters: pins (live",
+      "# members of the pool), [] for every member. max_resources: {cpu: \"4\", memory: 16Gi};",
+      "# max_accelerators: {nvidia-h100: 8}; {} for no cap. cluster_pool_name can change only",
+      "# while the queue is DRAINED.",
       "",
     ]
     if let name { lines.append("name: \(ClusterPoolManifest.scalar(name))") }
@@ -117,13 +146,16 @@ public struct QueueManifest: Sendable, Hashable {
       "  depth: \(spec.depth)",
       "  priority: \(spec.priority?.rawValue ?? "\"\"")",
       "  fairness: \(spec.fairness?.rawValue ?? "\"\"")",
+      "  scheduling: \(spec.scheduling?.rawValue ?? "\"\"")",
       "  cluster_pool_name: \(ClusterPoolManifest.scalar(spec.clusterPoolName))",
       "  clusters: [\(spec.clusters.map(ClusterPoolManifest.scalar).joined(separator: ", "))]",
+      "  max_resources: {\(spec.maxResources.map { "\($0.resource): \(Self.quoted($0.quantity))" }.joined(separator: ", "))}",
+      "  max_accelerators: {\(spec.maxAccelerators.map { "\($0.selector): \($0.count)" }.joined(separator: ", "))}",
     ]
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private static func string(_ node: Node?, _ key: String) throws(ManifestError) -> String? {
+  static func string(_ node: Node?, _ key: String) throws(ManifestError) -> String? {
     guard let node, node.null == nil else { return nil }
     guard let scalar = node.scalar else { throw ManifestError("\(key) must be a string") }
     return scalar.string.trimmingWhitespace()

@@ -1,4 +1,5 @@
-/// A queue as JSON/YAML output: `name`, `spec` (the wire's field names), then the read-only
+/// A queue as JSON/YAML output: `name`, `spec` (the wire's field names; caps as `name: quantity`
+/// and `selector: count` mappings), then the read-only
 /// `organization`, `state`, `state_generation`, `cluster_managed`, `available_clusters` and
 /// the timestamps and authors that are known.
 enum QueueDocument {
@@ -14,8 +15,11 @@ enum QueueDocument {
           ("depth", .string(String(spec.depth))),
           ("priority", .string(spec.priority?.rawValue ?? "")),
           ("fairness", .string(spec.fairness?.rawValue ?? "")),
+          ("scheduling", .string(spec.scheduling?.rawValue ?? "")),
           ("cluster_pool_name", .string(spec.clusterPoolName)),
           ("clusters", .array(spec.clusters.map(DocumentValue.string))),
+          ("max_resources", .object(spec.maxResources.map { ($0.resource.rawValue, .string($0.quantity)) })),
+          ("max_accelerators", .object(spec.maxAccelerators.map { ($0.selector, .string(String($0.count))) })),
         ])
       ),
       ("organization", .string(queue.organization)),

@@ -48,6 +48,12 @@ public enum QueueFormatter {
         ("Depth", limit(spec.depth)),
         ("Priority", spec.priority?.rawValue ?? "-"),
         ("Fairness", spec.fairness?.rawValue ?? "-"),
+        ("Scheduling", spec.scheduling?.rawValue ?? "-"),
+        ("Max resources", spec.maxResources.isEmpty ? "(no cap)" : spec.maxResources.map(\.description).joined(separator: ", ")),
+        (
+          "Max accelerators",
+          spec.maxAccelerators.isEmpty ? "(no cap)" : spec.maxAccelerators.map(\.description).joined(separator: ", ")
+        ),
         ("Pinned clusters", spec.clusters.isEmpty ? "(none: every active, healthy pool member)" : spec.clusters.joined(separator: ", ")),
         ("Available clusters", queue.availableClusters.isEmpty ? "(none)" : queue.availableClusters.joined(separator: ", ")),
       ]

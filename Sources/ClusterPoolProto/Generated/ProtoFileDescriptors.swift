@@ -4,6 +4,14 @@
 public enum ProtoFileDescriptors {
   public static let all: [ProtoFileDescriptor] = [
     ProtoFileDescriptor(
+      name: "cloudidl/cluster/accelerator_definition.proto",
+      dependencies: ["flyteidl2/core/tasks.proto"],
+      base64: """
+        Ci1jbG91ZGlkbC9jbHVzdGVyL2FjY2VsZXJhdG9yX2RlZmluaXRpb24ucHJvdG8SEGNsb3VkaWRsLmNsdXN0ZXIaGmZseXRl
+        aWRsMi9jb3JlL3Rhc2tzLnByb3RvIm0KE0FjY2VsZXJhdG9yQ2FwYWNpdHkSQAoLYWNjZWxlcmF0b3IYASABKAsyHi5mbHl0
+        ZWlkbDIuY29yZS5HUFVBY2NlbGVyYXRvclILYWNjZWxlcmF0b3ISFAoFY291bnQYAiABKANSBWNvdW50YgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
       name: "cloudidl/cluster/cluster.proto",
       dependencies: ["cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/list.proto", "google/protobuf/timestamp.proto"],
       base64: """
@@ -175,60 +183,98 @@ public enum ProtoFileDescriptors {
         """),
     ProtoFileDescriptor(
       name: "cloudidl/queue/queue.proto",
-      dependencies: ["cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/list.proto", "google/protobuf/timestamp.proto"],
+      dependencies: ["cloudidl/cluster/accelerator_definition.proto", "cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/list.proto", "flyteidl2/core/tasks.proto", "google/protobuf/timestamp.proto"],
       base64: """
-        ChpjbG91ZGlkbC9xdWV1ZS9xdWV1ZS5wcm90bxIOY2xvdWRpZGwucXVldWUaHGNsb3VkaWRsL2NvbW1vbi9jb21tb24ucHJv
-        dG8aHmNsb3VkaWRsL2NvbW1vbi9pZGVudGl0eS5wcm90bxoaY2xvdWRpZGwvY29tbW9uL2xpc3QucHJvdG8aH2dvb2dsZS9w
-        cm90b2J1Zi90aW1lc3RhbXAucHJvdG8iiwMKBVF1ZXVlEjAKAmlkGAEgASgLMiAuY2xvdWRpZGwuY29tbW9uLlF1ZXVlSWRl
-        bnRpZmllclICaWQSLQoEc3BlYxgCIAEoCzIZLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlU3BlY1IEc3BlYxIzCgZzdGF0dXMYAyAB
-        KAsyGy5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVN0YXR1c1IGc3RhdHVzEjkKCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJv
-        dG9idWYuVGltZXN0YW1wUgljcmVhdGVkQXQSOQoKdXBkYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3Rh
-        bXBSCXVwZGF0ZWRBdBI5CgpkZWxldGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIJZGVsZXRlZEF0
-        EjsKCmF1dGhvcnNoaXAYByABKAsyGy5jbG91ZGlkbC5jb21tb24uQXV0aG9yc2hpcFIKYXV0aG9yc2hpcCL7AgoJUXVldWVT
-        cGVjEicKD3J1bl9jb25jdXJyZW5jeRgBIAEoDVIOcnVuQ29uY3VycmVuY3kSLQoSYWN0aW9uX2NvbmN1cnJlbmN5GAIgASgN
-        UhFhY3Rpb25Db25jdXJyZW5jeRIUCgVkZXB0aBgDIAEoDVIFZGVwdGgSNAoIcHJpb3JpdHkYBCABKA4yGC5jbG91ZGlkbC5x
-        dWV1ZS5Qcmlvcml0eVIIcHJpb3JpdHkSPQoIZmFpcm5lc3MYBSABKA4yIS5jbG91ZGlkbC5xdWV1ZS5GYWlybmVzc0FsZ29y
-        aXRobVIIZmFpcm5lc3MSGgoIY2x1c3RlcnMYBiADKAlSCGNsdXN0ZXJzEioKEWNsdXN0ZXJfcG9vbF9uYW1lGAcgASgJUg9j
-        bHVzdGVyUG9vbE5hbWUSQwoKc2NoZWR1bGluZxgJIAEoDjIjLmNsb3VkaWRsLnF1ZXVlLlNjaGVkdWxpbmdBbGdvcml0aG1S
-        CnNjaGVkdWxpbmci5gEKC1F1ZXVlU3RhdHVzEjAKBXN0YXRlGAEgASgOMhouY2xvdWRpZGwucXVldWUuUXVldWVTdGF0ZVIF
-        c3RhdGUSUQoSYXZhaWxhYmxlX2NsdXN0ZXJzGAIgAygLMiIuY2xvdWRpZGwuY29tbW9uLkNsdXN0ZXJJZGVudGlmaWVyUhFh
-        dmFpbGFibGVDbHVzdGVycxInCg9jbHVzdGVyX21hbmFnZWQYAyABKAhSDmNsdXN0ZXJNYW5hZ2VkEikKEHN0YXRlX2dlbmVy
-        YXRpb24YBCABKARSD3N0YXRlR2VuZXJhdGlvbiKnAQoSQ3JlYXRlUXVldWVSZXF1ZXN0EjAKAmlkGAEgASgLMiAuY2xvdWRp
-        ZGwuY29tbW9uLlF1ZXVlSWRlbnRpZmllclICaWQSLQoEc3BlYxgCIAEoCzIZLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlU3BlY1IE
-        c3BlYxIwCgVzdGF0ZRgDIAEoDjIaLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlU3RhdGVSBXN0YXRlIkIKE0NyZWF0ZVF1ZXVlUmVz
-        cG9uc2USKwoFcXVldWUYASABKAsyFS5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVIFcXVldWUidQoSVXBkYXRlUXVldWVSZXF1ZXN0
-        EjAKAmlkGAEgASgLMiAuY2xvdWRpZGwuY29tbW9uLlF1ZXVlSWRlbnRpZmllclICaWQSLQoEc3BlYxgCIAEoCzIZLmNsb3Vk
-        aWRsLnF1ZXVlLlF1ZXVlU3BlY1IEc3BlYyJCChNVcGRhdGVRdWV1ZVJlc3BvbnNlEisKBXF1ZXVlGAEgASgLMhUuY2xvdWRp
-        ZGwucXVldWUuUXVldWVSBXF1ZXVlIkMKD0dldFF1ZXVlUmVxdWVzdBIwCgJpZBgBIAEoCzIgLmNsb3VkaWRsLmNvbW1vbi5R
-        dWV1ZUlkZW50aWZpZXJSAmlkIj8KEEdldFF1ZXVlUmVzcG9uc2USKwoFcXVldWUYASABKAsyFS5jbG91ZGlkbC5xdWV1ZS5R
-        dWV1ZVIFcXVldWUiuQEKF1VwZGF0ZVF1ZXVlU3RhdGVSZXF1ZXN0EjAKAmlkGAEgASgLMiAuY2xvdWRpZGwuY29tbW9uLlF1
-        ZXVlSWRlbnRpZmllclICaWQSMAoFc3RhdGUYAiABKA4yGi5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVN0YXRlUgVzdGF0ZRI6Chll
-        eHBlY3RlZF9zdGF0ZV9nZW5lcmF0aW9uGAMgASgEUhdleHBlY3RlZFN0YXRlR2VuZXJhdGlvbiJHChhVcGRhdGVRdWV1ZVN0
-        YXRlUmVzcG9uc2USKwoFcXVldWUYASABKAsyFS5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVIFcXVldWUibwoRTGlzdFF1ZXVlc1Jl
-        cXVlc3QSIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SNgoHcmVxdWVzdBgCIAEoCzIcLmNsb3VkaWRsLmNv
-        bW1vbi5MaXN0UmVxdWVzdFIHcmVxdWVzdCJZChJMaXN0UXVldWVzUmVzcG9uc2USLQoGcXVldWVzGAEgAygLMhUuY2xvdWRp
-        ZGwucXVldWUuUXVldWVSBnF1ZXVlcxIUCgV0b2tlbhgCIAEoCVIFdG9rZW4iggEKEkRlbGV0ZVF1ZXVlUmVxdWVzdBIwCgJp
-        ZBgBIAEoCzIgLmNsb3VkaWRsLmNvbW1vbi5RdWV1ZUlkZW50aWZpZXJSAmlkEjoKGWV4cGVjdGVkX3N0YXRlX2dlbmVyYXRp
-        b24YAiABKARSF2V4cGVjdGVkU3RhdGVHZW5lcmF0aW9uIkIKE0RlbGV0ZVF1ZXVlUmVzcG9uc2USKwoFcXVldWUYASABKAsy
-        FS5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVIFcXVldWUiSAoUVW5kZWxldGVRdWV1ZVJlcXVlc3QSMAoCaWQYASABKAsyIC5jbG91
-        ZGlkbC5jb21tb24uUXVldWVJZGVudGlmaWVyUgJpZCJEChVVbmRlbGV0ZVF1ZXVlUmVzcG9uc2USKwoFcXVldWUYASABKAsy
-        FS5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVIFcXVldWUqXQoIUHJpb3JpdHkSGAoUUFJJT1JJVFlfVU5TUEVDSUZJRUQQABIQCgxQ
-        UklPUklUWV9NSU4QARITCg9QUklPUklUWV9NRURJVU0QMhIQCgxQUklPUklUWV9NQVgQZCqGAQoRRmFpcm5lc3NBbGdvcml0
-        aG0SIgoeRkFJUk5FU1NfQUxHT1JJVEhNX1VOU1BFQ0lGSUVEEAASIgoeRkFJUk5FU1NfQUxHT1JJVEhNX1JPVU5EX1JPQklO
-        EAESKQolRkFJUk5FU1NfQUxHT1JJVEhNX1NIVUZGTEVfSU5URVJMRUFWRRACKqcBCgpRdWV1ZVN0YXRlEhsKF1FVRVVFX1NU
-        QVRFX1VOU1BFQ0lGSUVEEAASFgoSUVVFVUVfU1RBVEVfQUNUSVZFEAESGAoUUVVFVUVfU1RBVEVfRFJBSU5JTkcQAhIXChNR
-        VUVVRV9TVEFURV9EUkFJTkVEEAMSGAoUUVVFVUVfU1RBVEVfREVMRVRJTkcQBBIXChNRVUVVRV9TVEFURV9ERUxFVEVEEAUq
-        iwEKE1NjaGVkdWxpbmdBbGdvcml0aG0SJAogU0NIRURVTElOR19BTEdPUklUSE1fVU5TUEVDSUZJRUQQABIkCiBTQ0hFRFVM
-        SU5HX0FMR09SSVRITV9TVFJJQ1RfRklGTxABEigKJFNDSEVEVUxJTkdfQUxHT1JJVEhNX0dSRUVEWV9DQVBBQ0lUWRACMv8E
-        CgxRdWV1ZVNlcnZpY2USVgoLQ3JlYXRlUXVldWUSIi5jbG91ZGlkbC5xdWV1ZS5DcmVhdGVRdWV1ZVJlcXVlc3QaIy5jbG91
-        ZGlkbC5xdWV1ZS5DcmVhdGVRdWV1ZVJlc3BvbnNlElYKC1VwZGF0ZVF1ZXVlEiIuY2xvdWRpZGwucXVldWUuVXBkYXRlUXVl
-        dWVSZXF1ZXN0GiMuY2xvdWRpZGwucXVldWUuVXBkYXRlUXVldWVSZXNwb25zZRJNCghHZXRRdWV1ZRIfLmNsb3VkaWRsLnF1
-        ZXVlLkdldFF1ZXVlUmVxdWVzdBogLmNsb3VkaWRsLnF1ZXVlLkdldFF1ZXVlUmVzcG9uc2USZQoQVXBkYXRlUXVldWVTdGF0
-        ZRInLmNsb3VkaWRsLnF1ZXVlLlVwZGF0ZVF1ZXVlU3RhdGVSZXF1ZXN0GiguY2xvdWRpZGwucXVldWUuVXBkYXRlUXVldWVT
-        dGF0ZVJlc3BvbnNlElMKCkxpc3RRdWV1ZXMSIS5jbG91ZGlkbC5xdWV1ZS5MaXN0UXVldWVzUmVxdWVzdBoiLmNsb3VkaWRs
-        LnF1ZXVlLkxpc3RRdWV1ZXNSZXNwb25zZRJWCgtEZWxldGVRdWV1ZRIiLmNsb3VkaWRsLnF1ZXVlLkRlbGV0ZVF1ZXVlUmVx
-        dWVzdBojLmNsb3VkaWRsLnF1ZXVlLkRlbGV0ZVF1ZXVlUmVzcG9uc2USXAoNVW5kZWxldGVRdWV1ZRIkLmNsb3VkaWRsLnF1
-        ZXVlLlVuZGVsZXRlUXVldWVSZXF1ZXN0GiUuY2xvdWRpZGwucXVldWUuVW5kZWxldGVRdWV1ZVJlc3BvbnNlYgZwcm90bzM=
+        ChpjbG91ZGlkbC9xdWV1ZS9xdWV1ZS5wcm90bxIOY2xvdWRpZGwucXVldWUaLWNsb3VkaWRsL2NsdXN0ZXIvYWNjZWxlcmF0
+        b3JfZGVmaW5pdGlvbi5wcm90bxocY2xvdWRpZGwvY29tbW9uL2NvbW1vbi5wcm90bxoeY2xvdWRpZGwvY29tbW9uL2lkZW50
+        aXR5LnByb3RvGhpjbG91ZGlkbC9jb21tb24vbGlzdC5wcm90bxoaZmx5dGVpZGwyL2NvcmUvdGFza3MucHJvdG8aH2dvb2ds
+        ZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8iiwMKBVF1ZXVlEjAKAmlkGAEgASgLMiAuY2xvdWRpZGwuY29tbW9uLlF1ZXVl
+        SWRlbnRpZmllclICaWQSLQoEc3BlYxgCIAEoCzIZLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlU3BlY1IEc3BlYxIzCgZzdGF0dXMY
+        AyABKAsyGy5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVN0YXR1c1IGc3RhdHVzEjkKCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUu
+        cHJvdG9idWYuVGltZXN0YW1wUgljcmVhdGVkQXQSOQoKdXBkYXRlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1l
+        c3RhbXBSCXVwZGF0ZWRBdBI5CgpkZWxldGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIJZGVsZXRl
+        ZEF0EjsKCmF1dGhvcnNoaXAYByABKAsyGy5jbG91ZGlkbC5jb21tb24uQXV0aG9yc2hpcFIKYXV0aG9yc2hpcCKbBAoJUXVl
+        dWVTcGVjEicKD3J1bl9jb25jdXJyZW5jeRgBIAEoDVIOcnVuQ29uY3VycmVuY3kSLQoSYWN0aW9uX2NvbmN1cnJlbmN5GAIg
+        ASgNUhFhY3Rpb25Db25jdXJyZW5jeRIUCgVkZXB0aBgDIAEoDVIFZGVwdGgSNAoIcHJpb3JpdHkYBCABKA4yGC5jbG91ZGlk
+        bC5xdWV1ZS5Qcmlvcml0eVIIcHJpb3JpdHkSPQoIZmFpcm5lc3MYBSABKA4yIS5jbG91ZGlkbC5xdWV1ZS5GYWlybmVzc0Fs
+        Z29yaXRobVIIZmFpcm5lc3MSGgoIY2x1c3RlcnMYBiADKAlSCGNsdXN0ZXJzEioKEWNsdXN0ZXJfcG9vbF9uYW1lGAcgASgJ
+        Ug9jbHVzdGVyUG9vbE5hbWUSTAoNbWF4X3Jlc291cmNlcxgIIAMoCzInLmZseXRlaWRsMi5jb3JlLlJlc291cmNlcy5SZXNv
+        dXJjZUVudHJ5UgxtYXhSZXNvdXJjZXMSQwoKc2NoZWR1bGluZxgJIAEoDjIjLmNsb3VkaWRsLnF1ZXVlLlNjaGVkdWxpbmdB
+        bGdvcml0aG1SCnNjaGVkdWxpbmcSUAoQbWF4X2FjY2VsZXJhdG9ycxgKIAMoCzIlLmNsb3VkaWRsLmNsdXN0ZXIuQWNjZWxl
+        cmF0b3JDYXBhY2l0eVIPbWF4QWNjZWxlcmF0b3JzIuYBCgtRdWV1ZVN0YXR1cxIwCgVzdGF0ZRgBIAEoDjIaLmNsb3VkaWRs
+        LnF1ZXVlLlF1ZXVlU3RhdGVSBXN0YXRlElEKEmF2YWlsYWJsZV9jbHVzdGVycxgCIAMoCzIiLmNsb3VkaWRsLmNvbW1vbi5D
+        bHVzdGVySWRlbnRpZmllclIRYXZhaWxhYmxlQ2x1c3RlcnMSJwoPY2x1c3Rlcl9tYW5hZ2VkGAMgASgIUg5jbHVzdGVyTWFu
+        YWdlZBIpChBzdGF0ZV9nZW5lcmF0aW9uGAQgASgEUg9zdGF0ZUdlbmVyYXRpb24ipwEKEkNyZWF0ZVF1ZXVlUmVxdWVzdBIw
+        CgJpZBgBIAEoCzIgLmNsb3VkaWRsLmNvbW1vbi5RdWV1ZUlkZW50aWZpZXJSAmlkEi0KBHNwZWMYAiABKAsyGS5jbG91ZGlk
+        bC5xdWV1ZS5RdWV1ZVNwZWNSBHNwZWMSMAoFc3RhdGUYAyABKA4yGi5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVN0YXRlUgVzdGF0
+        ZSJCChNDcmVhdGVRdWV1ZVJlc3BvbnNlEisKBXF1ZXVlGAEgASgLMhUuY2xvdWRpZGwucXVldWUuUXVldWVSBXF1ZXVlInUK
+        ElVwZGF0ZVF1ZXVlUmVxdWVzdBIwCgJpZBgBIAEoCzIgLmNsb3VkaWRsLmNvbW1vbi5RdWV1ZUlkZW50aWZpZXJSAmlkEi0K
+        BHNwZWMYAiABKAsyGS5jbG91ZGlkbC5xdWV1ZS5RdWV1ZVNwZWNSBHNwZWMiQgoTVXBkYXRlUXVldWVSZXNwb25zZRIrCgVx
+        dWV1ZRgBIAEoCzIVLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlUgVxdWV1ZSJDCg9HZXRRdWV1ZVJlcXVlc3QSMAoCaWQYASABKAsy
+        IC5jbG91ZGlkbC5jb21tb24uUXVldWVJZGVudGlmaWVyUgJpZCI/ChBHZXRRdWV1ZVJlc3BvbnNlEisKBXF1ZXVlGAEgASgL
+        MhUuY2xvdWRpZGwucXVldWUuUXVldWVSBXF1ZXVlIrkBChdVcGRhdGVRdWV1ZVN0YXRlUmVxdWVzdBIwCgJpZBgBIAEoCzIg
+        LmNsb3VkaWRsLmNvbW1vbi5RdWV1ZUlkZW50aWZpZXJSAmlkEjAKBXN0YXRlGAIgASgOMhouY2xvdWRpZGwucXVldWUuUXVl
+        dWVTdGF0ZVIFc3RhdGUSOgoZZXhwZWN0ZWRfc3RhdGVfZ2VuZXJhdGlvbhgDIAEoBFIXZXhwZWN0ZWRTdGF0ZUdlbmVyYXRp
+        b24iRwoYVXBkYXRlUXVldWVTdGF0ZVJlc3BvbnNlEisKBXF1ZXVlGAEgASgLMhUuY2xvdWRpZGwucXVldWUuUXVldWVSBXF1
+        ZXVlIm8KEUxpc3RRdWV1ZXNSZXF1ZXN0EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEjYKB3JlcXVlc3QY
+        AiABKAsyHC5jbG91ZGlkbC5jb21tb24uTGlzdFJlcXVlc3RSB3JlcXVlc3QiWQoSTGlzdFF1ZXVlc1Jlc3BvbnNlEi0KBnF1
+        ZXVlcxgBIAMoCzIVLmNsb3VkaWRsLnF1ZXVlLlF1ZXVlUgZxdWV1ZXMSFAoFdG9rZW4YAiABKAlSBXRva2VuInwKGFdhdGNo
+        UXVldWVNZXRyaWNzUmVxdWVzdBI/Cgdwb29sX2lkGAEgASgLMiYuY2xvdWRpZGwuY29tbW9uLkNsdXN0ZXJQb29sSWRlbnRp
+        ZmllclIGcG9vbElkEh8KC3F1ZXVlX25hbWVzGAIgAygJUgpxdWV1ZU5hbWVzIhsKGVdhdGNoUXVldWVNZXRyaWNzUmVzcG9u
+        c2UiXQoTUmVzb2x2ZVF1ZXVlUmVxdWVzdBIdCgpxdWV1ZV9uYW1lGAEgASgJUglxdWV1ZU5hbWUSJwoPaW5jbHVkZV9kZWxl
+        dGVkGAQgASgIUg5pbmNsdWRlRGVsZXRlZCJDChRSZXNvbHZlUXVldWVSZXNwb25zZRIrCgVxdWV1ZRgBIAEoCzIVLmNsb3Vk
+        aWRsLnF1ZXVlLlF1ZXVlUgVxdWV1ZSKCAQoSRGVsZXRlUXVldWVSZXF1ZXN0EjAKAmlkGAEgASgLMiAuY2xvdWRpZGwuY29t
+        bW9uLlF1ZXVlSWRlbnRpZmllclICaWQSOgoZZXhwZWN0ZWRfc3RhdGVfZ2VuZXJhdGlvbhgCIAEoBFIXZXhwZWN0ZWRTdGF0
+        ZUdlbmVyYXRpb24iQgoTRGVsZXRlUXVldWVSZXNwb25zZRIrCgVxdWV1ZRgBIAEoCzIVLmNsb3VkaWRsLnF1ZXVlLlF1ZXVl
+        UgVxdWV1ZSJIChRVbmRlbGV0ZVF1ZXVlUmVxdWVzdBIwCgJpZBgBIAEoCzIgLmNsb3VkaWRsLmNvbW1vbi5RdWV1ZUlkZW50
+        aWZpZXJSAmlkIkQKFVVuZGVsZXRlUXVldWVSZXNwb25zZRIrCgVxdWV1ZRgBIAEoCzIVLmNsb3VkaWRsLnF1ZXVlLlF1ZXVl
+        UgVxdWV1ZSpdCghQcmlvcml0eRIYChRQUklPUklUWV9VTlNQRUNJRklFRBAAEhAKDFBSSU9SSVRZX01JThABEhMKD1BSSU9S
+        SVRZX01FRElVTRAyEhAKDFBSSU9SSVRZX01BWBBkKoYBChFGYWlybmVzc0FsZ29yaXRobRIiCh5GQUlSTkVTU19BTEdPUklU
+        SE1fVU5TUEVDSUZJRUQQABIiCh5GQUlSTkVTU19BTEdPUklUSE1fUk9VTkRfUk9CSU4QARIpCiVGQUlSTkVTU19BTEdPUklU
+        SE1fU0hVRkZMRV9JTlRFUkxFQVZFEAIqpwEKClF1ZXVlU3RhdGUSGwoXUVVFVUVfU1RBVEVfVU5TUEVDSUZJRUQQABIWChJR
+        VUVVRV9TVEFURV9BQ1RJVkUQARIYChRRVUVVRV9TVEFURV9EUkFJTklORxACEhcKE1FVRVVFX1NUQVRFX0RSQUlORUQQAxIY
+        ChRRVUVVRV9TVEFURV9ERUxFVElORxAEEhcKE1FVRVVFX1NUQVRFX0RFTEVURUQQBSqLAQoTU2NoZWR1bGluZ0FsZ29yaXRo
+        bRIkCiBTQ0hFRFVMSU5HX0FMR09SSVRITV9VTlNQRUNJRklFRBAAEiQKIFNDSEVEVUxJTkdfQUxHT1JJVEhNX1NUUklDVF9G
+        SUZPEAESKAokU0NIRURVTElOR19BTEdPUklUSE1fR1JFRURZX0NBUEFDSVRZEAIyxgYKDFF1ZXVlU2VydmljZRJWCgtDcmVh
+        dGVRdWV1ZRIiLmNsb3VkaWRsLnF1ZXVlLkNyZWF0ZVF1ZXVlUmVxdWVzdBojLmNsb3VkaWRsLnF1ZXVlLkNyZWF0ZVF1ZXVl
+        UmVzcG9uc2USVgoLVXBkYXRlUXVldWUSIi5jbG91ZGlkbC5xdWV1ZS5VcGRhdGVRdWV1ZVJlcXVlc3QaIy5jbG91ZGlkbC5x
+        dWV1ZS5VcGRhdGVRdWV1ZVJlc3BvbnNlEk0KCEdldFF1ZXVlEh8uY2xvdWRpZGwucXVldWUuR2V0UXVldWVSZXF1ZXN0GiAu
+        Y2xvdWRpZGwucXVldWUuR2V0UXVldWVSZXNwb25zZRJlChBVcGRhdGVRdWV1ZVN0YXRlEicuY2xvdWRpZGwucXVldWUuVXBk
+        YXRlUXVldWVTdGF0ZVJlcXVlc3QaKC5jbG91ZGlkbC5xdWV1ZS5VcGRhdGVRdWV1ZVN0YXRlUmVzcG9uc2USUwoKTGlzdFF1
+        ZXVlcxIhLmNsb3VkaWRsLnF1ZXVlLkxpc3RRdWV1ZXNSZXF1ZXN0GiIuY2xvdWRpZGwucXVldWUuTGlzdFF1ZXVlc1Jlc3Bv
+        bnNlEmoKEVdhdGNoUXVldWVNZXRyaWNzEiguY2xvdWRpZGwucXVldWUuV2F0Y2hRdWV1ZU1ldHJpY3NSZXF1ZXN0GikuY2xv
+        dWRpZGwucXVldWUuV2F0Y2hRdWV1ZU1ldHJpY3NSZXNwb25zZTABElYKC0RlbGV0ZVF1ZXVlEiIuY2xvdWRpZGwucXVldWUu
+        RGVsZXRlUXVldWVSZXF1ZXN0GiMuY2xvdWRpZGwucXVldWUuRGVsZXRlUXVldWVSZXNwb25zZRJcCg1VbmRlbGV0ZVF1ZXVl
+        EiQuY2xvdWRpZGwucXVldWUuVW5kZWxldGVRdWV1ZVJlcXVlc3QaJS5jbG91ZGlkbC5xdWV1ZS5VbmRlbGV0ZVF1ZXVlUmVz
+        cG9uc2USWQoMUmVzb2x2ZVF1ZXVlEiMuY2xvdWRpZGwucXVldWUuUmVzb2x2ZVF1ZXVlUmVxdWVzdBokLmNsb3VkaWRsLnF1
+        ZXVlLlJlc29sdmVRdWV1ZVJlc3BvbnNlYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "flyteidl2/core/tasks.proto",
+      dependencies: [],
+      base64: """
+        ChpmbHl0ZWlkbDIvY29yZS90YXNrcy5wcm90bxIOZmx5dGVpZGwyLmNvcmUi0wIKCVJlc291cmNlcxJDCghyZXF1ZXN0cxgB
+        IAMoCzInLmZseXRlaWRsMi5jb3JlLlJlc291cmNlcy5SZXNvdXJjZUVudHJ5UghyZXF1ZXN0cxI/CgZsaW1pdHMYAiADKAsy
+        Jy5mbHl0ZWlkbDIuY29yZS5SZXNvdXJjZXMuUmVzb3VyY2VFbnRyeVIGbGltaXRzGmEKDVJlc291cmNlRW50cnkSOgoEbmFt
+        ZRgBIAEoDjImLmZseXRlaWRsMi5jb3JlLlJlc291cmNlcy5SZXNvdXJjZU5hbWVSBG5hbWUSFAoFdmFsdWUYAiABKAlSBXZh
+        bHVlIl0KDFJlc291cmNlTmFtZRILCgdVTktOT1dOEAASBwoDQ1BVEAESBwoDR1BVEAISCgoGTUVNT1JZEAMSCwoHU1RPUkFH
+        RRAEEhUKEUVQSEVNRVJBTF9TVE9SQUdFEAUikAMKDkdQVUFjY2VsZXJhdG9yEhYKBmRldmljZRgBIAEoCVIGZGV2aWNlEiYK
+        DXVucGFydGl0aW9uZWQYAiABKAhIAFINdW5wYXJ0aXRpb25lZBInCg5wYXJ0aXRpb25fc2l6ZRgDIAEoCUgAUg1wYXJ0aXRp
+        b25TaXplEk0KDGRldmljZV9jbGFzcxgEIAEoDjIqLmZseXRlaWRsMi5jb3JlLkdQVUFjY2VsZXJhdG9yLkRldmljZUNsYXNz
+        UgtkZXZpY2VDbGFzcxJNChFhY2NlbGVyYXRvcl9tb2RlbBgFIAEoDjIgLmZseXRlaWRsMi5jb3JlLkFjY2VsZXJhdG9yTW9k
+        ZWxSEGFjY2VsZXJhdG9yTW9kZWwiXwoLRGV2aWNlQ2xhc3MSDgoKTlZJRElBX0dQVRAAEg4KCkdPT0dMRV9UUFUQARIRCg1B
+        TUFaT05fTkVVUk9OEAISCwoHQU1EX0dQVRADEhAKDEhBQkFOQV9HQVVESRAEQhYKFHBhcnRpdGlvbl9zaXplX3ZhbHVlKvQF
+        ChBBY2NlbGVyYXRvck1vZGVsEiEKHUFDQ0VMRVJBVE9SX01PREVMX1VOU1BFQ0lGSUVEEAASDgoKTlZJRElBX0s4MBABEg4K
+        Ck5WSURJQV9NNjAQAhINCglOVklESUFfUDQQAxIPCgtOVklESUFfUDEwMBAEEg8KC05WSURJQV9WMTAwEAUSDQoJTlZJRElB
+        X1Q0EAYSDgoKTlZJRElBX0ExMBAHEg8KC05WSURJQV9BMTBHEAgSDwoLTlZJRElBX0ExMDAQCRIUChBOVklESUFfQTEwMF84
+        MEdCEAoSDQoJTlZJRElBX0w0EAsSDwoLTlZJRElBX0w0MFMQDBIPCgtOVklESUFfSDEwMBANEhkKFU5WSURJQV9IMTAwX01F
+        R0FfODBHQhAOEg8KC05WSURJQV9IMjAwEA8SDwoLTlZJRElBX0IyMDAQEBIQCgxOVklESUFfR0IyMDAQERIPCgtOVklESUFf
+        R0IxMBASEhcKE05WSURJQV9SVFhfUFJPXzYwMDAQExIXChNOVklESUFfUlRYX1BST180NTAwEBQSEgoOR09PR0xFX1RQVV9W
+        NUUQZBISCg5HT09HTEVfVFBVX1Y1UBBlEhIKDkdPT0dMRV9UUFVfVjZFEGYSEAoLQU1BWk9OX0lORjEQyAESEAoLQU1BWk9O
+        X0lORjIQyQESEAoLQU1BWk9OX1RSTjEQygESEQoMQU1BWk9OX1RSTjFOEMsBEhAKC0FNQVpPTl9UUk4yEMwBEhEKDEFNQVpP
+        Tl9UUk4yVRDNARIOCglBTURfTUkxMDAQrAISDgoJQU1EX01JMjEwEK0CEg4KCUFNRF9NSTI1MBCuAhIPCgpBTURfTUkyNTBY
+        EK8CEg8KCkFNRF9NSTMwMEEQsAISDwoKQU1EX01JMzAwWBCxAhIPCgpBTURfTUkzMjVYELICEg8KCkFNRF9NSTM1MFgQswIS
+        DwoKQU1EX01JMzU1WBC0AhISCg1IQUJBTkFfR0FVREkxEJADYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "google/protobuf/timestamp.proto",
@@ -329,6 +375,7 @@ public enum ProtoFileDescriptors {
 
   /// Fully-qualified symbol (message, enum, service, method) -> the file that declares it.
   public static let fileContainingSymbol: [String: String] = [
+    "cloudidl.cluster.AcceleratorCapacity": "cloudidl/cluster/accelerator_definition.proto",
     "cloudidl.cluster.Cluster": "cloudidl/cluster/cluster.proto",
     "cloudidl.cluster.ClusterDrainStatus": "cloudidl/cluster/cluster.proto",
     "cloudidl.cluster.ClusterHealth": "cloudidl/cluster/cluster.proto",
@@ -433,12 +480,16 @@ public enum ProtoFileDescriptors {
     "cloudidl.queue.QueueService.DeleteQueue": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueService.GetQueue": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueService.ListQueues": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.QueueService.ResolveQueue": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueService.UndeleteQueue": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueService.UpdateQueue": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueService.UpdateQueueState": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.QueueService.WatchQueueMetrics": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueSpec": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueState": "cloudidl/queue/queue.proto",
     "cloudidl.queue.QueueStatus": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.ResolveQueueRequest": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.ResolveQueueResponse": "cloudidl/queue/queue.proto",
     "cloudidl.queue.SchedulingAlgorithm": "cloudidl/queue/queue.proto",
     "cloudidl.queue.UndeleteQueueRequest": "cloudidl/queue/queue.proto",
     "cloudidl.queue.UndeleteQueueResponse": "cloudidl/queue/queue.proto",
@@ -446,6 +497,14 @@ public enum ProtoFileDescriptors {
     "cloudidl.queue.UpdateQueueResponse": "cloudidl/queue/queue.proto",
     "cloudidl.queue.UpdateQueueStateRequest": "cloudidl/queue/queue.proto",
     "cloudidl.queue.UpdateQueueStateResponse": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.WatchQueueMetricsRequest": "cloudidl/queue/queue.proto",
+    "cloudidl.queue.WatchQueueMetricsResponse": "cloudidl/queue/queue.proto",
+    "flyteidl2.core.AcceleratorModel": "flyteidl2/core/tasks.proto",
+    "flyteidl2.core.GPUAccelerator": "flyteidl2/core/tasks.proto",
+    "flyteidl2.core.GPUAccelerator.DeviceClass": "flyteidl2/core/tasks.proto",
+    "flyteidl2.core.Resources": "flyteidl2/core/tasks.proto",
+    "flyteidl2.core.Resources.ResourceEntry": "flyteidl2/core/tasks.proto",
+    "flyteidl2.core.Resources.ResourceName": "flyteidl2/core/tasks.proto",
     "google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
     "grpc.health.v1.Health": "grpc/health/v1/health.proto",
     "grpc.health.v1.Health.Check": "grpc/health/v1/health.proto",

@@ -5,6 +5,9 @@
 /// Namespace of proto package `cloudidl`.
 public enum Cloudidl {}
 
+/// Namespace of proto package `flyteidl2`.
+public enum Flyteidl2 {}
+
 /// Namespace of proto package `google`.
 public enum Google {}
 
@@ -32,6 +35,11 @@ extension Cloudidl {
 extension Cloudidl {
   /// Namespace of proto package `cloudidl.queue`.
   public enum Queue {}
+}
+
+extension Flyteidl2 {
+  /// Namespace of proto package `flyteidl2.core`.
+  public enum Core {}
 }
 
 extension Google {

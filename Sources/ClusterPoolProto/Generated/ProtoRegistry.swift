@@ -3,6 +3,7 @@
 /// Every generated message type, by its full proto name.
 public enum ProtoRegistry {
   public static let messageTypes: [String: any ProtoMessage.Type] = [
+    "cloudidl.cluster.AcceleratorCapacity": Cloudidl.Cluster.AcceleratorCapacity.self,
     "cloudidl.cluster.Cluster": Cloudidl.Cluster.Cluster.self,
     "cloudidl.cluster.ClusterDrainStatus": Cloudidl.Cluster.ClusterDrainStatus.self,
     "cloudidl.cluster.ClusterHealth": Cloudidl.Cluster.ClusterHealth.self,
@@ -76,12 +77,19 @@ public enum ProtoRegistry {
     "cloudidl.queue.Queue": Cloudidl.Queue.Queue.self,
     "cloudidl.queue.QueueSpec": Cloudidl.Queue.QueueSpec.self,
     "cloudidl.queue.QueueStatus": Cloudidl.Queue.QueueStatus.self,
+    "cloudidl.queue.ResolveQueueRequest": Cloudidl.Queue.ResolveQueueRequest.self,
+    "cloudidl.queue.ResolveQueueResponse": Cloudidl.Queue.ResolveQueueResponse.self,
     "cloudidl.queue.UndeleteQueueRequest": Cloudidl.Queue.UndeleteQueueRequest.self,
     "cloudidl.queue.UndeleteQueueResponse": Cloudidl.Queue.UndeleteQueueResponse.self,
     "cloudidl.queue.UpdateQueueRequest": Cloudidl.Queue.UpdateQueueRequest.self,
     "cloudidl.queue.UpdateQueueResponse": Cloudidl.Queue.UpdateQueueResponse.self,
     "cloudidl.queue.UpdateQueueStateRequest": Cloudidl.Queue.UpdateQueueStateRequest.self,
     "cloudidl.queue.UpdateQueueStateResponse": Cloudidl.Queue.UpdateQueueStateResponse.self,
+    "cloudidl.queue.WatchQueueMetricsRequest": Cloudidl.Queue.WatchQueueMetricsRequest.self,
+    "cloudidl.queue.WatchQueueMetricsResponse": Cloudidl.Queue.WatchQueueMetricsResponse.self,
+    "flyteidl2.core.GPUAccelerator": Flyteidl2.Core.GPUAccelerator.self,
+    "flyteidl2.core.Resources": Flyteidl2.Core.Resources.self,
+    "flyteidl2.core.Resources.ResourceEntry": Flyteidl2.Core.Resources.ResourceEntry.self,
     "google.protobuf.Timestamp": Google.Protobuf.Timestamp.self,
     "grpc.health.v1.HealthCheckRequest": Grpc.Health.V1.HealthCheckRequest.self,
     "grpc.health.v1.HealthCheckResponse": Grpc.Health.V1.HealthCheckResponse.self,

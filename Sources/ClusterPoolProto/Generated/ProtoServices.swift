@@ -205,7 +205,7 @@ extension Cloudidl.Queue {
   public enum QueueService {
     public static let service = ProtoServiceInfo(
       fullName: "cloudidl.queue.QueueService",
-      methods: [CreateQueue.method, UpdateQueue.method, GetQueue.method, UpdateQueueState.method, ListQueues.method, DeleteQueue.method, UndeleteQueue.method])
+      methods: [CreateQueue.method, UpdateQueue.method, GetQueue.method, UpdateQueueState.method, ListQueues.method, WatchQueueMetrics.method, DeleteQueue.method, UndeleteQueue.method, ResolveQueue.method])
 
     /// `/cloudidl.queue.QueueService/CreateQueue` (unary).
     public enum CreateQueue {
@@ -257,6 +257,16 @@ extension Cloudidl.Queue {
         clientStreaming: false, serverStreaming: false)
     }
 
+    /// `/cloudidl.queue.QueueService/WatchQueueMetrics` (server streaming).
+    public enum WatchQueueMetrics {
+      public typealias Input = Cloudidl.Queue.WatchQueueMetricsRequest
+      public typealias Output = Cloudidl.Queue.WatchQueueMetricsResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.queue.QueueService", name: "WatchQueueMetrics",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: true)
+    }
+
     /// `/cloudidl.queue.QueueService/DeleteQueue` (unary).
     public enum DeleteQueue {
       public typealias Input = Cloudidl.Queue.DeleteQueueRequest
@@ -273,6 +283,16 @@ extension Cloudidl.Queue {
       public typealias Output = Cloudidl.Queue.UndeleteQueueResponse
       public static let method = ProtoMethodInfo(
         serviceName: "cloudidl.queue.QueueService", name: "UndeleteQueue",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.queue.QueueService/ResolveQueue` (unary).
+    public enum ResolveQueue {
+      public typealias Input = Cloudidl.Queue.ResolveQueueRequest
+      public typealias Output = Cloudidl.Queue.ResolveQueueResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.queue.QueueService", name: "ResolveQueue",
         inputType: Input.self, outputType: Output.self,
         clientStreaming: false, serverStreaming: false)
     }

@@ -100,8 +100,12 @@ extension Cloudidl.Queue {
     public var clusters: [String] = []
     /// Field 7 `cluster_pool_name`.
     public var clusterPoolName: String = ""
+    /// Field 8 `max_resources`.
+    public var maxResources: [Flyteidl2.Core.Resources.ResourceEntry] = []
     /// Field 9 `scheduling`.
     public var scheduling: Cloudidl.Queue.SchedulingAlgorithm = .unspecified
+    /// Field 10 `max_accelerators`.
+    public var maxAccelerators: [Cloudidl.Cluster.AcceleratorCapacity] = []
     /// Fields this schema does not know, kept so that re-encoding reproduces them.
     public var unknownFields = ProtoUnknownFields()
 
@@ -115,7 +119,9 @@ extension Cloudidl.Queue {
       fairness: Cloudidl.Queue.FairnessAlgorithm = .unspecified,
       clusters: [String] = [],
       clusterPoolName: String = "",
-      scheduling: Cloudidl.Queue.SchedulingAlgorithm = .unspecified
+      maxResources: [Flyteidl2.Core.Resources.ResourceEntry] = [],
+      scheduling: Cloudidl.Queue.SchedulingAlgorithm = .unspecified,
+      maxAccelerators: [Cloudidl.Cluster.AcceleratorCapacity] = []
     ) {
       self.runConcurrency = runConcurrency
       self.actionConcurrency = actionConcurrency
@@ -124,7 +130,9 @@ extension Cloudidl.Queue {
       self.fairness = fairness
       self.clusters = clusters
       self.clusterPoolName = clusterPoolName
+      self.maxResources = maxResources
       self.scheduling = scheduling
+      self.maxAccelerators = maxAccelerators
     }
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
@@ -149,7 +157,9 @@ extension Cloudidl.Queue.QueueSpec: ProtoGeneratedMessage {
     self.fairness = r.enumValue(5)
     self.clusters = r.repeatedStrings(6)
     self.clusterPoolName = r.string(7)
+    self.maxResources = r.repeatedMessages(8)
     self.scheduling = r.enumValue(9)
+    self.maxAccelerators = r.repeatedMessages(10)
     self.unknownFields = r.unknownFields()
   }
 
@@ -161,7 +171,9 @@ extension Cloudidl.Queue.QueueSpec: ProtoGeneratedMessage {
     w.setEnum(5, self.fairness)
     try w.setRepeatedStrings(6, self.clusters)
     try w.setString(7, self.clusterPoolName)
+    try w.setRepeatedMessages(8, self.maxResources)
     w.setEnum(9, self.scheduling)
+    try w.setRepeatedMessages(10, self.maxAccelerators)
     try w.setUnknownFields(unknownFields)
   }
 }
@@ -695,6 +707,180 @@ extension Cloudidl.Queue.ListQueuesResponse: ProtoGeneratedMessage {
   func write(to w: ProtoWriter) throws(ProtoEncodingError) {
     try w.setRepeatedMessages(1, self.queues)
     try w.setString(2, self.token)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Queue {
+  /// `cloudidl.queue.WatchQueueMetricsRequest`
+  public struct WatchQueueMetricsRequest: ProtoMessage {
+    public static let protoMessageName = "cloudidl.queue.WatchQueueMetricsRequest"
+
+    /// Field 1 `pool_id`.
+    public var poolId: Cloudidl.Common.ClusterPoolIdentifier? = nil
+    /// Field 2 `queue_names`.
+    public var queueNames: [String] = []
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      poolId: Cloudidl.Common.ClusterPoolIdentifier? = nil,
+      queueNames: [String] = []
+    ) {
+      self.poolId = poolId
+      self.queueNames = queueNames
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Queue.WatchQueueMetricsRequest: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.poolId = r.message(1)
+    self.queueNames = r.repeatedStrings(2)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setMessage(1, self.poolId)
+    try w.setRepeatedStrings(2, self.queueNames)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Queue {
+  /// `cloudidl.queue.WatchQueueMetricsResponse`
+  public struct WatchQueueMetricsResponse: ProtoMessage {
+    public static let protoMessageName = "cloudidl.queue.WatchQueueMetricsResponse"
+
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Queue.WatchQueueMetricsResponse: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Queue {
+  /// `cloudidl.queue.ResolveQueueRequest`
+  public struct ResolveQueueRequest: ProtoMessage {
+    public static let protoMessageName = "cloudidl.queue.ResolveQueueRequest"
+
+    /// Field 1 `queue_name`.
+    public var queueName: String = ""
+    /// Field 4 `include_deleted`.
+    public var includeDeleted: Bool = false
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      queueName: String = "",
+      includeDeleted: Bool = false
+    ) {
+      self.queueName = queueName
+      self.includeDeleted = includeDeleted
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Queue.ResolveQueueRequest: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.queueName = r.string(1)
+    self.includeDeleted = r.bool(4)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setString(1, self.queueName)
+    w.setBool(4, self.includeDeleted)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Queue {
+  /// `cloudidl.queue.ResolveQueueResponse`
+  public struct ResolveQueueResponse: ProtoMessage {
+    public static let protoMessageName = "cloudidl.queue.ResolveQueueResponse"
+
+    /// Field 1 `queue`.
+    public var queue: Cloudidl.Queue.Queue? = nil
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      queue: Cloudidl.Queue.Queue? = nil
+    ) {
+      self.queue = queue
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Queue.ResolveQueueResponse: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.queue = r.message(1)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setMessage(1, self.queue)
     try w.setUnknownFields(unknownFields)
   }
 }

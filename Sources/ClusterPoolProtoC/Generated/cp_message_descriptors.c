@@ -2,6 +2,7 @@
 #include "ClusterPoolProtoC.h"
 
 const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
+  &cloudidl__cluster__accelerator_capacity__descriptor, /* cloudidl.cluster.AcceleratorCapacity */
   &cloudidl__cluster__cluster__descriptor, /* cloudidl.cluster.Cluster */
   &cloudidl__cluster__cluster_drain_status__descriptor, /* cloudidl.cluster.ClusterDrainStatus */
   &cloudidl__cluster__cluster_health__descriptor, /* cloudidl.cluster.ClusterHealth */
@@ -75,12 +76,19 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__queue__queue__descriptor, /* cloudidl.queue.Queue */
   &cloudidl__queue__queue_spec__descriptor, /* cloudidl.queue.QueueSpec */
   &cloudidl__queue__queue_status__descriptor, /* cloudidl.queue.QueueStatus */
+  &cloudidl__queue__resolve_queue_request__descriptor, /* cloudidl.queue.ResolveQueueRequest */
+  &cloudidl__queue__resolve_queue_response__descriptor, /* cloudidl.queue.ResolveQueueResponse */
   &cloudidl__queue__undelete_queue_request__descriptor, /* cloudidl.queue.UndeleteQueueRequest */
   &cloudidl__queue__undelete_queue_response__descriptor, /* cloudidl.queue.UndeleteQueueResponse */
   &cloudidl__queue__update_queue_request__descriptor, /* cloudidl.queue.UpdateQueueRequest */
   &cloudidl__queue__update_queue_response__descriptor, /* cloudidl.queue.UpdateQueueResponse */
   &cloudidl__queue__update_queue_state_request__descriptor, /* cloudidl.queue.UpdateQueueStateRequest */
   &cloudidl__queue__update_queue_state_response__descriptor, /* cloudidl.queue.UpdateQueueStateResponse */
+  &cloudidl__queue__watch_queue_metrics_request__descriptor, /* cloudidl.queue.WatchQueueMetricsRequest */
+  &cloudidl__queue__watch_queue_metrics_response__descriptor, /* cloudidl.queue.WatchQueueMetricsResponse */
+  &flyteidl2__core__gpuaccelerator__descriptor, /* flyteidl2.core.GPUAccelerator */
+  &flyteidl2__core__resources__descriptor, /* flyteidl2.core.Resources */
+  &flyteidl2__core__resources__resource_entry__descriptor, /* flyteidl2.core.Resources.ResourceEntry */
   &google__protobuf__timestamp__descriptor, /* google.protobuf.Timestamp */
   &grpc__health__v1__health_check_request__descriptor, /* grpc.health.v1.HealthCheckRequest */
   &grpc__health__v1__health_check_response__descriptor, /* grpc.health.v1.HealthCheckResponse */
@@ -99,7 +107,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 95;
+const size_t cp_all_message_descriptors_count = 103;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "cloudidl/cluster/accelerator_definition.pb-c.h"
 #include "cloudidl/cluster/cluster.pb-c.h"
 #include "cloudidl/clusterpool/clusterpool.pb-c.h"
 #include "cloudidl/common/common.pb-c.h"
 #include "cloudidl/common/identity.pb-c.h"
 #include "cloudidl/common/list.pb-c.h"
 #include "cloudidl/queue/queue.pb-c.h"
+#include "flyteidl2/core/tasks.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "grpc/reflection/v1/reflection.pb-c.h"

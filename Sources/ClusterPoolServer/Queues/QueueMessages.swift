@@ -37,7 +37,8 @@ enum QueueMessages {
     return try QueueSpec(
       validating: message.runConcurrency, actionConcurrency: message.actionConcurrency, depth: message.depth,
       priority: message.priority.rawValue, fairness: message.fairness.rawValue, scheduling: message.scheduling.rawValue,
-      poolName: pool, clusters: message.clusters)
+      poolName: pool, clusters: message.clusters, maxResources: resourceEntries(message.maxResources),
+      maxAccelerators: acceleratorEntries(message.maxAccelerators))
   }
 
   /// The state a CreateQueue asks for: ACTIVE (also when unspecified), or drained (a drain
@@ -75,7 +76,8 @@ enum QueueMessages {
       spec = .init(
         runConcurrency: s.runConcurrency, actionConcurrency: s.actionConcurrency, depth: s.depth,
         priority: .init(rawValue: s.priority), fairness: .init(rawValue: s.fairness), clusters: s.clusters.map(\.value),
-        clusterPoolName: s.poolName.value, scheduling: .init(rawValue: s.scheduling))
+        clusterPoolName: s.poolName.value, maxResources: wireResources(s.maxResources),
+        scheduling: .init(rawValue: s.scheduling), maxAccelerators: wireAccelerators(s.maxAccelerators))
       generation = queue.lifecycle.generation
       times = (queue.createdAt, queue.updatedAt, queue.deletedAt)
       authors = (queue.createdBy, queue.updatedBy)

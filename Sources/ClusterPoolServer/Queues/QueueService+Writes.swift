@@ -9,7 +9,8 @@ extension QueueService {
     registry.unary(Self.method("CreateQueue"), API.CreateQueueRequest.self, API.CreateQueueResponse.self) { request, _ in
       let key = try key(request.id)
       let (spec, state) = try mappingDomainErrors { () throws(DomainError) in
-        (try QueueMessages.spec(request.spec, poolRequired: false), try QueueMessages.initialState(request.state))
+        try QueueMessages.checkKnownFields(request.spec, request: request.unknownFields)
+        return (try QueueMessages.spec(request.spec, poolRequired: false), try QueueMessages.initialState(request.state))
       }
       let store = self.store
       let actor = configuration.callerIdentity
@@ -20,7 +21,10 @@ extension QueueService {
     }
     registry.unary(Self.method("UpdateQueue"), API.UpdateQueueRequest.self, API.UpdateQueueResponse.self) { request, _ in
       let key = try key(request.id)
-      let spec = try mappingDomainErrors { () throws(DomainError) in try QueueMessages.spec(request.spec, poolRequired: true) }
+      let spec = try mappingDomainErrors { () throws(DomainError) in
+        try QueueMessages.checkKnownFields(request.spec, request: request.unknownFields)
+        return try QueueMessages.spec(request.spec, poolRequired: true)
+      }
       let store = self.store
       let actor = configuration.callerIdentity
       let queue = try await mappingDomainErrors { () async throws(DomainError) in try await store.updateQueue(key, spec, by: actor) }

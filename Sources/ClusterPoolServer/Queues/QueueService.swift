@@ -25,10 +25,12 @@ public struct QueueService: Sendable {
 
   static func method(_ name: String) -> MethodDescriptor { MethodDescriptor(service: serviceName, method: name) }
 
-  /// Adds the seven methods to `registry`.
+  /// Adds the seven served methods to `registry`, and WatchQueueMetrics and ResolveQueue,
+  /// which answer UNIMPLEMENTED.
   public func register(in registry: MethodRegistry) {
     registerReads(in: registry)
     registerWrites(in: registry)
+    registerUnimplemented(in: registry)
   }
 
   /// The queue a request's `id` means.

@@ -2,7 +2,8 @@ import ArgumentParser
 import ClusterPoolClient
 
 /// `flyte create queue NAME --run-concurrency N --action-concurrency N [--cluster-pool P]
-/// [--cluster C ...] [--depth N] [--priority min|medium|max] [--fairness round_robin|shuffle_interleave]`.
+/// [--cluster C ...] [--depth N] [--priority min|medium|max] [--fairness round_robin|shuffle_interleave]
+/// [--scheduling strict_fifo|greedy_capacity] [--max-resources cpu=4,memory=16Gi] [--max-accelerators H100=8]`.
 struct CreateQueue: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: QueueNoun.name, abstract: "Create a queue routing work to the clusters of a pool.",
@@ -22,6 +23,8 @@ struct CreateQueue: AsyncParsableCommand {
     guard spec.runConcurrency != nil, spec.actionConcurrency != nil else {
       throw ValidationError("--run-concurrency and --action-concurrency are required")
     }
+    _ = try spec.resourceCaps()
+    _ = try spec.acceleratorCaps()
   }
 
   func run() async throws {
@@ -29,7 +32,8 @@ struct CreateQueue: AsyncParsableCommand {
       let queue = try await Queue.create(
         name, runConcurrency: spec.runConcurrency ?? 0, actionConcurrency: spec.actionConcurrency ?? 0,
         clusterPoolName: spec.clusterPool, clusters: spec.clusters, depth: spec.depth ?? 0, priority: spec.priority,
-        fairness: spec.fairness, client: client)
+        fairness: spec.fairness, scheduling: spec.scheduling, maxResources: try spec.resourceCaps() ?? [],
+        maxAccelerators: try spec.acceleratorCaps() ?? [], client: client)
       Terminal.write("Created queue \"\(name)\" in pool \"\(queue.pool)\".\n")
     }
   }

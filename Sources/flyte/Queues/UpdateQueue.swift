@@ -9,7 +9,7 @@ struct UpdateQueue: AsyncParsableCommand {
       --edit opens the queue's spec in an editor; a spec the server rejects reopens with the \
       error at the top; saving it unchanged or empty aborts. --drain stops the queue taking work (it reads DRAINED at once: no running work is \
       tracked); --activate makes it ACTIVE again. The spec flags (--run-concurrency, \
-      --cluster-pool, ...) change only what they name; the pool can change only while the \
+      --cluster-pool, --max-resources, ...) change only what they name; the pool can change only while the \
       queue is DRAINED. A cluster's implicit queue cannot be changed on its own.
       """,
     aliases: QueueNoun.aliases)
@@ -35,6 +35,8 @@ struct UpdateQueue: AsyncParsableCommand {
   func validate() throws {
     let chosen = [drain, activate, edit, !spec.isEmpty].filter { $0 }.count
     guard chosen == 1 else { throw ValidationError("give exactly one of --edit, --drain, --activate or spec flags") }
+    _ = try spec.resourceCaps()
+    _ = try spec.acceleratorCaps()
   }
 
   func run() async throws {
@@ -55,7 +57,8 @@ struct UpdateQueue: AsyncParsableCommand {
       try await Queue.update(
         name, runConcurrency: spec.runConcurrency, actionConcurrency: spec.actionConcurrency,
         clusterPoolName: spec.clusterPool, clusters: spec.clusters.isEmpty ? nil : spec.clusters, depth: spec.depth,
-        priority: spec.priority, fairness: spec.fairness, client: client)
+        priority: spec.priority, fairness: spec.fairness, scheduling: spec.scheduling, maxResources: try spec.resourceCaps(),
+        maxAccelerators: try spec.acceleratorCaps(), client: client)
       Terminal.write("Updated queue \"\(name)\".\n")
     }
   }

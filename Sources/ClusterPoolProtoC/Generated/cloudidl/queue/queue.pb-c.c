@@ -593,6 +593,186 @@ void   cloudidl__queue__list_queues_response__free_unpacked
   assert(message->base.descriptor == &cloudidl__queue__list_queues_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cloudidl__queue__watch_queue_metrics_request__init
+                     (Cloudidl__Queue__WatchQueueMetricsRequest         *message)
+{
+  static const Cloudidl__Queue__WatchQueueMetricsRequest init_value = CLOUDIDL__QUEUE__WATCH_QUEUE_METRICS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cloudidl__queue__watch_queue_metrics_request__get_packed_size
+                     (const Cloudidl__Queue__WatchQueueMetricsRequest *message)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__queue__watch_queue_metrics_request__pack
+                     (const Cloudidl__Queue__WatchQueueMetricsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__queue__watch_queue_metrics_request__pack_to_buffer
+                     (const Cloudidl__Queue__WatchQueueMetricsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Queue__WatchQueueMetricsRequest *
+       cloudidl__queue__watch_queue_metrics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Queue__WatchQueueMetricsRequest *)
+     protobuf_c_message_unpack (&cloudidl__queue__watch_queue_metrics_request__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__queue__watch_queue_metrics_request__free_unpacked
+                     (Cloudidl__Queue__WatchQueueMetricsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__queue__watch_queue_metrics_response__init
+                     (Cloudidl__Queue__WatchQueueMetricsResponse         *message)
+{
+  static const Cloudidl__Queue__WatchQueueMetricsResponse init_value = CLOUDIDL__QUEUE__WATCH_QUEUE_METRICS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cloudidl__queue__watch_queue_metrics_response__get_packed_size
+                     (const Cloudidl__Queue__WatchQueueMetricsResponse *message)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__queue__watch_queue_metrics_response__pack
+                     (const Cloudidl__Queue__WatchQueueMetricsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__queue__watch_queue_metrics_response__pack_to_buffer
+                     (const Cloudidl__Queue__WatchQueueMetricsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Queue__WatchQueueMetricsResponse *
+       cloudidl__queue__watch_queue_metrics_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Queue__WatchQueueMetricsResponse *)
+     protobuf_c_message_unpack (&cloudidl__queue__watch_queue_metrics_response__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__queue__watch_queue_metrics_response__free_unpacked
+                     (Cloudidl__Queue__WatchQueueMetricsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__queue__watch_queue_metrics_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__queue__resolve_queue_request__init
+                     (Cloudidl__Queue__ResolveQueueRequest         *message)
+{
+  static const Cloudidl__Queue__ResolveQueueRequest init_value = CLOUDIDL__QUEUE__RESOLVE_QUEUE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cloudidl__queue__resolve_queue_request__get_packed_size
+                     (const Cloudidl__Queue__ResolveQueueRequest *message)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__queue__resolve_queue_request__pack
+                     (const Cloudidl__Queue__ResolveQueueRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__queue__resolve_queue_request__pack_to_buffer
+                     (const Cloudidl__Queue__ResolveQueueRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Queue__ResolveQueueRequest *
+       cloudidl__queue__resolve_queue_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Queue__ResolveQueueRequest *)
+     protobuf_c_message_unpack (&cloudidl__queue__resolve_queue_request__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__queue__resolve_queue_request__free_unpacked
+                     (Cloudidl__Queue__ResolveQueueRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__queue__resolve_queue_response__init
+                     (Cloudidl__Queue__ResolveQueueResponse         *message)
+{
+  static const Cloudidl__Queue__ResolveQueueResponse init_value = CLOUDIDL__QUEUE__RESOLVE_QUEUE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cloudidl__queue__resolve_queue_response__get_packed_size
+                     (const Cloudidl__Queue__ResolveQueueResponse *message)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__queue__resolve_queue_response__pack
+                     (const Cloudidl__Queue__ResolveQueueResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__queue__resolve_queue_response__pack_to_buffer
+                     (const Cloudidl__Queue__ResolveQueueResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Queue__ResolveQueueResponse *
+       cloudidl__queue__resolve_queue_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Queue__ResolveQueueResponse *)
+     protobuf_c_message_unpack (&cloudidl__queue__resolve_queue_response__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__queue__resolve_queue_response__free_unpacked
+                     (Cloudidl__Queue__ResolveQueueResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__queue__resolve_queue_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cloudidl__queue__delete_queue_request__init
                      (Cloudidl__Queue__DeleteQueueRequest         *message)
 {
@@ -889,7 +1069,7 @@ const ProtobufCMessageDescriptor cloudidl__queue__queue__descriptor =
   (ProtobufCMessageInit) cloudidl__queue__queue__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cloudidl__queue__queue_spec__field_descriptors[8] =
+static const ProtobufCFieldDescriptor cloudidl__queue__queue_spec__field_descriptors[10] =
 {
   {
     "run_concurrency",
@@ -976,6 +1156,18 @@ static const ProtobufCFieldDescriptor cloudidl__queue__queue_spec__field_descrip
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "max_resources",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Queue__QueueSpec, n_max_resources),
+    offsetof(Cloudidl__Queue__QueueSpec, max_resources),
+    &flyteidl2__core__resources__resource_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "scheduling",
     9,
     PROTOBUF_C_LABEL_NONE,
@@ -987,6 +1179,18 @@ static const ProtobufCFieldDescriptor cloudidl__queue__queue_spec__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "max_accelerators",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Queue__QueueSpec, n_max_accelerators),
+    offsetof(Cloudidl__Queue__QueueSpec, max_accelerators),
+    &cloudidl__cluster__accelerator_capacity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cloudidl__queue__queue_spec__field_indices_by_name[] = {
   1,   /* field[1] = action_concurrency */
@@ -994,15 +1198,16 @@ static const unsigned cloudidl__queue__queue_spec__field_indices_by_name[] = {
   5,   /* field[5] = clusters */
   2,   /* field[2] = depth */
   4,   /* field[4] = fairness */
+  9,   /* field[9] = max_accelerators */
+  7,   /* field[7] = max_resources */
   3,   /* field[3] = priority */
   0,   /* field[0] = run_concurrency */
-  7,   /* field[7] = scheduling */
+  8,   /* field[8] = scheduling */
 };
-static const ProtobufCIntRange cloudidl__queue__queue_spec__number_ranges[2 + 1] =
+static const ProtobufCIntRange cloudidl__queue__queue_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 9, 7 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor cloudidl__queue__queue_spec__descriptor =
 {
@@ -1012,10 +1217,10 @@ const ProtobufCMessageDescriptor cloudidl__queue__queue_spec__descriptor =
   "Cloudidl__Queue__QueueSpec",
   "cloudidl.queue",
   sizeof(Cloudidl__Queue__QueueSpec),
-  8,
+  10,
   cloudidl__queue__queue_spec__field_descriptors,
   cloudidl__queue__queue_spec__field_indices_by_name,
-  2,  cloudidl__queue__queue_spec__number_ranges,
+  1,  cloudidl__queue__queue_spec__number_ranges,
   (ProtobufCMessageInit) cloudidl__queue__queue_spec__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -1567,6 +1772,165 @@ const ProtobufCMessageDescriptor cloudidl__queue__list_queues_response__descript
   (ProtobufCMessageInit) cloudidl__queue__list_queues_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cloudidl__queue__watch_queue_metrics_request__field_descriptors[2] =
+{
+  {
+    "pool_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Queue__WatchQueueMetricsRequest, pool_id),
+    &cloudidl__common__cluster_pool_identifier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queue_names",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Cloudidl__Queue__WatchQueueMetricsRequest, n_queue_names),
+    offsetof(Cloudidl__Queue__WatchQueueMetricsRequest, queue_names),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__queue__watch_queue_metrics_request__field_indices_by_name[] = {
+  0,   /* field[0] = pool_id */
+  1,   /* field[1] = queue_names */
+};
+static const ProtobufCIntRange cloudidl__queue__watch_queue_metrics_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__queue__watch_queue_metrics_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.queue.WatchQueueMetricsRequest",
+  "WatchQueueMetricsRequest",
+  "Cloudidl__Queue__WatchQueueMetricsRequest",
+  "cloudidl.queue",
+  sizeof(Cloudidl__Queue__WatchQueueMetricsRequest),
+  2,
+  cloudidl__queue__watch_queue_metrics_request__field_descriptors,
+  cloudidl__queue__watch_queue_metrics_request__field_indices_by_name,
+  1,  cloudidl__queue__watch_queue_metrics_request__number_ranges,
+  (ProtobufCMessageInit) cloudidl__queue__watch_queue_metrics_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cloudidl__queue__watch_queue_metrics_response__field_descriptors NULL
+#define cloudidl__queue__watch_queue_metrics_response__field_indices_by_name NULL
+#define cloudidl__queue__watch_queue_metrics_response__number_ranges NULL
+const ProtobufCMessageDescriptor cloudidl__queue__watch_queue_metrics_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.queue.WatchQueueMetricsResponse",
+  "WatchQueueMetricsResponse",
+  "Cloudidl__Queue__WatchQueueMetricsResponse",
+  "cloudidl.queue",
+  sizeof(Cloudidl__Queue__WatchQueueMetricsResponse),
+  0,
+  cloudidl__queue__watch_queue_metrics_response__field_descriptors,
+  cloudidl__queue__watch_queue_metrics_response__field_indices_by_name,
+  0,  cloudidl__queue__watch_queue_metrics_response__number_ranges,
+  (ProtobufCMessageInit) cloudidl__queue__watch_queue_metrics_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__queue__resolve_queue_request__field_descriptors[2] =
+{
+  {
+    "queue_name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Queue__ResolveQueueRequest, queue_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "include_deleted",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Queue__ResolveQueueRequest, include_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__queue__resolve_queue_request__field_indices_by_name[] = {
+  1,   /* field[1] = include_deleted */
+  0,   /* field[0] = queue_name */
+};
+static const ProtobufCIntRange cloudidl__queue__resolve_queue_request__number_ranges[2 + 1] =
+{
+  { 1, 0 },
+  { 4, 1 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__queue__resolve_queue_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.queue.ResolveQueueRequest",
+  "ResolveQueueRequest",
+  "Cloudidl__Queue__ResolveQueueRequest",
+  "cloudidl.queue",
+  sizeof(Cloudidl__Queue__ResolveQueueRequest),
+  2,
+  cloudidl__queue__resolve_queue_request__field_descriptors,
+  cloudidl__queue__resolve_queue_request__field_indices_by_name,
+  2,  cloudidl__queue__resolve_queue_request__number_ranges,
+  (ProtobufCMessageInit) cloudidl__queue__resolve_queue_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__queue__resolve_queue_response__field_descriptors[1] =
+{
+  {
+    "queue",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Queue__ResolveQueueResponse, queue),
+    &cloudidl__queue__queue__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__queue__resolve_queue_response__field_indices_by_name[] = {
+  0,   /* field[0] = queue */
+};
+static const ProtobufCIntRange cloudidl__queue__resolve_queue_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cloudidl__queue__resolve_queue_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.queue.ResolveQueueResponse",
+  "ResolveQueueResponse",
+  "Cloudidl__Queue__ResolveQueueResponse",
+  "cloudidl.queue",
+  sizeof(Cloudidl__Queue__ResolveQueueResponse),
+  1,
+  cloudidl__queue__resolve_queue_response__field_descriptors,
+  cloudidl__queue__resolve_queue_response__field_indices_by_name,
+  1,  cloudidl__queue__resolve_queue_response__number_ranges,
+  (ProtobufCMessageInit) cloudidl__queue__resolve_queue_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor cloudidl__queue__delete_queue_request__field_descriptors[2] =
 {
   {
@@ -1860,24 +2224,28 @@ const ProtobufCEnumDescriptor cloudidl__queue__scheduling_algorithm__descriptor 
   cloudidl__queue__scheduling_algorithm__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor cloudidl__queue__queue_service__method_descriptors[7] =
+static const ProtobufCMethodDescriptor cloudidl__queue__queue_service__method_descriptors[9] =
 {
   { "CreateQueue", &cloudidl__queue__create_queue_request__descriptor, &cloudidl__queue__create_queue_response__descriptor },
   { "UpdateQueue", &cloudidl__queue__update_queue_request__descriptor, &cloudidl__queue__update_queue_response__descriptor },
   { "GetQueue", &cloudidl__queue__get_queue_request__descriptor, &cloudidl__queue__get_queue_response__descriptor },
   { "UpdateQueueState", &cloudidl__queue__update_queue_state_request__descriptor, &cloudidl__queue__update_queue_state_response__descriptor },
   { "ListQueues", &cloudidl__queue__list_queues_request__descriptor, &cloudidl__queue__list_queues_response__descriptor },
+  { "WatchQueueMetrics", &cloudidl__queue__watch_queue_metrics_request__descriptor, &cloudidl__queue__watch_queue_metrics_response__descriptor },
   { "DeleteQueue", &cloudidl__queue__delete_queue_request__descriptor, &cloudidl__queue__delete_queue_response__descriptor },
   { "UndeleteQueue", &cloudidl__queue__undelete_queue_request__descriptor, &cloudidl__queue__undelete_queue_response__descriptor },
+  { "ResolveQueue", &cloudidl__queue__resolve_queue_request__descriptor, &cloudidl__queue__resolve_queue_response__descriptor },
 };
 const unsigned cloudidl__queue__queue_service__method_indices_by_name[] = {
   0,        /* CreateQueue */
-  5,        /* DeleteQueue */
+  6,        /* DeleteQueue */
   2,        /* GetQueue */
   4,        /* ListQueues */
-  6,        /* UndeleteQueue */
+  8,        /* ResolveQueue */
+  7,        /* UndeleteQueue */
   1,        /* UpdateQueue */
-  3         /* UpdateQueueState */
+  3,        /* UpdateQueueState */
+  5         /* WatchQueueMetrics */
 };
 const ProtobufCServiceDescriptor cloudidl__queue__queue_service__descriptor =
 {
@@ -1886,7 +2254,7 @@ const ProtobufCServiceDescriptor cloudidl__queue__queue_service__descriptor =
   "QueueService",
   "Cloudidl__Queue__QueueService",
   "cloudidl.queue",
-  7,
+  9,
   cloudidl__queue__queue_service__method_descriptors,
   cloudidl__queue__queue_service__method_indices_by_name
 };
@@ -1930,13 +2298,21 @@ void cloudidl__queue__queue_service__list_queues(ProtobufCService *service,
   assert(service->descriptor == &cloudidl__queue__queue_service__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void cloudidl__queue__queue_service__watch_queue_metrics(ProtobufCService *service,
+                                                         const Cloudidl__Queue__WatchQueueMetricsRequest *input,
+                                                         Cloudidl__Queue__WatchQueueMetricsResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &cloudidl__queue__queue_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void cloudidl__queue__queue_service__delete_queue(ProtobufCService *service,
                                                   const Cloudidl__Queue__DeleteQueueRequest *input,
                                                   Cloudidl__Queue__DeleteQueueResponse_Closure closure,
                                                   void *closure_data)
 {
   assert(service->descriptor == &cloudidl__queue__queue_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void cloudidl__queue__queue_service__undelete_queue(ProtobufCService *service,
                                                     const Cloudidl__Queue__UndeleteQueueRequest *input,
@@ -1944,7 +2320,15 @@ void cloudidl__queue__queue_service__undelete_queue(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &cloudidl__queue__queue_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cloudidl__queue__queue_service__resolve_queue(ProtobufCService *service,
+                                                   const Cloudidl__Queue__ResolveQueueRequest *input,
+                                                   Cloudidl__Queue__ResolveQueueResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &cloudidl__queue__queue_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void cloudidl__queue__queue_service__init (Cloudidl__Queue__QueueService_Service *service,
                                            Cloudidl__Queue__QueueService_ServiceDestroy destroy)
