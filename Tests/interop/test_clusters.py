@@ -270,3 +270,38 @@ def test_list_errors_name_clusters(stubs, cl):
         cl.cluster.ListRequest(request=cl.list.ListRequest(filters=bad)), timeout=10))
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert details.startswith('cannot filter clusters on field "region"') and "cluster pools" not in details
+
+
+def test_drift_is_one_reason_per_data_plane_item(stubs, cl):
+    """Issue 9.5: another object store, secret store (type and locator) and registry are exactly
+    three reasons, one per item of the data-plane contract, each naming both sides."""
+    c = cl.common
+    pool = cl.pool.ClusterPool(
+        id=c.ClusterPoolIdentifier(name="prod"),
+        config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri="s3://prod-bucket"),
+                                   secret_store=c.SecretStore(type=1, locator="us-east-1"),
+                                   image_registry=c.ImageRegistry(locator="ghcr.io/acme")))
+    stubs.pools.Create(cl.pool.CreateRequest(cluster_pool=pool), timeout=10)
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+
+    def report(uri, endpoint="", type=1, locator="us-east-1", registry="ghcr.io/acme"):
+        data = cl.cluster.OperatorClusterData(
+            metadata_object_store_ref=c.ObjectStoreRef(uri=uri, endpoint=endpoint),
+            secret_store=c.SecretStore(type=type, locator=locator), image_registry=c.ImageRegistry(locator=registry))
+        stubs.clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(
+            cluster_id=cid(cl, "c1"), status=cl.cluster.Status(operator_cluster_data=data)), timeout=10)
+        return stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster.status
+
+    drifted = report("s3://other", type=3, locator="vault-x", registry="quay.io/acme")  # 3: AZURE_KEY_VAULT
+    assert drifted.health == cl.cluster.Status.UNHEALTHY and drifted.state == cl.cluster.STATE_DISABLED
+    assert list(drifted.unhealthy_reasons) == [
+        "object store s3://other differs from pool prod's s3://prod-bucket",
+        "secret store AZURE_KEY_VAULT vault-x differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
+        "image registry quay.io/acme differs from pool prod's ghcr.io/acme",
+    ]
+    endpoint = report("s3://prod-bucket", endpoint="https://minio.local:9000")
+    assert list(endpoint.unhealthy_reasons) == [
+        "object store s3://prod-bucket endpoint https://minio.local:9000 differs from pool prod's s3://prod-bucket"]
+    healed = report("s3://prod-bucket")
+    assert healed.health == cl.cluster.Status.HEALTHY and list(healed.unhealthy_reasons) == []
