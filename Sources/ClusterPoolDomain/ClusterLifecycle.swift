@@ -45,8 +45,11 @@ public enum DataPlaneReport: Sendable, Hashable, CaseIterable {
 /// What a data plane reports still running (`status.capabilities.execution_load`): a DRAINING
 /// or DELETING cluster is done when all three counts are zero.
 public struct ExecutionLoad: Sendable, Hashable {
+  /// `active_executions_count`: runs still executing.
   public var activeExecutions: Int64
+  /// `active_node_executions_count`: node executions still running.
   public var activeNodeExecutions: Int64
+  /// `active_task_executions_count`: task executions still running.
   public var activeTaskExecutions: Int64
 
   public init(activeExecutions: Int64 = 0, activeNodeExecutions: Int64 = 0, activeTaskExecutions: Int64 = 0) {
