@@ -1,6 +1,7 @@
 extension ClusterLifecycle {
   /// The lifecycle after `request`, or the rule it breaks. `name` only shapes messages.
-  /// Operator requests on a deleted cluster are `NOT_FOUND`, a stale `expectedGeneration` is
+  /// Operator requests and reports on a deleted cluster are `NOT_FOUND` (silence changes
+  /// nothing but a DELETING cluster, which it deletes), a stale `expectedGeneration` is
   /// `ABORTED`, and a request that cannot apply in the current state is
   /// `FAILED_PRECONDITION`; asking for the state the cluster is already in changes nothing.
   public func applying(_ request: ClusterLifecycleRequest, name: ResourceName) throws(DomainError) -> ClusterLifecycle {
@@ -20,6 +21,10 @@ extension ClusterLifecycle {
       case .deleting: return next.changed(to: .deleted)
       case .active, .drained, .deleted: return next
       }
+    case .silentPastTimeout:
+      // not a request anyone waits on: a cluster deleted meanwhile (say by a zero-load
+      // report) or one that left DELETING stays as it is
+      return state == .deleting ? changed(to: .deleted) : self
     case .drain(let expected), .activate(let expected), .delete(let expected):
       guard state != .deleted else { throw Self.deleted(name) }
       if let expected, expected != generation {

@@ -24,12 +24,42 @@ public enum ClusterState: Sendable, Hashable, CaseIterable, CustomStringConverti
 
 /// What the data plane said in a Heartbeat or UpdateStatus, as far as the lifecycle cares.
 public enum DataPlaneReport: Sendable, Hashable, CaseIterable {
-  /// Alive, without a word about its workloads (a Heartbeat).
+  /// Alive, without a word about its workloads (a Heartbeat, or an UpdateStatus without
+  /// `status.capabilities.execution_load`).
   case alive
-  /// Runs or apps are still running.
+  /// Executions are still running (some count of its execution load is not zero).
   case busy
-  /// No runs and no apps are left.
+  /// Nothing is left running: its execution load reported with all three counts zero.
   case idle
+
+  /// The report of an UpdateStatus that carried `load` (nil: it carried none).
+  public init(load: ExecutionLoad?) {
+    guard let load else {
+      self = .alive
+      return
+    }
+    self = load.isZero ? .idle : .busy
+  }
+}
+
+/// What a data plane reports still running (`status.capabilities.execution_load`): a DRAINING
+/// or DELETING cluster is done when all three counts are zero.
+public struct ExecutionLoad: Sendable, Hashable {
+  /// `active_executions_count`: runs still executing.
+  public var activeExecutions: Int64
+  /// `active_node_executions_count`: node executions still running.
+  public var activeNodeExecutions: Int64
+  /// `active_task_executions_count`: task executions still running.
+  public var activeTaskExecutions: Int64
+
+  public init(activeExecutions: Int64 = 0, activeNodeExecutions: Int64 = 0, activeTaskExecutions: Int64 = 0) {
+    self.activeExecutions = activeExecutions
+    self.activeNodeExecutions = activeNodeExecutions
+    self.activeTaskExecutions = activeTaskExecutions
+  }
+
+  /// Whether nothing is running: all three counts zero.
+  public var isZero: Bool { activeExecutions == 0 && activeNodeExecutions == 0 && activeTaskExecutions == 0 }
 }
 
 /// A change asked of a cluster's lifecycle. `expectedGeneration` nil means "no guard" (the
@@ -45,11 +75,16 @@ public enum ClusterLifecycleRequest: Sendable, Hashable {
   case undelete
   /// A Heartbeat or UpdateStatus from the data plane.
   case report(DataPlaneReport)
+  /// The data plane has been silent for the heartbeat timeout: a DELETING cluster's data
+  /// plane is gone, so it is DELETED (any other state is kept).
+  case silentPastTimeout
 }
 
 /// A cluster's lifecycle as a value: its state, the generation guarding concurrent operators,
 /// and whether its data plane has ever reported (a cluster that never did drains and deletes
-/// at once, since nothing can be running on it).
+/// at once, since nothing can be running on it). A cluster that did leaves DRAINING on a
+/// zero-load report, and DELETING on one or on silence for the heartbeat timeout: none waits
+/// forever for a signal.
 public struct ClusterLifecycle: Sendable, Hashable {
   /// The current state.
   public var state: ClusterState

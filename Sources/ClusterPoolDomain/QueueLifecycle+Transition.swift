@@ -1,8 +1,10 @@
 extension QueueLifecycle {
-  /// The lifecycle after `request`, or the rule it breaks. `name` only shapes messages.
-  /// Requests on a deleted queue are `NOT_FOUND` (except undelete), a cluster-managed queue
-  /// refuses changes of its own with `FAILED_PRECONDITION`, a stale `expectedGeneration` is
-  /// `ABORTED`, and asking for the state the queue is already in changes nothing.
+  /// The lifecycle after `request` of the queue `name`, or the rule it breaks. Requests on a
+  /// deleted queue are `NOT_FOUND` (except undelete), a cluster-managed queue refuses changes
+  /// of its own with `FAILED_PRECONDITION`, as the organization's `default` queue refuses a
+  /// delete or a move out of the `default` pool (it can be drained, activated and updated), a
+  /// stale `expectedGeneration` is `ABORTED`, and asking for the state the queue is already in
+  /// changes nothing.
   public func applying(_ request: QueueLifecycleRequest, name: ResourceName) throws(DomainError) -> QueueLifecycle {
     switch request {
     case .clusterDeleted, .clusterUndeleted:
@@ -20,6 +22,7 @@ extension QueueLifecycle {
     case .update(let changesPool):
       guard state != .deleted else { throw Self.deleted(name) }
       try ownChangeAllowed(name)
+      if changesPool && name.isDefault { throw Self.defaultQueueStays(moving: true) }
       guard !changesPool || state == .drained else {
         throw DomainError(
           .failedPrecondition,
@@ -29,6 +32,7 @@ extension QueueLifecycle {
     case .drain(let expected), .activate(let expected), .delete(let expected):
       guard state != .deleted else { throw Self.deleted(name) }
       try ownChangeAllowed(name)
+      if case .delete = request, name.isDefault { throw Self.defaultQueueStays(moving: false) }
       if let expected, expected != generation {
         throw DomainError(
           .aborted,
@@ -59,6 +63,17 @@ extension QueueLifecycle {
     copy.state = next
     copy.generation += 1
     return copy
+  }
+
+  /// The `default` queue's refusal of a delete or a move out of the `default` pool.
+  static func defaultQueueStays(moving: Bool) -> DomainError {
+    DomainError(
+      .failedPrecondition,
+      moving
+        ? "queue \"default\" stays in cluster pool \"default\" (every organization's default queue lives there): "
+          + "create another queue for the other cluster pool"
+        : "queue \"default\" cannot be deleted: every organization keeps its default queue (as its default cluster pool); "
+          + "drain it to stop it dispatching (flyte update queue default --drain)")
   }
 
   static func deleted(_ name: ResourceName) -> DomainError {

@@ -48,19 +48,13 @@ public enum QueueRules {
   }
 
   /// UpdateQueue of `current` (a queue of its own) to `spec`: not deleted (`NOT_FOUND`), the
-  /// pool changed only while DRAINED, `default` kept in the `default` pool
-  /// (`FAILED_PRECONDITION`), the pool live (`NOT_FOUND`), the pins live members of it.
+  /// pool changed only while DRAINED and never for `default` (``QueueLifecycle``'s
+  /// `FAILED_PRECONDITION`), the pool live (`NOT_FOUND`), the pins live members of it.
   public static func checkUpdate(
     _ current: Queue, to spec: QueueSpec, pool: ClusterPool?, liveMembers: [ResourceName]
   ) throws(DomainError) {
     let changesPool = spec.poolName != current.spec.poolName
     _ = try current.lifecycle.applying(.update(changesPool: changesPool), name: current.key.name)
-    if current.isDefault && !spec.poolName.isDefault {
-      throw DomainError(
-        .failedPrecondition,
-        "queue \"default\" stays in cluster pool \"default\" (every organization's default queue lives there): "
-          + "create another queue for cluster pool \"\(spec.poolName)\"")
-    }
     _ = try ClusterPoolRules.live(pool, PoolKey(organization: current.key.organization, name: spec.poolName))
     try checkPins(current.key.name, spec, liveMembers: liveMembers)
   }

@@ -13,6 +13,10 @@ public protocol ClusterStore: Sendable {
   /// The clusters of `organization`, sorted by name; deleted ones only when asked.
   func clusters(in organization: Organization, includeDeleted: Bool) -> [Cluster]
 
+  /// The clusters of every organization in `state`, in no particular order (e.g. the DELETING
+  /// ones, whose silence the server watches from its start). Never blocks on I/O.
+  func clusters(state: ClusterState) -> [Cluster]
+
   /// CreateCluster: registers `key` into `poolName` with its implicit queue.
   func registerCluster(_ key: ClusterKey, into poolName: ResourceName, by actor: Identity) async throws(DomainError) -> Cluster
 

@@ -55,7 +55,10 @@ enum ClusterWrites {
     guard next != cluster.lifecycle else { return (cluster, []) }
     cluster.lifecycle = next
     cluster.updatedAt = tx.now
-    if case .report = request {} else { cluster.updatedBy = actor }
+    switch request {
+    case .report, .silentPastTimeout: break  // the data plane's doing (or its silence), not a caller's
+    case .drain, .activate, .delete, .undelete: cluster.updatedBy = actor
+    }
     cluster.deletedAt = next.isLive ? nil : tx.now
     try ClusterRows.upsert(tx.connection, cluster)
     guard wasLive != cluster.isLive else { return (cluster, []) }

@@ -14,6 +14,12 @@ extension SQLiteClusterPoolStore {
     }.sorted { $0.key.name < $1.key.name }
   }
 
+  /// The clusters of every organization in `state`, in no particular order. Never blocks on
+  /// I/O.
+  public func clusters(state: ClusterState) -> [Cluster] {
+    clusters.withLock { table in table.values.filter { $0.lifecycle.state == state } }
+  }
+
   /// Registers `key` into `poolName` (CreateCluster) with its implicit queue, in one
   /// transaction with the pool's membership; returns the stored cluster once durable.
   public func registerCluster(_ key: ClusterKey, into poolName: ResourceName, by actor: Identity) async throws(DomainError) -> Cluster {

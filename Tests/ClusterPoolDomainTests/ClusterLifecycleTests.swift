@@ -13,13 +13,15 @@ import Testing
     case fails(DomainError.Code)
   }
 
-  enum Kind: CaseIterable { case drain, activate, delete, undelete, alive, busy, idle }
+  enum Kind: CaseIterable { case drain, activate, delete, undelete, alive, busy, idle, silent }
 
   /// The expected outcome of an unguarded request (or a guard that matches).
   func expected(_ state: ClusterState, _ kind: Kind, reported: Bool) -> Outcome {
     switch (state, kind) {
     case (.deleted, .undelete): .becomes(.drained)
     case (_, .undelete): .fails(.notFound)
+    case (.deleting, .silent): .becomes(.deleted)
+    case (_, .silent): .unchanged
     case (.deleted, _): .fails(.notFound)
     case (.active, .drain): .becomes(reported ? .draining : .drained)
     case (.draining, .drain), (.drained, .drain): .unchanged
@@ -44,6 +46,7 @@ import Testing
     case .alive: .report(.alive)
     case .busy: .report(.busy)
     case .idle: .report(.idle)
+    case .silent: .silentPastTimeout
     }
   }
 
@@ -70,7 +73,7 @@ import Testing
         let (got, after) = outcome(before, request(kind, guard: guardValue))
         #expect(got == want, "\(state) reported=\(reported) \(kind) guard=\(String(describing: guardValue))")
         if [.alive, .busy, .idle].contains(kind), let after { #expect(after.hasReported) }
-        if [.drain, .activate, .delete].contains(kind), let after { #expect(after.hasReported == reported) }
+        if [.drain, .activate, .delete, .silent].contains(kind), let after { #expect(after.hasReported == reported) }
       }
     }
   }
@@ -96,6 +99,37 @@ import Testing
     #expect(cluster.state == .drained && cluster.generation == 3)
     cluster = try cluster.applying(.delete(expectedGeneration: 3), name: name)
     #expect(cluster.state == .deleted && !cluster.isLive)
+  }
+
+  /// Issue 9.8: a cluster that ever reported leaves DRAINING and DELETING on a zero-load
+  /// report, DELETING also on silence; a report with load left keeps it where it is.
+  @Test func reportingClustersLeaveDrainingAndDeletingBySignal() throws {
+    let busy = ExecutionLoad(activeExecutions: 0, activeNodeExecutions: 0, activeTaskExecutions: 1)
+    var cluster = try ClusterLifecycle.registered.applying(.report(.alive), name: name)
+    cluster = try cluster.applying(.drain(expectedGeneration: nil), name: name)
+    #expect(cluster.state == .draining)
+    cluster = try cluster.applying(.report(DataPlaneReport(load: busy)), name: name)
+    cluster = try cluster.applying(.report(DataPlaneReport(load: nil)), name: name)
+    #expect(cluster.state == .draining && cluster.generation == 2)
+    cluster = try cluster.applying(.report(DataPlaneReport(load: ExecutionLoad())), name: name)
+    #expect(cluster.state == .drained && cluster.generation == 3)
+    cluster = try cluster.applying(.activate(expectedGeneration: 3), name: name)
+    cluster = try cluster.applying(.delete(expectedGeneration: 4), name: name)
+    #expect(cluster.state == .deleting && cluster.generation == 5)
+    #expect(try cluster.applying(.report(.busy), name: name).state == .deleting)
+    #expect(try cluster.applying(.report(.idle), name: name).state == .deleted)
+    let silent = try cluster.applying(.silentPastTimeout, name: name)
+    #expect(silent.state == .deleted && silent.generation == 6 && !silent.isLive)
+    #expect(try silent.applying(.silentPastTimeout, name: name) == silent)
+  }
+
+  @Test func executionLoadIsIdleOnlyWithAllThreeCountsZero() {
+    #expect(DataPlaneReport(load: nil) == .alive)
+    #expect(DataPlaneReport(load: ExecutionLoad()) == .idle)
+    for counts in [(1, 0, 0), (0, 1, 0), (0, 0, 1), (3, 2, 1), (-1, 0, 0)] as [(Int64, Int64, Int64)] {
+      let load = ExecutionLoad(activeExecutions: counts.0, activeNodeExecutions: counts.1, activeTaskExecutions: counts.2)
+      #expect(DataPlaneReport(load: load) == .busy && !load.isZero, "\(counts)")
+    }
   }
 
   @Test func onlyOneOfManyDrainsWithTheSameGenerationWins() {

@@ -109,9 +109,51 @@ import Testing
       imageRegistry: "")
     #expect(
       DataPlaneDrift.reasons(drifted, pool: config, poolName: prod) == [
-        "object store s3://a differs from pool prod's s3://b",
-        "secret store KUBERNETES differs from pool prod's AWS_SECRETS_MANAGER",
+        "object store s3://a endpoint https://s3.local differs from pool prod's s3://b endpoint https://s3.local",
+        "secret store KUBERNETES us-east-1 differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
         "image registry (none) differs from pool prod's ghcr.io/acme",
       ])
+  }
+
+  /// The case: another object store, secret store type and locator, and registry are
+  /// three reasons (one per item of the data-plane contract), not four or five.
+  @Test func secretStoreTypeAndLocatorAreOneItem() throws {
+    let pool = try ClusterPoolConfig(objectStoreURI: "s3://prod-bucket", secretStoreType: 1, secretStoreLocator: "us-east-1")
+    let drifted = ReportedDataPlane(
+      objectStoreURI: "s3://other", secretStoreType: 3, secretStoreLocator: "vault-x", imageRegistry: "ghcr.io/other")
+    #expect(
+      DataPlaneDrift.reasons(drifted, pool: pool, poolName: prod) == [
+        "object store s3://other differs from pool prod's s3://prod-bucket",
+        "secret store AZURE_KEY_VAULT vault-x differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
+        "image registry ghcr.io/other differs from pool prod's (none)",
+      ])
+    let unknown = ReportedDataPlane(objectStoreURI: "s3://prod-bucket", secretStoreType: 0, secretStoreLocator: "us-east-1")
+    #expect(
+      DataPlaneDrift.reasons(unknown, pool: pool, poolName: prod) == [
+        "secret store (unknown type 0) us-east-1 differs from pool prod's AWS_SECRETS_MANAGER us-east-1"
+      ])
+  }
+
+  /// Every combination of changed fields: one reason per item touched, in item order, each
+  /// naming the item.
+  @Test func everyCombinationOfChangedFields() {
+    let fields = ["uri", "endpoint", "type", "locator", "registry"]
+    for mask in 0..<(1 << fields.count) {
+      let changed = Set(fields.indices.filter { mask & (1 << $0) != 0 }.map { fields[$0] })
+      let reported = ReportedDataPlane(
+        objectStoreURI: changed.contains("uri") ? "s3://a" : "s3://b",
+        objectStoreEndpoint: changed.contains("endpoint") ? "" : "https://s3.local",
+        secretStoreType: changed.contains("type") ? 5 : 1, secretStoreLocator: changed.contains("locator") ? "eu-west-1" : "us-east-1",
+        imageRegistry: changed.contains("registry") ? "ghcr.io/other" : "ghcr.io/acme")
+      var items: [String] = []
+      if !changed.isDisjoint(with: ["uri", "endpoint"]) { items.append("object store ") }
+      if !changed.isDisjoint(with: ["type", "locator"]) { items.append("secret store ") }
+      if changed.contains("registry") { items.append("image registry ") }
+      let reasons = DataPlaneDrift.reasons(reported, pool: config, poolName: prod)
+      #expect(reasons.count == items.count, "changed \(changed.sorted()): \(reasons)")
+      for (reason, item) in zip(reasons, items) {
+        #expect(reason.hasPrefix(item) && reason.contains(" differs from pool prod's "), "\(reason)")
+      }
+    }
   }
 }

@@ -74,9 +74,11 @@ struct ClusterTestServer: Sendable {
   let app: ServerApplication
   let store: SQLiteClusterPoolStore
   let keeper: ClusterHealthKeeper
+  /// The cluster service itself, for what the wire cannot say yet (a report's execution load).
+  let clusters: ClusterService
 }
 
-/// Starts one store with the pool and cluster services on a real server over a database file,
+/// Starts one store with the pool, cluster and queue services on a real server over a database file,
 /// in organization `acme` as `tester`, with the cluster health keeper running; at the end the
 /// keeper stops (saving health, as at shutdown) and the store closes. `directory` keeps the
 /// file for a later server (a restart); by default a fresh one is made and removed.
@@ -97,8 +99,9 @@ func withClusterServer(
   let clusters = ClusterService(
     store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout, healthSaveInterval: healthSaveInterval)
   let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters, logger: logger)
-  let server = ClusterTestServer(app: app, store: store, keeper: clusters.healthKeeper(logger: logger))
+    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters,
+    queues: QueueService(store: store, clusters: clusters, configuration: configuration), logger: logger)
+  let server = ClusterTestServer(app: app, store: store, keeper: clusters.healthKeeper(logger: logger), clusters: clusters)
   let keeping = Task { try await server.keeper.run() }
   do {
     try await serving(app, logger: logger) { client in

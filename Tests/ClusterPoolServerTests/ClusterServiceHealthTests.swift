@@ -11,9 +11,12 @@ extension ClusterServiceClient {
       "Heartbeat", Cloudidl.Cluster.HeartbeatRequest(clusterId: ClusterID(name: name)))
   }
 
-  func report(_ name: String, uri: String, type: Cloudidl.Common.SecretStore.SecretStoreType = .awsSecretsManager) async throws {
+  func report(
+    _ name: String, uri: String, type: Cloudidl.Common.SecretStore.SecretStoreType = .awsSecretsManager, locator: String = "us-east-1",
+    registry: String = ""
+  ) async throws {
     let data = Cloudidl.Cluster.OperatorClusterData(
-      metadataObjectStoreRef: .init(uri: uri), secretStore: .init(type: type, locator: "us-east-1"), imageRegistry: .init(locator: ""))
+      metadataObjectStoreRef: .init(uri: uri), secretStore: .init(type: type, locator: locator), imageRegistry: .init(locator: registry))
     let _: Cloudidl.Cluster.UpdateStatusResponse = try await call(
       "UpdateStatus", Cloudidl.Cluster.UpdateStatusRequest(clusterId: ClusterID(name: name), status: .init(operatorClusterData: data)))
   }
@@ -71,11 +74,35 @@ extension ClusterServiceClient {
       #expect(
         drifted.status?.unhealthyReasons == [
           "object store s3://a differs from pool prod's s3://b",
-          "secret store KUBERNETES differs from pool prod's AWS_SECRETS_MANAGER",
+          "secret store KUBERNETES us-east-1 differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
         ])
       try await clusters.report("c1", uri: "s3://b")
       let matching = try await clusters.get("c1")
       #expect(matching.status?.health == .healthy && matching.status?.unhealthyReasons == [])
+    }
+  }
+
+  /// Issue 9.5: another object store, secret store (type and locator) and registry are three
+  /// reasons, one per item of the data-plane contract, each naming both sides.
+  @Test func threeDifferingItemsAreThreeReasons() async throws {
+    try await withClusterServer { pools, clusters, _ in
+      try await pools.create("prod", uri: "s3://prod-bucket", registry: "ghcr.io/acme")
+      try await clusters.create("c1", pool: "prod")
+      try await clusters.report("c1", uri: "s3://other", type: .azureKeyVault, locator: "vault-x", registry: "quay.io/acme")
+      let drifted = try await clusters.get("c1")
+      #expect(drifted.status?.health == .unhealthy && drifted.status?.state == .disabled)
+      #expect(
+        drifted.status?.unhealthyReasons == [
+          "object store s3://other differs from pool prod's s3://prod-bucket",
+          "secret store AZURE_KEY_VAULT vault-x differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
+          "image registry quay.io/acme differs from pool prod's ghcr.io/acme",
+        ])
+      // the locator alone is still the secret store item, one reason
+      try await clusters.report("c1", uri: "s3://prod-bucket", locator: "eu-west-1", registry: "ghcr.io/acme")
+      #expect(
+        try await clusters.get("c1").status?.unhealthyReasons == [
+          "secret store AWS_SECRETS_MANAGER eu-west-1 differs from pool prod's AWS_SECRETS_MANAGER us-east-1"
+        ])
     }
   }
 }

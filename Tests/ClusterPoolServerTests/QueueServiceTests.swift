@@ -27,16 +27,27 @@ import Testing
       let tuned = try await queues.update("default", QueueServiceClient.spec(run: 3, actions: 4, pool: "default"))
       // written on its first change, created when its pool was
       #expect(tuned.spec?.runConcurrency == 3 && tuned.createdAt == unwritten.createdAt && tuned.updatedAt != unwritten.updatedAt)
+      // it never leaves the default pool: active (not "drain it first") or drained alike
+      let movedActive = await queues.code { try await queues.update("default", QueueServiceClient.spec(pool: "edge")) }
+      #expect(movedActive?.0 == .failedPrecondition && movedActive?.1.contains("stays in cluster pool \"default\"") == true)
       #expect(try await queues.setState("default", .draining).state == .drained)
       let moved = await queues.code { try await queues.update("default", QueueServiceClient.spec(pool: "edge")) }
       #expect(moved?.0 == .failedPrecondition && moved?.1.contains("stays in cluster pool \"default\"") == true)
+      // drained, it still cannot be deleted (issue 9.9), with or without a matching guard
+      let drained = try await queues.get("default")
+      let deleted = await queues.code { try await queues.delete("default") }
+      #expect(deleted?.0 == .failedPrecondition && deleted?.1.contains("queue \"default\" cannot be deleted") == true)
+      let guarded = await queues.code { try await queues.delete("default", expected: drained.generation) }
+      #expect(guarded?.0 == .failedPrecondition)
+      let kept = try await queues.get("default")
+      #expect(kept.state == .drained && kept.generation == drained.generation && kept.spec?.clusterPoolName == "default")
       #expect(try await queues.setState("default", .active).generation == 3)
-      // like any queue it can be drained and deleted, and only undeleted afterwards
-      try await queues.setState("default", .draining)
-      #expect(try await queues.delete("default").state == .deleted)
-      let deletedDefault = await queues.code { try await queues.create("default") }
-      #expect(deletedDefault?.0 == .alreadyExists && deletedDefault?.1.contains("undelete") == true)
-      #expect(try await queues.undelete("default").state == .drained)
+      // its spec still changes, and it still drains and activates
+      #expect(try await queues.update("default", QueueServiceClient.spec(run: 5, actions: 6, pool: "default")).spec?.runConcurrency == 5)
+      #expect(try await queues.setState("default", .draining).generation == 4)
+      #expect(try await queues.setState("default", .active).state == .active)
+      let undelete = await queues.code { try await queues.undelete("default") }
+      #expect(undelete?.0 == .notFound)
     }
   }
 

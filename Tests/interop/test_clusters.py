@@ -270,3 +270,92 @@ def test_list_errors_name_clusters(stubs, cl):
         cl.cluster.ListRequest(request=cl.list.ListRequest(filters=bad)), timeout=10))
     assert code == grpc.StatusCode.INVALID_ARGUMENT
     assert details.startswith('cannot filter clusters on field "region"') and "cluster pools" not in details
+
+
+def test_drift_is_one_reason_per_data_plane_item(stubs, cl):
+    """Issue 9.5: another object store, secret store (type and locator) and registry are exactly
+    three reasons, one per item of the data-plane contract, each naming both sides."""
+    c = cl.common
+    pool = cl.pool.ClusterPool(
+        id=c.ClusterPoolIdentifier(name="prod"),
+        config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri="s3://prod-bucket"),
+                                   secret_store=c.SecretStore(type=1, locator="us-east-1"),
+                                   image_registry=c.ImageRegistry(locator="ghcr.io/acme")))
+    stubs.pools.Create(cl.pool.CreateRequest(cluster_pool=pool), timeout=10)
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+
+    def report(uri, endpoint="", type=1, locator="us-east-1", registry="ghcr.io/acme"):
+        data = cl.cluster.OperatorClusterData(
+            metadata_object_store_ref=c.ObjectStoreRef(uri=uri, endpoint=endpoint),
+            secret_store=c.SecretStore(type=type, locator=locator), image_registry=c.ImageRegistry(locator=registry))
+        stubs.clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(
+            cluster_id=cid(cl, "c1"), status=cl.cluster.Status(operator_cluster_data=data)), timeout=10)
+        return stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster.status
+
+    drifted = report("s3://other", type=3, locator="vault-x", registry="quay.io/acme")  # 3: AZURE_KEY_VAULT
+    assert drifted.health == cl.cluster.Status.UNHEALTHY and drifted.state == cl.cluster.STATE_DISABLED
+    assert list(drifted.unhealthy_reasons) == [
+        "object store s3://other differs from pool prod's s3://prod-bucket",
+        "secret store AZURE_KEY_VAULT vault-x differs from pool prod's AWS_SECRETS_MANAGER us-east-1",
+        "image registry quay.io/acme differs from pool prod's ghcr.io/acme",
+    ]
+    endpoint = report("s3://prod-bucket", endpoint="https://minio.local:9000")
+    assert list(endpoint.unhealthy_reasons) == [
+        "object store s3://prod-bucket endpoint https://minio.local:9000 differs from pool prod's s3://prod-bucket"]
+    healed = report("s3://prod-bucket")
+    assert healed.health == cl.cluster.Status.HEALTHY and list(healed.unhealthy_reasons) == []
+
+
+def test_silent_deleting_cluster_is_deleted_by_the_timeout_and_stays_deleted(start_server, tmp_path, cl):
+    """Issue 9.8: a cluster that reported and is then deleted is DELETING; silent for the
+    heartbeat timeout (its data plane is gone) it becomes DELETED by itself, its implicit queue
+    with it, watchers see it, and after a restart it is still DELETED with its name free."""
+    ql = SimpleNamespace(queue=protogen.module("cloudidl/queue/queue.proto"),
+                         grpc=protogen.module("cloudidl/queue/queue.proto", grpc=True))
+    db = str(tmp_path / "deleting.db")
+
+    def connect(srv):
+        ch = grpc.insecure_channel(srv.target)
+        grpc.channel_ready_future(ch).result(timeout=10)
+        return ch, SimpleNamespace(clusters=cl.grpc.ClusterServiceStub(ch), pools=cl.pool_grpc.ClusterPoolServiceStub(ch),
+                                   queues=ql.grpc.QueueServiceStub(ch))
+
+    srv = start_server("--database", db, "--default-organization", "acme", "--heartbeat-timeout", "2",
+                       test_service=False)
+    ch, stubs = connect(srv)
+    create_pool(stubs, cl, "prod")
+    create_pool(stubs, cl, "other")
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                                 timeout=10)
+    stream = stubs.clusters.WatchClusters(cl.cluster.WatchClustersRequest(), timeout=30)
+    assert [c.id.name for c in next(stream).clusters] == ["c1"]
+    stubs.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
+    deleting = stubs.clusters.DeleteCluster(cl.cluster.DeleteRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster
+    assert deleting.drain_status.overall_state == cl.cluster.CLUSTER_STATE_DELETING
+    seen = []
+    while not seen or seen[-1] != cl.cluster.CLUSTER_STATE_DELETED:  # no request causes the last one
+        for summary in next(stream).clusters:
+            if summary.id.name == "c1" and (not seen or seen[-1] != summary.drain_status.overall_state):
+                seen.append(summary.drain_status.overall_state)
+    assert set(seen) <= {cl.cluster.CLUSTER_STATE_ACTIVE, cl.cluster.CLUSTER_STATE_DELETING,
+                         cl.cluster.CLUSTER_STATE_DELETED} and seen == sorted(seen)
+    stream.cancel()
+    queue = stubs.queues.GetQueue(ql.queue.GetQueueRequest(id=cl.common.QueueIdentifier(name="c1")), timeout=10).queue
+    assert queue.status.state == ql.queue.QUEUE_STATE_DELETED
+    assert members(stubs, cl, "prod") == []
+    ch.close()
+    assert srv.stop() == 0
+
+    srv = start_server("--database", db, "--default-organization", "acme", test_service=False)
+    ch, stubs = connect(srv)
+    deleted = stubs.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1"), include_deleted=True),
+                                        timeout=10).cluster
+    assert deleted.drain_status.overall_state == cl.cluster.CLUSTER_STATE_DELETED
+    assert deleted.drain_status.generation == deleting.drain_status.generation + 1
+    stubs.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="other"),
+                                 timeout=10)
+    assert members(stubs, cl, "other") == ["c1"]
+    queue = stubs.queues.GetQueue(ql.queue.GetQueueRequest(id=cl.common.QueueIdentifier(name="c1")), timeout=10).queue
+    assert queue.status.state == ql.queue.QUEUE_STATE_ACTIVE and queue.spec.cluster_pool_name == "other"
+    ch.close()

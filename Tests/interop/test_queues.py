@@ -218,3 +218,30 @@ def test_move_sequence_leaves_no_queue_routing_nowhere(stubs, ql):
             assert available(queue), queue.id.name
     # the old pool has nothing left referencing it: it can be deleted
     stubs.pools.Delete(ql.pool.DeleteRequest(id=ql.common.ClusterPoolIdentifier(name="prod")), timeout=10)
+
+
+def test_default_queue_is_never_deleted_nor_moved(stubs, ql):
+    """Issue 9.9: the default queue drains, activates and takes spec changes, but a delete or a
+    move out of the default pool is FAILED_PRECONDITION, whatever its state."""
+    q, S = ql.queue, grpc.StatusCode
+    create_pool(stubs, ql, "prod")
+    update = lambda pool: stubs.queues.UpdateQueue(  # noqa: E731
+        q.UpdateQueueRequest(id=qid(ql, "default"), spec=spec(ql, pool, run=3, actions=4)), timeout=10).queue
+    code, details = code_of(lambda: update("prod"))
+    assert code == S.FAILED_PRECONDITION and 'stays in cluster pool "default"' in details
+    drained = set_state(stubs, ql, "default", q.QUEUE_STATE_DRAINING)
+    assert drained.status.state == q.QUEUE_STATE_DRAINED  # the drain still works
+    code, details = code_of(lambda: delete(stubs, ql, "default"))
+    assert code == S.FAILED_PRECONDITION and 'queue "default" cannot be deleted' in details
+    code, _ = code_of(lambda: delete(stubs, ql, "default", expected=drained.status.state_generation))
+    assert code == S.FAILED_PRECONDITION
+    code, details = code_of(lambda: update("prod"))
+    assert code == S.FAILED_PRECONDITION and 'stays in cluster pool "default"' in details
+    kept = get(stubs, ql, "default")
+    assert kept.status.state == q.QUEUE_STATE_DRAINED and kept.spec.cluster_pool_name == "default"
+    assert kept.status.state_generation == drained.status.state_generation
+    assert update("default").spec.run_concurrency == 3  # its spec still changes
+    active = set_state(stubs, ql, "default", q.QUEUE_STATE_ACTIVE)
+    assert active.status.state == q.QUEUE_STATE_ACTIVE
+    assert code_of(lambda: stubs.queues.UndeleteQueue(q.UndeleteQueueRequest(id=qid(ql, "default")), timeout=10))[0] \
+        == S.NOT_FOUND

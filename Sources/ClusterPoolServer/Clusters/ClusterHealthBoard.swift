@@ -14,6 +14,10 @@ final class ClusterHealthBoard: Sendable {
     var drift: [String] = []
     /// Its heartbeat timeout was already announced to watchers.
     var expired = false
+    /// Whether it stands for a report. An entry without one only measures the silence of a
+    /// DELETING cluster whose health was never saved (from the server's start); it reads
+    /// unknown and is not saved.
+    var heard = true
   }
 
   /// What a cluster's health reads as now.
@@ -54,6 +58,7 @@ final class ClusterHealthBoard: Sendable {
       entry.lastSeen = now
       entry.lastSeenWall = wallNow
       entry.expired = false
+      entry.heard = true
       if case .status(let reported, let pool) = report {
         entry.reported = reported
         let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
@@ -61,7 +66,7 @@ final class ClusterHealthBoard: Sendable {
       }
       state.entries[cluster.key] = entry
       state.dirty.insert(cluster.key)
-      guard let old else { return true }
+      guard let old, old.heard else { return true }
       return now - old.lastSeen >= timeout || old.drift != entry.drift
     }
   }
@@ -77,7 +82,7 @@ final class ClusterHealthBoard: Sendable {
   /// The health of `key` at `now` and the data plane it last reported: unknown before its
   /// first report, unhealthy after `timeout` without one or while its data plane drifts.
   func view(_ key: ClusterKey, now: ContinuousClock.Instant = .now) -> (reading: Reading, reported: ReportedDataPlane?) {
-    guard let entry = state.withLock({ $0.entries[key] }) else { return (.unknown, nil) }
+    guard let entry = state.withLock({ $0.entries[key] }), entry.heard else { return (.unknown, nil) }
     var reasons: [String] = []
     let silence = now - entry.lastSeen
     if silence >= timeout {
@@ -105,6 +110,28 @@ final class ClusterHealthBoard: Sendable {
         }
       }
       return (expired, next)
+    }
+  }
+
+  /// Watches the silence of `deleting` clusters (at start): one with no health for its
+  /// registration is silent from `now` on; returns those already silent for the timeout
+  /// (marked announced, like a sweep's).
+  func silentAmong(
+    _ deleting: [Cluster], now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
+  ) -> [ClusterKey] {
+    state.withLock { state in
+      var silent: [ClusterKey] = []
+      for cluster in deleting {
+        guard let entry = state.entries[cluster.key], entry.registeredAt == cluster.createdAt else {
+          state.entries[cluster.key] = Entry(registeredAt: cluster.createdAt, lastSeen: now, lastSeenWall: wallNow, heard: false)
+          continue
+        }
+        if now - entry.lastSeen >= timeout {
+          state.entries[cluster.key]?.expired = true
+          silent.append(cluster.key)
+        }
+      }
+      return silent
     }
   }
 
@@ -136,7 +163,7 @@ extension ClusterHealthBoard {
     state.withLock { state in
       defer { state.dirty.removeAll(keepingCapacity: true) }
       return state.dirty.compactMap { key in
-        state.entries[key].map {
+        state.entries[key].flatMap { $0.heard ? $0 : nil }.map {
           ClusterHealthRecord(key: key, registeredAt: $0.registeredAt, lastSeen: $0.lastSeenWall, reported: $0.reported)
         }
       }

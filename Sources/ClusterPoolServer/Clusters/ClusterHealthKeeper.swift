@@ -6,8 +6,9 @@ internal import Synchronization
 
 /// The long-running side of cluster health, run in the server's `ServiceGroup`: tells
 /// watchers when a cluster's heartbeat timeout passes (waking at the earliest one, so within
-/// moments of it), saves the health that changed once per save interval in one
-/// transaction, and once more at graceful shutdown. Make it with
+/// moments of it), deletes a DELETING cluster silent for the timeout (its data plane is gone;
+/// a durable write, its implicit queue with it), saves the health that changed once per
+/// save interval in one transaction, and once more at graceful shutdown. Make it with
 /// ``ClusterService/healthKeeper(logger:)``.
 public final class ClusterHealthKeeper: Service, Sendable {
   let board: ClusterHealthBoard
@@ -37,10 +38,18 @@ public final class ClusterHealthKeeper: Service, Sendable {
     let clock = ContinuousClock()
     intervals.add(1, ordering: .relaxed)
     var nextSave = clock.now + saveInterval
+    // DELETING clusters silent since before the start, or whose health was never saved
+    for key in board.silentAmong(store.clusters(state: .deleting)) { await finishSilentDelete(key) }
     while !Task.isCancelled {
       let now = clock.now
       let (expired, nextTimeout) = board.sweep(now: now)
-      for key in expired { watchers.publish(key) }
+      for key in expired {
+        if store.cluster(key)?.lifecycle.state == .deleting {
+          await finishSilentDelete(key)
+        } else {
+          watchers.publish(key)
+        }
+      }
       if now >= nextSave {
         intervals.add(1, ordering: .relaxed)
         nextSave = now + saveInterval
@@ -52,6 +61,24 @@ public final class ClusterHealthKeeper: Service, Sendable {
       do { try await clock.sleep(until: wake, tolerance: .milliseconds(5)) } catch { return }
     }
   }
+
+  /// Deletes the DELETING cluster `key`, silent for the heartbeat timeout, and tells watchers.
+  /// On failure (the store closing) it stays DELETING until the next start looks again.
+  func finishSilentDelete(_ key: ClusterKey) async {
+    do {
+      let cluster = try await store.changeCluster(key, .silentPastTimeout, by: Self.identity)
+      if !cluster.isLive { board.forget(key) }
+      watchers.publish(key)
+      logger.info(
+        "cluster deleted: its data plane was silent for the heartbeat timeout",
+        metadata: ["cluster": "\(key)", "state": "\(cluster.lifecycle.state)"])
+    } catch {
+      logger.warning("could not delete a silent DELETING cluster", metadata: ["cluster": "\(key)", "error": "\(error)"])
+    }
+  }
+
+  /// Who the keeper's changes are by (the store keeps a cluster's last operator for them).
+  static let identity = Identity.application(subject: "clusterpool-server")
 
   /// Saves the health changed since the last save in one transaction; on failure it is kept
   /// for the next one.

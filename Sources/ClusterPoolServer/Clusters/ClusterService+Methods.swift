@@ -51,7 +51,12 @@ extension ClusterService {
     }
     registry.unary(Self.method("DeleteCluster"), API.DeleteRequest.self, API.DeleteResponse.self) { request, _ in
       let change = ClusterLifecycleRequest.delete(expectedGeneration: ClusterMessages.guardValue(request.expectedGeneration))
-      let cluster = try await apply(change, to: try key(request.clusterId))
+      var cluster = try await apply(change, to: try key(request.clusterId))
+      // DELETING until a zero-load report or the heartbeat timeout's silence; a data plane
+      // silent that long already is gone now
+      if cluster.lifecycle.state == .deleting && !health.silentAmong([cluster]).isEmpty {
+        cluster = try await apply(.silentPastTimeout, to: cluster.key)
+      }
       if !cluster.isLive { health.forget(cluster.key) }
       return .init(cluster: render(cluster))
     }

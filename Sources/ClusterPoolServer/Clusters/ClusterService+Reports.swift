@@ -4,29 +4,45 @@ internal import RPCCore
 
 extension ClusterService {
   /// Heartbeat and UpdateStatus: soft state in memory (saved on an interval by
-  /// ``ClusterHealthKeeper``); the store is written at once only the first time a cluster
-  /// reports (it then drains and deletes through the data plane).
+  /// ``ClusterHealthKeeper``); the store is written only when the report changes the
+  /// cluster's lifecycle: its first report (it then drains and deletes through its data
+  /// plane), and a zero-load report of a DRAINING or DELETING cluster (DRAINED, DELETED).
   func registerReports(in registry: MethodRegistry) {
     registry.unary(Self.method("Heartbeat"), API.HeartbeatRequest.self, API.HeartbeatRequestResponse.self) { request, _ in
-      try await report(.heartbeat, of: try found(try key(request.clusterId)))
+      try await report(.heartbeat, .alive, of: try found(try key(request.clusterId)))
       return .init()
     }
     registry.unary(Self.method("UpdateStatus"), API.UpdateStatusRequest.self, API.UpdateStatusResponse.self) { request, _ in
       let cluster = try found(try key(request.clusterId))
       let reported = request.status?.operatorClusterData.map(ClusterMessages.reported)
-      try await report(.status(reported, pool: store.pool(cluster.poolKey)), of: cluster)
+      // `status.capabilities.execution_load` is not in proto/cloudidl/cluster yet: until it
+      // is, an UpdateStatus says the data plane is alive and nothing about its load
+      try await report(.status(reported, pool: store.pool(cluster.poolKey)), DataPlaneReport(load: nil), of: cluster)
       return .init()
     }
   }
 
-  private func report(_ report: ClusterHealthBoard.Report, of cluster: Cluster) async throws(RPCError) {
+  /// Records a report of `cluster` (read from memory just before): its health, then its
+  /// lifecycle when the report changes it (durably, before answering), telling watchers of
+  /// either change.
+  func report(_ report: ClusterHealthBoard.Report, _ signal: DataPlaneReport, of cluster: Cluster) async throws(RPCError) {
     if health.record(report, of: cluster) { watchers.publish(cluster.key) }
-    guard !cluster.lifecycle.hasReported else { return }
-    // not published to watchers: whether a cluster ever reported is not part of its summary
+    // most reports change nothing durable: decided on the read copy, without a store write
+    let next = try mappingDomainErrors { () throws(DomainError) in try cluster.lifecycle.applying(.report(signal), name: cluster.key.name) }
+    guard next != cluster.lifecycle else { return }
     let store = self.store
     let actor = configuration.callerIdentity
-    _ = try await mappingDomainErrors { () async throws(DomainError) in
-      try await store.changeCluster(cluster.key, .report(.alive), by: actor)
+    let stored = try await mappingDomainErrors { () async throws(DomainError) in
+      try await store.changeCluster(cluster.key, .report(signal), by: actor)
     }
+    settled(stored, from: cluster.lifecycle.state)
+  }
+
+  /// After a lifecycle change the data plane caused (a report, or its silence): watchers see
+  /// a state change (whether a cluster ever reported is not part of its summary), and a
+  /// deleted cluster's health is forgotten.
+  func settled(_ cluster: Cluster, from state: ClusterState) {
+    if !cluster.isLive { health.forget(cluster.key) }
+    if cluster.lifecycle.state != state { watchers.publish(cluster.key) }
   }
 }
