@@ -1,14 +1,30 @@
 /// Decoding and encoding of generated messages through protobuf-c.
 enum ProtoCodec {
-  /// Pre-scans `bytes` (strings, framing), unpacks them with protobuf-c into an arena, and
-  /// copies the values out; the arena frees the C message.
-  static func decode<M: ProtoGeneratedMessage>(_: M.Type, from bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) -> M {
+  /// Pre-scans `bytes` (strings, framing), merges repeated occurrences of
+  /// singular sub-messages (``ProtoWire/mergingDuplicateMessages(_:_:)``), unpacks the bytes
+  /// with protobuf-c into an arena, and copies the values out; the arena frees the C message.
+  static func decode<M: ProtoGeneratedMessage>(
+    _: M.Type, from bytes: UnsafeRawBufferPointer
+  ) throws(ProtoDecodingError) -> M {
     let table = M.protoTable
+    var state = ProtoWire.ScanState()
     do {
-      try ProtoWire.scan(bytes, table)
+      try ProtoWire.scan(bytes, table, &state)
     } catch {
       throw ProtoDecodingError(messageName: table.name, reason: error.reason)
     }
+    guard state.hasDuplicateMessages else { return try unpack(M.self, bytes) }
+    let merged = ProtoWire.mergingDuplicateMessages(bytes, table)
+    let result = merged.withUnsafeBytes { merged in
+      Result { () throws(ProtoDecodingError) in try unpack(M.self, merged) }
+    }
+    return try result.get()
+  }
+
+  private static func unpack<M: ProtoGeneratedMessage>(
+    _: M.Type, _ bytes: UnsafeRawBufferPointer
+  ) throws(ProtoDecodingError) -> M {
+    let table = M.protoTable
     let arena = ProtoArena.make()
     defer { withExtendedLifetime(arena) {} }
     guard let message = ProtobufC.unpack(table, bytes, arena: arena) else {

@@ -4,6 +4,9 @@
 /// invalid UTF-8 would pass unnoticed. The scan walks the wire format guided by the type tables,
 /// recursing into sub-messages, and rejects any string field holding a NUL byte or invalid UTF-8,
 /// as well as malformed framing (truncated varints, lengths past the end, bad wire types).
+///
+/// On the way it notes whether a singular sub-message occurs more than once in a message, which
+/// protobuf-c merges only in part (``mergingDuplicateMessages(_:_:)`` does it first).
 extension ProtoWire {
   static let maxDepth = 100
 
@@ -11,32 +14,52 @@ extension ProtoWire {
     var reason: String
   }
 
-  static func scan(_ bytes: UnsafeRawBufferPointer, _ table: ProtoTypeTable, depth: Int = 0) throws(ScanError) {
+  /// What a scan found besides errors.
+  struct ScanState {
+    /// A singular message field occurs twice in one message (or, for messages of more than 64
+    /// fields, two such fields whose slots are 64 apart occur: a harmless false alarm).
+    var hasDuplicateMessages = false
+  }
+
+  static func scan(
+    _ bytes: UnsafeRawBufferPointer, _ table: ProtoTypeTable, _ state: inout ScanState, depth: Int = 0
+  ) throws(ScanError) {
     guard depth <= maxDepth else { throw ScanError(reason: "messages nested deeper than \(maxDepth)") }
     var p = 0
+    var singularMessages: UInt64 = 0  // bit (slot % 64) set once such a field was seen
     while p < bytes.count {
       let span: FieldSpan
       do { span = try nextField(bytes, &p) } catch {
         throw ScanError(reason: depth == 0 ? error.reason : "in \(table.name): \(error.reason)")
       }
       guard span.wireType == 2, let slot = table.slot(span.number) else { continue }
-      switch table.fields[slot].kind {
+      let field = table.fields[slot]
+      switch field.kind {
       case .string:
-        var q = span.valueRange.lowerBound
-        let length = Int(try! readVarint(bytes, &q))  // already read once by nextField
-        let value = UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)])
+        let value = payload(bytes, span)
         if let problem = utf8Problem(value) {
           throw ScanError(reason: "field \(table.name).\(table.fieldNames[slot]): string \(problem)")
         }
       case .message:
         guard let child = table.child(slot) else { continue }
-        var q = span.valueRange.lowerBound
-        let length = Int(try! readVarint(bytes, &q))
-        try scan(UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)]), child, depth: depth + 1)
+        if !field.isRepeated {
+          let bit: UInt64 = 1 << UInt64(slot & 63)
+          if singularMessages & bit != 0 { state.hasDuplicateMessages = true }
+          singularMessages |= bit
+        }
+        try scan(payload(bytes, span), child, &state, depth: depth + 1)
       default:
         continue
       }
     }
+  }
+
+  /// The bytes after a length-delimited field's length.
+  @inline(__always)
+  static func payload(_ bytes: UnsafeRawBufferPointer, _ span: FieldSpan) -> UnsafeRawBufferPointer {
+    var q = span.valueRange.lowerBound
+    _ = try! readVarint(bytes, &q)  // already read once by nextField
+    return UnsafeRawBufferPointer(rebasing: bytes[q..<span.valueRange.upperBound])
   }
 
   /// Why `bytes` is not a string protobuf-c can carry (a NUL byte, invalid UTF-8), or nil.
