@@ -16,6 +16,10 @@ public struct ProtoSerializer<Message: ProtoMessage>: MessageSerializer {
 
 /// Decodes a generated protobuf message from an inbound RPC buffer; bad bytes are the
 /// caller's fault, so they become `INVALID_ARGUMENT`.
+///
+/// As a server's request decoder (`deserializeRequest`) it also refuses any enum field, at any
+/// depth, holding a number its enum does not define (`INVALID_ARGUMENT` naming the field, e.g.
+/// `status.health: unknown enum value 7`). Replies decoded by clients keep such numbers.
 public struct ProtoDeserializer<Message: ProtoMessage>: MessageDeserializer {
   public init() {}
 
@@ -25,6 +29,14 @@ public struct ProtoDeserializer<Message: ProtoMessage>: MessageDeserializer {
     } catch {
       throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(error)")
     }
+  }
+
+  public func deserializeRequest(_ buffer: ByteBuffer) throws -> Message {
+    let message = try deserialize(buffer)
+    if let undefined = message.undefinedEnumValue() {
+      throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(undefined)")
+    }
+    return message
   }
 }
 

@@ -51,6 +51,13 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      if let found = ProtoEnumCheck.message(self.drainStatus, "drain_status") { return found }
+      return nil
+    }
   }
 }
 
@@ -110,6 +117,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
+    }
   }
 }
 
@@ -167,6 +179,13 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.health, "health") { return found }
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      if let found = ProtoEnumCheck.message(self.operatorClusterData, "operator_cluster_data") { return found }
+      return nil
+    }
   }
 }
 
@@ -194,6 +213,8 @@ extension Cloudidl.Cluster.Status: ProtoGeneratedMessage {
 extension Cloudidl.Cluster.Status {
   /// `cloudidl.cluster.Status.Health`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Health: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.Status.Health"
+
     /// `UNKNOWN` = 0
     case unknown
     /// `HEALTHY` = 1
@@ -270,6 +291,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.secretStore, "secret_store") { return found }
+      return nil
+    }
   }
 }
 
@@ -325,6 +351,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.overallState, "overall_state") { return found }
+      return nil
+    }
   }
 }
 
@@ -376,6 +407,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -425,6 +458,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -470,6 +505,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -505,6 +542,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -550,6 +589,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -587,6 +628,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -632,6 +675,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -669,6 +714,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -718,6 +765,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
+    }
   }
 }
 
@@ -764,6 +816,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -812,6 +869,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      return nil
+    }
   }
 }
 
@@ -849,6 +911,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -894,6 +958,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -938,6 +1004,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -986,6 +1057,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1031,6 +1104,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
+    }
   }
 }
 
@@ -1074,6 +1152,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1116,6 +1196,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -1163,6 +1248,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.request, "request") { return found }
+      return nil
     }
   }
 }
@@ -1212,6 +1302,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.clusters, "clusters") { return found }
+      return nil
     }
   }
 }
@@ -1266,6 +1361,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      return nil
+    }
   }
 }
 
@@ -1313,6 +1413,8 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1356,6 +1458,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      return nil
+    }
   }
 }
 
@@ -1398,6 +1505,11 @@ extension Cloudidl.Cluster {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.clusters, "clusters") { return found }
+      return nil
     }
   }
 }
@@ -1454,6 +1566,12 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.health, "health") { return found }
+      if let found = ProtoEnumCheck.message(self.drainStatus, "drain_status") { return found }
+      return nil
+    }
   }
 }
 
@@ -1507,6 +1625,11 @@ extension Cloudidl.Cluster {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.status, "status") { return found }
+      return nil
+    }
   }
 }
 
@@ -1530,6 +1653,8 @@ extension Cloudidl.Cluster.ClusterHealth: ProtoGeneratedMessage {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.State`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum State: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.State"
+
     /// `STATE_UNSPECIFIED` = 0
     case unspecified
     /// `STATE_ENABLED` = 1
@@ -1576,6 +1701,8 @@ extension Cloudidl.Cluster {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.ClusterState`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum ClusterState: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.ClusterState"
+
     /// `CLUSTER_STATE_UNSPECIFIED` = 0
     case unspecified
     /// `CLUSTER_STATE_ACTIVE` = 1
@@ -1637,6 +1764,8 @@ extension Cloudidl.Cluster {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.HealthStatus`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum HealthStatus: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.HealthStatus"
+
     /// `HEALTH_STATUS_UNSPECIFIED` = 0
     case unspecified
     /// `HEALTH_STATUS_HEALTHY` = 1

@@ -43,6 +43,11 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.config, "config") { return found }
+      return nil
+    }
   }
 }
 
@@ -94,6 +99,11 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.clusterPool, "cluster_pool") { return found }
+      return nil
+    }
   }
 }
 
@@ -129,6 +139,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -170,6 +182,11 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.clusterPool, "cluster_pool") { return found }
+      return nil
+    }
   }
 }
 
@@ -205,6 +222,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -246,6 +265,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -288,6 +309,11 @@ extension Cloudidl.Clusterpool {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.clusterPool, "cluster_pool") { return found }
+      return nil
     }
   }
 }
@@ -332,6 +358,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -367,6 +395,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -408,6 +438,8 @@ extension Cloudidl.Clusterpool {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -450,6 +482,11 @@ extension Cloudidl.Clusterpool {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.clusterPool, "cluster_pool") { return found }
+      return nil
     }
   }
 }
@@ -497,6 +534,11 @@ extension Cloudidl.Clusterpool {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.request, "request") { return found }
+      return nil
     }
   }
 }
@@ -546,6 +588,11 @@ extension Cloudidl.Clusterpool {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.clusterPools, "cluster_pools") { return found }
+      return nil
     }
   }
 }

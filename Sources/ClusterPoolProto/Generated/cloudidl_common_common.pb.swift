@@ -31,6 +31,8 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -80,6 +82,8 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -137,6 +141,8 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -190,6 +196,8 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -239,6 +247,11 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.type, "type") { return found }
+      return nil
+    }
   }
 }
 
@@ -262,6 +275,8 @@ extension Cloudidl.Common.SecretStore: ProtoGeneratedMessage {
 extension Cloudidl.Common.SecretStore {
   /// `cloudidl.common.SecretStore.SecretStoreType`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum SecretStoreType: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.SecretStore.SecretStoreType"
+
     /// `SECRET_STORE_TYPE_UNSPECIFIED` = 0
     case unspecified
     /// `SECRET_STORE_TYPE_AWS_SECRETS_MANAGER` = 1
@@ -350,6 +365,8 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -400,6 +417,11 @@ extension Cloudidl.Common {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.secretStore, "secret_store") { return found }
+      return nil
     }
   }
 }

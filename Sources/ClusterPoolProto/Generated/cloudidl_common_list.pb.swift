@@ -31,6 +31,11 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.direction, "direction") { return found }
+      return nil
+    }
   }
 }
 
@@ -54,6 +59,8 @@ extension Cloudidl.Common.Sort: ProtoGeneratedMessage {
 extension Cloudidl.Common.Sort {
   /// `cloudidl.common.Sort.Direction`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Direction: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.Sort.Direction"
+
     /// `DESCENDING` = 0
     case descending
     /// `ASCENDING` = 1
@@ -137,6 +144,13 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.sortBy, "sort_by") { return found }
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      if let found = ProtoEnumCheck.messages(self.sortByFields, "sort_by_fields") { return found }
+      return nil
+    }
   }
 }
 
@@ -198,6 +212,11 @@ extension Cloudidl.Common {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.function, "function") { return found }
+      return nil
+    }
   }
 }
 
@@ -223,6 +242,8 @@ extension Cloudidl.Common.Filter: ProtoGeneratedMessage {
 extension Cloudidl.Common.Filter {
   /// `cloudidl.common.Filter.Function`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Function: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.Filter.Function"
+
     /// `EQUAL` = 0
     case equal
     /// `NOT_EQUAL` = 1

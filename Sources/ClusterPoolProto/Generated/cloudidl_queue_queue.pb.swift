@@ -51,6 +51,12 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      return nil
+    }
   }
 }
 
@@ -134,6 +140,13 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.priority, "priority") { return found }
+      if let found = ProtoEnumCheck.value(self.fairness, "fairness") { return found }
+      if let found = ProtoEnumCheck.value(self.scheduling, "scheduling") { return found }
+      return nil
+    }
   }
 }
 
@@ -203,6 +216,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
+    }
   }
 }
 
@@ -260,6 +278,12 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
+    }
   }
 }
 
@@ -306,6 +330,11 @@ extension Cloudidl.Queue {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -354,6 +383,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      return nil
+    }
   }
 }
 
@@ -399,6 +433,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
+    }
   }
 }
 
@@ -442,6 +481,8 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -484,6 +525,11 @@ extension Cloudidl.Queue {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -536,6 +582,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
+    }
   }
 }
 
@@ -583,6 +634,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
+    }
   }
 }
 
@@ -629,6 +685,11 @@ extension Cloudidl.Queue {
 
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.request, "request") { return found }
+      return nil
     }
   }
 }
@@ -679,6 +740,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.queues, "queues") { return found }
+      return nil
+    }
   }
 }
 
@@ -728,6 +794,8 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -773,6 +841,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
+    }
   }
 }
 
@@ -816,6 +889,8 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -859,6 +934,11 @@ extension Cloudidl.Queue {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
+    }
   }
 }
 
@@ -880,6 +960,8 @@ extension Cloudidl.Queue.UndeleteQueueResponse: ProtoGeneratedMessage {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.Priority`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Priority: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.Priority"
+
     /// `PRIORITY_UNSPECIFIED` = 0
     case unspecified
     /// `PRIORITY_MIN` = 1
@@ -931,6 +1013,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.FairnessAlgorithm`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum FairnessAlgorithm: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.FairnessAlgorithm"
+
     /// `FAIRNESS_ALGORITHM_UNSPECIFIED` = 0
     case unspecified
     /// `FAIRNESS_ALGORITHM_ROUND_ROBIN` = 1
@@ -977,6 +1061,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.QueueState`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum QueueState: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.QueueState"
+
     /// `QUEUE_STATE_UNSPECIFIED` = 0
     case unspecified
     /// `QUEUE_STATE_ACTIVE` = 1
@@ -1038,6 +1124,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.SchedulingAlgorithm`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum SchedulingAlgorithm: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.SchedulingAlgorithm"
+
     /// `SCHEDULING_ALGORITHM_UNSPECIFIED` = 0
     case unspecified
     /// `SCHEDULING_ALGORITHM_STRICT_FIFO` = 1

@@ -27,6 +27,8 @@ extension Grpc.Health.V1 {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -70,6 +72,11 @@ extension Grpc.Health.V1 {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.status, "status") { return found }
+      return nil
+    }
   }
 }
 
@@ -91,6 +98,8 @@ extension Grpc.Health.V1.HealthCheckResponse: ProtoGeneratedMessage {
 extension Grpc.Health.V1.HealthCheckResponse {
   /// `grpc.health.v1.HealthCheckResponse.ServingStatus`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum ServingStatus: ProtoEnum {
+    public static let protoEnumName = "grpc.health.v1.HealthCheckResponse.ServingStatus"
+
     /// `UNKNOWN` = 0
     case unknown
     /// `SERVING` = 1

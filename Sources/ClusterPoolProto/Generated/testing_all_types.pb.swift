@@ -19,6 +19,8 @@ extension Rpctest.V1 {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -224,6 +226,20 @@ extension Rpctest.V1 {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.fEnum, "f_enum") { return found }
+      if let found = ProtoEnumCheck.message(self.fNested, "f_nested") { return found }
+      if let found = ProtoEnumCheck.value(self.fMode, "f_mode") { return found }
+      if let found = ProtoEnumCheck.values(self.rEnum, "r_enum") { return found }
+      if let found = ProtoEnumCheck.messages(self.rNested, "r_nested") { return found }
+      switch self.choice {
+      case .cNested(let v)?: if let found = ProtoEnumCheck.message(v, "c_nested") { return found }
+      case .cEnum(let v)?: if let found = ProtoEnumCheck.value(v, "c_enum") { return found }
+      default: break
+      }
+      return nil
+    }
   }
 }
 
@@ -403,6 +419,11 @@ extension Rpctest.V1.AllTypes {
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.mode, "mode") { return found }
+      return nil
+    }
   }
 }
 
@@ -430,6 +451,8 @@ extension Rpctest.V1.AllTypes.Nested: ProtoGeneratedMessage {
 extension Rpctest.V1.AllTypes {
   /// `rpctest.v1.AllTypes.Mode`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Mode: ProtoEnum {
+    public static let protoEnumName = "rpctest.v1.AllTypes.Mode"
+
     /// `MODE_UNSPECIFIED` = 0
     case unspecified
     /// `MODE_FAST` = 1
@@ -476,6 +499,8 @@ extension Rpctest.V1.AllTypes {
 extension Rpctest.V1 {
   /// `rpctest.v1.Color`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Color: ProtoEnum {
+    public static let protoEnumName = "rpctest.v1.Color"
+
     /// `COLOR_UNSPECIFIED` = 0
     case unspecified
     /// `COLOR_RED` = 1
