@@ -7,6 +7,9 @@ public protocol ProtoMessage: Sendable, Hashable {
   /// Decodes the protobuf wire format. Throws ``ProtoDecodingError`` for malformed bytes, a
   /// string field holding a NUL byte or invalid UTF-8, or a message protobuf-c rejects.
   init(serializedBytes: UnsafeRawBufferPointer) throws
+  /// Decodes bytes from an untrusted peer: as ``init(serializedBytes:)-(UnsafeRawBufferPointer)``,
+  /// and also throws ``ProtoDecodingError`` with `limitExceeded` set when `limits` are passed.
+  init(serializedBytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws
   /// Encodes to the protobuf wire format. Throws ``ProtoEncodingError`` for a string holding a
   /// NUL byte (protobuf-c strings are NUL-terminated) or malformed ``ProtoUnknownFields``.
   func serializedBytes() throws -> [UInt8]

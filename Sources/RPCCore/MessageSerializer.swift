@@ -14,7 +14,8 @@ public protocol MessageDeserializer<Message>: Sendable {
   /// Decodes one whole message.
   func deserialize(_ buffer: ByteBuffer) throws -> Message
   /// Decodes one whole request on a server: what `deserialize` does, and also refuses what a
-  /// server must not take from a peer (for protobuf: undefined enum values). Every registered method's requests go through it (`decodeRequest`).
+  /// server must not take from a peer (for protobuf: undefined enum values, values past
+  /// `ProtoDecodeLimits`). Every registered method's requests go through it (`decodeRequest`).
   func deserializeRequest(_ buffer: ByteBuffer) throws -> Message
 }
 

@@ -4,8 +4,8 @@ import NIOCore
 import Testing
 
 /// Requests of every registered protobuf method are decoded through
-/// `ProtoDeserializer.deserializeRequest`: undefined enum values are refused there, before any
-/// handler runs; replies decoded by clients keep them.
+/// `ProtoDeserializer.deserializeRequest`: undefined enum values and values past the request
+/// limits are refused there, before any handler runs; replies decoded by clients are not.
 @Suite struct ProtoRequestDecodingTests {
   typealias UpdateStatus = Cloudidl.Cluster.UpdateStatusRequest
 
@@ -23,5 +23,14 @@ import Testing
     // Defined values pass.
     let fine = UpdateStatus(status: .init(health: .healthy))
     #expect(try ProtoDeserializer<UpdateStatus>().decodeRequest(try buffer(fine)) == fine)
+  }
+
+  @Test func tooManyValuesIsResourceExhausted() throws {
+    let list = Cloudidl.Common.ListRequest(filters: Array(repeating: .init(), count: 11))
+    let deserializer = ProtoDeserializer<Cloudidl.Common.ListRequest>(requestLimits: .init(maxFieldValues: 10))
+    let error = try #require(throws: RPCError.self) { try deserializer.decodeRequest(try buffer(list)) }
+    #expect(error.code == .resourceExhausted)
+    #expect(error.message.contains("cloudidl.common.ListRequest.filters"), "\(error)")
+    #expect(try ProtoDeserializer<Cloudidl.Common.ListRequest>().decodeRequest(try buffer(list)) == list)
   }
 }

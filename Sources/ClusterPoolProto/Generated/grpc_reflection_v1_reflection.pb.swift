@@ -28,6 +28,10 @@ extension Grpc.Reflection.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -109,6 +113,10 @@ extension Grpc.Reflection.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -162,6 +170,10 @@ extension Grpc.Reflection.V1 {
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
       self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 
     public func serializedBytes() throws -> [UInt8] {
@@ -239,6 +251,10 @@ extension Grpc.Reflection.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -288,6 +304,10 @@ extension Grpc.Reflection.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -335,6 +355,10 @@ extension Grpc.Reflection.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -378,6 +402,10 @@ extension Grpc.Reflection.V1 {
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
       self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 
     public func serializedBytes() throws -> [UInt8] {
@@ -427,6 +455,10 @@ extension Grpc.Reflection.V1 {
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
       self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 
     public func serializedBytes() throws -> [UInt8] {

@@ -44,6 +44,10 @@ extension Rpctest.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
@@ -105,6 +109,10 @@ extension Rpctest.V1 {
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
       self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 
     public func serializedBytes() throws -> [UInt8] {
