@@ -14,7 +14,8 @@ enum ProtoCodec {
       throw ProtoDecodingError(messageName: table.name, reason: error.reason, limitExceeded: error.limitExceeded)
     }
     let cost = ProtoDecodeBudget.cost(byteCount: bytes.count, fieldValues: state.fieldValues)
-    if let budget = limits.budget {
+    let budget = limits.budget.flatMap { cost >= $0.smallestAccounted ? $0 : nil }
+    if let budget {
       guard budget.reserve(cost) else {
         throw ProtoDecodingError(
           messageName: table.name,
@@ -23,7 +24,7 @@ enum ProtoCodec {
           limitExceeded: true)
       }
     }
-    defer { limits.budget?.release(cost) }
+    defer { budget?.release(cost) }
     guard state.hasDuplicateMessages else { return try unpack(M.self, bytes) }
     let merged = ProtoWire.mergingDuplicateMessages(bytes, table)
     let result = merged.withUnsafeBytes { merged in

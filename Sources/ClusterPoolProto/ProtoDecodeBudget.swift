@@ -6,14 +6,19 @@ internal import Synchronization
 /// the input, protobuf-c's copy of the strings and Swift's, plus ~200 bytes per field value)
 /// before unpacking and returns it when done; a decode that does not fit while others run is
 /// refused (``ProtoDecodingError/limitExceeded``) rather than waited for, since decoding never
-/// suspends. A decode alone is always admitted, whatever its size.
+/// suspends. A decode alone is always admitted, whatever its size. Decodes estimated below
+/// `smallestAccounted` are not counted (no shared atomic on the hot path of small requests; a
+/// thread decodes one message at a time, so together they stay small).
 public final class ProtoDecodeBudget: Sendable, Hashable {
   /// The total, in bytes.
   public let capacity: Int
+  /// Decodes estimated to cost less are admitted without being counted.
+  public let smallestAccounted: Int
   private let inUse = Atomic<Int>(0)
 
-  public init(capacity: Int) {
+  public init(capacity: Int, smallestAccounted: Int = 256 << 10) {
     self.capacity = capacity
+    self.smallestAccounted = smallestAccounted
   }
 
   /// 48 MiB: three maximal (4 MiB, 10,000-value) requests at once.

@@ -47,7 +47,7 @@ import Testing
   }
 
   @Test func budgetRefusesADecodeThatDoesNotFitBesideOthers() throws {
-    let budget = ProtoDecodeBudget(capacity: 1000)
+    let budget = ProtoDecodeBudget(capacity: 1000, smallestAccounted: 0)
     #expect(budget.reserve(600))
     // Spent: a 2,000-byte message does not fit beside the 600 in use.
     let bytes = filters(1000)
@@ -57,5 +57,10 @@ import Testing
     // Alone, any size is admitted, and the reservation is returned afterwards.
     #expect(limitError(bytes, ProtoDecodeLimits(maxFieldValues: 10_000, budget: budget)) == nil)
     #expect(budget.bytesInUse == 0)
+    // Small decodes (estimated 206 bytes here) are not counted: they pass a spent budget.
+    let spent = ProtoDecodeBudget(capacity: 1000, smallestAccounted: 1000)
+    #expect(spent.reserve(1000))
+    #expect(limitError(filters(1), ProtoDecodeLimits(maxFieldValues: 10, budget: spent)) == nil)
+    #expect(limitError(filters(100), ProtoDecodeLimits(maxFieldValues: 1000, budget: spent))?.limitExceeded == true)
   }
 }
