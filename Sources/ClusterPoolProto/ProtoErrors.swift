@@ -4,10 +4,14 @@ public struct ProtoDecodingError: Error, Sendable, CustomStringConvertible {
   public let messageName: String
   /// What is wrong, e.g. `field cloudidl.common.ClusterPoolIdentifier.name: string contains a NUL byte`.
   public let reason: String
+  /// The bytes are well formed but decoding them would pass a ``ProtoDecodeLimits`` bound (too
+  /// many values, or the ``ProtoDecodeBudget`` is spent): a size problem, not a malformed message.
+  public let limitExceeded: Bool
 
-  public init(messageName: String, reason: String) {
+  public init(messageName: String, reason: String, limitExceeded: Bool = false) {
     self.messageName = messageName
     self.reason = reason
+    self.limitExceeded = limitExceeded
   }
 
   public var description: String { "cannot decode \(messageName): \(reason)" }

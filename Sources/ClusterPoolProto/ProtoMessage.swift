@@ -7,9 +7,16 @@ public protocol ProtoMessage: Sendable, Hashable {
   /// Decodes the protobuf wire format. Throws ``ProtoDecodingError`` for malformed bytes, a
   /// string field holding a NUL byte or invalid UTF-8, or a message protobuf-c rejects.
   init(serializedBytes: UnsafeRawBufferPointer) throws
+  /// Decodes bytes from an untrusted peer: as ``init(serializedBytes:)-(UnsafeRawBufferPointer)``,
+  /// and also throws ``ProtoDecodingError`` with `limitExceeded` set when `limits` are passed.
+  init(serializedBytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws
   /// Encodes to the protobuf wire format. Throws ``ProtoEncodingError`` for a string holding a
   /// NUL byte (protobuf-c strings are NUL-terminated) or malformed ``ProtoUnknownFields``.
   func serializedBytes() throws -> [UInt8]
+  /// The first enum field, in this message or any message in it (repeated and oneof fields
+  /// included), holding a number its enum does not define; nil when there is none. Decoding
+  /// keeps such numbers (proto3 enums are open); a server refuses them in requests.
+  func undefinedEnumValue() -> ProtoUndefinedEnumValue?
 }
 
 extension ProtoMessage {
@@ -21,6 +28,8 @@ extension ProtoMessage {
 
 /// A proto3 enum: open, so numbers the schema does not know survive as `.unrecognized(n)`.
 public protocol ProtoEnum: RawRepresentable, CaseIterable, Sendable, Hashable where RawValue == Int32 {
+  /// The full proto name, e.g. `cloudidl.cluster.Status.Health`.
+  static var protoEnumName: String { get }
   /// The value numbered 0.
   init()
   /// Never fails: an unknown number becomes `.unrecognized(n)`.

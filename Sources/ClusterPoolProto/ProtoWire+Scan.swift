@@ -4,39 +4,98 @@
 /// invalid UTF-8 would pass unnoticed. The scan walks the wire format guided by the type tables,
 /// recursing into sub-messages, and rejects any string field holding a NUL byte or invalid UTF-8,
 /// as well as malformed framing (truncated varints, lengths past the end, bad wire types).
+///
+/// On the way it counts the field values protobuf-c would materialize (``ProtoDecodeLimits``),
+/// and notes whether a singular sub-message occurs more than once in a message, which protobuf-c
+/// merges only in part (``mergingDuplicateMessages(_:_:)`` does it first).
 extension ProtoWire {
   static let maxDepth = 100
 
   struct ScanError: Error {
     var reason: String
+    /// The message is well formed but carries more values than ``ProtoDecodeLimits`` allows.
+    var limitExceeded = false
   }
 
-  static func scan(_ bytes: UnsafeRawBufferPointer, _ table: ProtoTypeTable, depth: Int = 0) throws(ScanError) {
+  /// What a scan found besides errors.
+  struct ScanState {
+    /// Field values seen so far: every field occurrence at every level, and every element of a
+    /// packed repeated field.
+    var fieldValues = 0
+    let maxFieldValues: Int
+    /// A singular message field occurs twice in one message (or, for messages of more than 64
+    /// fields, two such fields whose slots are 64 apart occur: a harmless false alarm).
+    var hasDuplicateMessages = false
+
+    init(maxFieldValues: Int) {
+      self.maxFieldValues = maxFieldValues
+    }
+  }
+
+  static func scan(
+    _ bytes: UnsafeRawBufferPointer, _ table: ProtoTypeTable, _ state: inout ScanState, depth: Int = 0
+  ) throws(ScanError) {
     guard depth <= maxDepth else { throw ScanError(reason: "messages nested deeper than \(maxDepth)") }
     var p = 0
+    var singularMessages: UInt64 = 0  // bit (slot % 64) set once such a field was seen
     while p < bytes.count {
       let span: FieldSpan
       do { span = try nextField(bytes, &p) } catch {
         throw ScanError(reason: depth == 0 ? error.reason : "in \(table.name): \(error.reason)")
       }
+      state.fieldValues += 1
+      if state.fieldValues > state.maxFieldValues { throw tooManyValues(state, table, span.number) }
       guard span.wireType == 2, let slot = table.slot(span.number) else { continue }
-      switch table.fields[slot].kind {
+      let field = table.fields[slot]
+      switch field.kind {
       case .string:
-        var q = span.valueRange.lowerBound
-        let length = Int(try! readVarint(bytes, &q))  // already read once by nextField
-        let value = UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)])
+        let value = payload(bytes, span)
         if let problem = utf8Problem(value) {
           throw ScanError(reason: "field \(table.name).\(table.fieldNames[slot]): string \(problem)")
         }
       case .message:
         guard let child = table.child(slot) else { continue }
-        var q = span.valueRange.lowerBound
-        let length = Int(try! readVarint(bytes, &q))
-        try scan(UnsafeRawBufferPointer(rebasing: bytes[q..<(q + length)]), child, depth: depth + 1)
-      default:
+        if !field.isRepeated {
+          let bit: UInt64 = 1 << UInt64(slot & 63)
+          if singularMessages & bit != 0 { state.hasDuplicateMessages = true }
+          singularMessages |= bit
+        }
+        try scan(payload(bytes, span), child, &state, depth: depth + 1)
+      case .bytes, .unsupported:
         continue
+      default:  // a packed repeated scalar: one value per element
+        guard field.isRepeated else { continue }
+        state.fieldValues += packedCount(payload(bytes, span), field.kind) - 1
+        if state.fieldValues > state.maxFieldValues { throw tooManyValues(state, table, span.number) }
       }
     }
+  }
+
+  /// The bytes after a length-delimited field's length.
+  @inline(__always)
+  static func payload(_ bytes: UnsafeRawBufferPointer, _ span: FieldSpan) -> UnsafeRawBufferPointer {
+    var q = span.valueRange.lowerBound
+    _ = try! readVarint(bytes, &q)  // already read once by nextField
+    return UnsafeRawBufferPointer(rebasing: bytes[q..<span.valueRange.upperBound])
+  }
+
+  /// Elements in a packed run of `kind` values (varints: the bytes ending one).
+  private static func packedCount(_ bytes: UnsafeRawBufferPointer, _ kind: ProtoFieldKind) -> Int {
+    switch kind {
+    case .fixed32, .sfixed32, .float: return bytes.count / 4
+    case .fixed64, .sfixed64, .double: return bytes.count / 8
+    default:
+      var n = 0
+      for b in bytes where b < 0x80 { n += 1 }
+      return n
+    }
+  }
+
+  private static func tooManyValues(_ state: ScanState, _ table: ProtoTypeTable, _ number: Int) -> ScanError {
+    ScanError(
+      reason: "more than \(state.maxFieldValues) field values (fields and repeated elements at every "
+        + "level), reached at field \(table.fieldPath(number)); send fewer elements per request",
+      limitExceeded: true)
   }
 
   /// Why `bytes` is not a string protobuf-c can carry (a NUL byte, invalid UTF-8), or nil.

@@ -13,4 +13,15 @@ public protocol MessageDeserializer<Message>: Sendable {
   associatedtype Message
   /// Decodes one whole message.
   func deserialize(_ buffer: ByteBuffer) throws -> Message
+  /// Decodes one whole request on a server: what `deserialize` does, and also refuses what a
+  /// server must not take from a peer (for protobuf: undefined enum values, values past
+  /// `ProtoDecodeLimits`). Every registered method's requests go through it (`decodeRequest`).
+  func deserializeRequest(_ buffer: ByteBuffer) throws -> Message
+}
+
+extension MessageDeserializer {
+  /// By default a request is decoded like any message.
+  public func deserializeRequest(_ buffer: ByteBuffer) throws -> Message {
+    try deserialize(buffer)
+  }
 }

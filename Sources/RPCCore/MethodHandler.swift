@@ -41,10 +41,11 @@ package enum MethodHandler: Sendable {
 }
 
 extension MessageDeserializer {
-  /// Decodes, turning any non-`RPCError` failure into `INVALID_ARGUMENT`.
+  /// Decodes a request (`deserializeRequest`), turning any non-`RPCError` failure into
+  /// `INVALID_ARGUMENT`. The one place where servers decode requests.
   package func decodeRequest(_ buffer: ByteBuffer) throws(RPCError) -> Message {
     do {
-      return try deserialize(buffer)
+      return try deserializeRequest(buffer)
     } catch let error as RPCError {
       throw error
     } catch {

@@ -16,8 +16,18 @@ public struct ProtoSerializer<Message: ProtoMessage>: MessageSerializer {
 
 /// Decodes a generated protobuf message from an inbound RPC buffer; bad bytes are the
 /// caller's fault, so they become `INVALID_ARGUMENT`.
+///
+/// As a server's request decoder (`deserializeRequest`) it also applies `requestLimits`
+/// (`RESOURCE_EXHAUSTED` past them) and refuses any enum field, at any depth, holding a number
+/// its enum does not define (`INVALID_ARGUMENT` naming the field, e.g.
+/// `status.health: unknown enum value 7`). Replies decoded by clients keep such numbers.
 public struct ProtoDeserializer<Message: ProtoMessage>: MessageDeserializer {
-  public init() {}
+  /// The bounds on decoding a request.
+  public let requestLimits: ProtoDecodeLimits
+
+  public init(requestLimits: ProtoDecodeLimits = .requests) {
+    self.requestLimits = requestLimits
+  }
 
   public func deserialize(_ buffer: ByteBuffer) throws -> Message {
     do {
@@ -25,6 +35,21 @@ public struct ProtoDeserializer<Message: ProtoMessage>: MessageDeserializer {
     } catch {
       throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(error)")
     }
+  }
+
+  public func deserializeRequest(_ buffer: ByteBuffer) throws -> Message {
+    let message: Message
+    do {
+      message = try buffer.withUnsafeReadableBytes { try Message(serializedBytes: $0, limits: requestLimits) }
+    } catch let error as ProtoDecodingError where error.limitExceeded {
+      throw RPCError(code: .resourceExhausted, message: "\(Message.protoMessageName) too large to decode: \(error.reason)")
+    } catch {
+      throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(error)")
+    }
+    if let undefined = message.undefinedEnumValue() {
+      throw RPCError(code: .invalidArgument, message: "invalid \(Message.protoMessageName): \(undefined)")
+    }
+    return message
   }
 }
 

@@ -89,7 +89,7 @@ import Testing
         ("1-63", { try await $0.create(String(repeating: "a", count: 64)) }),
         ("cluster pool name is required", { try await $0.create("") }),
         ("secret_store.type is required: it must be one of AWS_SECRETS_MANAGER, GCP_SECRET_MANAGER, AZURE_KEY_VAULT, KUBERNETES, VAULT, OCI_VAULT", { try await $0.create("t", type: .unspecified) }),
-        ("secret_store.type value 42 is unknown", { try await $0.create("t", type: .unrecognized(42)) }),
+        ("cluster_pool.config.secret_store.type: unknown enum value 42", { try await $0.create("t", type: .unrecognized(42)) }),
         ("object_store_ref.uri is required", { try await $0.create("u", uri: "") }),
         ("scheme \"https\" is not an object store", { try await $0.create("u", uri: "https://bucket") }),
         ("image_registry.locator", { try await $0.create("r", registry: "https://ghcr.io/x") }),

@@ -106,7 +106,7 @@ def test_default_pool(stub, cp):
     (lambda p: setattr(p.id, "name", "a" * 64), "1-63"),
     (lambda p: setattr(p.config.secret_store, "type", 0), "secret_store.type is required: it must be one of "
      "AWS_SECRETS_MANAGER, GCP_SECRET_MANAGER, AZURE_KEY_VAULT, KUBERNETES, VAULT, OCI_VAULT"),
-    (lambda p: setattr(p.config.secret_store, "type", 77), "value 77 is unknown"),
+    (lambda p: setattr(p.config.secret_store, "type", 77), "cluster_pool.config.secret_store.type: unknown enum value 77"),
     (lambda p: setattr(p.config.object_store_ref, "uri", ""), "object_store_ref.uri is required"),
     (lambda p: setattr(p.config.object_store_ref, "uri", "ftp://x/y"), "is not an object store"),
     (lambda p: setattr(p.config.object_store_ref, "endpoint", "minio:9000"), "http(s) URL"),

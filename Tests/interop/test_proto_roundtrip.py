@@ -287,6 +287,53 @@ def test_unknown_enum_values(testee, classes):
     assert cls.FromString(body).type == 77
 
 
+def _merge_cases(classes):
+    """(type, bytes) where a singular embedded message occurs more than once."""
+    q, spec = classes["cloudidl.queue.UpdateQueueRequest"], classes["cloudidl.queue.QueueSpec"]
+    qid = classes["cloudidl.common.QueueIdentifier"]
+    first = spec(run_concurrency=5, priority=1, clusters=["a"], cluster_pool_name="p").SerializeToString()
+    second = spec(action_concurrency=7, clusters=["b"], scheduling=2).SerializeToString()
+    yield q, _message_field(2, first) + _message_field(2, second)
+    # later scalars win; another field in between; a third occurrence
+    yield q, (_message_field(2, spec(run_concurrency=5, depth=3).SerializeToString())
+              + _message_field(1, qid(name="q").SerializeToString())
+              + _message_field(2, spec(run_concurrency=9).SerializeToString())
+              + _message_field(2, spec(fairness=1).SerializeToString()))
+    # unknown fields of both occurrences, in order
+    yield q, (_message_field(2, first + bytes.fromhex("c0 3e 01"))
+              + _message_field(2, second + bytes.fromhex("c0 3e 02")))
+    # nested: queue twice, each with a spec and a status; the specs merge in turn
+    resp, queue = classes["cloudidl.queue.UpdateQueueResponse"], classes["cloudidl.queue.Queue"]
+    status = classes["cloudidl.queue.QueueStatus"]
+    yield resp, (_message_field(1, queue(spec=spec(run_concurrency=3)).SerializeToString())
+                 + _message_field(1, queue(spec=spec(depth=4), status=status(state_generation=2)).SerializeToString()))
+    # data plane reported twice: UpdateStatusRequest.status.operator_cluster_data
+    upd, st = classes["cloudidl.cluster.UpdateStatusRequest"], classes["cloudidl.cluster.Status"]
+    yield upd, (_message_field(2, st(health=1, operator_cluster_data={"secret_store": {"type": 2}}).SerializeToString())
+                + _message_field(2, st(operator_cluster_data={"secret_store": {"locator": "l"}}).SerializeToString()))
+    # oneof member twice (merged), and with another member in between (starts afresh)
+    at, nested = classes["rpctest.v1.AllTypes"], classes["rpctest.v1.AllTypes.Nested"]
+    one, two = nested(a=1, tags=["x"]).SerializeToString(), nested(b="y", tags=["z"]).SerializeToString()
+    yield at, _message_field(54, one) + _message_field(54, two)
+    yield at, _message_field(54, one) + _string_field(52, b"s") + _message_field(54, two)
+    yield at, _message_field(54, one) + _message_field(54, two) + _string_field(52, b"s")
+    # repeated messages are never merged, singular ones beside them are
+    yield at, _message_field(47, one) + _message_field(17, one) + _message_field(47, two) + _message_field(17, two)
+
+
+def test_duplicated_embedded_messages_are_merged(testee, classes):
+    """Protobuf's encoding rules: a non-repeated embedded message that occurs more than once is
+    the merge of its occurrences (later scalars win, repeated fields append, sub-messages merge),
+    byte for byte as Python protobuf reads it. protobuf-c 1.4 alone kept the later occurrence's
+    proto3 scalars only (UpdateQueueRequest.spec twice lost the first run_concurrency)."""
+    cases = list(_merge_cases(classes))
+    for cls, payload in cases:
+        roundtrip(testee, cls, payload)
+    merged = classes["cloudidl.queue.UpdateQueueRequest"].FromString(
+        roundtrip(testee, *cases[0])).spec
+    assert (merged.run_concurrency, merged.action_concurrency, list(merged.clusters)) == (5, 7, ["a", "b"])
+
+
 def test_bench_reference_response(testee, classes):
     """The benchmark peers' GetResponse for acme/pool-0042 (shared/bench), byte for byte."""
     path = ROOT.parent / "shared/bench/data/nghttpd-root/cloudidl.clusterpool.ClusterPoolService/Get"
@@ -322,6 +369,9 @@ def _varint(n: int) -> bytes:
 
 def _string_field(number: int, raw: bytes) -> bytes:
     return _varint(number << 3 | 2) + _varint(len(raw)) + raw
+
+
+_message_field = _string_field  # the same framing: tag, length, payload
 
 
 @pytest.mark.parametrize("raw,reason", [

@@ -137,6 +137,8 @@ class Schema:
     messages: dict[str, Message]  # every message by full name, declaration order
     enums: dict[str, Enum]
     services: list[Service]
+    # Messages with an enum field, directly or in a message field (nested, repeated, oneof).
+    enum_bearing: set[str] = dc_field(default_factory=set)
 
 
 def _enum_values(enum: descriptor_pb2.EnumDescriptorProto, where: str) -> list[EnumValue]:
@@ -244,7 +246,24 @@ def load(fds: descriptor_pb2.FileDescriptorSet, generate: set[str]) -> Schema:
 
     schema = Schema(files, messages, enums, services)
     _check_schema(schema)
+    schema.enum_bearing = _enum_bearing(schema)
     return schema
+
+
+def _enum_bearing(schema: Schema) -> set[str]:
+    """The messages that hold an enum field anywhere in them (a fixed point: messages may nest
+    themselves through repeated fields)."""
+    bearing: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, msg in schema.messages.items():
+            if name in bearing:
+                continue
+            if any(f.kind == "enum" or (f.kind == "message" and f.type_name in bearing) for f in msg.fields):
+                bearing.add(name)
+                changed = True
+    return bearing
 
 
 def _check_member_names(msg: Message, where: str) -> None:

@@ -22,7 +22,7 @@ RESERVED_MEMBERS = frozenset(
     {
         "self", "Self", "Type", "Protocol", "init", "unknownFields", "protoMessageName",
         "serializedBytes", "hashValue", "hash", "protoTable", "write", "rawValue", "allCases",
-        "protoName", "unrecognized",
+        "protoName", "unrecognized", "undefinedEnumValue", "protoEnumName",
     }
 )
 

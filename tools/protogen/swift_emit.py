@@ -115,9 +115,15 @@ def emit_message(m: Message, schema: Schema) -> str:
     w("      self = try ProtoCodec.decode(Self.self, from: bytes)")
     w("    }")
     w("")
+    w("    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {")
+    w("      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)")
+    w("    }")
+    w("")
     w("    public func serializedBytes() throws -> [UInt8] {")
     w("      try ProtoCodec.encode(self)")
     w("    }")
+    w("")
+    L.extend(emit_enum_check(m, schema))
     w("  }")
     w("}")
     for o in m.oneofs:
@@ -182,6 +188,45 @@ def emit_message(m: Message, schema: Schema) -> str:
     return text
 
 
+def enum_check_call(f: Field, v: str, schema: Schema) -> str | None:
+    """The ProtoEnumCheck step for field `f` holding `v`, or None when nothing in it is an enum."""
+    if f.kind == "enum":
+        return f"ProtoEnumCheck.{'values' if f.repeated else 'value'}({v}, {names.swift_string(f.proto_name)})"
+    if f.kind == "message" and f.type_name in schema.enum_bearing:
+        return f"ProtoEnumCheck.{'messages' if f.repeated else 'message'}({v}, {names.swift_string(f.proto_name)})"
+    return None
+
+
+def emit_enum_check(m: Message, schema: Schema) -> list[str]:
+    """`undefinedEnumValue()`: every enum field of the message, and of every message in it."""
+    L = ["    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {"]
+    if m.full_name not in schema.enum_bearing:
+        return ["    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }"]
+    emitted_oneofs = set()
+    for f in m.fields:
+        if f.oneof is None:
+            call = enum_check_call(f, "self." + names.escaped(f.swift_name), schema)
+            if call:
+                L.append(f"      if let found = {call} {{ return found }}")
+            continue
+        o = f.oneof
+        if o.proto_name in emitted_oneofs:
+            continue
+        emitted_oneofs.add(o.proto_name)
+        cases = [(x, enum_check_call(x, "v", schema)) for x in o.fields]
+        cases = [(x, c) for x, c in cases if c]
+        if not cases:
+            continue
+        L.append(f"      switch self.{names.escaped(o.swift_name)} {{")
+        for x, call in cases:
+            L.append(f"      case .{names.escaped(x.swift_name)}(let v)?: if let found = {call} {{ return found }}")
+        L.append("      default: break")
+        L.append("      }")
+    L.append("      return nil")
+    L.append("    }")
+    return L
+
+
 def read_call(f: Field, oneof: bool = False) -> str:
     n = f.number
     if f.repeated:
@@ -233,6 +278,8 @@ def emit_enum(e: Enum) -> str:
     w(f"extension {parent} {{")
     w(f"  /// `{e.full_name}`; numbers this schema does not know are kept as `.unrecognized(n)`.")
     w(f"  public enum {name}: ProtoEnum {{")
+    w(f"    public static let protoEnumName = {names.swift_string(e.full_name)}")
+    w("")
     for v in primary:
         w(f"    /// `{v.proto_name}` = {v.number}")
         w(f"    case {names.escaped(v.case)}")

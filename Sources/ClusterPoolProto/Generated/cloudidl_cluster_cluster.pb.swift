@@ -48,8 +48,19 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      if let found = ProtoEnumCheck.message(self.drainStatus, "drain_status") { return found }
+      return nil
     }
   }
 }
@@ -107,8 +118,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
     }
   }
 }
@@ -164,8 +184,19 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.health, "health") { return found }
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      if let found = ProtoEnumCheck.message(self.operatorClusterData, "operator_cluster_data") { return found }
+      return nil
     }
   }
 }
@@ -194,6 +225,8 @@ extension Cloudidl.Cluster.Status: ProtoGeneratedMessage {
 extension Cloudidl.Cluster.Status {
   /// `cloudidl.cluster.Status.Health`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Health: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.Status.Health"
+
     /// `UNKNOWN` = 0
     case unknown
     /// `HEALTHY` = 1
@@ -267,8 +300,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.secretStore, "secret_store") { return found }
+      return nil
     }
   }
 }
@@ -322,8 +364,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.overallState, "overall_state") { return found }
+      return nil
     }
   }
 }
@@ -373,9 +424,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -422,9 +479,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -467,9 +530,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -502,9 +571,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -547,9 +622,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -584,9 +665,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -629,9 +716,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -666,9 +759,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -715,8 +814,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
     }
   }
 }
@@ -762,8 +870,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -809,8 +926,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      return nil
     }
   }
 }
@@ -846,9 +972,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -891,9 +1023,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -936,8 +1074,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -983,9 +1130,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1028,8 +1181,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -1071,9 +1233,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1114,8 +1282,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.cluster, "cluster") { return found }
+      return nil
     }
   }
 }
@@ -1161,8 +1338,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.request, "request") { return found }
+      return nil
     }
   }
 }
@@ -1210,8 +1396,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.clusters, "clusters") { return found }
+      return nil
     }
   }
 }
@@ -1263,8 +1458,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      return nil
     }
   }
 }
@@ -1310,9 +1514,15 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1353,8 +1563,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      return nil
     }
   }
 }
@@ -1396,8 +1615,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.clusters, "clusters") { return found }
+      return nil
     }
   }
 }
@@ -1451,8 +1679,18 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.health, "health") { return found }
+      if let found = ProtoEnumCheck.message(self.drainStatus, "drain_status") { return found }
+      return nil
     }
   }
 }
@@ -1504,8 +1742,17 @@ extension Cloudidl.Cluster {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.status, "status") { return found }
+      return nil
     }
   }
 }
@@ -1530,6 +1777,8 @@ extension Cloudidl.Cluster.ClusterHealth: ProtoGeneratedMessage {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.State`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum State: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.State"
+
     /// `STATE_UNSPECIFIED` = 0
     case unspecified
     /// `STATE_ENABLED` = 1
@@ -1576,6 +1825,8 @@ extension Cloudidl.Cluster {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.ClusterState`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum ClusterState: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.ClusterState"
+
     /// `CLUSTER_STATE_UNSPECIFIED` = 0
     case unspecified
     /// `CLUSTER_STATE_ACTIVE` = 1
@@ -1637,6 +1888,8 @@ extension Cloudidl.Cluster {
 extension Cloudidl.Cluster {
   /// `cloudidl.cluster.HealthStatus`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum HealthStatus: ProtoEnum {
+    public static let protoEnumName = "cloudidl.cluster.HealthStatus"
+
     /// `HEALTH_STATUS_UNSPECIFIED` = 0
     case unspecified
     /// `HEALTH_STATUS_HEALTHY` = 1

@@ -28,9 +28,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -77,9 +83,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -134,9 +146,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -187,9 +205,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -236,8 +260,17 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.type, "type") { return found }
+      return nil
     }
   }
 }
@@ -262,6 +295,8 @@ extension Cloudidl.Common.SecretStore: ProtoGeneratedMessage {
 extension Cloudidl.Common.SecretStore {
   /// `cloudidl.common.SecretStore.SecretStoreType`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum SecretStoreType: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.SecretStore.SecretStoreType"
+
     /// `SECRET_STORE_TYPE_UNSPECIFIED` = 0
     case unspecified
     /// `SECRET_STORE_TYPE_AWS_SECRETS_MANAGER` = 1
@@ -347,9 +382,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -398,8 +439,17 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.secretStore, "secret_store") { return found }
+      return nil
     }
   }
 }

@@ -28,9 +28,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -73,9 +79,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -138,9 +150,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -183,9 +201,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -250,9 +274,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -309,9 +339,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -354,9 +390,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -401,9 +443,15 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 

@@ -28,8 +28,17 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.direction, "direction") { return found }
+      return nil
     }
   }
 }
@@ -54,6 +63,8 @@ extension Cloudidl.Common.Sort: ProtoGeneratedMessage {
 extension Cloudidl.Common.Sort {
   /// `cloudidl.common.Sort.Direction`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Direction: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.Sort.Direction"
+
     /// `DESCENDING` = 0
     case descending
     /// `ASCENDING` = 1
@@ -134,8 +145,19 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.sortBy, "sort_by") { return found }
+      if let found = ProtoEnumCheck.messages(self.filters, "filters") { return found }
+      if let found = ProtoEnumCheck.messages(self.sortByFields, "sort_by_fields") { return found }
+      return nil
     }
   }
 }
@@ -195,8 +217,17 @@ extension Cloudidl.Common {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.function, "function") { return found }
+      return nil
     }
   }
 }
@@ -223,6 +254,8 @@ extension Cloudidl.Common.Filter: ProtoGeneratedMessage {
 extension Cloudidl.Common.Filter {
   /// `cloudidl.common.Filter.Function`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Function: ProtoEnum {
+    public static let protoEnumName = "cloudidl.common.Filter.Function"
+
     /// `EQUAL` = 0
     case equal
     /// `NOT_EQUAL` = 1

@@ -48,8 +48,18 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      return nil
     }
   }
 }
@@ -139,8 +149,19 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.priority, "priority") { return found }
+      if let found = ProtoEnumCheck.value(self.fairness, "fairness") { return found }
+      if let found = ProtoEnumCheck.value(self.scheduling, "scheduling") { return found }
+      return nil
     }
   }
 }
@@ -212,8 +233,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
     }
   }
 }
@@ -269,8 +299,18 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
     }
   }
 }
@@ -316,8 +356,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -363,8 +412,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
+      return nil
     }
   }
 }
@@ -408,8 +466,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -451,9 +518,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -494,8 +567,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -545,8 +627,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.state, "state") { return found }
+      return nil
     }
   }
 }
@@ -592,8 +683,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -639,8 +739,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.request, "request") { return found }
+      return nil
     }
   }
 }
@@ -688,8 +797,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.queues, "queues") { return found }
+      return nil
     }
   }
 }
@@ -911,9 +1029,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -956,8 +1080,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -999,9 +1132,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -1042,8 +1181,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }
@@ -1066,6 +1214,8 @@ extension Cloudidl.Queue.UndeleteQueueResponse: ProtoGeneratedMessage {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.Priority`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Priority: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.Priority"
+
     /// `PRIORITY_UNSPECIFIED` = 0
     case unspecified
     /// `PRIORITY_MIN` = 1
@@ -1117,6 +1267,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.FairnessAlgorithm`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum FairnessAlgorithm: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.FairnessAlgorithm"
+
     /// `FAIRNESS_ALGORITHM_UNSPECIFIED` = 0
     case unspecified
     /// `FAIRNESS_ALGORITHM_ROUND_ROBIN` = 1
@@ -1163,6 +1315,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.QueueState`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum QueueState: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.QueueState"
+
     /// `QUEUE_STATE_UNSPECIFIED` = 0
     case unspecified
     /// `QUEUE_STATE_ACTIVE` = 1
@@ -1224,6 +1378,8 @@ extension Cloudidl.Queue {
 extension Cloudidl.Queue {
   /// `cloudidl.queue.SchedulingAlgorithm`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum SchedulingAlgorithm: ProtoEnum {
+    public static let protoEnumName = "cloudidl.queue.SchedulingAlgorithm"
+
     /// `SCHEDULING_ALGORITHM_UNSPECIFIED` = 0
     case unspecified
     /// `SCHEDULING_ALGORITHM_STRICT_FIFO` = 1

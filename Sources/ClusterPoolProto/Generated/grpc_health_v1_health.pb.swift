@@ -24,9 +24,15 @@ extension Grpc.Health.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -67,8 +73,17 @@ extension Grpc.Health.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.status, "status") { return found }
+      return nil
     }
   }
 }
@@ -91,6 +106,8 @@ extension Grpc.Health.V1.HealthCheckResponse: ProtoGeneratedMessage {
 extension Grpc.Health.V1.HealthCheckResponse {
   /// `grpc.health.v1.HealthCheckResponse.ServingStatus`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum ServingStatus: ProtoEnum {
+    public static let protoEnumName = "grpc.health.v1.HealthCheckResponse.ServingStatus"
+
     /// `UNKNOWN` = 0
     case unknown
     /// `SERVING` = 1

@@ -16,9 +16,15 @@ extension Rpctest.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -221,8 +227,26 @@ extension Rpctest.V1 {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.fEnum, "f_enum") { return found }
+      if let found = ProtoEnumCheck.message(self.fNested, "f_nested") { return found }
+      if let found = ProtoEnumCheck.value(self.fMode, "f_mode") { return found }
+      if let found = ProtoEnumCheck.values(self.rEnum, "r_enum") { return found }
+      if let found = ProtoEnumCheck.messages(self.rNested, "r_nested") { return found }
+      switch self.choice {
+      case .cNested(let v)?: if let found = ProtoEnumCheck.message(v, "c_nested") { return found }
+      case .cEnum(let v)?: if let found = ProtoEnumCheck.value(v, "c_enum") { return found }
+      default: break
+      }
+      return nil
     }
   }
 }
@@ -400,8 +424,17 @@ extension Rpctest.V1.AllTypes {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.mode, "mode") { return found }
+      return nil
     }
   }
 }
@@ -430,6 +463,8 @@ extension Rpctest.V1.AllTypes.Nested: ProtoGeneratedMessage {
 extension Rpctest.V1.AllTypes {
   /// `rpctest.v1.AllTypes.Mode`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Mode: ProtoEnum {
+    public static let protoEnumName = "rpctest.v1.AllTypes.Mode"
+
     /// `MODE_UNSPECIFIED` = 0
     case unspecified
     /// `MODE_FAST` = 1
@@ -476,6 +511,8 @@ extension Rpctest.V1.AllTypes {
 extension Rpctest.V1 {
   /// `rpctest.v1.Color`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum Color: ProtoEnum {
+    public static let protoEnumName = "rpctest.v1.Color"
+
     /// `COLOR_UNSPECIFIED` = 0
     case unspecified
     /// `COLOR_RED` = 1
