@@ -160,7 +160,9 @@ extension Cloudidl.Queue {
     public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
       if let found = ProtoEnumCheck.value(self.priority, "priority") { return found }
       if let found = ProtoEnumCheck.value(self.fairness, "fairness") { return found }
+      if let found = ProtoEnumCheck.messages(self.maxResources, "max_resources") { return found }
       if let found = ProtoEnumCheck.value(self.scheduling, "scheduling") { return found }
+      if let found = ProtoEnumCheck.messages(self.maxAccelerators, "max_accelerators") { return found }
       return nil
     }
   }
@@ -855,9 +857,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -892,9 +900,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -937,9 +951,15 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
     }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
   }
 }
 
@@ -982,8 +1002,17 @@ extension Cloudidl.Queue {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.queue, "queue") { return found }
+      return nil
     }
   }
 }

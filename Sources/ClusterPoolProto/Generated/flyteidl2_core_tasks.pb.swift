@@ -28,8 +28,18 @@ extension Flyteidl2.Core {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.requests, "requests") { return found }
+      if let found = ProtoEnumCheck.messages(self.limits, "limits") { return found }
+      return nil
     }
   }
 }
@@ -77,8 +87,17 @@ extension Flyteidl2.Core.Resources {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.name, "name") { return found }
+      return nil
     }
   }
 }
@@ -103,6 +122,8 @@ extension Flyteidl2.Core.Resources.ResourceEntry: ProtoGeneratedMessage {
 extension Flyteidl2.Core.Resources {
   /// `flyteidl2.core.Resources.ResourceName`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum ResourceName: ProtoEnum {
+    public static let protoEnumName = "flyteidl2.core.Resources.ResourceName"
+
     /// `UNKNOWN` = 0
     case unknown
     /// `CPU` = 1
@@ -195,8 +216,18 @@ extension Flyteidl2.Core {
       self = try ProtoCodec.decode(Self.self, from: bytes)
     }
 
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
     public func serializedBytes() throws -> [UInt8] {
       try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.value(self.deviceClass, "device_class") { return found }
+      if let found = ProtoEnumCheck.value(self.acceleratorModel, "accelerator_model") { return found }
+      return nil
     }
   }
 }
@@ -243,6 +274,8 @@ extension Flyteidl2.Core.GPUAccelerator: ProtoGeneratedMessage {
 extension Flyteidl2.Core.GPUAccelerator {
   /// `flyteidl2.core.GPUAccelerator.DeviceClass`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum DeviceClass: ProtoEnum {
+    public static let protoEnumName = "flyteidl2.core.GPUAccelerator.DeviceClass"
+
     /// `NVIDIA_GPU` = 0
     case nvidiaGpu
     /// `GOOGLE_TPU` = 1
@@ -299,6 +332,8 @@ extension Flyteidl2.Core.GPUAccelerator {
 extension Flyteidl2.Core {
   /// `flyteidl2.core.AcceleratorModel`; numbers this schema does not know are kept as `.unrecognized(n)`.
   public enum AcceleratorModel: ProtoEnum {
+    public static let protoEnumName = "flyteidl2.core.AcceleratorModel"
+
     /// `ACCELERATOR_MODEL_UNSPECIFIED` = 0
     case unspecified
     /// `NVIDIA_K80` = 1
