@@ -91,7 +91,7 @@ extension HTTP1ConnectionHandler {
     if let timeout = wire.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       let id = call.id
-      call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+      call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
         loopBound.value.fail(call: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
       }
     }
@@ -142,12 +142,5 @@ extension HTTP1ConnectionHandler {
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))
     }
-  }
-}
-
-extension Duration {
-  fileprivate var nanoseconds: Int64 {
-    let (seconds, attoseconds) = components
-    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
   }
 }

@@ -208,8 +208,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 }
 
 extension TimeAmount {
+  /// The duration, saturating at about 292 years instead of trapping on overflow.
   init(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    self = .nanoseconds(duration.saturatingNanoseconds)
   }
 }
