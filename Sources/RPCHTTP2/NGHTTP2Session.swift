@@ -98,7 +98,7 @@ final class NGHTTP2Session {
     var option: OpaquePointer?
     nghttp2_option_new(&option)
     defer { nghttp2_option_del(option) }
-    nghttp2_option_set_max_send_header_block_length(option, 64 << 10)
+    nghttp2_option_set_max_send_header_block_length(option, Self.maxSendHeaderBlock)
     // Stream windows are returned as the application reads (see `consume`), so a reader
     // that falls behind stops its peer instead of buffering without bound; the connection
     // window is returned on receipt so one slow stream never stalls the others.
@@ -180,6 +180,17 @@ final class NGHTTP2Session {
   /// Whether nghttp2 still wants to read or write; when neither, the connection can close.
   var isAlive: Bool {
     nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
+  }
+
+  /// The largest header block nghttp2 sends (its own check is stricter than the list size).
+  static let maxSendHeaderBlock = 64 << 10
+
+  /// The largest header list (RFC 9113 sizes: name + value + 32 per field) this side sends:
+  /// the peer's SETTINGS_MAX_HEADER_LIST_SIZE when it set one, and never past what nghttp2
+  /// sends.
+  var maxSendHeaderListSize: Int {
+    let peer = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE)
+    return min(Int(peer), Self.maxSendHeaderBlock)
   }
 
   /// Whether nghttp2 has frames to write.
@@ -299,7 +310,10 @@ extension NGHTTP2Session {
 
   /// Resets a stream (RST_STREAM); `cancel` uses CANCEL, otherwise NO_ERROR.
   func reset(stream: Int32, cancel: Bool) {
-    let code = cancel ? NGHTTP2_CANCEL.rawValue : NGHTTP2_NO_ERROR.rawValue
+    reset(stream: stream, code: cancel ? NGHTTP2_CANCEL.rawValue : NGHTTP2_NO_ERROR.rawValue)
+  }
+
+  private func reset(stream: Int32, code: UInt32) {
     nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, code)
   }
 
@@ -359,11 +373,14 @@ extension NGHTTP2Session {
     }
     nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) {
       _, frame, reason, user in
-      if UInt32(frame!.pointee.hd.type) == NGHTTP2_HEADERS.rawValue,
-        frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST
-      {
-        NGHTTP2Session.from(user).requestNotSent(
-          stream: frame!.pointee.hd.stream_id, reason: reason)
+      guard UInt32(frame!.pointee.hd.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+      let session = NGHTTP2Session.from(user)
+      if frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+        session.requestNotSent(stream: frame!.pointee.hd.stream_id, reason: reason)
+      } else if session.isServer {
+        // A response head or trailers nghttp2 would not send (e.g. too large): reset the
+        // stream rather than leave the client waiting for an answer that never comes.
+        session.reset(stream: frame!.pointee.hd.stream_id, code: NGHTTP2_INTERNAL_ERROR.rawValue)
       }
       return 0
     }

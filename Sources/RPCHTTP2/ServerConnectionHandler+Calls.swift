@@ -46,7 +46,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     guard request.size <= limits.maxHeaderListSize else {
       return answer(
         id,
-        call.end(
+        ending(
+          call,
           RPCError(
             code: .resourceExhausted,
             message: "header list of \(request.size) bytes exceeds the limit of "
@@ -56,13 +57,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       let path = request.path ?? ""
       return answer(
         id,
-        call.end(RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
+        ending(call, RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
     }
     if let rejection = call.rejection(for: route.handler) {
       return answer(id, rejection.response)
     }
     if let problem = call.headerError {
-      return answer(id, call.end(problem, responseStarted: false))
+      return answer(id, ending(call, problem, responseStarted: false))
     }
     var deadline: ContinuousClock.Instant?
     if let timeout = call.timeout { deadline = .now + timeout }
