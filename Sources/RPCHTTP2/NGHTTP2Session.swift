@@ -27,6 +27,9 @@ final class NGHTTP2Session {
   private let isServer: Bool
   /// Output queued per stream above which writers should wait.
   let lowWaterMark: Int
+  /// Body bytes queued on all streams and not yet taken by nghttp2: replies encoded but not
+  /// sent (the reply budget counts them).
+  private(set) var queuedBytes = 0
 
   /// Records of open streams, a linked list that owns them (nghttp2 holds unretained
   /// pointers as stream user data) until their streams close or the session goes away.
@@ -220,6 +223,7 @@ extension NGHTTP2Session {
     stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock?
   ) {
     guard let record = record(stream) else { return }
+    queuedBytes += body.readableBytes - (record.buffer?.readableBytes ?? 0)
     record.buffer = body
     record.finished = true
     record.trailers = trailers
@@ -245,6 +249,7 @@ extension NGHTTP2Session {
   /// Queues body bytes on a stream opened with a data provider.
   func enqueue(_ bytes: ByteBuffer, stream: Int32) {
     guard let record = record(stream), record.sending, !record.finished else { return }
+    queuedBytes += bytes.readableBytes
     if record.buffer == nil {
       record.buffer = bytes
     } else {
@@ -388,9 +393,13 @@ extension NGHTTP2Session {
       _, stream, code, user in
       let session = NGHTTP2Session.from(user)
       if !session.isServer {
-        guard session.clientRecords.removeValue(forKey: stream) != nil else { return 0 }
+        guard let record = session.clientRecords.removeValue(forKey: stream) else { return 0 }
+        session.queuedBytes -= record.buffer?.readableBytes ?? 0
+        record.buffer = nil
       } else if let record = session.record(stream) {
         nghttp2_session_set_stream_user_data(session.session, stream, nil)
+        session.queuedBytes -= record.buffer?.readableBytes ?? 0
+        record.buffer = nil
         session.unlink(record)
       }
       session.delegate?.session(closed: stream, errorCode: code)
@@ -417,7 +426,9 @@ extension NGHTTP2Session {
   /// stream may never have existed inside nghttp2, so report its end here; a later close
   /// callback for the same stream finds nothing left.
   private func requestNotSent(stream: Int32, reason: Int32) {
-    guard !isServer, clientRecords.removeValue(forKey: stream) != nil else { return }
+    guard !isServer, let record = clientRecords.removeValue(forKey: stream) else { return }
+    queuedBytes -= record.buffer?.readableBytes ?? 0
+    record.buffer = nil
     let refused = reason == NGHTTP2_ERR_START_STREAM_NOT_ALLOWED.rawValue
     delegate?.session(
       closed: stream,
@@ -462,6 +473,7 @@ extension NGHTTP2Session {
         return count
       }
       if record.buffer!.readableBytes == 0 { record.buffer = nil }
+      queuedBytes -= copied
     }
     let remaining = record.buffer?.readableBytes ?? 0
     var notify = false

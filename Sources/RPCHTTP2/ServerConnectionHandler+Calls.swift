@@ -138,7 +138,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       return fail(stream: id, RPCError(code: .internalError, message: "no request message"))
     }
     stream.request = nil
-    dispatch(stream, request: request)
+    admit(stream, request: request)
   }
 
   func session(closed id: Int32, errorCode: UInt32) {
@@ -163,7 +163,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   // MARK: running handlers
 
-  private func dispatch(_ stream: ServerStream, request: ByteBuffer) {
+  /// Runs the handler of a complete request (`admit` decides when).
+  func dispatch(_ stream: ServerStream, request: ByteBuffer) {
     let context = stream.context
     if case .unaryInline(let run) = stream.handler {
       var out = allocator.buffer(capacity: 512)

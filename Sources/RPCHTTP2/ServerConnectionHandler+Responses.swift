@@ -58,6 +58,9 @@ extension ServerConnectionHandler {
     if session.queuedBytes(stream: id) > limits.maxBufferedOutputPerStream {
       stream.writers.append(continuation)
       session.notifyWhenDrained(stream: id)
+    } else if connectionIsFull() {
+      stream.writers.append(continuation)
+      waitForRoom(stream)
     } else {
       continuation.resume()
     }

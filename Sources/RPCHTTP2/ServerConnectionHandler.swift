@@ -22,6 +22,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
   var streams: [Int32: ServerStream] = [:]
+  /// Bounds the replies encoded but not yet sent (`+Budget`).
+  var replyBudget: ConnectionReplyBudget
   /// Success heads of gRPC-Web and Connect, encoded once (`WireResponseHead.key`).
   var encodedHeads: [WireResponseHead.Key: NGHTTP2Session.HeaderBlock] = [:]
   var peer = "unknown"
@@ -36,9 +38,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   init(
     routes: [String: ServerRoute], limits: ServerConfiguration.Limits,
-    settings: NGHTTP2Settings, logger: Logger
+    settings: NGHTTP2Settings, replyBudget: SharedReplyBudget, logger: Logger
   ) {
     self.routes = routes
+    self.replyBudget = ConnectionReplyBudget(
+      limit: limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.limits = limits
     self.logger = logger
     self.session = NGHTTP2Session(
@@ -52,6 +56,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
+    replyBudget.close()
     self.context = nil
   }
 
@@ -98,6 +103,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer?.cancel()
     firstRequestTimer?.cancel()
+    replyBudget.close()
     let open = streams
     streams = [:]
     for stream in open.values {
@@ -146,6 +152,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       return
     }
     if wrote { context.flush() }
+    admitWaiting()
     if !session.isAlive || (shuttingDown && streams.isEmpty && !session.wantsWrite) {
       closeAfterWrites(context: context)
     }
