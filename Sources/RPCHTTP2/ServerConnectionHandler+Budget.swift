@@ -12,6 +12,12 @@ extension ServerConnectionHandler {
     if !replyBudget.isWaiting, replyBudget.hasRoom(queued: session.queuedBytes) {
       return dispatch(stream, request: request)
     }
+    logger.debug(
+      "call waits for room in the reply budget",
+      metadata: [
+        "peer": "\(peer)", "stream": "\(stream.id)", "queued": "\(session.queuedBytes)",
+        "server-queued": "\(replyBudget.shared.queued)",
+      ])
     stream.request = request
     waitForRoom(stream)
   }

@@ -151,7 +151,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       closeNow(reason: "nghttp2 failed: \(error)")
       return
     }
-    if wrote { context.flush() }
+    if wrote {
+      // Before the bytes can reach the peer: whatever it does next sees the server's total.
+      replyBudget.report(queued: session.queuedBytes)
+      context.flush()
+    }
     admitWaiting()
     if !session.isAlive || (shuttingDown && streams.isEmpty && !session.wantsWrite) {
       closeAfterWrites(context: context)

@@ -160,3 +160,30 @@ def test_calls_waiting_for_room_finish_once_read_or_hit_their_deadline(seeded):
         for s in sids:
             st = conn.streams[s]
             assert st.grpc_status == 0 and len(st.data) == reply_size + 5, (st.trailers, len(st.data))
+
+
+def test_total_budget_holds_calls_on_other_connections_until_room(start_server, pb):
+    """--max-total-buffered-reply-bytes spans connections: while one stalled client holds the
+    server's total, a call on another connection waits (its deadline applies), and it runs
+    as soon as the stalled client reads."""
+    srv = start_server("--max-total-buffered-reply-bytes", str(2 * MiB))
+    unary = "/rpctest.v1.TestService/Unary"
+    big = pb.EchoRequest(reply_size=MiB).SerializeToString()
+    small = pb.EchoRequest(text="other connection").SerializeToString()
+    with open_stalled(srv.port, "http2-window") as stalled, RawH2Connection(srv.port) as other:
+        held = [stalled.grpc_request(unary, big) for _ in range(4)]
+        # 1 MiB replies nobody reads fill the 2 MiB total (their headers go out, the bytes stay)
+        assert stalled.wait(lambda: sum(bool(stalled.streams[s].headers) for s in held) >= 2, timeout=10)
+        late = other.grpc_request(unary, small, timeout_header="300m")
+        got = other.wait_stream(late, timeout=10)
+        assert got.grpc_status == 4, f"want DEADLINE_EXCEEDED while the total is full: {got}"
+        waiting = other.grpc_request(unary, small)
+        assert not other.wait(lambda: other.streams[waiting].done, timeout=0.5)
+        stalled.auto_window_update = True
+        stalled.conn.update_settings({SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
+        stalled.conn.increment_flow_control_window(16 << 20)
+        stalled.flush()
+        assert stalled.wait_all(held, timeout=30)
+        assert all(stalled.streams[s].grpc_status == 0 for s in held)
+        got = other.wait_stream(waiting, timeout=10)
+        assert got.grpc_status == 0 and pb.EchoResponse.FromString(got.messages()[0]).text == "other connection"
