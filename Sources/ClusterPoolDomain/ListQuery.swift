@@ -42,7 +42,7 @@ public struct ListQuery: Sendable, Hashable {
       throw .invalid("raw_filters are not supported: use filters on name (EQUAL, CONTAINS, ...) or EXISTS deleted_at")
     }
     guard sortKey.isEmpty || sortKey == "name" else {
-      throw .invalid("cannot sort \(subject.plural) by \"\(sortKey)\": they are sorted by name only")
+      throw .invalid("cannot sort \(subject.plural) by \(QuotedInput.quote(sortKey)): they are sorted by name only")
     }
     var deleted: Bool?
     var matchers: [NameMatcher] = []
@@ -114,7 +114,7 @@ public struct ListQuery: Sendable, Hashable {
       }
     default:
       throw .invalid(
-        "cannot filter \(subject.plural) on field \"\(filter.field)\": filter on name (\(supportedOnName))\(subject.otherFilters) "
+        "cannot filter \(subject.plural) on field \(QuotedInput.quote(filter.field)): filter on name (\(supportedOnName))\(subject.otherFilters) "
           + "or EXISTS deleted_at")
     }
   }

@@ -61,7 +61,7 @@ public struct QueueListQuery: Sendable, Hashable {
     var name = text.uppercased()
     if name.hasPrefix("QUEUE_STATE_") { name.removeFirst("QUEUE_STATE_".count) }
     guard stateNames.contains(name) else {
-      throw .invalid("state \"\(text)\" is not a queue state: use QUEUE_STATE_ACTIVE, _DRAINING, _DRAINED, _DELETING or _DELETED")
+      throw .invalid("state \(QuotedInput.quote(text)) is not a queue state: use QUEUE_STATE_ACTIVE, _DRAINING, _DRAINED, _DELETING or _DELETED")
     }
     return name
   }

@@ -33,10 +33,8 @@ public struct ResourceName: Sendable, Hashable, Comparable, CustomStringConverti
   /// Whether this is `default`.
   public var isDefault: Bool { value == "default" }
 
-  static func quoted(_ text: String) -> String {
-    let shown = text.utf8.count > 80 ? String(text.prefix(80)) + "…" : text
-    return "\"" + shown.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined() + "\""
-  }
+  /// Client input quoted for a message, bounded (`QuotedInput`).
+  static func quoted(_ text: String) -> String { QuotedInput.quote(text) }
 
   public static func < (lhs: ResourceName, rhs: ResourceName) -> Bool { lhs.value < rhs.value }
   public var description: String { value }

@@ -10,6 +10,8 @@ public enum GRPCTimeout {
       guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
       amount = amount * 10 + Int64(byte - UInt8(ascii: "0"))
     }
+    // Eight digits of hours (99999999H, about 11,400 years) fit a `Duration` exactly; the
+    // transport caps deadlines further (`WireCall.maxTimeout`).
     switch utf8.last! {
     case UInt8(ascii: "H"): return .seconds(amount * 3600)
     case UInt8(ascii: "M"): return .seconds(amount * 60)
@@ -35,5 +37,18 @@ public enum GRPCTimeout {
       if amount < 100_000_000 { return "\(Int64(amount))\(unit)" }
     }
     return "99999999H"
+  }
+}
+
+extension Duration {
+  /// The duration in whole nanoseconds, saturating at `Int64.min` / `Int64.max` (about 292
+  /// years) instead of trapping: safe for any client-supplied timeout.
+  package var saturatingNanoseconds: Int64 {
+    let (seconds, attoseconds) = components
+    let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    if overflow { return seconds < 0 ? .min : .max }
+    let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+    if overflow2 { return seconds < 0 ? .min : .max }
+    return sum
   }
 }

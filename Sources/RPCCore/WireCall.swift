@@ -34,7 +34,7 @@ package struct WireCall: Sendable {
   package let requestEncoding: CompressionAlgorithm?
   /// How response messages (or Connect unary's body) are compressed; `nil`: not at all.
   package let responseEncoding: CompressionAlgorithm?
-  /// The call's timeout from `grpc-timeout` or `Connect-Timeout-Ms`.
+  /// The call's timeout from `grpc-timeout` or `Connect-Timeout-Ms`, at most `maxTimeout`.
   package let timeout: Duration?
   /// The request fields the handler sees (protocol and connection fields taken out).
   package let metadata: Metadata
@@ -45,6 +45,10 @@ package struct WireCall: Sendable {
   package let maxMessageSize: Int
   /// Frames response messages: enveloped (compressed per message) or bare (Connect unary).
   package let framer: GRPCMessageFramer
+
+  /// The longest timeout a call keeps; longer ones (`grpc-timeout` allows 99999999 hours)
+  /// are cut to it, so every deadline computation stays far from overflowing. 100 days.
+  package static let maxTimeout: Duration = .seconds(100 * 86_400)
 
   private static let connectionFields: Set<String> = [
     "te", "host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade",
@@ -117,7 +121,7 @@ package struct WireCall: Sendable {
     self.wireProtocol = wire
     self.requestEncoding = requestEncoding
     self.responseEncoding = gzip ? .gzip : nil
-    self.timeout = timeout
+    self.timeout = timeout.map { min($0, Self.maxTimeout) }
     self.metadata = metadata
     self.headerError = problem
     self.maxMessageSize = maxMessageSize

@@ -48,6 +48,17 @@ package struct WireResponse: Sendable {
     self.body = body
     self.trailers = trailers
   }
+
+  /// The larger of the head's and the trailers' header-list sizes as HTTP/2 counts them
+  /// (name + value + 32 per field, `:status` included), to hold against a peer's
+  /// SETTINGS_MAX_HEADER_LIST_SIZE.
+  package var largestHeaderList: Int {
+    func size(_ fields: [(String, String)]) -> Int {
+      fields.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 }
+    }
+    let head = self.head.map { size($0.fields) + ":status".utf8.count + 3 + 32 } ?? 0
+    return max(head, trailers.map(size) ?? 0)
+  }
 }
 
 /// A request no RPC protocol of ours can take (not a POST, a content type we do not serve,

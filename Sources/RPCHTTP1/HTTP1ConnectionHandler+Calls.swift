@@ -8,11 +8,20 @@ internal import RPCCore
 /// running the method's handler once the request is complete.
 extension HTTP1ConnectionHandler {
   func begin(_ head: HTTPRequestHead) {
+    if let coding = Self.unsupportedTransferCoding(head.headers) {
+      return answer(
+        WireRejection(
+          status: 501,
+          explanation: "transfer coding \(coding) is not implemented: send the body with Content-Length, "
+            + "or with Transfer-Encoding: chunked alone"
+        ).response, keepAlive: false)
+    }
     let wire: WireCall
     do throws(WireRejection) {
       wire = try WireCall(head: Self.wireHead(head), maxMessageSize: configuration.maxMessageSize)
     } catch {
-      return answer(error.response, keepAlive: head.isKeepAlive)
+      // NIOHTTP1 frames any answer to CONNECT without a length: only closing delimits it.
+      return answer(error.response, keepAlive: head.isKeepAlive && head.method != .CONNECT)
     }
     guard wire.wireProtocol != .grpc else {
       return refuseHTTP2Only(
@@ -39,12 +48,7 @@ extension HTTP1ConnectionHandler {
         code: .resourceExhausted,
         message: "request body of \(length) bytes exceeds the limit of "
           + "\(configuration.maxMessageSize) bytes")
-      answer(wire.end(error, responseStarted: false), keepAlive: false)
-      if length > Self.skipLimit {  // not worth reading to its end: close now
-        skipping = nil
-        closeAfterWrites()
-      }
-      return
+      return answer(wire.end(error, responseStarted: false), keepAlive: false)
     }
     start(head, wire: wire, route: route)
   }
@@ -91,7 +95,7 @@ extension HTTP1ConnectionHandler {
     if let timeout = wire.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       let id = call.id
-      call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+      call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
         loopBound.value.fail(call: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
       }
     }
@@ -142,12 +146,5 @@ extension HTTP1ConnectionHandler {
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))
     }
-  }
-}
-
-extension Duration {
-  fileprivate var nanoseconds: Int64 {
-    let (seconds, attoseconds) = components
-    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
   }
 }

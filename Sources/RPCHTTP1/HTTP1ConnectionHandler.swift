@@ -29,11 +29,13 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   /// The request asked for `100 Continue` and has not had it: answered without it, its body
   /// may never come, so the connection closes after the answer.
   var continueAwaited = false
-  /// An answered request whose remaining body is read and dropped: the bytes so far, and
-  /// whether the connection closes at its end (closing before it may reset the connection
-  /// and lose the answer). Past `skipLimit` bytes the connection closes at once.
-  var skipping: (bytes: Int, closeAtEnd: Bool)?
+  /// An answered request on a kept-alive connection whose remaining body is read and
+  /// dropped: the bytes so far. Past `skipLimit` bytes the connection closes (lingering).
+  var skipped: Int?
   static let skipLimit = 1 << 20
+  /// Bytes of request body dropped during a lingering close (`+Lingering`), and its timer.
+  var lingered: Int?
+  var lingerTimer: Scheduled<Void>?
   /// The last response write, which a close waits for.
   var lastWrite: EventLoopFuture<Void>?
   /// A response's `.end` is being written; request parts arriving meanwhile are held.
@@ -89,23 +91,23 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       begin(head)
     case .body(let bytes):
       lastRead = .now()
-      if var skipping {
-        skipping.bytes += bytes.readableBytes
-        self.skipping = skipping
-        if skipping.bytes > Self.skipLimit { closeNow() }
+      if let lingered {
+        self.lingered = lingered + bytes.readableBytes
+        if lingered + bytes.readableBytes > Self.lingerLimit { closeNow() }
+      } else if let skipped {
+        self.skipped = skipped + bytes.readableBytes
+        if skipped + bytes.readableBytes > Self.skipLimit { lingeringClose() }
       } else {
         receive(bytes)
       }
     case .end:
       requestOpen = false
       idleTimer?.cancel()
-      if let skipping {
-        self.skipping = nil
-        if skipping.closeAtEnd {
-          closeAfterWrites()
-        } else if call == nil {
-          armIdleTimer(configuration.idleTimeout)
-        }
+      if lingered != nil {
+        closeAfterWrites()
+      } else if skipped != nil {
+        skipped = nil
+        if call == nil { armIdleTimer(configuration.idleTimeout) }
       } else {
         endOfRequest()
       }
@@ -119,6 +121,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
 
   package func channelInactive(context: ChannelHandlerContext) {
     idleTimer?.cancel()
+    lingerTimer?.cancel()
     if let call {
       self.call = nil
       call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
@@ -134,13 +137,15 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   // MARK: connection lifecycle
 
   /// The answer to the current request went out (its `.end` written): skip what is left of
-  /// the request body, else close when the answer said so, else wait for the next request.
+  /// the request body (closing without reading it could reset the connection and lose the
+  /// answer: a lingering close when the connection ends), else close when the answer said
+  /// so, else wait for the next request.
   func answered(keepAlive: Bool) {
     call = nil
-    if requestOpen, continueAwaited {
-      closeAfterWrites()
+    if requestOpen, keepAlive, !continueAwaited {
+      skipped = 0
     } else if requestOpen {
-      skipping = (0, !keepAlive)
+      lingeringClose()
     } else if keepAlive {
       armIdleTimer(configuration.idleTimeout)
     } else {
@@ -149,7 +154,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   }
 
   func armIdleTimer(_ timeout: TimeAmount) {
-    guard let context, !closing else { return }
+    guard let context, !closing, lingered == nil else { return }
     idleTimer?.cancel()
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     let from = requestOpen ? lastRead : .now()

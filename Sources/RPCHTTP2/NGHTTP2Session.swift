@@ -27,6 +27,9 @@ final class NGHTTP2Session {
   private let isServer: Bool
   /// Output queued per stream above which writers should wait.
   let lowWaterMark: Int
+  /// Body bytes queued on all streams and not yet taken by nghttp2: replies encoded but not
+  /// sent (the reply budget counts them).
+  private(set) var queuedBytes = 0
 
   /// Records of open streams, a linked list that owns them (nghttp2 holds unretained
   /// pointers as stream user data) until their streams close or the session goes away.
@@ -98,7 +101,7 @@ final class NGHTTP2Session {
     var option: OpaquePointer?
     nghttp2_option_new(&option)
     defer { nghttp2_option_del(option) }
-    nghttp2_option_set_max_send_header_block_length(option, 64 << 10)
+    nghttp2_option_set_max_send_header_block_length(option, Self.maxSendHeaderBlock)
     // Stream windows are returned as the application reads (see `consume`), so a reader
     // that falls behind stops its peer instead of buffering without bound; the connection
     // window is returned on receipt so one slow stream never stalls the others.
@@ -182,6 +185,17 @@ final class NGHTTP2Session {
     nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
   }
 
+  /// The largest header block nghttp2 sends (its own check is stricter than the list size).
+  static let maxSendHeaderBlock = 64 << 10
+
+  /// The largest header list (RFC 9113 sizes: name + value + 32 per field) this side sends:
+  /// the peer's SETTINGS_MAX_HEADER_LIST_SIZE when it set one, and never past what nghttp2
+  /// sends.
+  var maxSendHeaderListSize: Int {
+    let peer = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE)
+    return min(Int(peer), Self.maxSendHeaderBlock)
+  }
+
   /// Whether nghttp2 has frames to write.
   var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
 
@@ -209,6 +223,7 @@ extension NGHTTP2Session {
     stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock?
   ) {
     guard let record = record(stream) else { return }
+    queuedBytes += body.readableBytes - (record.buffer?.readableBytes ?? 0)
     record.buffer = body
     record.finished = true
     record.trailers = trailers
@@ -234,6 +249,7 @@ extension NGHTTP2Session {
   /// Queues body bytes on a stream opened with a data provider.
   func enqueue(_ bytes: ByteBuffer, stream: Int32) {
     guard let record = record(stream), record.sending, !record.finished else { return }
+    queuedBytes += bytes.readableBytes
     if record.buffer == nil {
       record.buffer = bytes
     } else {
@@ -299,7 +315,10 @@ extension NGHTTP2Session {
 
   /// Resets a stream (RST_STREAM); `cancel` uses CANCEL, otherwise NO_ERROR.
   func reset(stream: Int32, cancel: Bool) {
-    let code = cancel ? NGHTTP2_CANCEL.rawValue : NGHTTP2_NO_ERROR.rawValue
+    reset(stream: stream, code: cancel ? NGHTTP2_CANCEL.rawValue : NGHTTP2_NO_ERROR.rawValue)
+  }
+
+  private func reset(stream: Int32, code: UInt32) {
     nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, code)
   }
 
@@ -359,11 +378,14 @@ extension NGHTTP2Session {
     }
     nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) {
       _, frame, reason, user in
-      if UInt32(frame!.pointee.hd.type) == NGHTTP2_HEADERS.rawValue,
-        frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST
-      {
-        NGHTTP2Session.from(user).requestNotSent(
-          stream: frame!.pointee.hd.stream_id, reason: reason)
+      guard UInt32(frame!.pointee.hd.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+      let session = NGHTTP2Session.from(user)
+      if frame!.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
+        session.requestNotSent(stream: frame!.pointee.hd.stream_id, reason: reason)
+      } else if session.isServer {
+        // A response head or trailers nghttp2 would not send (e.g. too large): reset the
+        // stream rather than leave the client waiting for an answer that never comes.
+        session.reset(stream: frame!.pointee.hd.stream_id, code: NGHTTP2_INTERNAL_ERROR.rawValue)
       }
       return 0
     }
@@ -371,9 +393,13 @@ extension NGHTTP2Session {
       _, stream, code, user in
       let session = NGHTTP2Session.from(user)
       if !session.isServer {
-        guard session.clientRecords.removeValue(forKey: stream) != nil else { return 0 }
+        guard let record = session.clientRecords.removeValue(forKey: stream) else { return 0 }
+        session.queuedBytes -= record.buffer?.readableBytes ?? 0
+        record.buffer = nil
       } else if let record = session.record(stream) {
         nghttp2_session_set_stream_user_data(session.session, stream, nil)
+        session.queuedBytes -= record.buffer?.readableBytes ?? 0
+        record.buffer = nil
         session.unlink(record)
       }
       session.delegate?.session(closed: stream, errorCode: code)
@@ -400,7 +426,9 @@ extension NGHTTP2Session {
   /// stream may never have existed inside nghttp2, so report its end here; a later close
   /// callback for the same stream finds nothing left.
   private func requestNotSent(stream: Int32, reason: Int32) {
-    guard !isServer, clientRecords.removeValue(forKey: stream) != nil else { return }
+    guard !isServer, let record = clientRecords.removeValue(forKey: stream) else { return }
+    queuedBytes -= record.buffer?.readableBytes ?? 0
+    record.buffer = nil
     let refused = reason == NGHTTP2_ERR_START_STREAM_NOT_ALLOWED.rawValue
     delegate?.session(
       closed: stream,
@@ -445,6 +473,7 @@ extension NGHTTP2Session {
         return count
       }
       if record.buffer!.readableBytes == 0 { record.buffer = nil }
+      queuedBytes -= copied
     }
     let remaining = record.buffer?.readableBytes ?? 0
     var notify = false

@@ -114,6 +114,7 @@ public final class RPCServer: Service, Sendable {
     let http1HeaderLimits = configuration.http1HeaderLimits
     let logger = self.logger
     let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
+    let replyBudget = SharedReplyBudget(limit: limits.maxBufferedReplyBytes)
     return ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -136,7 +137,9 @@ public final class RPCServer: Service, Sendable {
             switch version {
             case .http2:
               try pipeline.addHandler(
-                ServerConnectionHandler(routes: routes, limits: limits, settings: settings, logger: logger))
+                ServerConnectionHandler(
+                  routes: routes, limits: limits, settings: settings, replyBudget: replyBudget,
+                  logger: logger))
             case .http1:
               try pipeline.configureHTTPServerPipeline(
                 withErrorHandling: true, withEncoderConfiguration: .init(),

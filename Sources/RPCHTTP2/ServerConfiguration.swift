@@ -37,6 +37,13 @@ public struct ServerConfiguration: Sendable {
     /// Queued output per stream above which a streaming handler's `write` suspends.
     /// Default 64 KiB.
     public var maxBufferedOutputPerStream: Int = 64 << 10
+    /// Reply bytes encoded but not yet sent on one HTTP/2 connection (a client that reads
+    /// slowly, or not at all) above which its calls wait to start their handlers and its
+    /// streaming writers suspend, instead of buffering more; deadlines still apply.
+    /// Default 4 MiB.
+    public var maxBufferedReplyBytesPerConnection: Int = 4 << 20
+    /// The same bound over all connections together. Default 64 MiB.
+    public var maxBufferedReplyBytes: Int = 64 << 20
     /// HTTP/2 flow-control window offered per stream. Default 1 MiB.
     public var initialStreamWindow: Int = 1 << 20
     /// HTTP/2 flow-control window offered for the whole connection. Default 4 MiB.

@@ -46,7 +46,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     guard request.size <= limits.maxHeaderListSize else {
       return answer(
         id,
-        call.end(
+        ending(
+          call,
           RPCError(
             code: .resourceExhausted,
             message: "header list of \(request.size) bytes exceeds the limit of "
@@ -56,13 +57,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       let path = request.path ?? ""
       return answer(
         id,
-        call.end(RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
+        ending(call, RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
     }
     if let rejection = call.rejection(for: route.handler) {
       return answer(id, rejection.response)
     }
     if let problem = call.headerError {
-      return answer(id, call.end(problem, responseStarted: false))
+      return answer(id, ending(call, problem, responseStarted: false))
     }
     var deadline: ContinuousClock.Instant?
     if let timeout = call.timeout { deadline = .now + timeout }
@@ -137,7 +138,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       return fail(stream: id, RPCError(code: .internalError, message: "no request message"))
     }
     stream.request = nil
-    dispatch(stream, request: request)
+    admit(stream, request: request)
   }
 
   func session(closed id: Int32, errorCode: UInt32) {
@@ -162,7 +163,8 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   // MARK: running handlers
 
-  private func dispatch(_ stream: ServerStream, request: ByteBuffer) {
+  /// Runs the handler of a complete request (`admit` decides when).
+  func dispatch(_ stream: ServerStream, request: ByteBuffer) {
     let context = stream.context
     if case .unaryInline(let run) = stream.handler {
       var out = allocator.buffer(capacity: 512)

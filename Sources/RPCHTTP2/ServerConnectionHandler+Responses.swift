@@ -58,6 +58,9 @@ extension ServerConnectionHandler {
     if session.queuedBytes(stream: id) > limits.maxBufferedOutputPerStream {
       stream.writers.append(continuation)
       session.notifyWhenDrained(stream: id)
+    } else if connectionIsFull() {
+      stream.writers.append(continuation)
+      waitForRoom(stream)
     } else {
       continuation.resume()
     }
@@ -84,14 +87,31 @@ extension ServerConnectionHandler {
   private func end(stream id: Int32, status: RPCError?) {
     guard let stream = streams.removeValue(forKey: id) else { return }
     stream.deadlineTimer?.cancel()
-    if stream.call.wireProtocol == .grpc, stream.responseStarted {
-      let trailers = status == nil ? Self.okTrailers : HeaderBlock(GRPCWire.statusFields(status))
-      session.finish(stream: id, trailers: trailers)
+    if stream.call.wireProtocol == .grpc, stream.responseStarted, status == nil {
+      session.finish(stream: id, trailers: Self.okTrailers)
     } else {
-      submit(stream.call.end(status, responseStarted: stream.responseStarted), stream: id)
+      submit(ending(stream.call, status, responseStarted: stream.responseStarted), stream: id)
     }
     scheduleFlush()
     noteStreamGone()
+  }
+
+  /// The end of `call` with `status`, as the peer can take it: a status whose header fields
+  /// exceed what this connection sends (the peer's SETTINGS_MAX_HEADER_LIST_SIZE, nghttp2's
+  /// limit) would never arrive, and the call would hang; it becomes a short `INTERNAL`.
+  func ending(_ call: WireCall, _ status: RPCError?, responseStarted: Bool) -> WireResponse {
+    let response = call.end(status, responseStarted: responseStarted)
+    let limit = session.maxSendHeaderListSize
+    guard let status, response.largestHeaderList > limit else { return response }
+    let size = response.largestHeaderList
+    logger.warning(
+      "status too large to send, replaced by INTERNAL",
+      metadata: ["peer": "\(peer)", "code": "\(status.code)", "header-list": "\(size)"])
+    let short = RPCError(
+      code: .internalError,
+      message: "the server's \(status.code) status was too large to send (\(size) bytes of header "
+        + "fields; this connection takes \(limit))")
+    return call.end(short, responseStarted: responseStarted)
   }
 
   /// A whole answer before any stream state existed: a rejection (not POST, a content type

@@ -22,6 +22,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
   var streams: [Int32: ServerStream] = [:]
+  /// Bounds the replies encoded but not yet sent (`+Budget`).
+  var replyBudget: ConnectionReplyBudget
   /// Success heads of gRPC-Web and Connect, encoded once (`WireResponseHead.key`).
   var encodedHeads: [WireResponseHead.Key: NGHTTP2Session.HeaderBlock] = [:]
   var peer = "unknown"
@@ -36,9 +38,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   init(
     routes: [String: ServerRoute], limits: ServerConfiguration.Limits,
-    settings: NGHTTP2Settings, logger: Logger
+    settings: NGHTTP2Settings, replyBudget: SharedReplyBudget, logger: Logger
   ) {
     self.routes = routes
+    self.replyBudget = ConnectionReplyBudget(
+      limit: limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.limits = limits
     self.logger = logger
     self.session = NGHTTP2Session(
@@ -52,6 +56,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
+    replyBudget.close()
     self.context = nil
   }
 
@@ -98,6 +103,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer?.cancel()
     firstRequestTimer?.cancel()
+    replyBudget.close()
     let open = streams
     streams = [:]
     for stream in open.values {
@@ -145,7 +151,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       closeNow(reason: "nghttp2 failed: \(error)")
       return
     }
-    if wrote { context.flush() }
+    if wrote {
+      // Before the bytes can reach the peer: whatever it does next sees the server's total.
+      replyBudget.report(queued: session.queuedBytes)
+      context.flush()
+    }
+    admitWaiting()
     if !session.isAlive || (shuttingDown && streams.isEmpty && !session.wantsWrite) {
       closeAfterWrites(context: context)
     }
@@ -208,8 +219,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 }
 
 extension TimeAmount {
+  /// The duration, saturating at about 292 years instead of trapping on overflow.
   init(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    self = .nanoseconds(duration.saturatingNanoseconds)
   }
 }

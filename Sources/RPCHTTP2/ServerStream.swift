@@ -24,6 +24,9 @@ final class ServerStream {
   var responseStarted = false
   /// Writers waiting for the stream's queued output to drain.
   var writers = SuspendedWriters()
+  /// In line for the connection's reply budget: its handler not started yet (`request`
+  /// kept), or its writers held.
+  var waitingForRoom = false
 
   init(id: Int32, handler: MethodHandler, context: ServerContext, call: WireCall) {
     self.id = id

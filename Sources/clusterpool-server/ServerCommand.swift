@@ -41,6 +41,12 @@ struct ServerCommand: AsyncParsableCommand {
   @Option(help: "Maximum size of a request's header list in bytes.")
   var maxHeaderListSize = 16 * 1024
 
+  @Option(help: "Reply bytes encoded but not yet sent on one HTTP/2 connection above which its calls wait for the client to read.")
+  var maxBufferedReplyBytes = 4 * 1024 * 1024
+
+  @Option(help: "The same bound over all connections together.")
+  var maxTotalBufferedReplyBytes = 64 * 1024 * 1024
+
   @Option(help: "Seconds a connection may stay without open streams before it is closed.")
   var idleTimeout = 300
 
@@ -64,7 +70,9 @@ struct ServerCommand: AsyncParsableCommand {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
     guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0, heartbeatTimeout > 0, healthSaveInterval > 0 else {
+    guard maxConcurrentStreams > 0, maxMessageSize > 0, maxHeaderListSize > 0, idleTimeout > 0, heartbeatTimeout > 0, healthSaveInterval > 0,
+      maxBufferedReplyBytes > 0, maxTotalBufferedReplyBytes > 0
+    else {
       throw ValidationError("limits must be positive")
     }
     _ = try pools.serviceConfiguration()
@@ -135,6 +143,8 @@ struct ServerCommand: AsyncParsableCommand {
     configuration.limits.maxMessageSize = maxMessageSize
     configuration.limits.maxHeaderListSize = maxHeaderListSize
     configuration.limits.idleTimeout = .seconds(idleTimeout)
+    configuration.limits.maxBufferedReplyBytesPerConnection = maxBufferedReplyBytes
+    configuration.limits.maxBufferedReplyBytes = maxTotalBufferedReplyBytes
     return configuration
   }
 }

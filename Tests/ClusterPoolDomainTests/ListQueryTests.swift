@@ -25,6 +25,28 @@ import Testing
 
   func names(_ page: ListPage) -> [String] { page.pools.map(\.name.value) }
 
+  /// A huge field or sort key is quoted in the message only up to `QuotedInput.maxCharacters`.
+  @Test func errorsQuoteHugeInputBounded() {
+    let huge = String(repeating: "f", count: 64 << 10)
+    let errors = [
+      #expect(throws: DomainError.self) { try query([ListFilter(.equal, field: huge, values: ["x"])]) },
+      #expect(throws: DomainError.self) { try query(sort: huge) },
+    ]
+    for error in errors {
+      guard let error else { continue }
+      #expect(error.code == .invalidArgument)
+      #expect(error.message.utf8.count < 600, "\(error.message.utf8.count) bytes")
+      #expect(error.message.contains("\"" + String(repeating: "f", count: 100) + "…\" (65536 bytes)"))
+    }
+  }
+
+  @Test func quotingEscapesAndCuts() {
+    #expect(QuotedInput.quote("prod") == "\"prod\"")
+    #expect(QuotedInput.quote("a\nb") == "\"a\\u{a}b\"")
+    #expect(QuotedInput.quote("abcdef", maxCharacters: 3) == "\"abc…\" (6 bytes)")
+    #expect(QuotedInput.quote("abc", maxCharacters: 3) == "\"abc\"")
+  }
+
   @Test func implicitDefaultIsListedAndSorted() throws {
     let page = catalog(["b", "a", "z"]).list(org, try query())
     #expect(names(page) == ["a", "b", "default", "z"])

@@ -16,6 +16,28 @@ import Testing
     #expect(GRPCTimeout.parse(text) == nil)
   }
 
+  /// Eight digits of any unit parse exactly, convert to nanoseconds without trapping, and a
+  /// call's timeout is capped (`2562048H` once crashed the server converting to nanoseconds).
+  @Test(arguments: ["2562047H", "2562048H", "99999999H", "99999999M", "99999999S", "99999999m"])
+  func eightDigitTimeoutsSaturate(_ text: String) throws {
+    let parsed = try #require(GRPCTimeout.parse(text))
+    #expect(parsed.saturatingNanoseconds > 0)
+    let head = WireRequestHead(
+      method: "POST", path: "/pkg.Service/Get", contentType: "application/grpc",
+      fields: Metadata([("grpc-timeout", text)]))
+    let call = try WireCall(head: head, maxMessageSize: 1024)
+    #expect(call.timeout == min(parsed, WireCall.maxTimeout))
+    #expect(call.timeout!.saturatingNanoseconds < Int64.max)
+  }
+
+  @Test func nanosecondsSaturateBothWays() {
+    #expect(Duration.seconds(Int64.max).saturatingNanoseconds == .max)
+    #expect(Duration.seconds(Int64.min).saturatingNanoseconds == .min)
+    #expect(Duration.seconds(9_223_372_036).saturatingNanoseconds == 9_223_372_036_000_000_000)
+    #expect(Duration.seconds(9_223_372_037).saturatingNanoseconds == .max)
+    #expect(Duration.milliseconds(1500).saturatingNanoseconds == 1_500_000_000)
+  }
+
   @Test func timeoutFormatsInTheFinestFittingUnitRoundingUp() {
     #expect(GRPCTimeout.format(.milliseconds(250)) == "250000u")
     #expect(GRPCTimeout.format(.nanoseconds(5)) == "5n")
