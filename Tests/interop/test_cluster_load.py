@@ -2,12 +2,23 @@
 UpdateStatus carries `status.capabilities.execution_load` with all three counts zero, and stays
 in them while any count is not zero. grpcio against the real server binary, requests encoded by
 Python protobuf from our proto/."""
+import os
+import re
+import subprocess
+from pathlib import Path
 from types import SimpleNamespace
 
 import grpc
 import pytest
 
 import protogen
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFICIAL_VENV = Path(os.environ.get("OFFICIAL_VENV", ROOT / ".venv-official"))
+if not OFFICIAL_VENV.is_absolute():
+    OFFICIAL_VENV = ROOT / OFFICIAL_VENV
+OFFICIAL_FLYTE = OFFICIAL_VENV / "bin/flyte"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +34,15 @@ def cl(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def stubs(start_server, tmp_path, cl):
+def server(start_server, tmp_path):
     # the default heartbeat timeout (60 s): silence never ends DELETING during these tests
-    srv = start_server("--database", str(tmp_path / "load.db"), "--default-organization", "acme",
-                       test_service=False)
-    with grpc.insecure_channel(srv.target) as ch:
+    return start_server("--database", str(tmp_path / "load.db"), "--default-organization", "acme",
+                        test_service=False)
+
+
+@pytest.fixture
+def stubs(server, cl):
+    with grpc.insecure_channel(server.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)
         yield SimpleNamespace(clusters=cl.grpc.ClusterServiceStub(ch), pools=cl.pool_grpc.ClusterPoolServiceStub(ch),
                               queues=cl.queue_grpc.QueueServiceStub(ch))
@@ -129,3 +144,34 @@ def test_negative_count_is_invalid_argument_naming_the_field(stubs, cl, field):
     assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert f"status.capabilities.execution_load.{field} is -1" in e.value.details()
     assert state_of(stubs, cl, "c1") == s.CLUSTER_STATE_DRAINING  # refused: nothing recorded
+
+
+def test_official_cli_shows_the_drain_a_zero_load_ends(server, stubs, cl, tmp_path):
+    """`flyte get cluster NAME` of the official CLI (cleartext, Connect over HTTP/1.1) shows
+    DRAINING while load is reported, then DRAINED after the zero-load report."""
+    if not OFFICIAL_FLYTE.exists():
+        pytest.fail(f"{OFFICIAL_FLYTE} is missing: make the venv {OFFICIAL_VENV} from "
+                    f"Tests/interop/requirements-official.txt (tools/test does) or set OFFICIAL_VENV", pytrace=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    config = home / "config.yaml"
+    config.write_text(f"admin:\n  endpoint: dns:///127.0.0.1:{server.port}\n  insecure: true\ntask:\n  org: acme\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLYTE", "_U_"))}
+    env.update(HOME=str(home), DO_NOT_TRACK="1", COLUMNS="240", NO_COLOR="1")
+
+    def drain_shown():
+        proc = subprocess.run([str(OFFICIAL_FLYTE), "--config", str(config), "get", "cluster", "c1"], env=env,
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        words = ANSI.sub("", proc.stdout).replace("│", " ").split()
+        return words[words.index("drain") + 1]
+
+    s = cl.cluster
+    register(stubs, cl, "c1")
+    stubs.clusters.Heartbeat(s.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
+    stubs.clusters.UpdateClusterState(s.UpdateClusterStateRequest(
+        cluster_id=cid(cl, "c1"), state=s.CLUSTER_STATE_DRAINING), timeout=10)
+    report(stubs, cl, "c1", 1, 2, 3)
+    assert drain_shown() == "draining"
+    report(stubs, cl, "c1", 0, 0, 0)
+    assert drain_shown() == "drained"
