@@ -4,6 +4,7 @@
 public enum ProtoRegistry {
   public static let messageTypes: [String: any ProtoMessage.Type] = [
     "cloudidl.cluster.AcceleratorCapacity": Cloudidl.Cluster.AcceleratorCapacity.self,
+    "cloudidl.cluster.Capabilities": Cloudidl.Cluster.Capabilities.self,
     "cloudidl.cluster.Cluster": Cloudidl.Cluster.Cluster.self,
     "cloudidl.cluster.ClusterDrainStatus": Cloudidl.Cluster.ClusterDrainStatus.self,
     "cloudidl.cluster.ClusterHealth": Cloudidl.Cluster.ClusterHealth.self,
@@ -14,6 +15,7 @@ public enum ProtoRegistry {
     "cloudidl.cluster.CreateClusterResponse": Cloudidl.Cluster.CreateClusterResponse.self,
     "cloudidl.cluster.DeleteRequest": Cloudidl.Cluster.DeleteRequest.self,
     "cloudidl.cluster.DeleteResponse": Cloudidl.Cluster.DeleteResponse.self,
+    "cloudidl.cluster.ExecutionLoad": Cloudidl.Cluster.ExecutionLoad.self,
     "cloudidl.cluster.GetRequest": Cloudidl.Cluster.GetRequest.self,
     "cloudidl.cluster.GetResponse": Cloudidl.Cluster.GetResponse.self,
     "cloudidl.cluster.HeartbeatRequest": Cloudidl.Cluster.HeartbeatRequest.self,

@@ -157,6 +157,8 @@ extension Cloudidl.Cluster {
 
     /// Field 1 `health`.
     public var health: Cloudidl.Cluster.Status.Health = .unknown
+    /// Field 2 `capabilities`.
+    public var capabilities: Cloudidl.Cluster.Capabilities? = nil
     /// Field 5 `state`.
     public var state: Cloudidl.Cluster.State = .unspecified
     /// Field 7 `unhealthy_reasons`.
@@ -170,11 +172,13 @@ extension Cloudidl.Cluster {
 
     public init(
       health: Cloudidl.Cluster.Status.Health = .unknown,
+      capabilities: Cloudidl.Cluster.Capabilities? = nil,
       state: Cloudidl.Cluster.State = .unspecified,
       unhealthyReasons: [String] = [],
       operatorClusterData: Cloudidl.Cluster.OperatorClusterData? = nil
     ) {
       self.health = health
+      self.capabilities = capabilities
       self.state = state
       self.unhealthyReasons = unhealthyReasons
       self.operatorClusterData = operatorClusterData
@@ -207,6 +211,7 @@ extension Cloudidl.Cluster.Status: ProtoGeneratedMessage {
   init(protoReader r: ProtoReader) {
     self.init()
     self.health = r.enumValue(1)
+    self.capabilities = r.message(2)
     self.state = r.enumValue(5)
     self.unhealthyReasons = r.repeatedStrings(7)
     self.operatorClusterData = r.message(12)
@@ -215,6 +220,7 @@ extension Cloudidl.Cluster.Status: ProtoGeneratedMessage {
 
   func write(to w: ProtoWriter) throws(ProtoEncodingError) {
     w.setEnum(1, self.health)
+    try w.setMessage(2, self.capabilities)
     w.setEnum(5, self.state)
     try w.setRepeatedStrings(7, self.unhealthyReasons)
     try w.setMessage(12, self.operatorClusterData)
@@ -267,6 +273,110 @@ extension Cloudidl.Cluster.Status {
     }
 
     public static let allCases: [Self] = [.unknown, .healthy, .unhealthy]
+  }
+}
+
+extension Cloudidl.Cluster {
+  /// `cloudidl.cluster.Capabilities`
+  public struct Capabilities: ProtoMessage {
+    public static let protoMessageName = "cloudidl.cluster.Capabilities"
+
+    /// Field 2 `execution_load`.
+    public var executionLoad: Cloudidl.Cluster.ExecutionLoad? = nil
+    /// Field 3 `propeller_config_version`.
+    public var propellerConfigVersion: String = ""
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      executionLoad: Cloudidl.Cluster.ExecutionLoad? = nil,
+      propellerConfigVersion: String = ""
+    ) {
+      self.executionLoad = executionLoad
+      self.propellerConfigVersion = propellerConfigVersion
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Cluster.Capabilities: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.executionLoad = r.message(2)
+    self.propellerConfigVersion = r.string(3)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setMessage(2, self.executionLoad)
+    try w.setString(3, self.propellerConfigVersion)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Cluster {
+  /// `cloudidl.cluster.ExecutionLoad`
+  public struct ExecutionLoad: ProtoMessage {
+    public static let protoMessageName = "cloudidl.cluster.ExecutionLoad"
+
+    /// Field 1 `active_executions_count`.
+    public var activeExecutionsCount: Int32 = 0
+    /// Field 2 `active_node_executions_count`.
+    public var activeNodeExecutionsCount: Int32 = 0
+    /// Field 3 `active_task_executions_count`.
+    public var activeTaskExecutionsCount: Int32 = 0
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      activeExecutionsCount: Int32 = 0,
+      activeNodeExecutionsCount: Int32 = 0,
+      activeTaskExecutionsCount: Int32 = 0
+    ) {
+      self.activeExecutionsCount = activeExecutionsCount
+      self.activeNodeExecutionsCount = activeNodeExecutionsCount
+      self.activeTaskExecutionsCount = activeTaskExecutionsCount
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+  }
+}
+
+extension Cloudidl.Cluster.ExecutionLoad: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.activeExecutionsCount = r.scalar(1)
+    self.activeNodeExecutionsCount = r.scalar(2)
+    self.activeTaskExecutionsCount = r.scalar(3)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    w.setScalar(1, self.activeExecutionsCount)
+    w.setScalar(2, self.activeNodeExecutionsCount)
+    w.setScalar(3, self.activeTaskExecutionsCount)
+    try w.setUnknownFields(unknownFields)
   }
 }
 

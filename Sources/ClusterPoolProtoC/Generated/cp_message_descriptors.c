@@ -3,6 +3,7 @@
 
 const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__cluster__accelerator_capacity__descriptor, /* cloudidl.cluster.AcceleratorCapacity */
+  &cloudidl__cluster__capabilities__descriptor, /* cloudidl.cluster.Capabilities */
   &cloudidl__cluster__cluster__descriptor, /* cloudidl.cluster.Cluster */
   &cloudidl__cluster__cluster_drain_status__descriptor, /* cloudidl.cluster.ClusterDrainStatus */
   &cloudidl__cluster__cluster_health__descriptor, /* cloudidl.cluster.ClusterHealth */
@@ -13,6 +14,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__cluster__create_cluster_response__descriptor, /* cloudidl.cluster.CreateClusterResponse */
   &cloudidl__cluster__delete_request__descriptor, /* cloudidl.cluster.DeleteRequest */
   &cloudidl__cluster__delete_response__descriptor, /* cloudidl.cluster.DeleteResponse */
+  &cloudidl__cluster__execution_load__descriptor, /* cloudidl.cluster.ExecutionLoad */
   &cloudidl__cluster__get_request__descriptor, /* cloudidl.cluster.GetRequest */
   &cloudidl__cluster__get_response__descriptor, /* cloudidl.cluster.GetResponse */
   &cloudidl__cluster__heartbeat_request__descriptor, /* cloudidl.cluster.HeartbeatRequest */
@@ -107,7 +109,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 103;
+const size_t cp_all_message_descriptors_count = 105;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

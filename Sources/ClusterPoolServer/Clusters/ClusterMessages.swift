@@ -66,6 +66,23 @@ enum ClusterMessages {
       imageRegistry: .init(locator: reported.imageRegistry))
   }
 
+  /// What an UpdateStatus says still runs on the cluster (`status.capabilities.execution_load`);
+  /// a negative count is `INVALID_ARGUMENT` naming its field.
+  static func load(_ load: Cloudidl.Cluster.ExecutionLoad) throws(DomainError) -> ExecutionLoad {
+    let counts = [
+      ("active_executions_count", load.activeExecutionsCount),
+      ("active_node_executions_count", load.activeNodeExecutionsCount),
+      ("active_task_executions_count", load.activeTaskExecutionsCount),
+    ]
+    for (field, count) in counts where count < 0 {
+      throw DomainError(
+        .invalidArgument, "status.capabilities.execution_load.\(field) is \(count): a count of running work cannot be negative")
+    }
+    return ExecutionLoad(
+      activeExecutions: Int64(load.activeExecutionsCount), activeNodeExecutions: Int64(load.activeNodeExecutionsCount),
+      activeTaskExecutions: Int64(load.activeTaskExecutionsCount))
+  }
+
   /// What an UpdateStatus says the cluster uses.
   static func reported(_ data: Cloudidl.Cluster.OperatorClusterData) -> ReportedDataPlane {
     ReportedDataPlane(

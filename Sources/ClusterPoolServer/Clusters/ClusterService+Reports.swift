@@ -13,11 +13,14 @@ extension ClusterService {
       return .init()
     }
     registry.unary(Self.method("UpdateStatus"), API.UpdateStatusRequest.self, API.UpdateStatusResponse.self) { request, _ in
-      let cluster = try found(try key(request.clusterId))
+      let clusterKey = try key(request.clusterId)
+      let load = try mappingDomainErrors { () throws(DomainError) in
+        try request.status?.capabilities?.executionLoad.map(ClusterMessages.load)
+      }
+      let cluster = try found(clusterKey)
       let reported = request.status?.operatorClusterData.map(ClusterMessages.reported)
-      // `status.capabilities.execution_load` is not in proto/cloudidl/cluster yet: until it
-      // is, an UpdateStatus says the data plane is alive and nothing about its load
-      try await report(.status(reported, pool: store.pool(cluster.poolKey)), DataPlaneReport(load: nil), of: cluster)
+      // without `status.capabilities.execution_load` it only says the data plane is alive
+      try await report(.status(reported, pool: store.pool(cluster.poolKey)), DataPlaneReport(load: load), of: cluster)
       return .init()
     }
   }

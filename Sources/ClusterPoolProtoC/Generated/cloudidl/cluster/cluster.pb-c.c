@@ -143,6 +143,96 @@ void   cloudidl__cluster__status__free_unpacked
   assert(message->base.descriptor == &cloudidl__cluster__status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cloudidl__cluster__capabilities__init
+                     (Cloudidl__Cluster__Capabilities         *message)
+{
+  static const Cloudidl__Cluster__Capabilities init_value = CLOUDIDL__CLUSTER__CAPABILITIES__INIT;
+  *message = init_value;
+}
+size_t cloudidl__cluster__capabilities__get_packed_size
+                     (const Cloudidl__Cluster__Capabilities *message)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__capabilities__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__cluster__capabilities__pack
+                     (const Cloudidl__Cluster__Capabilities *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__capabilities__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__cluster__capabilities__pack_to_buffer
+                     (const Cloudidl__Cluster__Capabilities *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__capabilities__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Cluster__Capabilities *
+       cloudidl__cluster__capabilities__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Cluster__Capabilities *)
+     protobuf_c_message_unpack (&cloudidl__cluster__capabilities__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__cluster__capabilities__free_unpacked
+                     (Cloudidl__Cluster__Capabilities *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__cluster__capabilities__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__cluster__execution_load__init
+                     (Cloudidl__Cluster__ExecutionLoad         *message)
+{
+  static const Cloudidl__Cluster__ExecutionLoad init_value = CLOUDIDL__CLUSTER__EXECUTION_LOAD__INIT;
+  *message = init_value;
+}
+size_t cloudidl__cluster__execution_load__get_packed_size
+                     (const Cloudidl__Cluster__ExecutionLoad *message)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__execution_load__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__cluster__execution_load__pack
+                     (const Cloudidl__Cluster__ExecutionLoad *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__execution_load__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__cluster__execution_load__pack_to_buffer
+                     (const Cloudidl__Cluster__ExecutionLoad *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__cluster__execution_load__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Cluster__ExecutionLoad *
+       cloudidl__cluster__execution_load__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Cluster__ExecutionLoad *)
+     protobuf_c_message_unpack (&cloudidl__cluster__execution_load__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__cluster__execution_load__free_unpacked
+                     (Cloudidl__Cluster__ExecutionLoad *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__cluster__execution_load__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cloudidl__cluster__operator_cluster_data__init
                      (Cloudidl__Cluster__OperatorClusterData         *message)
 {
@@ -1602,7 +1692,7 @@ const ProtobufCEnumDescriptor cloudidl__cluster__status__health__descriptor =
   cloudidl__cluster__status__health__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCFieldDescriptor cloudidl__cluster__status__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cloudidl__cluster__status__field_descriptors[5] =
 {
   {
     "health",
@@ -1612,6 +1702,18 @@ static const ProtobufCFieldDescriptor cloudidl__cluster__status__field_descripto
     0,   /* quantifier_offset */
     offsetof(Cloudidl__Cluster__Status, health),
     &cloudidl__cluster__status__health__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "capabilities",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__Status, capabilities),
+    &cloudidl__cluster__capabilities__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -1654,18 +1756,19 @@ static const ProtobufCFieldDescriptor cloudidl__cluster__status__field_descripto
   },
 };
 static const unsigned cloudidl__cluster__status__field_indices_by_name[] = {
+  1,   /* field[1] = capabilities */
   0,   /* field[0] = health */
-  3,   /* field[3] = operator_cluster_data */
-  1,   /* field[1] = state */
-  2,   /* field[2] = unhealthy_reasons */
+  4,   /* field[4] = operator_cluster_data */
+  2,   /* field[2] = state */
+  3,   /* field[3] = unhealthy_reasons */
 };
 static const ProtobufCIntRange cloudidl__cluster__status__number_ranges[4 + 1] =
 {
   { 1, 0 },
-  { 5, 1 },
-  { 7, 2 },
-  { 12, 3 },
-  { 0, 4 }
+  { 5, 2 },
+  { 7, 3 },
+  { 12, 4 },
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor cloudidl__cluster__status__descriptor =
 {
@@ -1675,11 +1778,126 @@ const ProtobufCMessageDescriptor cloudidl__cluster__status__descriptor =
   "Cloudidl__Cluster__Status",
   "cloudidl.cluster",
   sizeof(Cloudidl__Cluster__Status),
-  4,
+  5,
   cloudidl__cluster__status__field_descriptors,
   cloudidl__cluster__status__field_indices_by_name,
   4,  cloudidl__cluster__status__number_ranges,
   (ProtobufCMessageInit) cloudidl__cluster__status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__cluster__capabilities__field_descriptors[2] =
+{
+  {
+    "execution_load",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__Capabilities, execution_load),
+    &cloudidl__cluster__execution_load__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "propeller_config_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__Capabilities, propeller_config_version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__cluster__capabilities__field_indices_by_name[] = {
+  0,   /* field[0] = execution_load */
+  1,   /* field[1] = propeller_config_version */
+};
+static const ProtobufCIntRange cloudidl__cluster__capabilities__number_ranges[1 + 1] =
+{
+  { 2, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__cluster__capabilities__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.cluster.Capabilities",
+  "Capabilities",
+  "Cloudidl__Cluster__Capabilities",
+  "cloudidl.cluster",
+  sizeof(Cloudidl__Cluster__Capabilities),
+  2,
+  cloudidl__cluster__capabilities__field_descriptors,
+  cloudidl__cluster__capabilities__field_indices_by_name,
+  1,  cloudidl__cluster__capabilities__number_ranges,
+  (ProtobufCMessageInit) cloudidl__cluster__capabilities__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__cluster__execution_load__field_descriptors[3] =
+{
+  {
+    "active_executions_count",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__ExecutionLoad, active_executions_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_node_executions_count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__ExecutionLoad, active_node_executions_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_task_executions_count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Cluster__ExecutionLoad, active_task_executions_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__cluster__execution_load__field_indices_by_name[] = {
+  0,   /* field[0] = active_executions_count */
+  1,   /* field[1] = active_node_executions_count */
+  2,   /* field[2] = active_task_executions_count */
+};
+static const ProtobufCIntRange cloudidl__cluster__execution_load__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cloudidl__cluster__execution_load__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.cluster.ExecutionLoad",
+  "ExecutionLoad",
+  "Cloudidl__Cluster__ExecutionLoad",
+  "cloudidl.cluster",
+  sizeof(Cloudidl__Cluster__ExecutionLoad),
+  3,
+  cloudidl__cluster__execution_load__field_descriptors,
+  cloudidl__cluster__execution_load__field_indices_by_name,
+  1,  cloudidl__cluster__execution_load__number_ranges,
+  (ProtobufCMessageInit) cloudidl__cluster__execution_load__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cloudidl__cluster__operator_cluster_data__field_descriptors[3] =

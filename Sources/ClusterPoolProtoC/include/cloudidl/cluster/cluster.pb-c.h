@@ -23,6 +23,8 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Cloudidl__Cluster__Cluster Cloudidl__Cluster__Cluster;
 typedef struct Cloudidl__Cluster__Spec Cloudidl__Cluster__Spec;
 typedef struct Cloudidl__Cluster__Status Cloudidl__Cluster__Status;
+typedef struct Cloudidl__Cluster__Capabilities Cloudidl__Cluster__Capabilities;
+typedef struct Cloudidl__Cluster__ExecutionLoad Cloudidl__Cluster__ExecutionLoad;
 typedef struct Cloudidl__Cluster__OperatorClusterData Cloudidl__Cluster__OperatorClusterData;
 typedef struct Cloudidl__Cluster__ClusterDrainStatus Cloudidl__Cluster__ClusterDrainStatus;
 typedef struct Cloudidl__Cluster__WorkloadsDrainStatus Cloudidl__Cluster__WorkloadsDrainStatus;
@@ -119,6 +121,7 @@ struct  Cloudidl__Cluster__Status
 {
   ProtobufCMessage base;
   Cloudidl__Cluster__Status__Health health;
+  Cloudidl__Cluster__Capabilities *capabilities;
   Cloudidl__Cluster__State state;
   size_t n_unhealthy_reasons;
   char **unhealthy_reasons;
@@ -126,7 +129,38 @@ struct  Cloudidl__Cluster__Status
 };
 #define CLOUDIDL__CLUSTER__STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cloudidl__cluster__status__descriptor) \
-    , CLOUDIDL__CLUSTER__STATUS__HEALTH__UNKNOWN, CLOUDIDL__CLUSTER__STATE__STATE_UNSPECIFIED, 0,NULL, NULL }
+    , CLOUDIDL__CLUSTER__STATUS__HEALTH__UNKNOWN, NULL, CLOUDIDL__CLUSTER__STATE__STATE_UNSPECIFIED, 0,NULL, NULL }
+
+
+/*
+ * What a cluster reports about itself beyond its health. The official message also has
+ * 1 resources (ClusterResources, whose Resources holds a map) and 4 k8s_plugin_config
+ * (proto3 optional google.protobuf.Struct); neither is declared here.
+ */
+struct  Cloudidl__Cluster__Capabilities
+{
+  ProtobufCMessage base;
+  Cloudidl__Cluster__ExecutionLoad *execution_load;
+  char *propeller_config_version;
+};
+#define CLOUDIDL__CLUSTER__CAPABILITIES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cloudidl__cluster__capabilities__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * How much a cluster's data plane still runs; all three zero ends DRAINING and DELETING.
+ */
+struct  Cloudidl__Cluster__ExecutionLoad
+{
+  ProtobufCMessage base;
+  int32_t active_executions_count;
+  int32_t active_node_executions_count;
+  int32_t active_task_executions_count;
+};
+#define CLOUDIDL__CLUSTER__EXECUTION_LOAD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cloudidl__cluster__execution_load__descriptor) \
+    , 0, 0, 0 }
 
 
 /*
@@ -491,6 +525,44 @@ Cloudidl__Cluster__Status *
                       const uint8_t       *data);
 void   cloudidl__cluster__status__free_unpacked
                      (Cloudidl__Cluster__Status *message,
+                      ProtobufCAllocator *allocator);
+/* Cloudidl__Cluster__Capabilities methods */
+void   cloudidl__cluster__capabilities__init
+                     (Cloudidl__Cluster__Capabilities         *message);
+size_t cloudidl__cluster__capabilities__get_packed_size
+                     (const Cloudidl__Cluster__Capabilities   *message);
+size_t cloudidl__cluster__capabilities__pack
+                     (const Cloudidl__Cluster__Capabilities   *message,
+                      uint8_t             *out);
+size_t cloudidl__cluster__capabilities__pack_to_buffer
+                     (const Cloudidl__Cluster__Capabilities   *message,
+                      ProtobufCBuffer     *buffer);
+Cloudidl__Cluster__Capabilities *
+       cloudidl__cluster__capabilities__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cloudidl__cluster__capabilities__free_unpacked
+                     (Cloudidl__Cluster__Capabilities *message,
+                      ProtobufCAllocator *allocator);
+/* Cloudidl__Cluster__ExecutionLoad methods */
+void   cloudidl__cluster__execution_load__init
+                     (Cloudidl__Cluster__ExecutionLoad         *message);
+size_t cloudidl__cluster__execution_load__get_packed_size
+                     (const Cloudidl__Cluster__ExecutionLoad   *message);
+size_t cloudidl__cluster__execution_load__pack
+                     (const Cloudidl__Cluster__ExecutionLoad   *message,
+                      uint8_t             *out);
+size_t cloudidl__cluster__execution_load__pack_to_buffer
+                     (const Cloudidl__Cluster__ExecutionLoad   *message,
+                      ProtobufCBuffer     *buffer);
+Cloudidl__Cluster__ExecutionLoad *
+       cloudidl__cluster__execution_load__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cloudidl__cluster__execution_load__free_unpacked
+                     (Cloudidl__Cluster__ExecutionLoad *message,
                       ProtobufCAllocator *allocator);
 /* Cloudidl__Cluster__OperatorClusterData methods */
 void   cloudidl__cluster__operator_cluster_data__init
@@ -1035,6 +1107,12 @@ typedef void (*Cloudidl__Cluster__Spec_Closure)
 typedef void (*Cloudidl__Cluster__Status_Closure)
                  (const Cloudidl__Cluster__Status *message,
                   void *closure_data);
+typedef void (*Cloudidl__Cluster__Capabilities_Closure)
+                 (const Cloudidl__Cluster__Capabilities *message,
+                  void *closure_data);
+typedef void (*Cloudidl__Cluster__ExecutionLoad_Closure)
+                 (const Cloudidl__Cluster__ExecutionLoad *message,
+                  void *closure_data);
 typedef void (*Cloudidl__Cluster__OperatorClusterData_Closure)
                  (const Cloudidl__Cluster__OperatorClusterData *message,
                   void *closure_data);
@@ -1243,6 +1321,8 @@ extern const ProtobufCMessageDescriptor cloudidl__cluster__cluster__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__cluster__spec__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__cluster__status__descriptor;
 extern const ProtobufCEnumDescriptor    cloudidl__cluster__status__health__descriptor;
+extern const ProtobufCMessageDescriptor cloudidl__cluster__capabilities__descriptor;
+extern const ProtobufCMessageDescriptor cloudidl__cluster__execution_load__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__cluster__operator_cluster_data__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__cluster__cluster_drain_status__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__cluster__workloads_drain_status__descriptor;
