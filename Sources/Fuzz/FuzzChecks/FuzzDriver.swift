@@ -9,10 +9,28 @@ public enum FuzzDriver {
     do {
       try T.check(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
     } catch {
+      if let issue = error.issue, knownIssues.contains(issue) {
+        noteKnown(issue, error)
+        return 0
+      }
       FileHandle.standardError.write(Data("\n==FUZZ FINDING== \(T.name): \(error)\n".utf8))
       abort()
     }
     return 0
+  }
+
+  /// `FUZZ_KNOWN_ISSUES` (comma-separated issue points, e.g. `16.0,16.1`): findings of these
+  /// are counted, the first of each printed, and the run goes on.
+  static let knownIssues = Set(
+    (ProcessInfo.processInfo.environment["FUZZ_KNOWN_ISSUES"] ?? "").split(separator: ",").map(String.init))
+  nonisolated(unsafe) static var knownSeen: [String: Int] = [:]
+
+  static func noteKnown(_ issue: String, _ finding: FuzzFinding) {
+    knownSeen[issue, default: 0] += 1
+    let n = knownSeen[issue]!
+    if n == 1 || n.nonzeroBitCount == 1 && n >= 1024 {
+      FileHandle.standardError.write(Data("==KNOWN ISSUE \(issue)== seen \(n) times; first: \(finding)\n".utf8))
+    }
   }
 
   /// libFuzzer's `LLVMFuzzerInitialize`: with `FUZZ_SEED_CORPUS=DIR` in the environment, writes

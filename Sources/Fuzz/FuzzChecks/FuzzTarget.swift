@@ -17,9 +17,13 @@ public protocol FuzzTarget {
 public struct FuzzFinding: Error, Sendable, CustomStringConvertible {
   /// What went wrong, naming the promise.
   public var description: String
+  /// The tracker's issue point of a known defect this finding shows (e.g. `16.1`), if any:
+  /// `FUZZ_KNOWN_ISSUES=16.0,16.1` lets a long run go on past those until their fixes merge.
+  public var issue: String?
 
-  public init(_ description: String) {
+  public init(_ description: String, issue: String? = nil) {
     self.description = description
+    self.issue = issue
   }
 }
 

@@ -17,7 +17,9 @@ extension WireCallFuzz {
       headBytes += name.utf8.count + value.utf8.count + 32
     }
     guard headBytes <= maxHeadBytes else {
-      throw FuzzFinding("an answer's fields take \(headBytes) bytes, past the \(maxHeadBytes) a client reads: messages must quote client input only up to a bounded length (issue 16.1)")
+      throw FuzzFinding(
+        "an answer's fields take \(headBytes) bytes, past the \(maxHeadBytes) a client reads: messages must quote "
+          + "client input only up to a bounded length (issue 16.1)", issue: "16.1")
     }
     if let status = response.head?.status, !(100..<600).contains(status) {
       throw FuzzFinding("an answer has HTTP status \(status)")

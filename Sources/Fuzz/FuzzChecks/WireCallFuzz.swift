@@ -50,7 +50,9 @@ public enum WireCallFuzz: FuzzTarget {
     }
     if let timeout = call.timeout {
       guard timeout >= .zero, timeout <= .nanoseconds(Int64.max) else {
-        throw FuzzFinding("timeout \(timeout) does not fit a deadline: `.now + timeout` and NIO's TimeAmount overflow (issue 16.0)")
+        throw FuzzFinding(
+          "timeout \(timeout) does not fit a deadline: `.now + timeout` and NIO's TimeAmount overflow (issue 16.0)",
+          issue: "16.0")
       }
     }
     guard let method = methods[head.path] else {
