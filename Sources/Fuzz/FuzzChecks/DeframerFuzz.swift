@@ -88,6 +88,9 @@ public enum DeframerFuzz: FuzzTarget {
     } catch {
       throw FuzzFinding("a \(message.count)-byte message within the limit \(limit) does not frame: \(error)")
     }
+    // The limit applies to what travels too: a message whose gzip is longer than the limit is
+    // refused like any other long envelope (as grpc-go does), so only shorter ones come back.
+    guard framed.readableBytes - 5 <= limit else { return }
     var deframer = GRPCMessageDeframer(maxMessageSize: limit, encoding: encoding)
     deframer.append(framed)
     let back: ByteBuffer?
