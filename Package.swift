@@ -126,6 +126,16 @@ let package = Package(
       dependencies: ["ClusterPoolProto"],
       swiftSettings: swift6),
 
+    // MARK: fuzzing: the checks (FuzzChecks) and one libFuzzer executable per target, built by
+    // tools/fuzz TARGET with --sanitize=fuzzer -DFUZZING; without that flag each replays inputs.
+    .target(
+      name: "FuzzChecks",
+      dependencies: ["ClusterPoolProto", "RPCCore", .product(name: "NIOCore", package: "swift-nio")],
+      path: "Sources/Fuzz/FuzzChecks", swiftSettings: swift6),
+    .executableTarget(name: "ProtoDecodeFuzz", dependencies: ["FuzzChecks"], path: "Sources/Fuzz/ProtoDecodeFuzz", swiftSettings: swift6),
+    .executableTarget(name: "DeframerFuzz", dependencies: ["FuzzChecks"], path: "Sources/Fuzz/DeframerFuzz", swiftSettings: swift6),
+    .executableTarget(name: "WireCallFuzz", dependencies: ["FuzzChecks"], path: "Sources/Fuzz/WireCallFuzz", swiftSettings: swift6),
+
     // MARK: tests
     .testTarget(name: "ClusterPoolProtoTests", dependencies: ["ClusterPoolProto"], swiftSettings: swift6),
     .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: swift6),
@@ -144,6 +154,8 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),
+    .testTarget(
+      name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
