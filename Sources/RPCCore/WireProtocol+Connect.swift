@@ -28,11 +28,11 @@ package enum ConnectWire {
     return .milliseconds(amount)
   }
 
-  /// The Connect `Error` object: `{"code": "...", "message": "..."}` (message left out
-  /// when empty).
+  /// The Connect `Error` object: `{"code": "...", "message": "..."}` (message bounded,
+  /// left out when empty).
   package static func errorJSON(_ error: RPCError) -> JSONValue {
     var members: [(String, JSONValue)] = [("code", .string(error.code.connectName))]
-    if !error.message.isEmpty { members.append(("message", .string(error.message))) }
+    if !error.message.isEmpty { members.append(("message", .string(error.wireMessage))) }
     return .object(members)
   }
 

@@ -11,13 +11,13 @@ package enum GRPCWire {
     return value == "application/grpc" || value == "application/grpc+proto"
   }
 
-  /// The trailer fields carrying a status: `grpc-status`, `grpc-message` (percent-encoded,
+  /// The trailer fields carrying a status: `grpc-status`, `grpc-message` (bounded, percent-encoded,
   /// left out when empty) and the error's own metadata.
   package static func statusFields(_ error: RPCError?) -> [(String, String)] {
     guard let error else { return [("grpc-status", "0")] }
     var fields = [("grpc-status", String(error.code.rawValue))]
     if !error.message.isEmpty {
-      fields.append(("grpc-message", PercentEncoding.encode(error.message)))
+      fields.append(("grpc-message", PercentEncoding.encode(error.wireMessage)))
     }
     for field in error.metadata where !field.name.hasPrefix(":") {
       fields.append((field.name, field.value))

@@ -124,3 +124,27 @@ import Testing
     #expect(CompressionAlgorithm(encodingName: "snappy") == nil)
   }
 }
+
+@Suite struct WireMessageTests {
+  @Test func shortMessageIsSentWhole() {
+    #expect(RPCError(code: .invalidArgument, message: "bad name \"x\"").wireMessage == "bad name \"x\"")
+  }
+
+  /// A long message is cut at a character boundary (never inside a multi-byte character) to at
+  /// most `maxWireMessageBytes`, and says how long it was.
+  @Test(arguments: [1025, 20_000, 70_000])
+  func longMessageIsCut(_ count: Int) {
+    let message = String(repeating: "é", count: count / 2) + String(repeating: "m", count: count % 2)
+    let wire = RPCError(code: .invalidArgument, message: message).wireMessage
+    #expect(wire.utf8.count <= RPCError.maxWireMessageBytes)
+    #expect(wire.hasSuffix("… (\(message.utf8.count) bytes in all)"))
+    #expect(wire.hasPrefix("éé"))
+  }
+
+  @Test func grpcTrailersCarryTheCutMessage() {
+    let error = RPCError(code: .invalidArgument, message: String(repeating: "m", count: 70_000))
+    let fields = GRPCWire.statusFields(error)
+    let message = fields.first { $0.0 == "grpc-message" }?.1 ?? ""
+    #expect(message.utf8.count <= RPCError.maxWireMessageBytes)
+  }
+}

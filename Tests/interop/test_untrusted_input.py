@@ -108,9 +108,10 @@ def test_huge_list_inputs_get_a_status_within_a_second(start_server, tmp_path, m
         caller.close()
 
 
-def test_unsendable_status_is_replaced(server, pb):
-    """A status whose message (not client input here: the test service's own) is too large
-    for a header field gets a short INTERNAL instead of no answer at all."""
+def test_long_status_message_is_cut(server, pb):
+    """A status message (here the test service's own, as long as the client asked) goes on the
+    wire cut to about 1 KiB, ending with its full length, and keeps its code: it never grows
+    past what a peer's header limits take."""
     with grpc.insecure_channel(server.target) as ch:
         echo = echo_stub(ch, pb)
         for size in (20 << 10, 70 << 10):
@@ -118,13 +119,38 @@ def test_unsendable_status_is_replaced(server, pb):
             with pytest.raises(grpc.RpcError) as err:
                 echo.Unary(pb.EchoRequest(fail_code=3, text="m" * size), timeout=5)
             elapsed = time.monotonic() - start
-            assert err.value.code() == grpc.StatusCode.INTERNAL and elapsed < 1, \
-                (size, err.value.code(), err.value.details()[:200], elapsed)
-            assert "too large to send" in err.value.details()
+            details = err.value.details()
+            assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and elapsed < 1, \
+                (size, err.value.code(), details[:200], elapsed)
+            assert len(details.encode()) <= 1024 and details.endswith(f"({size} bytes in all)"), details[-80:]
         # a stream whose response started ends the same way (trailers, not a head)
         with pytest.raises(grpc.RpcError) as err:
             for _ in echo.ServerStream(pb.EchoRequest(count=2, fail_code=3, text="m" * (70 << 10)),
                                        timeout=5):
                 pass
-        assert err.value.code() == grpc.StatusCode.INTERNAL, err.value.details()[:200]
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT, err.value.details()[:200]
+        assert err.value.details().endswith(f"({70 << 10} bytes in all)")
+        # an unknown method quoting a long path is as short
+        path = "/" + "p" * 1500 + "/Method"
+        with pytest.raises(grpc.RpcError) as err:
+            ch.unary_unary(path)(b"", timeout=5)
+        assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        assert len(err.value.details().encode()) <= 1024, len(err.value.details())
         assert echo.Unary(pb.EchoRequest(text="still here"), timeout=5).text == "still here"
+
+
+def test_unsendable_status_is_replaced(server, pb):
+    """A status whose header fields exceed what the peer takes (its SETTINGS_MAX_HEADER_LIST_SIZE)
+    gets a short INTERNAL instead of no answer at all."""
+    from h2.settings import SettingCodes
+    with RawH2Connection(server.port, settings={SettingCodes.MAX_HEADER_LIST_SIZE: 400}) as conn:
+        start = time.monotonic()
+        sid = conn.grpc_request("/rpctest.v1.TestService/Unary",
+                                pb.EchoRequest(fail_code=3, text="m" * 900).SerializeToString())
+        got = conn.wait_stream(sid, timeout=5)
+        assert time.monotonic() - start < 1
+        assert got.grpc_status == 13, (got.headers, got.trailers)
+        assert b"too large to send" in got.grpc_message
+        ok = conn.wait_stream(conn.grpc_request("/rpctest.v1.TestService/Unary",
+                                                pb.EchoRequest(text="still here").SerializeToString()), timeout=5)
+        assert ok.grpc_status == 0 and b"still here" in b"".join(ok.messages())
