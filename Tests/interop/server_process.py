@@ -87,3 +87,24 @@ class ServerProcess:
             pass
         data = self.log_path.read_bytes() if self.log_path.exists() else b""
         return data[-limit:].decode(errors="replace")
+
+
+class RssSampler(threading.Thread):
+    """Samples a server's VmRSS every `interval` seconds until stopped; keeps the maximum."""
+
+    def __init__(self, server: ServerProcess, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.server, self.interval = server, interval
+        self.peak, self._halt = server.rss_kib(), threading.Event()
+
+    def run(self):
+        while not self._halt.wait(self.interval):
+            try:
+                self.peak = max(self.peak, self.server.rss_kib())
+            except (FileNotFoundError, ProcessLookupError):
+                return
+
+    def stop(self) -> int:
+        self._halt.set()
+        self.join(2)
+        return self.peak

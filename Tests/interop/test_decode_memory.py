@@ -9,7 +9,7 @@ import time
 import grpc
 import pytest
 
-from test_flow_control import RssSampler
+from server_process import RssSampler
 
 MiB = 1024 * 1024
 MAX_GROWTH_MIB = 64

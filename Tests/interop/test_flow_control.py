@@ -1,5 +1,4 @@
 """A client that stops reading must not make the server buffer without bound."""
-import threading
 import time
 
 import grpc
@@ -8,30 +7,11 @@ from h2.settings import SettingCodes
 
 from clients import echo_stub
 from raw_h2 import RawH2Connection
+from server_process import RssSampler
 
 MiB = 1024 * 1024
 STREAM = "/rpctest.v1.TestService/ServerStream"
 MAX_GROWTH_MIB = 64
-
-
-class RssSampler(threading.Thread):
-    """Samples the server's VmRSS every 50 ms until stopped; keeps the maximum."""
-
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.server, self.peak, self._halt = server, server.rss_kib(), threading.Event()
-
-    def run(self):
-        while not self._halt.wait(0.05):
-            try:
-                self.peak = max(self.peak, self.server.rss_kib())
-            except (FileNotFoundError, ProcessLookupError):
-                return
-
-    def stop(self) -> int:
-        self._halt.set()
-        self.join(2)
-        return self.peak
 
 
 @pytest.mark.parametrize("stall", ["http2-window", "tcp"])

@@ -9,7 +9,6 @@ while the stalled clients wait; the measurement ends when the server has gone id
 used for a second), i.e. it did all it was going to do for them."""
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,32 +19,12 @@ from h2.settings import SettingCodes
 import protogen
 from conftest import ROOT, SERVER_BIN
 from raw_h2 import RawH2Connection
-from server_process import ServerProcess
+from server_process import RssSampler, ServerProcess
 
 MiB = 1024 * 1024
 LIST = "/cloudidl.clusterpool.ClusterPoolService/List"
 CONNECTIONS, CALLS = 4, 100
 MAX_GROWTH_MIB = 64
-
-
-class RssSampler(threading.Thread):
-    """Samples the server's VmRSS every 20 ms until stopped; keeps the maximum."""
-
-    def __init__(self, server):
-        super().__init__(daemon=True)
-        self.server, self.peak, self._halt = server, server.rss_kib(), threading.Event()
-
-    def run(self):
-        while not self._halt.wait(0.02):
-            try:
-                self.peak = max(self.peak, self.server.rss_kib())
-            except (FileNotFoundError, ProcessLookupError):
-                return
-
-    def stop(self) -> int:
-        self._halt.set()
-        self.join(2)
-        return self.peak
 
 
 def cpu_ticks(pid: int) -> int:
@@ -112,7 +91,7 @@ def test_stalled_list_readers_keep_memory_bounded(seeded, stall):
     srv, request, reply_size = seeded
     wait_idle(srv.pid)
     baseline = srv.rss_kib()
-    sampler = RssSampler(srv)
+    sampler = RssSampler(srv, interval=0.02)
     sampler.start()
     conns = []
     try:
