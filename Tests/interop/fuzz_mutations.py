@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from google.protobuf.descriptor import FieldDescriptor
 
+from wire_bytes import varint
+
 VARINT, I64, LEN, I32 = 0, 1, 2, 5
 EXTREMES = [0, 1, 0x7F, 0x80, 0x3FFF, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**53 + 1, 2**63 - 1, 2**63, 2**64 - 1]
 UNDEFINED_ENUMS = [7, 10, 50, 99, 1000, 2**31 - 1, 2**64 - 1]  # 2**64 - 1 is -1 as an int32
@@ -56,17 +58,6 @@ def read_varint(data: bytes, i: int) -> tuple[int, int]:
         shift += 7
         if not b & 0x80:
             return value & (2**64 - 1), i
-
-
-def varint(n: int) -> bytes:
-    n &= 2**64 - 1
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
 
 
 def parse(data: bytes, msg_desc) -> list[Node]:

@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from server_process import RssSampler
+from wire_bytes import len_field as field, varint
 
 MiB = 1024 * 1024
 MAX_GROWTH_MIB = 64
@@ -18,19 +19,6 @@ POOLS_LIST = "/cloudidl.clusterpool.ClusterPoolService/List"
 CLUSTERS_LIST = "/cloudidl.cluster.ClusterService/ListClusters"
 CREATE_QUEUE = "/cloudidl.queue.QueueService/CreateQueue"
 GET_POOL = "/cloudidl.clusterpool.ClusterPoolService/Get"
-
-
-def varint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def field(number: int, payload: bytes) -> bytes:
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def near_limit(count: int, element) -> bytes:

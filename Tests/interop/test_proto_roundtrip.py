@@ -21,6 +21,7 @@ from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.descriptor import FieldDescriptor as FD
 
 import protogen
+from wire_bytes import len_field as _string_field, varint as _varint
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(os.environ.get("PROTO_CONFORMANCE_BIN", ROOT / ".build/debug/proto-conformance"))
@@ -356,19 +357,6 @@ def test_negative_zero_loses_its_sign(testee, classes):
 
 
 # MARK: - negative cases
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def _string_field(number: int, raw: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(raw)) + raw
 
 
 _message_field = _string_field  # the same framing: tag, length, payload

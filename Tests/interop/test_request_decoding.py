@@ -9,6 +9,7 @@ import pytest
 
 import protogen
 from connect_clients import Caller, outcome
+from wire_bytes import len_field as _field
 
 CLUSTERS = "cloudidl.cluster.ClusterService"
 POOLS = "cloudidl.clusterpool.ClusterPoolService"
@@ -87,17 +88,6 @@ def test_undefined_enum_values_are_invalid_argument_naming_the_field(callers, m,
     for direction in (0, 1):
         for service, method, request, response in list_calls(m, direction):
             assert outcome(lambda: c.unary(service, method, request, response)) == ("OK", ""), (method, direction)
-
-
-def _field(number: int, payload: bytes) -> bytes:
-    def varint(n):
-        out = bytearray()
-        while n >= 0x80:
-            out.append(n & 0x7F | 0x80)
-            n >>= 7
-        out.append(n)
-        return bytes(out)
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def test_update_queue_with_spec_sent_twice_merges_them(start_server, tmp_path, m):
