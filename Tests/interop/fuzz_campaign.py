@@ -87,11 +87,9 @@ class Violation:
     detail: str
     ops: list
     body: bytes
-    known: str | None = None  # the issue point of a known defect that explains it
 
     def describe(self) -> str:
-        tag = f" [issue 16.{self.known.split('.')[1]}]" if self.known else ""
-        return (f"- {self.method}: {self.promise}{tag}: {self.detail[:300]}\n"
+        return (f"- {self.method}: {self.promise}: {self.detail[:300]}\n"
                 f"    mutations {self.ops}, body ({len(self.body)} bytes) {self.body[:120].hex()}")
 
 
@@ -178,8 +176,7 @@ class Campaign(Judge):
         codes = ", ".join(f"{k} {v}" for k, v in sorted(self.codes.items(), key=lambda kv: -kv[1]))
         return (f"{self.calls} calls in {self.elapsed:.1f}s ({codes}); {self.skipped} long-string bodies not sent "
                 f"after {HANGS_PER_METHOD} hangs; RSS {self.rss_start} -> max {self.rss_max}, end {self.rss_end} KiB; "
-                f"exit {self.exit_code}; {len(self.violations)} broken promises "
-                f"({sum(v.known is None for v in self.violations)} unexplained)")
+                f"exit {self.exit_code}; {len(self.violations)} broken promises")
 
     def unary(self, service, method, request, response_cls):
         call = self.reader.unary_unary(f"/{service}/{method}", request_serializer=type(request).SerializeToString,
@@ -247,5 +244,5 @@ class Campaign(Judge):
             self.exit_code = self.server.proc.returncode
             self.server.stop()
 
-    def violate(self, promise, method, detail, mutated, known=None):
-        self.violations.append(Violation(promise, method, detail, mutated.ops, mutated.body, known))
+    def violate(self, promise, method, detail, mutated):
+        self.violations.append(Violation(promise, method, detail, mutated.ops, mutated.body))

@@ -122,19 +122,6 @@ def is_string(n: Node) -> bool:
     return n.wire == LEN and n.desc is not None and n.desc.type == FieldDescriptor.TYPE_STRING
 
 
-def has_duplicate_submessage(nodes: list[Node]) -> bool:
-    """Whether a non-repeated message field occurs twice in some message (protobuf merges them)."""
-    seen: set[int] = set()
-    for n in nodes:
-        if n.children is not None and n.desc.is_repeated is False:
-            if n.number in seen:
-                return True
-            seen.add(n.number)
-        if n.children is not None and has_duplicate_submessage(n.children):
-            return True
-    return False
-
-
 class Mutator:
     """Mutates the valid bodies of one request type."""
 
@@ -285,14 +272,3 @@ def undefined_enums(msg, path: str = "") -> list[str]:
                 found += undefined_enums(v, name + ".")
     return found
 
-
-def longest_string(msg) -> int:
-    best = 0
-    for f, value in msg.ListFields():
-        values = value if f.is_repeated else [value]
-        for v in values:
-            if f.type == FieldDescriptor.TYPE_STRING:
-                best = max(best, len(v.encode()))
-            elif f.type == FieldDescriptor.TYPE_MESSAGE:
-                best = max(best, longest_string(v))
-    return best
