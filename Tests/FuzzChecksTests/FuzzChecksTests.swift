@@ -5,15 +5,8 @@ import Testing
 
 /// The libFuzzer targets' checks, without libFuzzer: every seed passes, and every input a
 /// fuzzer once found (`Regressions/TARGET/NAME`, named after the issue it shows) passes
-/// again. Inputs of issues not fixed on this branch yet are known issues (listed below).
+/// again.
 @Suite struct FuzzChecksTests {
-  /// Regression inputs whose fix lives on another branch, by file name: remove a name once
-  /// its fix is merged (`withKnownIssue` then reports it as passing unexpectedly).
-  static let knownIssues: [String: String] = [
-    "issue-16.0-grpc-timeout-2562048H": "issue 16.0: a grpc-timeout past Int64 nanoseconds overflows the deadline",
-    "issue-16.1-unknown-method-long-path": "issue 16.1: UNIMPLEMENTED quotes a 3 KB path whole (9 KB grpc-message)",
-  ]
-
   static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Regressions")
 
@@ -47,11 +40,7 @@ import Testing
     for path in FuzzDriver.inputFiles([dir]) {
       let name = URL(fileURLWithPath: path).lastPathComponent
       let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-      if let issue = Self.knownIssues[name] {
-        withKnownIssue("\(name): \(issue)", isIntermittent: true) { try check(bytes) }
-      } else {
-        #expect(throws: Never.self, "\(target)/\(name)") { try check(bytes) }
-      }
+      #expect(throws: Never.self, "\(target)/\(name)") { try check(bytes) }
     }
   }
 
