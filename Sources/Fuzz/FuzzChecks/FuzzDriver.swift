@@ -29,7 +29,7 @@ public enum FuzzDriver {
     knownSeen[issue, default: 0] += 1
     let n = knownSeen[issue]!
     if n == 1 || n.nonzeroBitCount == 1 && n >= 1024 {
-      FileHandle.standardError.write(Data("==KNOWN ISSUE \(issue)== seen \(n) times; first: \(finding)\n".utf8))
+      FileHandle.standardError.write(Data("==KNOWN ISSUE \(issue)== seen \(n) times, e.g. \(finding)\n".utf8))
     }
   }
 
