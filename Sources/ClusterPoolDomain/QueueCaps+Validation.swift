@@ -61,12 +61,12 @@ public enum QueueCapRules {
       }
       guard let quantity = KubernetesQuantity(entry.value) else {
         throw .invalid(
-          "\(field).value \(quoted(entry.value)) (\(resource)) is not a Kubernetes quantity: write a number with an "
+          "\(field).value \(QuotedInput.quote(entry.value)) (\(resource)) is not a Kubernetes quantity: write a number with an "
             + "optional suffix (e.g. 4, 500m, 1.5, 16Gi, 2Ti, 1e3)")
       }
       guard quantity.isPositive else {
         throw .invalid(
-          "\(field).value \(quoted(entry.value)) (\(resource)) must be positive: leave the resource out to leave it uncapped")
+          "\(field).value \(QuotedInput.quote(entry.value)) (\(resource)) must be positive: leave the resource out to leave it uncapped")
       }
       caps.append(ResourceCap(resource: entry.name, quantity: quantity))
     }
@@ -114,9 +114,5 @@ public enum QueueCapRules {
       caps.append(cap)
     }
     return caps
-  }
-
-  static func quoted(_ text: String) -> String {
-    "\"" + String(text.prefix(KubernetesQuantity.maxLength)) + (text.count > KubernetesQuantity.maxLength ? "...\"" : "\"")
   }
 }
