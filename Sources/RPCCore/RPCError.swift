@@ -21,3 +21,10 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     message.isEmpty ? code.name : "\(code.name): \(message)"
   }
 }
+
+extension RPCError {
+  /// The answer to a call of a method this server does not serve: `UNIMPLEMENTED` naming the path.
+  public static func unknownMethod(_ path: some StringProtocol) -> RPCError {
+    RPCError(code: .unimplemented, message: "unknown method \(path)")
+  }
+}

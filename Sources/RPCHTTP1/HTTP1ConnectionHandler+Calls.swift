@@ -30,7 +30,7 @@ extension HTTP1ConnectionHandler {
           + "(application/grpc-web+proto) or Connect (application/proto)")
     }
     guard let route = routes[target: head.uri] else {
-      let error = RPCError(code: .unimplemented, message: "unknown method \(Self.path(head.uri))")
+      let error = RPCError.unknownMethod(Self.path(head.uri))
       return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
     }
     if case .bidiStreaming = route.handler {

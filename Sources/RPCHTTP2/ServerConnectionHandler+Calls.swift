@@ -57,7 +57,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       let path = request.path ?? ""
       return answer(
         id,
-        ending(call, RPCError(code: .unimplemented, message: "unknown method \(path)"), responseStarted: false))
+        ending(call, RPCError.unknownMethod(path), responseStarted: false))
     }
     if let rejection = call.rejection(for: route.handler) {
       return answer(id, rejection.response)

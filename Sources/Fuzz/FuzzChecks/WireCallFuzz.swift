@@ -56,7 +56,7 @@ public enum WireCallFuzz: FuzzTarget {
       }
     }
     guard let method = methods[head.path] else {
-      let error = RPCError(code: .unimplemented, message: "unknown method \(head.path)")
+      let error = RPCError.unknownMethod(head.path)
       return try checkAnswer(call.end(error, responseStarted: false), call: call, sent: error)
     }
     if let headerError = call.headerError {
