@@ -158,7 +158,7 @@ import Testing
       let rejected = ManifestTests.seedManifest.replacing("s3://my-prod-bucket", with: "ftp://my-prod-bucket")
       let editor = try ScriptedEditor(steps: [rejected, ManifestTests.seedManifest])
       defer { editor.directory.remove() }
-      let manifest = try await ManifestEditor(command: editor.command).edit(
+      let manifest = try await ManifestEditor(command: editor.command, prompt: ScriptedPrompt([.retry])).edit(
         ClusterPoolManifest.creationTemplate(name: "prod"), fileLabel: "test"
       ) { manifest in
         try await ClusterPool.create(try manifest.resolvedName(commandLineName: "prod"), config: manifest.config, client: client)
