@@ -86,8 +86,8 @@ def flyte(flyte_bin, pool_server, tmp_path) -> Flyte:
 
 
 def scripted_editor(folder: Path, steps: list[str | None]) -> tuple[Path, Path]:
-    """A real $EDITOR: its Nth run saves what it was shown as seen-N.yaml, then writes
-    step N over the file (a None step leaves the file as it was)."""
+    """A real $EDITOR: its Nth run saves what it was shown as seen-N.yaml (and the file's path
+    as path-N), then writes step N over the file (a None step leaves the file as it was)."""
     folder.mkdir()
     for i, step in enumerate(steps, 1):
         if step is not None:
@@ -98,6 +98,7 @@ n=$(cat '{folder}/count' 2>/dev/null || echo 0)
 n=$((n + 1))
 echo "$n" > '{folder}/count'
 cp "$1" '{folder}'/seen-$n.yaml
+printf '%s' "$1" > '{folder}'/path-$n
 if [ -f '{folder}'/step-$n.yaml ]; then cp '{folder}'/step-$n.yaml "$1"; fi
 """)
     script.chmod(0o755)
@@ -145,8 +146,10 @@ def test_seed_create_from_manifest_then_inspect(flyte):
 def test_seed_create_with_editor_retries_after_a_rejected_manifest(flyte, tmp_path):
     rejected = SEED_MANIFEST.replace("s3://my-prod-bucket/prefix", "ftp://my-prod-bucket/prefix")
     editor, folder = scripted_editor(tmp_path / "editor", [rejected, SEED_MANIFEST])
-    proc = flyte("create", "cluster-pool", "prod", "--edit", env=flyte.env(EDITOR=str(editor)))
+    proc = on_terminal(flyte, ["create", "cluster-pool", "prod", "--edit"], b"r\n", env=flyte.env(EDITOR=str(editor)))
+    assert proc.returncode == 0, proc.stderr
     assert proc.stdout == 'Created cluster pool "prod".\n'
+    assert "(r)etry, (s)ave to file, (a)bort?" in proc.stderr
     assert runs(folder) == 2
     template = (folder / "seen-1.yaml").read_text()
     for key in ("object_store_ref", "secret_store", "image_registry", "AWS_SECRETS_MANAGER, GCP_SECRET_MANAGER",
@@ -163,8 +166,8 @@ def test_seed_create_with_editor_retries_after_a_rejected_manifest(flyte, tmp_pa
 def test_edit_without_a_name_takes_it_from_the_manifest(flyte, tmp_path):
     editor, folder = scripted_editor(tmp_path / "editor", [SEED_MANIFEST.replace("name: prod", "name: ''"),
                                                            SEED_MANIFEST])
-    proc = flyte("create", "cluster-pool", "--edit", env=flyte.env(EDITOR=str(editor)))
-    assert proc.stdout == 'Created cluster pool "prod".\n'
+    proc = on_terminal(flyte, ["create", "cluster-pool", "--edit"], b"r\n", env=flyte.env(EDITOR=str(editor)))
+    assert proc.stdout == 'Created cluster pool "prod".\n', proc.stderr
     assert (folder / "seen-2.yaml").read_text().startswith("#! ERROR: invalid manifest: the manifest has no name")
     both = flyte("create", "cluster-pool", "x", "--edit", "--file", "f.yaml", ok=False)
     assert "--file" in both.stderr and "--edit" in both.stderr
@@ -188,8 +191,10 @@ def test_edit_aborts_on_an_unchanged_or_emptied_file(flyte, tmp_path, step, why)
 
 def test_edit_aborts_when_left_unchanged_after_an_error(flyte, tmp_path):
     editor, folder = scripted_editor(tmp_path / "editor", ["name: prod\nconfig:\n  secret_store: {type: NOPE}\n", None])
-    proc = flyte("create", "cluster-pool", "prod", "--edit", ok=False, env=flyte.env(EDITOR=str(editor)))
-    assert "not changed" in error_line(proc)
+    proc = on_terminal(flyte, ["create", "cluster-pool", "prod", "--edit"], b"r\n", env=flyte.env(EDITOR=str(editor)))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1].endswith(  # after the prompt: the typed answer echoes on the terminal
+        "Error: aborted: the rejected manifest was saved again unchanged; nothing was changed"), proc.stderr
     assert runs(folder) == 2
     assert (folder / "seen-2.yaml").read_text().startswith("#! ERROR: invalid manifest: config.secret_store.type")
 
@@ -219,27 +224,30 @@ def test_seed_delete_asks_and_refuses_without_a_terminal(flyte):
     assert error_line(not_deleted) == 'Error: NOT_FOUND: no deleted cluster pool "prod"'
 
 
-def run_on_terminal(flyte, args: list[str], answer: bytes) -> tuple[int, str]:
-    """Runs the CLI with a pseudo-terminal as standard input and types `answer`."""
+def on_terminal(flyte, args: list[str], answer: bytes, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Runs the CLI with a pseudo-terminal as standard input and types `answer` (ahead of
+    any prompt: the terminal keeps it until read); standard output and error are pipes."""
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen([str(FLYTE_BIN), *args], cwd=flyte.cwd, env=flyte.env(), stdin=slave,
+        proc = subprocess.Popen([str(FLYTE_BIN), *args], cwd=flyte.cwd, env=env or flyte.env(), stdin=slave,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         os.close(slave)
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline:
-            # the prompt is on stderr; the answer can be typed ahead of it
-            os.write(master, answer)
-            try:
-                out, err = proc.communicate(timeout=10)
-                return proc.returncode, err.decode()
-            except subprocess.TimeoutExpired:
-                continue
-        proc.kill()
-        out, err = proc.communicate()
-        return proc.returncode, err.decode()
+        os.write(master, answer)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"flyte {' '.join(args)} did not finish within 60 s:\n{err.decode()}", pytrace=False)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out.decode(), err.decode())
     finally:
         os.close(master)
+
+
+def run_on_terminal(flyte, args: list[str], answer: bytes) -> tuple[int, str]:
+    """Runs the CLI with a pseudo-terminal as standard input and types `answer`."""
+    proc = on_terminal(flyte, args, answer)
+    return proc.returncode, proc.stderr
 
 
 def test_delete_confirmation_on_a_terminal(flyte):
@@ -263,8 +271,8 @@ def test_update_in_the_editor_and_from_a_file(flyte, tmp_path):
     changed = SEED_MANIFEST.replace("us-east-1\n", "us-west-2\n")
     editor, folder = scripted_editor(tmp_path / "editor", [changed.replace("type: AWS_SECRETS_MANAGER", "type: ''"),
                                                            changed])
-    proc = flyte("update", "cluster-pool", "prod", env=flyte.env(EDITOR=str(editor)))
-    assert proc.stdout == 'Updated cluster pool "prod".\n'
+    proc = on_terminal(flyte, ["update", "cluster-pool", "prod"], b"r\n", env=flyte.env(EDITOR=str(editor)))
+    assert proc.stdout == 'Updated cluster pool "prod".\n', proc.stderr
     assert runs(folder) == 2
     shown = (folder / "seen-1.yaml").read_text()
     assert "uri: s3://my-prod-bucket/prefix" in shown and "locator: us-east-1" in shown

@@ -3,7 +3,7 @@ every flag, get (table, detail, json), update by flags, --edit, --drain and --ac
 with the drained rule, undelete, implicit and default queues, and the error lines."""
 import json
 
-from test_cli import Flyte, error_line, flyte, flyte_bin, pool_server, scripted_editor  # noqa: F401 (fixtures)
+from test_cli import Flyte, error_line, flyte, flyte_bin, on_terminal, pool_server, scripted_editor  # noqa: F401 (fixtures)
 from test_cli_clusters_e2e import create_prod
 
 
@@ -86,7 +86,7 @@ def test_update_queue_edit(flyte: Flyte, tmp_path):
         "spec:\n  run_concurrency: many\n",
         "name: q\nspec:\n  run_concurrency: 4\n  action_concurrency: 8\n  priority: min\n",
     ])
-    out = flyte("update", "queue", "q", "--edit", env=flyte.env(EDITOR=str(editor))).stdout
+    out = on_terminal(flyte, ["update", "queue", "q", "--edit"], b"r\n", env=flyte.env(EDITOR=str(editor))).stdout
     assert out == 'Updated queue "q".\n'
     assert "run_concurrency: 1" in (folder / "seen-1.yaml").read_text()
     assert "#! ERROR: invalid manifest: spec.run_concurrency must be a whole number" in (folder / "seen-2.yaml").read_text()

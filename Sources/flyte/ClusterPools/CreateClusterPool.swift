@@ -15,8 +15,12 @@ struct CreateClusterPool: AsyncParsableCommand {
           secret_store: {type: AWS_SECRETS_MANAGER, locator: us-east-1}
           image_registry: {locator: 123456789012.dkr.ecr.us-east-1.amazonaws.com/union}
 
-      --edit opens $VISUAL or $EDITOR (else vi) on a commented template; a manifest the \
-      server rejects reopens with the error at the top; saving it unchanged or empty aborts.
+      --edit opens $VISUAL or $EDITOR (else vi) on a commented template. After a manifest is \
+      rejected (it does not parse, or the server refuses it), the reason is shown and you \
+      choose: (r)etry reopens the editor with the reason at the top, (s)ave to file keeps your \
+      text for --file, (a)bort. Without a terminal it stops at the first rejection and saves \
+      the text. Saving the file unchanged or empty aborts; nothing is changed then and the exit \
+      status is 1.
       """,
     aliases: ClusterPoolNoun.aliases)
 
@@ -44,7 +48,7 @@ struct CreateClusterPool: AsyncParsableCommand {
         Terminal.write("Created cluster pool \"\(poolName)\".\n")
       } else {
         var created = ""
-        _ = try await ManifestEditor().edit(
+        _ = try await ManifestEditor.forCLI(fileCommand: (["flyte create cluster-pool"] + [name].compactMap { $0 }).joined(separator: " ")).edit(
           ClusterPoolManifest.creationTemplate(name: name), fileLabel: "cluster-pool-\(name ?? "new")"
         ) { manifest in
           created = try manifest.resolvedName(commandLineName: name)

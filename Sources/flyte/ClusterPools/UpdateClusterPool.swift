@@ -7,9 +7,12 @@ struct UpdateClusterPool: AsyncParsableCommand {
     commandName: ClusterPoolNoun.name,
     abstract: "Change a cluster pool's config in an editor, or from a manifest.",
     discussion: """
-      Without --file, opens $VISUAL or $EDITOR (else vi) on the pool's current manifest; a \
-      manifest the server rejects reopens with the error at the top; saving it unchanged or \
-      empty aborts.
+      Without --file, opens $VISUAL or $EDITOR (else vi) on the pool's current manifest. After \
+      a manifest is rejected (it does not parse, or the server refuses it), the reason is shown \
+      and you choose: (r)etry reopens the editor with the reason at the top, (s)ave to file \
+      keeps your text for --file, (a)bort. Without a terminal it stops at the first rejection \
+      and saves the text. Saving the file unchanged or empty aborts; nothing is changed then \
+      and the exit status is 1.
       """,
     aliases: ClusterPoolNoun.aliases)
 
@@ -32,7 +35,8 @@ struct UpdateClusterPool: AsyncParsableCommand {
         let text =
           ClusterPoolManifest.editorHelp(action: "Cluster pool \"\(name)\": change its data-plane contract.")
           + ClusterPoolManifest(current).yaml()
-        _ = try await ManifestEditor().edit(text, fileLabel: "cluster-pool-\(name)") { manifest in
+        let editor = ManifestEditor.forCLI(fileCommand: "flyte update cluster-pool \(name)")
+        _ = try await editor.edit(text, fileLabel: "cluster-pool-\(name)") { manifest in
           _ = try manifest.resolvedName(commandLineName: name)
           try await ClusterPool.update(name, config: manifest.config, client: client)
         }

@@ -1,13 +1,17 @@
 import ArgumentParser
 import ClusterPoolClient
 
-/// `flyte update queue NAME --drain | --activate | --edit | SPEC FLAGS`.
+/// `flyte update queue NAME --drain | --activate | --edit | --file F | SPEC FLAGS`.
 struct UpdateQueue: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: QueueNoun.name, abstract: "Drain or activate a queue, or change its spec.",
     discussion: """
-      --edit opens the queue's spec in an editor; a spec the server rejects reopens with the \
-      error at the top; saving it unchanged or empty aborts. --drain stops the queue taking work (it reads DRAINED at once: no running work is \
+      --edit opens the queue's spec in an editor. After a spec is rejected (it does not parse, \
+      or the server refuses it), the reason is shown and you choose: (r)etry reopens the editor \
+      with the reason at the top, (s)ave to file keeps your text for --file, (a)bort. Without \
+      a terminal it stops at the first rejection and saves the text. Saving the file unchanged \
+      or empty aborts (exit status 1). --file applies such a spec (the editor's format). \
+      --drain stops the queue taking work (it reads DRAINED at once: no running work is \
       tracked); --activate makes it ACTIVE again. The spec flags (--run-concurrency, \
       --cluster-pool, --max-resources, ...) change only what they name; the pool can change only while the \
       queue is DRAINED. A cluster's implicit queue cannot be changed on its own.
@@ -26,6 +30,9 @@ struct UpdateQueue: AsyncParsableCommand {
   @Flag(help: "Change the spec in an editor ($VISUAL, $EDITOR, else vi).")
   var edit = false
 
+  @Option(name: [.short, .long], help: "Spec manifest to apply, as --edit shows it ('-' reads standard input).")
+  var file: String?
+
   @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: no check).")
   var expectedStateGeneration: UInt64?
 
@@ -33,8 +40,10 @@ struct UpdateQueue: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
-    let chosen = [drain, activate, edit, !spec.isEmpty].filter { $0 }.count
-    guard chosen == 1 else { throw ValidationError("give exactly one of --edit, --drain, --activate or spec flags") }
+    let chosen = [drain, activate, edit, file != nil, !spec.isEmpty].filter { $0 }.count
+    guard chosen == 1 else {
+      throw ValidationError("give exactly one of --edit, --file, --drain, --activate or spec flags")
+    }
     _ = try spec.resourceCaps()
     _ = try spec.acceleratorCaps()
   }
@@ -47,6 +56,12 @@ struct UpdateQueue: AsyncParsableCommand {
         let state = queue.state?.rawValue ?? "unknown"
         Terminal.write(
           "\(drain ? "Drained" : "Activated") queue \"\(name)\" (state \(state), generation \(queue.stateGeneration)).\n")
+        return
+      }
+      if let file {
+        let current = try await Queue.get(name, client: client)
+        try await apply(try QueueManifest(yaml: try ManifestFile.read(file)), to: current.spec, client)
+        Terminal.write("Updated queue \"\(name)\".\n")
         return
       }
       if edit {
@@ -67,11 +82,17 @@ struct UpdateQueue: AsyncParsableCommand {
   private func editSpec(_ client: ControlPlaneClient) async throws {
     let current = try await Queue.get(name, client: client)
     let text = QueueManifest(name: name, spec: current.spec).yaml(action: "Queue \"\(name)\": change its spec.")
-    _ = try await ManifestEditor().edit(text, fileLabel: "queue-\(name)", parse: QueueManifest.init(yaml:)) { manifest in
-      if let other = manifest.name, other != name {
-        throw ManifestError("the manifest names queue \"\(other)\", not \"\(name)\" (a queue cannot be renamed)")
-      }
-      try await Queue.update(name, spec: manifest.applied(to: current.spec), client: client)
+    let editor = ManifestEditor.forCLI(fileCommand: "flyte update queue \(name)")
+    _ = try await editor.edit(text, fileLabel: "queue-\(name)", parse: QueueManifest.init(yaml:)) { manifest in
+      try await apply(manifest, to: current.spec, client)
     }
+  }
+
+  /// Sends `manifest`'s changes to `spec`, the queue's current one.
+  private func apply(_ manifest: QueueManifest, to spec: QueueSpec, _ client: ControlPlaneClient) async throws {
+    if let other = manifest.name, other != name {
+      throw ManifestError("the manifest names queue \"\(other)\", not \"\(name)\" (a queue cannot be renamed)")
+    }
+    try await Queue.update(name, spec: manifest.applied(to: spec), client: client)
   }
 }
