@@ -81,13 +81,18 @@ final class EditorSession {
     // The lock is held across the spawn so that a signal handler sees the child's id.
     let spawned = editor.state.withLock { editor -> Int32 in
       let result = posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, environ)
-      if result == 0 { editor = (pid, ownGroup) }
+      if result == 0 { (editor.pid, editor.ownGroup) = (pid, ownGroup) }
       return result
     }
     guard spawned == 0 else { return -1 }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    editor.state.withLock { $0 = (0, false) }
+    let interrupted = editor.state.withLock { editor in
+      editor.pid = 0
+      return editor.interruptedBy
+    }
+    // The signal handler stopped the editor and is exiting: exit the same way, not as a failure.
+    if interrupted != 0 { _exit(128 + interrupted) }
     guard status & 0x7F == 0 else { return -1 }
     return (status >> 8) & 0xFF
   }
@@ -100,7 +105,7 @@ final class EditorSession {
       let previous = signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        Self.interrupted(by: number, file: file, editor: editor.state.withLock { $0 })
+        Self.interrupted(by: number, file: file, editor: editor)
       }
       source.resume()
       signals.append((source, number, previous))
@@ -109,17 +114,22 @@ final class EditorSession {
 
   /// Removes `file`, stops the editor (its whole group when it has one) and exits 128 +
   /// `number`.
-  private static func interrupted(by number: Int32, file: String, editor: (pid: pid_t, ownGroup: Bool)) -> Never {
+  private static func interrupted(by number: Int32, file: String, editor: RunningEditor) -> Never {
     unlink(file)
-    if editor.pid > 0 { kill(editor.ownGroup ? -editor.pid : editor.pid, SIGTERM) }
+    let running = editor.state.withLock { editor in
+      editor.interruptedBy = number
+      return (editor.pid, editor.ownGroup)
+    }
     let name = number == SIGINT ? "interrupted" : "terminated"
     FileHandle.standardError.write(Data("\n\(name); nothing was changed\n".utf8))
+    if running.0 > 0 { kill(running.1 ? -running.0 : running.0, SIGTERM) }
     _exit(128 + number)
   }
 }
 
-/// The running editor's process id (0 when none) and whether it has a process group of its
-/// own (so that a signal can stop every process it started), shared with the signal handlers.
+/// The running editor's process id (0 when none), whether it has a process group of its own
+/// (so that a signal can stop every process it started), and the signal that ended the
+/// session (0 when none), shared with the signal handlers.
 private final class RunningEditor: Sendable {
-  let state = Mutex<(pid: pid_t, ownGroup: Bool)>((0, false))
+  let state = Mutex<(pid: pid_t, ownGroup: Bool, interruptedBy: Int32)>((0, false, 0))
 }

@@ -42,7 +42,7 @@ struct UpdateQueue: AsyncParsableCommand {
   func validate() throws {
     let chosen = [drain, activate, edit, file != nil, !spec.isEmpty].filter { $0 }.count
     guard chosen == 1 else {
-      throw ValidationError("give exactly one of --edit, --file, --drain, --activate or spec flags")
+      throw ValidationError("give exactly one of --edit, --drain, --activate or spec flags (or --file)")
     }
     _ = try spec.resourceCaps()
     _ = try spec.acceleratorCaps()
