@@ -98,16 +98,19 @@ extension RPCClient {
     let (responses, continuation) = AsyncThrowingStream<GRPCEnvelope, any Error>.makeStream()
     let window = InboundWindow(highWater: 1 << 20)
     var call: ClientCallHandle?
+    var failure: RPCError?  // why the last connection was unusable, when it failed
     for _ in 0..<3 where call == nil {
       let connection = try await connection()
-      call = try await connection.channel.eventLoop.submit {
-        connection.handler.value.open(
+      (call, failure) = try await connection.channel.eventLoop.submit {
+        let handler = connection.handler.value
+        let opened = handler.open(
           headers: headers, request: initial, timeout: options.timeout, framer: framer,
           responses: continuation, window: window)
+        return (opened, opened == nil ? handler.failure : nil)
       }.get()
     }
     guard let call else {
-      throw RPCError(code: .unavailable, message: "no usable connection to \(target)")
+      throw failure ?? RPCError(code: .unavailable, message: "no usable connection to \(target)")
     }
     return try await withTaskCancellationHandler {
       do {

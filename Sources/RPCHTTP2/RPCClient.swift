@@ -102,7 +102,7 @@ public final class RPCClient: Sendable {
           }
           try channel.pipeline.syncOperations.addHandler(
             ClientConnectionHandler(
-              target: target, maxMessageSize: configuration.maxMessageSize,
+              target: target, cleartext: sslContext == nil, maxMessageSize: configuration.maxMessageSize,
               maxBufferedOutputPerStream: configuration.maxBufferedOutputPerStream,
               logger: logger, onRetire: onRetire))
         }
