@@ -1,4 +1,5 @@
 import ClusterPoolClient
+import Foundation
 import Testing
 
 @Suite struct ClientErrorTests {
@@ -29,5 +30,41 @@ import Testing
       #expect(error.hint?.contains("--ca-cert") == true)
       #expect(error.hint?.contains("TLS") == true)
     }
+  }
+}
+
+/// A deadline names the endpoint, the operation and the timeout: a listening socket that
+/// never accepts (the kernel completes the TCP handshake) never answers.
+@Suite struct ClientDeadlineTests {
+  @Test func aServerThatNeverAnswersHitsTheDeadlineNamingEndpointAndOperation() async throws {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    try #require(listener >= 0)
+    defer { close(listener) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(listener, pointer, length) == 0 && listen(listener, 8) == 0 && getsockname(listener, pointer, &length) == 0
+      }
+    }
+    try #require(bound)
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    let client = ControlPlaneClient(
+      settings: ConnectionSettings(
+        endpoint: Endpoint(host: "127.0.0.1", port: port), insecure: true, callTimeout: .milliseconds(300)))
+    let started = ContinuousClock.now
+    do {
+      _ = try await ClusterPool.get("prod", client: client)
+      Issue.record("expected a deadline")
+    } catch let error as ClientError {
+      #expect(error.code == .deadlineExceeded)
+      #expect(
+        error.message
+          == "no answer from 127.0.0.1:\(port) to ClusterPoolService/Get within 0.3 s; raise --timeout or check the server")
+    }
+    #expect(ContinuousClock.now - started < .seconds(20))
+    await client.close()
   }
 }

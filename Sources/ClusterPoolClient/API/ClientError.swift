@@ -22,7 +22,7 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
     self.hint = hint
   }
 
-  /// `true` when no connection to the server could be made.
+  /// `true` when no connection to the server could be made, or it was lost.
   public var isConnectionFailure: Bool {
     code == .unavailable && Self.connectionFailurePrefixes.contains { message.hasPrefix($0) }
   }
@@ -42,8 +42,8 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
       ("certificate_verify_failed", "the server's TLS certificate is not trusted (--ca-cert, admin.caCertFilePath)"),
       ("wrong_version_number", "TLS handshake failed (is the server cleartext? then --insecure)"),
       ("handshake", "TLS handshake failed"), ("ssl", "TLS failed"),
-      ("closed", "the connection was closed (cleartext client and TLS server, or the reverse?)"),
-      ("ended", "the connection was closed (cleartext client and TLS server, or the reverse?)"),
+      ("reset by peer", "the connection was reset"), ("closed", "the connection was closed"),
+      ("ended", "the connection was closed"),
     ]
     let lowered = message.lowercased()
     if let match = known.first(where: { lowered.contains($0.0) }) { return match.1 }
@@ -52,25 +52,9 @@ public struct ClientError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Messages of `RPCClient` for a server it could not reach.
-  static let connectionFailurePrefixes = ["cannot connect to", "no usable connection", "connection to "]
-
-  /// The error for `error`, thrown by an `RPCClient` call to `settings`' endpoint.
-  init(_ error: any Error, settings: ConnectionSettings) {
-    switch error {
-    case let error as ClientError:
-      self = error
-    case let error as RPCError:
-      self.init(code: error.code, message: error.message)
-      if isConnectionFailure {
-        message = "cannot connect to \(settings.target): \(Self.reason(error.message))"
-        hint = settings.connectionHint
-      }
-    case is CancellationError:
-      self.init(code: .cancelled, message: "call cancelled")
-    default:
-      self.init(code: .unknown, message: "\(error)")
-    }
-  }
+  static let connectionFailurePrefixes = [
+    "cannot connect to", "no usable connection", "connection to ", "lost the connection to ",
+  ]
 }
 
 /// Connection settings that cannot be used: a config file missing or invalid, a bad endpoint.

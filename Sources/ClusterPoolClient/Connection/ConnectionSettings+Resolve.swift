@@ -13,17 +13,20 @@ public struct ConnectionOverrides: Sendable, Hashable {
   public var configPath: String?
   /// `--org`.
   public var organization: String?
+  /// `--timeout`: the deadline of each call (`nil`: `ConnectionSettings.defaultCallTimeout`).
+  public var callTimeout: Duration?
 
   /// Creates overrides; `nil` leaves a setting to the environment and config file.
   public init(
     endpoint: String? = nil, insecure: Bool? = nil, caCertificatePath: String? = nil, configPath: String? = nil,
-    organization: String? = nil
+    organization: String? = nil, callTimeout: Duration? = nil
   ) {
     self.endpoint = endpoint
     self.insecure = insecure
     self.caCertificatePath = caCertificatePath
     self.configPath = configPath
     self.organization = organization
+    self.callTimeout = callTimeout
   }
 }
 
@@ -81,7 +84,7 @@ extension ConnectionSettings {
     return ConnectionSettings(
       endpoint: endpoint, insecure: insecure ?? endpoint.impliesInsecure ?? false, caCertificatePath: caCert,
       organization: overrides.organization ?? env("FLYTE_ORG") ?? file?.organization ?? "",
-      endpointSource: source)
+      callTimeout: overrides.callTimeout ?? defaultCallTimeout, endpointSource: source)
   }
 
   /// The config file to read, if any: a named one must exist, the default one may not.

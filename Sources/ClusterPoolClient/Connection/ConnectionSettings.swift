@@ -13,7 +13,7 @@ public struct ConnectionSettings: Sendable, Hashable {
   public var caCertificatePath: String?
   /// The organization sent in every identifier; empty means the server's default.
   public var organization: String
-  /// Deadline of each call; `nil` waits forever. Default 30 s.
+  /// Deadline of each call; `nil` waits forever. Default `defaultCallTimeout` (30 s).
   public var callTimeout: Duration?
   /// Where the endpoint came from (`--endpoint`, `FLYTE_ENDPOINT`, a config file, the
   /// default), for messages.
@@ -22,7 +22,7 @@ public struct ConnectionSettings: Sendable, Hashable {
   /// Creates settings.
   public init(
     endpoint: Endpoint, insecure: Bool, caCertificatePath: String? = nil, organization: String = "",
-    callTimeout: Duration? = .seconds(30), endpointSource: String = "settings"
+    callTimeout: Duration? = defaultCallTimeout, endpointSource: String = "settings"
   ) {
     self.endpoint = endpoint
     self.insecure = insecure
@@ -31,6 +31,10 @@ public struct ConnectionSettings: Sendable, Hashable {
     self.callTimeout = callTimeout
     self.endpointSource = endpointSource
   }
+
+  /// The deadline of a call unless one is set: 30 s, long enough for any request the control
+  /// plane answers (its calls take milliseconds) on a slow link, short enough for a script.
+  public static let defaultCallTimeout: Duration = .seconds(30)
 
   /// Settings for a server at `host:port` (cleartext unless `insecure` is `false`).
   public static func server(host: String, port: Int, insecure: Bool = true, organization: String = "") -> ConnectionSettings {

@@ -45,7 +45,7 @@ public final class ControlPlaneClient: Sendable {
         serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
         options: CallOptions(timeout: settings.callTimeout))
     } catch {
-      throw ClientError(error, settings: settings)
+      throw ClientError(error, settings: settings, method: Self.operation(method))
     }
   }
 
@@ -61,7 +61,12 @@ public final class ControlPlaneClient: Sendable {
         serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
         options: CallOptions(timeout: nil), handler: handler)
     } catch {
-      throw ClientError(error, settings: settings)
+      throw ClientError(error, settings: settings, method: Self.operation(method))
     }
+  }
+
+  /// How errors name a method: `ClusterPoolService/Get`, `ClusterService/WatchClusters`.
+  static func operation(_ method: ProtoMethodInfo) -> String {
+    "\(method.serviceName.split(separator: ".").last ?? "")/\(method.name)"
   }
 }

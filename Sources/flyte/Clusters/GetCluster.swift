@@ -7,6 +7,11 @@ struct GetCluster: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: ClusterNoun.name,
     abstract: "List clusters, show one cluster's state, health and drift, or watch them change.",
+    discussion: """
+      --watch shows the clusters, then each change, until Ctrl-C. It does not reconnect: when \
+      the server ends the watch (e.g. at its shutdown), ends it with an error, or the \
+      connection is lost, it says which and exits 1; run it again to resume.
+      """,
     aliases: ClusterNoun.aliases)
 
   @Argument(help: "The cluster to show; without it, every cluster is listed.")
@@ -21,7 +26,7 @@ struct GetCluster: AsyncParsableCommand {
   @Flag(help: "Show deleted clusters instead of live ones.")
   var deleted = false
 
-  @Flag(help: "Keep showing the clusters as they change, until Ctrl-C.")
+  @Flag(help: "Keep showing the clusters as they change, until Ctrl-C (exits 1 when the server ends the watch).")
   var watch = false
 
   @OptionGroup var output: OutputOptions
@@ -34,13 +39,7 @@ struct GetCluster: AsyncParsableCommand {
 
   func run() async throws {
     try await CommandRunner.run(connection) { client in
-      if watch {
-        var view = ClusterWatchView(format: output.output, name: name, redraw: isatty(STDOUT_FILENO) != 0)
-        for try await event in Cluster.watch(pool: pool, nameContains: name, client: client) {
-          Terminal.write(try view.apply(event))
-        }
-        return
-      }
+      if watch { return try await watchClusters(client) }
       if let name {
         let cluster = try await Cluster.get(name, includeDeleted: deleted, client: client)
         if deleted && !cluster.isDeleted {
@@ -57,5 +56,26 @@ struct GetCluster: AsyncParsableCommand {
       }
       Terminal.write(try ClusterFormatter.list(clusters, format: output.output))
     }
+  }
+
+  /// The --watch view until the stream ends, which is always a failure: the server ended it
+  /// (cleanly or with an error) or the connection was lost.
+  private func watchClusters(_ client: ControlPlaneClient) async throws {
+    var view = ClusterWatchView(format: output.output, name: name, redraw: isatty(STDOUT_FILENO) != 0)
+    var started = false
+    do {
+      for try await event in Cluster.watch(pool: pool, nameContains: name, client: client) {
+        started = true
+        Terminal.write(try view.apply(event))
+      }
+    } catch let error as ClientError where started {
+      throw CLIError(
+        error.isConnectionFailure
+          ? "\(error); the watch ended: run the command again to resume"
+          : "the server ended the watch with an error: \(error); run the command again to resume")
+    }
+    throw CLIError(
+      "the server at \(client.settings.target) ended the watch (it may be shutting down); the view shows the "
+        + "clusters as they were; run the command again to resume")
   }
 }

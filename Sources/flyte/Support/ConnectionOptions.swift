@@ -20,7 +20,19 @@ struct ConnectionOptions: ParsableArguments {
   @Option(help: "Organization (default: the server's).")
   var org: String?
 
+  @Option(help: "Seconds to wait for each answer of the server (default 30; a --watch waits as long as it runs).")
+  var timeout: Double?
+
+  mutating func validate() throws {
+    if let timeout, !(timeout > 0 && timeout <= 86_400) {
+      throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, not \(timeout)")
+    }
+  }
+
   var overrides: ConnectionOverrides {
-    ConnectionOverrides(endpoint: endpoint, insecure: insecure, caCertificatePath: caCert, configPath: config, organization: org)
+    var overrides = ConnectionOverrides(
+      endpoint: endpoint, insecure: insecure, caCertificatePath: caCert, configPath: config, organization: org)
+    overrides.callTimeout = timeout.map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+    return overrides
   }
 }
