@@ -68,18 +68,23 @@ def silent_server():
     server.close()
 
 
-@pytest.mark.parametrize("insecure", [True, False])
-def test_a_server_that_never_answers_hits_the_deadline(flyte_bin, silent_server, tmp_path, insecure):
+@pytest.mark.parametrize("insecure,command,operation", [
+    (True, ["get", "cluster-pool", "prod"], "ClusterPoolService/Get"),
+    (False, ["get", "cluster-pool", "prod"], "ClusterPoolService/Get"),
+    (True, ["get", "cluster", "--watch"], "ClusterService/WatchClusters"),
+], ids=["cleartext", "tls", "watch"])
+def test_a_server_that_never_answers_hits_the_deadline(flyte_bin, silent_server, tmp_path, insecure, command,
+                                                        operation):
     config = tmp_path / "config.yaml"
     config.write_text(f"admin:\n  endpoint: dns:///127.0.0.1:{silent_server.port}\n"
                       f"  insecure: {'true' if insecure else 'false'}\n")
     started = time.monotonic()
-    proc = run(["get", "cluster-pool", "prod", "--timeout", "1.5"], config, tmp_path)
+    proc = run([*command, "--timeout", "1.5"], config, tmp_path)
     elapsed = time.monotonic() - started
     assert silent_server.accepted.is_set()
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr == (f"Error: DEADLINE_EXCEEDED: no answer from 127.0.0.1:{silent_server.port} to "
-                           f"ClusterPoolService/Get within 1.5 s; raise --timeout or check the server\n")
+                           f"{operation} within 1.5 s; raise --timeout or check the server\n")
     assert 1.4 <= elapsed < 15, elapsed  # the deadline, plus process start on a loaded machine
 
 
