@@ -86,11 +86,13 @@ def test_get_cluster_watch_shows_each_change(flyte: Flyte):
     try:
         lines = ReadLines(proc)
         assert lines.next().split() == ["NAME", "POOL", "STATE", "HEALTH", "QUEUES"]
-        flyte("create", "cluster", "w1")
+        # WatchClustersRequest names no organization: the server watches its default one, while
+        # the config's dns:///127.0.0.1 puts the other commands in organization 127
+        flyte("create", "cluster", "w1", "--org", "default")
         assert lines.next().split()[:3] == ["w1", "default", "ACTIVE"]
-        flyte("update", "cluster", "w1", "--drain")
+        flyte("update", "cluster", "w1", "--drain", "--org", "default")
         assert lines.next().split()[2] in ("DRAINING", "DRAINED")
-        flyte("delete", "cluster", "w1", "--yes")
+        flyte("delete", "cluster", "w1", "--yes", "--org", "default")
         while (row := lines.next().split())[2] not in ("DELETING", "DELETED"):
             pass
     finally:

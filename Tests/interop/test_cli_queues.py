@@ -18,7 +18,7 @@ def test_queue_lifecycle(flyte: Flyte):
     assert queue["spec"] == {"run_concurrency": "2", "action_concurrency": "3", "depth": "10", "priority": "max",
                              "fairness": "round_robin", "scheduling": "", "cluster_pool_name": "prod", "clusters": ["c1"],
                              "max_resources": {}, "max_accelerators": {}}
-    assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "default"
+    assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "127"
     assert queue["state_generation"] == "1" and queue["cluster_managed"] == "false"
     detail = flyte("get", "queue", "gpu").stdout
     assert "Available clusters:" in detail and "Pinned clusters:" in detail
