@@ -25,7 +25,7 @@ def test_the_seeds_create_cluster_into_a_pool(flyte: Flyte):
     out = flyte("create", "cluster", "prod-us-east-1", "--pool", "prod").stdout
     assert out == 'Created cluster "prod-us-east-1" in pool "prod".\n'
 
-    table = flyte("get", "cluster").stdout.splitlines()
+    table = flyte("get", "cluster").stdout.splitlines()[1:]  # after the title
     assert table[0].split() == ["NAME", "POOL", "STATE", "HEALTH", "QUEUES"]
     row = table[1].split()
     assert row[:3] == ["prod-us-east-1", "prod", "ACTIVE"]
@@ -77,7 +77,7 @@ def test_deleted_clusters_are_listed_with_deleted_and_undeleted(flyte: Flyte):
     assert "c1" in flyte("get", "cluster", "--deleted").stdout
     assert "No clusters." in flyte("get", "cluster").stderr
     assert flyte("undelete", "cluster", "c1").stdout == 'Restored cluster "c1".\n'
-    assert flyte("get", "cluster", "c1").stdout.startswith("Name:")
+    assert flyte("get", "cluster", "c1").stdout.splitlines()[1].startswith("Name:")  # after the title
 
 
 def test_get_cluster_watch_shows_each_change(flyte: Flyte):
