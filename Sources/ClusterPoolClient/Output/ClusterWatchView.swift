@@ -5,8 +5,9 @@
 /// - otherwise, `.table`: the first table, then one row per changed cluster in the same
 ///   columns without the header (deleted clusters show once, as DELETED, then leave the view),
 ///   so the output can be piped and followed.
-/// - `.json` / `.yaml`: the snapshot as a list, then each change's clusters as a list
-///   (`.jsonRaw` too, for clusters read whole; a watch's summaries have no message to print).
+/// - `.json` / `.yaml`: the snapshot as a list, then each change's clusters as a list.
+/// - `.jsonRaw`: an error (a watch receives cluster summaries, not the cluster messages
+///   json-raw prints).
 public struct ClusterWatchView: Sendable {
   /// The output format.
   public var format: OutputFormat
@@ -33,7 +34,9 @@ public struct ClusterWatchView: Sendable {
     for cluster in changed { current[cluster.name] = cluster.isDeleted ? nil : cluster }
     let all = current.values.sorted { $0.name < $1.name }
     switch format {
-    case .json, .jsonRaw, .yaml:
+    case .jsonRaw:
+      throw WatchFormatError()
+    case .json, .yaml:
       guard event.kind == .snapshot || !changed.isEmpty else { return "" }
       return try ClusterFormatter.list(event.kind == .snapshot ? all : changed, format: format)
     case .table where redraw, .tableSimple where redraw:
@@ -45,5 +48,12 @@ public struct ClusterWatchView: Sendable {
       let table = try ClusterFormatter.list(changed, format: .tableSimple)
       return String(table.drop { $0 != "\n" }.dropFirst())
     }
+  }
+}
+
+/// `-o json-raw` asked of a watch.
+struct WatchFormatError: Error, CustomStringConvertible {
+  var description: String {
+    "-o json-raw prints the server's cluster messages, and a watch receives summaries of them: use -o json or yaml with --watch"
   }
 }
