@@ -19,8 +19,10 @@ import re
 import subprocess
 from pathlib import Path
 
+import grpc
 import pytest
 
+import protogen
 from test_cli import FLYTE_BIN, SEED_MANIFEST, flyte_bin  # noqa: F401 (fixture)
 from test_official_cli import OFFICIAL_PYTHON, official_cli  # noqa: F401 (fixture)
 
@@ -82,8 +84,9 @@ class Both:
 
 
 @pytest.fixture
-def both(flyte_bin, official_cli, start_server, tmp_path) -> Both:
+def both(flyte_bin, official_cli, start_server, tmp_path, pb) -> Both:  # pb: protogen modules
     srv = start_server("--database", str(tmp_path / "parity.db"), test_service=False)
+    Both.target = srv.target
     home = tmp_path / "home"
     home.mkdir()
     config = home / "config.yaml"
@@ -104,6 +107,26 @@ def populate(both: Both):
     both.ours("update", "queue", "batch", "--drain")
     both.ours("delete", "queue", "batch", "--yes")
     both.ours("delete", "cluster", "c2", "--yes")
+    report_status(both.target, "c1")
+
+
+def report_status(target: str, name: str):
+    """c1 reports, as a data plane would: a heartbeat, then a status with a data plane that
+    differs from its pool's and a running load, so its message has health, reasons and nested
+    (some empty) messages."""
+    cluster, common = (protogen.module("cloudidl/cluster/cluster.proto"),
+                       protogen.module("cloudidl/common/common.proto"))
+    stubs = protogen.module("cloudidl/cluster/cluster.proto", grpc=True)
+    cid = common.ClusterIdentifier(organization="127", name=name)
+    status = cluster.Status(health=cluster.Status.HEALTHY)
+    status.operator_cluster_data.metadata_object_store_ref.uri = "s3://elsewhere"
+    status.capabilities.execution_load.CopyFrom(cluster.ExecutionLoad(
+        active_executions_count=1, active_node_executions_count=2, active_task_executions_count=3))
+    status.capabilities.propeller_config_version = "v7"
+    with grpc.insecure_channel(target) as ch:
+        stub = stubs.ClusterServiceStub(ch)
+        stub.Heartbeat(cluster.HeartbeatRequest(cluster_id=cid), timeout=10)
+        stub.UpdateStatus(cluster.UpdateStatusRequest(cluster_id=cid, status=status), timeout=10)
 
 
 def test_one_config_file_gives_one_view(both: Both):
@@ -149,6 +172,10 @@ def test_our_formats(both: Both):
     assert pool["id"] == {"organization": "127", "name": "prod"}
     assert pool["config"]["secretStore"] == {"type": "SECRET_STORE_TYPE_AWS_SECRETS_MANAGER", "locator": "us-east-1"}
     assert pool["memberClusters"] == [{"organization": "127", "name": "c1"}]
+    [c1] = both.ours_raw("get", "cluster", "c1")
+    assert c1["status"]["health"] == "UNHEALTHY" and c1["status"]["unhealthyReasons"], c1
+    assert c1["status"]["operatorClusterData"] == {  # present but empty messages are {}
+        "metadataObjectStoreRef": {"uri": "s3://elsewhere"}, "secretStore": {}, "imageRegistry": {}}, c1
     [cluster] = both.ours_raw("get", "cluster", "--deleted")
     assert cluster["spec"]["id"]["name"] == "c2" and cluster["drainStatus"]["overallState"] == "CLUSTER_STATE_DELETED"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3,9})?Z", cluster["deletedAt"]), cluster
