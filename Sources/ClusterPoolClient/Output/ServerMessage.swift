@@ -4,18 +4,19 @@ internal import ClusterPoolProto
 /// server's message, not our model of it). It is not part of the resource's value: resources
 /// with equal fields are equal whatever messages they came from.
 struct ServerMessage: Sendable, Hashable {
-  /// The message's protobuf encoding.
-  let bytes: [UInt8]
+  /// The decoded message, as received (nothing is encoded until json-raw asks).
+  private let message: any ProtoMessage
 
-  /// Keeps `message`; `nil` when it cannot be encoded (then json-raw reports it).
-  init?(_ message: some ProtoMessage) {
-    guard let bytes = try? message.serializedBytes() else { return nil }
-    self.bytes = bytes
+  init(_ message: some ProtoMessage) {
+    self.message = message
   }
 
-  /// The message again.
+  /// The message, as the type it was read as.
   func decode<M: ProtoMessage>(as type: M.Type = M.self) throws -> M {
-    try M(serializedBytes: bytes)
+    guard let message = message as? M else {
+      throw NoServerMessageError(resource: "a \(M.protoMessageName) (this is a \(Swift.type(of: message).protoMessageName))")
+    }
+    return message
   }
 
   static func == (lhs: ServerMessage, rhs: ServerMessage) -> Bool { true }
