@@ -77,7 +77,9 @@ public enum ProtoJSONEncoder {
     case .bytes:
       return .string(base64(body))
     case .message:
-      guard let child = table.child(slot) else { throw ProtoJSONError(table.name, "no table for field \(table.fieldNames[slot])") }
+      guard let child = table.child(slot) else {
+        throw ProtoJSONError(table.name, "no table for field \(table.fieldNames[slot])")
+      }
       return try value(of: body, table: child)
     default:
       return try scalar(body, &q, table: table, slot: slot)

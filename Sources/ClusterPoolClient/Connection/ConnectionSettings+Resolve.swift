@@ -45,8 +45,7 @@ extension ConnectionSettings {
   /// 3. the environment: `FLYTE_ADMIN_ENDPOINT`, `FLYTE_ADMIN_INSECURE`,
   ///    `FLYTE_ADMIN_CACERTFILEPATH`, `FLYTE_TASK_ORG` (or `FLYTE_ENDPOINT`, `FLYTE_INSECURE`,
   ///    `FLYTE_CA_CERT`, `FLYTE_ORG`);
-  /// 4. the default config file, found as the official CLI finds it (``FlyteConfigFile/discover(environment:currentDirectory:)``:
-  ///    `./config.yaml`, `./.flyte/config.yaml`, the git root's `.flyte/config.yaml`,
+  /// 4. the default config file, found where the official CLI looks for it: `./config.yaml`, `./.flyte/config.yaml`, the git root's `.flyte/config.yaml`,
   ///    `$UCTL_CONFIG`, `$FLYTECTL_CONFIG`, `~/.union/config.yaml`, `~/.flyte/config.yaml`);
   /// 5. defaults: `localhost:8089` in cleartext; the organization derived from the endpoint as
   ///    the official client derives it (``organization(derivedFrom:)``: `127` for

@@ -12,15 +12,16 @@ enum QueueRawDocument {
     let proto: Cloudidl.Queue.Queue = try message.decode()
     let spec = proto.spec ?? .init()
     let id = proto.id ?? .init()
+    let state = proto.status?.state ?? .init()
     var fields: [(String, DocumentValue)] = [
       ("name", .string(id.name)),
-      ("status", .string(short(proto.status?.state.protoName, prefix: "QUEUE_STATE_", number: proto.status?.state.rawValue))),
+      ("status", .string(short(state.protoName, prefix: "QUEUE_STATE_", number: state.rawValue))),
       ("priority", .string(short(spec.priority.protoName, prefix: "PRIORITY_", number: spec.priority.rawValue))),
       ("run_concurrency", .integer(spec.runConcurrency)),
       ("action_concurrency", .integer(spec.actionConcurrency)),
       ("depth", .integer(spec.depth)),
       ("clusters", .array(spec.clusters.map(DocumentValue.string))),
-      ("max_resources", .object(spec.maxResources.map { (($0.name.protoName ?? "\($0.name.rawValue)").lowercased(), .string($0.value)) })),
+      ("max_resources", .object(spec.maxResources.map { (resourceName($0.name), .string($0.value)) })),
       ("max_accelerators", .object(queue.spec.maxAccelerators.map { ($0.selector, .integer($0.count)) })),
       (
         "scheduling",
@@ -40,9 +41,14 @@ enum QueueRawDocument {
     return .object(fields)
   }
 
+  /// `EPHEMERAL_STORAGE` -> `ephemeral_storage`.
+  private static func resourceName(_ name: Flyteidl2.Core.Resources.ResourceName) -> String {
+    (name.protoName ?? String(name.rawValue)).lowercased()
+  }
+
   /// `QUEUE_STATE_ACTIVE` -> `active`; the number for a value the enum does not define.
-  private static func short(_ name: String?, prefix: String, number: Int32?) -> String {
-    guard let name else { return String(number ?? 0) }
+  private static func short(_ name: String?, prefix: String, number: Int32) -> String {
+    guard let name else { return String(number) }
     return (name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name).lowercased()
   }
 

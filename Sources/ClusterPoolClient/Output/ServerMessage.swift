@@ -14,7 +14,8 @@ struct ServerMessage: Sendable, Hashable {
   /// The message, as the type it was read as.
   func decode<M: ProtoMessage>(as type: M.Type = M.self) throws -> M {
     guard let message = message as? M else {
-      throw NoServerMessageError(resource: "a \(M.protoMessageName) (this is a \(Swift.type(of: message).protoMessageName))")
+      let kept = Swift.type(of: message).protoMessageName
+      throw NoServerMessageError(resource: "a \(M.protoMessageName) (the message kept is a \(kept))")
     }
     return message
   }
