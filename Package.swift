@@ -7,6 +7,14 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+// The commit the binaries are built from, for `--version`: SwiftPM reads it from the git
+// checkout when it evaluates this manifest ("unknown" without one, e.g. from a source archive),
+// and CBuildInfo compiles it in as a C string.
+let gitCommit: String = {
+  guard let git = Context.gitInformation else { return "unknown" }
+  return git.currentCommit + (git.hasUncommittedChanges ? "+uncommitted" : "")
+}()
+
 let package = Package(
   name: "ClusterPools",
   platforms: [.macOS(.v15)],
@@ -43,6 +51,9 @@ let package = Package(
     .target(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
+    // The version and git commit of the build (--version of both executables).
+    .target(name: "CBuildInfo", cSettings: [.define("CLUSTERPOOL_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
+    .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: swift6),
 
     // MARK: generated Swift value types for every message, encoded through protobuf-c
     .target(
@@ -107,13 +118,13 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2", "BuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),
-    .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
+    .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
     // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters).
     .executableTarget(
       name: "clusterpool-load",
