@@ -7,14 +7,6 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
-// The commit the binaries are built from, for `--version`: SwiftPM reads it from the git
-// checkout when it evaluates this manifest ("unknown" without one, e.g. from a source archive),
-// and CBuildInfo compiles it in as a C string.
-let gitCommit: String = {
-  guard let git = Context.gitInformation else { return "unknown" }
-  return git.currentCommit + (git.hasUncommittedChanges ? "+uncommitted" : "")
-}()
-
 let package = Package(
   name: "ClusterPools",
   platforms: [.macOS(.v15)],
@@ -51,9 +43,11 @@ let package = Package(
     .target(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
-    // The version and git commit of the build (--version of both executables).
-    .target(name: "CBuildInfo", cSettings: [.define("CLUSTERPOOL_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
-    .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: swift6),
+    // The version and git commit of the build (--version of both executables); the commit is
+    // written before every build by the GitCommit plugin (Package.swift's Context.gitInformation
+    // would go stale: SwiftPM caches the evaluated manifest by its text).
+    .plugin(name: "GitCommit", capability: .buildTool()),
+    .target(name: "BuildInfo", swiftSettings: swift6, plugins: ["GitCommit"]),
 
     // MARK: generated Swift value types for every message, encoded through protobuf-c
     .target(
