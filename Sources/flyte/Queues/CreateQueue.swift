@@ -9,7 +9,12 @@ struct CreateQueue: AsyncParsableCommand {
     commandName: QueueNoun.name, abstract: "Create a queue routing work to the clusters of a pool.",
     discussion: """
       Without --cluster, the queue routes to every ACTIVE, healthy member of its pool; with \
-      it, only to the named clusters, which must be live members of that pool.
+      it, only to the named clusters, which must be live members of that pool. The defaults \
+      are the official CLI's, so the same command makes the same queue with either: \
+      --depth \(Self.defaultDepth) (0: no limit), --priority medium, --fairness round_robin, \
+      --scheduling strict_fifo, no caps. --project and --domain are sent in the queue's id, \
+      where this server refuses them (queues belong to the organization), as the official \
+      server does today.
       """,
     aliases: QueueNoun.aliases)
 
@@ -18,6 +23,9 @@ struct CreateQueue: AsyncParsableCommand {
 
   @OptionGroup var spec: QueueSpecOptions
   @OptionGroup var connection: ConnectionOptions
+
+  /// The official CLI's `--depth` default (flyte 2.12.1).
+  static let defaultDepth: UInt32 = 10000
 
   func validate() throws {
     guard spec.runConcurrency != nil, spec.actionConcurrency != nil else {
@@ -28,12 +36,13 @@ struct CreateQueue: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await CommandRunner.run(connection) { client in
+    try await CommandRunner.run(connection, queueScoped: true) { client in
       let queue = try await Queue.create(
         name, runConcurrency: spec.runConcurrency ?? 0, actionConcurrency: spec.actionConcurrency ?? 0,
-        clusterPoolName: spec.clusterPool, clusters: spec.clusters, depth: spec.depth ?? 0, priority: spec.priority,
-        fairness: spec.fairness, scheduling: spec.scheduling, maxResources: try spec.resourceCaps() ?? [],
-        maxAccelerators: try spec.acceleratorCaps() ?? [], client: client)
+        clusterPoolName: spec.clusterPool, clusters: spec.clusters, depth: spec.depth ?? Self.defaultDepth,
+        priority: spec.priority ?? .medium, fairness: spec.fairness ?? .roundRobin, scheduling: spec.scheduling ?? .strictFIFO,
+        maxResources: try spec.resourceCaps() ?? [], maxAccelerators: try spec.acceleratorCaps() ?? [],
+        scope: connection.global.queueScope, client: client)
       Terminal.write("Created queue \"\(name)\" in pool \"\(queue.pool)\".\n")
     }
   }
