@@ -18,8 +18,13 @@ struct CreateQueue: AsyncParsableCommand {
       """,
     aliases: QueueNoun.aliases)
 
-  @Argument(help: "The queue's name (shares one namespace with clusters).")
-  var name: String
+  @Argument(help: "The queue's name (shares one namespace with clusters; may be left to the manifest's name:).")
+  var name: String?
+
+  @Option(
+    name: [.short, .long],
+    help: "Manifest to create the queue from ('-' reads standard input), as `get queue NAME -o yaml` prints it.")
+  var file: String?
 
   @OptionGroup var spec: QueueSpecOptions
   @OptionGroup var connection: ConnectionOptions
@@ -27,7 +32,18 @@ struct CreateQueue: AsyncParsableCommand {
   /// The official CLI's `--depth` default (flyte 2.12.1).
   static let defaultDepth: UInt32 = 10000
 
+  /// What a manifest's spec is applied to: the official defaults (keys a manifest leaves out
+  /// keep them where `QueueManifest.applied(to:)` keeps a value).
+  static let officialDefaults = QueueSpec(
+    runConcurrency: 0, actionConcurrency: 0, depth: defaultDepth, priority: .medium, fairness: .roundRobin,
+    scheduling: .strictFIFO)
+
   func validate() throws {
+    if file != nil {
+      guard spec.isEmpty else { throw ValidationError("give --file or spec flags, not both") }
+      return
+    }
+    guard name != nil else { throw ValidationError("Missing expected argument '<name>'") }
     guard spec.runConcurrency != nil, spec.actionConcurrency != nil else {
       throw ValidationError("--run-concurrency and --action-concurrency are required")
     }
@@ -37,6 +53,15 @@ struct CreateQueue: AsyncParsableCommand {
 
   func run() async throws {
     try await CommandRunner.run(connection, queueScoped: true) { client in
+      if let file {
+        let manifest = try QueueManifest(yaml: try ManifestFile.read(file))
+        let name = try manifest.resolvedName(commandLineName: name)
+        let queue = try await Queue.create(
+          name, spec: manifest.applied(to: Self.officialDefaults), scope: connection.global.queueScope, client: client)
+        Terminal.write("Created queue \"\(name)\" in pool \"\(queue.pool)\".\n")
+        return
+      }
+      let name = name ?? ""
       let queue = try await Queue.create(
         name, runConcurrency: spec.runConcurrency ?? 0, actionConcurrency: spec.actionConcurrency ?? 0,
         clusterPoolName: spec.clusterPool, clusters: spec.clusters, depth: spec.depth ?? Self.defaultDepth,
