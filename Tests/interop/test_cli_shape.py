@@ -10,6 +10,7 @@ OFFICIAL_VENV (default .venv-official), as in test_official_cli_queues.py.
 """
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -143,6 +144,43 @@ def test_official_root_options_exist(both):
     help_text = both.official("--help").stdout
     for opt in OFFICIAL_ONLY_ROOT:
         assert opt[0] in help_text, opt
+
+
+OFFICIAL_OPTIONS_SCRIPT = """
+import json, click
+from flyte.cli.main import main
+ctx = click.Context(main)
+names = lambda params: sorted(o for p in params if isinstance(p, click.Option) for o in p.opts + p.secondary_opts)
+found = {"": names(main.params)}
+for verb in ("create", "get", "update", "delete", "undelete"):
+    group = main.get_command(ctx, verb)
+    for noun in ("cluster-pool", "cluster", "queue"):
+        command = group.get_command(click.Context(group, parent=ctx), noun)
+        found[f"{verb} {noun}"] = names(command.params)
+print(json.dumps(found))
+"""
+# Official options with no meaning here, refused as unknown options (the others must work).
+REFUSED = {"": {opt[0] for opt in OFFICIAL_ONLY_ROOT}, "get queue": {"--watch"}}
+
+
+def test_every_official_option_works_or_is_refused_by_name(flyte: Flyte):
+    """Walks the official CLI's own option declarations (root and each verb/noun we have)."""
+    proc = subprocess.run([str(OFFICIAL_VENV / "bin/python"), "-c", OFFICIAL_OPTIONS_SCRIPT], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    official = json.loads(proc.stdout)
+    assert len(official) == 16 and "--pool" in official["update cluster"]
+    for command, options in official.items():
+        args = command.split()
+        ours = flyte(*args, "--help").stdout.partition("\nUSAGE: ")[2]  # not the discussion, which names refused ones
+        for option in options:
+            listed = re.search(rf"(^|[\s,/]){re.escape(option)}([\s,=/]|$)", ours, re.M) is not None
+            if option in REFUSED.get(command, set()):
+                assert not listed, (command, option)
+                refused = flyte(*(args or ["get"]), *(["queue"] if not args else []), option, "x", ok=False)
+                assert refused.returncode == 2 and f"Unknown option '{option}'" in refused.stderr, (command, option)
+            else:
+                assert listed, f"flyte {command} --help does not list the official {option}"
 
 
 def test_update_cluster_pool_shows_the_servers_answer(flyte: Flyte, both):
