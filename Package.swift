@@ -163,6 +163,7 @@ let package = Package(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(name: "FlyteTests", dependencies: ["flyte", "ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
