@@ -45,7 +45,8 @@ import Testing
       #expect(moved?.1.contains("drain") == true && moved?.1.contains("delete") == true)
       let update = await clusters.code { try await clusters.move("c1", to: "staging") }
       #expect(update?.0 == .failedPrecondition)
-      #expect(await clusters.code { try await clusters.move("c1", to: "prod") } == nil)
+      let same = await clusters.code { try await clusters.move("c1", to: "prod") }
+      #expect(same?.0 == .alreadyExists && same?.1.contains("already registered into cluster pool \"prod\"") == true)
       #expect(await clusters.code { try await clusters.create("default", pool: "prod") }?.0 == .invalidArgument)
       #expect(await clusters.code { try await clusters.create("Bad_Name", pool: "prod") }?.0 == .invalidArgument)
       #expect(await clusters.code { try await clusters.create("c2", pool: "Bad_Pool") }?.0 == .invalidArgument)

@@ -81,6 +81,10 @@ def test_rules_and_status_codes(stubs, cl):
     code, _ = code_of(lambda: stubs.clusters.UpdateCluster(
         cl.cluster.UpdateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="staging"), timeout=10))
     assert code == grpc.StatusCode.FAILED_PRECONDITION
+    # Into its own pool: ALREADY_EXISTS, as registering it there again (rules.md).
+    code, details = code_of(lambda: stubs.clusters.UpdateCluster(
+        cl.cluster.UpdateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"), timeout=10))
+    assert code == grpc.StatusCode.ALREADY_EXISTS and '"prod"' in details
     assert code_of(lambda: create("default", "prod"))[0] == grpc.StatusCode.INVALID_ARGUMENT
     assert code_of(lambda: create("Bad", "prod"))[0] == grpc.StatusCode.INVALID_ARGUMENT
     assert code_of(lambda: create("c2", "missing"))[0] == grpc.StatusCode.NOT_FOUND

@@ -30,8 +30,12 @@ extension ClusterService {
     registry.unary(Self.method("UpdateCluster"), API.UpdateClusterRequest.self, API.UpdateClusterResponse.self) { request, _ in
       let cluster = try found(try key(request.clusterId))
       let pool = try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.poolName(request.clusterPoolName) }
-      guard pool == cluster.poolName else {
-        throw ClusterRegistration.moveRejected(cluster.key.name, from: cluster.poolName, to: pool).rpcError
+      // A move is rejected as a registration of the live cluster would be: into another pool
+      // FAILED_PRECONDITION (drain, delete, re-register), into its own pool ALREADY_EXISTS.
+      try mappingDomainErrors { () throws(DomainError) in
+        try ClusterRegistration.check(
+          cluster.key.name, into: PoolKey(organization: cluster.key.organization, name: pool), pool: nil,
+          occupant: .cluster(pool: cluster.poolName))
       }
       return .init()
     }
