@@ -184,9 +184,10 @@ def test_every_official_option_works_or_is_refused_by_name(flyte: Flyte):
 
 
 def test_update_cluster_pool_shows_the_servers_answer(flyte: Flyte, both):
-    flyte("create", "cluster-pool", "gpu-pool", "--file", "-", input=PROD)
-    flyte("create", "cluster", "c1")
-    ours = flyte("update", "cluster", "c1", "--pool", "gpu-pool", ok=False)
+    org = ["--org", "default"]  # both CLIs would derive "127" from 127.0.0.1; one organization for both
+    flyte(*org, "create", "cluster-pool", "gpu-pool", "--file", "-", input=PROD)
+    flyte(*org, "create", "cluster", "c1")
+    ours = flyte(*org, "update", "cluster", "c1", "--pool", "gpu-pool", ok=False)
     assert ours.returncode == 1
     assert ours.stderr.startswith("Error: FAILED_PRECONDITION: ") and "drain" in ours.stderr, ours.stderr
     official = both.official("--org", "default", "update", "cluster", "c1", "--pool", "gpu-pool", "--yes")
@@ -230,9 +231,9 @@ def stored(both, ql, name):
 
 def test_queue_parity(flyte: Flyte, both, ql):
     """The same create and update commands give the same stored queue through either CLI."""
-    flyte("create", "cluster-pool", "gpu-pool", "--file", "-", input=PROD)
-    flyte("create", "cluster", "gpu-cluster-1")
-    org = ["--org", "default"]  # the official client would derive "127" from 127.0.0.1
+    org = ["--org", "default"]  # both CLIs would derive "127" from 127.0.0.1; one organization for both
+    flyte(*org, "create", "cluster-pool", "gpu-pool", "--file", "-", input=PROD)
+    flyte(*org, "create", "cluster", "gpu-cluster-1")
     for i, flags in enumerate(CREATE_EXAMPLES):
         official = both.official(*org, "create", "queue", f"o{i}", *flags)
         assert official.returncode == 0, official.stdout + official.stderr

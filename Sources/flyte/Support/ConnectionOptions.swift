@@ -20,7 +20,7 @@ struct ConnectionOptions: ParsableArguments {
   @Option(help: "Organization (default: task.org, else derived from the endpoint, else the server's).")
   var org: String?
 
-  @Option(help: "Seconds to wait for each answer of the server (default 30; a --watch for its first one).")
+  @Option(help: "Seconds to wait for each answer of the server (default 30; a watch waits this long for its first one).")
   var timeout: Double?
 
   mutating func validate() throws {
