@@ -6,7 +6,8 @@ import Testing
 
 /// The row-level transaction protocol as every backend must keep it (a new backend adds its
 /// ``StoreKind`` and passes these unchanged): kept and undone writes, revisions, row reads
-/// across tables, rollback, and what `loadAll` returns afterwards.
+/// across tables, rollback, and what `loadAll` returns afterwards. Transactions run on the
+/// backend's executor, as the core runs them.
 @Suite struct RowTransactionContractTests {
   static let prod = key("prod")
   static let at = Timestamp(nanosecondsSinceEpoch: 1_000)
@@ -19,6 +20,10 @@ import Testing
   func keptWritesCommitAndUndoneWritesLeaveNoTrace(_ kind: StoreKind) async throws {
     let (backend, cleanup) = try kind.backend()
     defer { cleanup() }
+    try await withTaskExecutorPreference(backend.executor) { try await Self.keptWritesCommitAndUndoneWritesLeaveNoTrace(backend) }
+  }
+
+  static func keptWritesCommitAndUndoneWritesLeaveNoTrace(_ backend: any StorageBackend) async throws {
     #expect(try await backend.loadAll().pools.isEmpty)
     let tx = try await backend.begin()
     try await tx.lock(acme)
@@ -51,6 +56,10 @@ import Testing
   func rowReadsSeeClustersQueuesPinsAndHealth(_ kind: StoreKind) async throws {
     let (backend, cleanup) = try kind.backend()
     defer { cleanup() }
+    try await withTaskExecutorPreference(backend.executor) { try await Self.rowReadsSeeClustersQueuesPinsAndHealth(backend) }
+  }
+
+  static func rowReadsSeeClustersQueuesPinsAndHealth(_ backend: any StorageBackend) async throws {
     let tx = try await backend.begin()
     try await tx.beginWrite()
     try await tx.upsert(Self.poolRow(Self.prod, revision: 1))
