@@ -45,10 +45,15 @@ import Testing
     #expect(rows.pools == [Self.poolRow(Self.prod, revision: first)])
     #expect(rows.revision == undone)
 
+    // a rollback undoes the kept writes too, and whatever came after them
     let abandoned = try await backend.begin()
-    try await abandoned.upsert(Self.poolRow(key("never"), revision: undone + 1))
+    try await abandoned.beginWrite()
+    try await abandoned.upsert(Self.poolRow(key("never"), revision: try await abandoned.nextRevision()))
+    try await abandoned.endWrite(keeping: true)
+    try await abandoned.upsert(Self.poolRow(key("never-either"), revision: undone + 2))
     await abandoned.rollback()
-    #expect(try await backend.loadAll().pools.map(\.name.value) == ["prod"])
+    let after = try await backend.loadAll()
+    #expect(after.pools.map(\.name.value) == ["prod"] && after.revision == undone)
     await backend.close()
   }
 
