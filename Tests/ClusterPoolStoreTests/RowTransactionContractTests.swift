@@ -26,7 +26,7 @@ import Testing
   static func keptWritesCommitAndUndoneWritesLeaveNoTrace(_ backend: any StorageBackend) async throws {
     #expect(try await backend.loadAll().pools.isEmpty)
     let tx = try await backend.begin()
-    try await tx.lock(acme)
+    try await tx.lock([acme, try Organization(validating: "zeta")])
     try await tx.beginWrite()
     let first = try await tx.nextRevision()
     try await tx.upsert(Self.poolRow(Self.prod, revision: first))

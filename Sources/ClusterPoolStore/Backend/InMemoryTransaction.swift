@@ -30,7 +30,7 @@ public final class InMemoryTransaction: RowTransaction {
     backend.rows.withLock { rows in for undo in undos.reversed() { undo(&rows) } }
   }
 
-  public func lock(_ organization: Organization) async throws {}
+  public func lock(_ organizations: [Organization]) async throws {}
 
   public func beginWrite() async throws {
     keptUndo += writeUndo

@@ -27,9 +27,13 @@ final class StoreTransaction {
     self.changes = ChangeSet(revision: revision)
   }
 
-  /// Starts a write touching `organizations` (locked first, in order of name).
-  func beginWrite(touching organizations: [Organization]) async throws {
-    for organization in Set(organizations).sorted(by: { $0.name < $1.name }) { try await rows.lock(organization) }
+  /// Locks `organizations`: each once, in ascending order of name (see ``RowTransaction/lock(_:)``).
+  func lock(_ organizations: [Organization]) async throws {
+    try await rows.lock(Set(organizations).sorted { $0.name < $1.name })
+  }
+
+  /// Starts a write.
+  func beginWrite() async throws {
     try await rows.beginWrite()
     saved = (changes, members)
   }
