@@ -73,9 +73,15 @@ final class StoreTransaction {
   /// Writes `cluster` and its implicit queue (same name and pool, live exactly when the
   /// cluster is, its `state_generation` counting the changes of that liveness).
   func write(_ cluster: Cluster) async throws {
+    try await write(cluster, queueRow: try await rows.queue(QueueKey(cluster.key)))
+  }
+
+  /// ``write(_:)-cluster`` when the caller has read the queue row under the cluster's name in
+  /// this write (`queueRow`, nil when there is none).
+  func write(_ cluster: Cluster, queueRow: Queue?) async throws {
     try await rows.upsert(cluster)
     changes.clusters.append(cluster)
-    try await write(ImplicitQueue.of(cluster, replacing: try await rows.queue(QueueKey(cluster.key))))
+    try await write(ImplicitQueue.of(cluster, replacing: queueRow))
   }
 
   func write(_ queue: Queue) async throws {
