@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // Cluster-pool control plane: an HTTP/2 (nghttp2) + protobuf (protobuf-c) RPC server,
 // its Swift client library and the `flyte` CLI. Layers, top to bottom (each imports only
-// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP1 -> RPCHTTP2 -> domain/store ->
+// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP1 -> RPCHTTP2 -> domain/store core ->
+// store backends (ClusterPoolSQLite) ->
 // ClusterPoolServer / ClusterPoolClient -> executables.
 import PackageDescription
 
@@ -93,7 +94,19 @@ let package = Package(
 
     // MARK: domain (pools, rules; no I/O) and storage (protocol, SQLite backend)
     .target(name: "ClusterPoolDomain", swiftSettings: swift6),
-    .target(name: "ClusterPoolStore", dependencies: ["ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
+    // The store core (rules applied in transactions, read model, publication), its row-level
+    // transaction protocol and the in-memory backend; then one module per storage backend.
+    .target(
+      name: "ClusterPoolStore",
+      dependencies: [
+        "ClusterPoolDomain", .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+    .target(
+      name: "ClusterPoolSQLite",
+      dependencies: ["ClusterPoolStore", "ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swift6),
 
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
@@ -112,7 +125,7 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2", "BuildInfo",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "RPCCore", "RPCHTTP2", "BuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,12 +175,18 @@ let package = Package(
     .testTarget(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolStoreTests",
+      dependencies: [
+        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
     .testTarget(name: "FlyteTests", dependencies: ["flyte", "ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
-      dependencies: ["ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
+      dependencies: ["ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
       swiftSettings: swift6),
   ]
 )

@@ -1,0 +1,51 @@
+public import ClusterPoolDomain
+internal import Synchronization
+
+/// A backend keeping its rows in memory: nothing survives the process. A real backend, not a
+/// test double: the core's rules run against it exactly as against SQLite, and a server
+/// without a database file (`--ephemeral`) can use it. A transaction changes the rows in place
+/// and keeps how to undo each change (so a write costs what it changes, however many rows
+/// there are): a write ended with `keeping: false`, or a transaction rolled back, is undone.
+/// The core runs one transaction at a time, and reads every row (``loadAll()``) only at open.
+public final class InMemoryBackend: StorageBackend {
+  let rows: Mutex<InMemoryRows>
+  public let maxBatch: Int
+
+  /// An empty store made at `createdAt` (the implicit `default` pools' creation time), whose
+  /// transactions take up to `maxBatch` writes.
+  public init(createdAt: Timestamp, maxBatch: Int = 64) {
+    rows = Mutex(InMemoryRows(createdAt: createdAt))
+    self.maxBatch = maxBatch
+  }
+
+  public var description: String { "the in-memory store" }
+  public var executor: (any TaskExecutor)? { nil }
+
+  public func loadAll() async throws -> StoredRows { rows.withLock { $0.stored } }
+
+  public func begin() async throws -> InMemoryTransaction { InMemoryTransaction(backend: self) }
+
+  public func failure(_ error: any Error, _ what: String) -> DomainError {
+    DomainError(.unavailable, "\(what): \(error); retry later")
+  }
+
+  public func close() async {}
+}
+
+/// The rows of an ``InMemoryBackend``, as one value.
+struct InMemoryRows: Sendable {
+  var createdAt: Timestamp
+  var revision: UInt64 = 0
+  var pools: [PoolKey: ClusterPool] = [:]
+  var clusters: [ClusterKey: Cluster] = [:]
+  var queues: [QueueKey: Queue] = [:]
+  var health: [ClusterKey: ClusterHealthRecord] = [:]
+
+  init(createdAt: Timestamp) { self.createdAt = createdAt }
+
+  var stored: StoredRows {
+    StoredRows(
+      createdAt: createdAt, revision: revision, pools: Array(pools.values), clusters: Array(clusters.values),
+      queues: Array(queues.values), health: Array(health.values))
+  }
+}
