@@ -20,6 +20,7 @@ import pytest
 
 import protogen
 from clients import echo_stub
+from postgres_process import FreshDatabase, PostgresInstance, url_from_environment
 from server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +115,31 @@ def describe_exit(code: int) -> str:
     if code < 0:
         return f"killed by {signal.Signals(-code).name}"
     return f"exit status {code}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The URL of a private PostgreSQL instance: tools/test's (CLUSTERPOOL_TEST_POSTGRES_URL),
+    else one started for this session by tools/postgres and stopped at its end."""
+    url = url_from_environment()
+    if url:
+        yield url
+        return
+    instance = PostgresInstance()
+    try:
+        yield instance.url
+    finally:
+        instance.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """A fresh database on the private instance for this test (its URL), dropped after it."""
+    database = FreshDatabase(postgres_url)
+    try:
+        yield database.url
+    finally:
+        database.drop()
 
 
 @pytest.fixture
