@@ -1,0 +1,53 @@
+public import ClusterPoolDomain
+internal import Synchronization
+
+/// A backend keeping its rows in memory: nothing survives the process. A real backend, not a
+/// test double: the core's rules run against it exactly as against SQLite, and a server
+/// without a database file (`--ephemeral`) can use it. Transactions work on a copy of the rows
+/// (copy-on-write, so a copy is cheap until written) and replace them at commit; a write
+/// ended with `keeping: false` goes back to the copy taken at its start.
+public final class InMemoryBackend: StorageBackend {
+  let rows: Mutex<InMemoryRows>
+
+  /// An empty store made at `createdAt` (the implicit `default` pools' creation time).
+  public init(createdAt: Timestamp) {
+    rows = Mutex(InMemoryRows(createdAt: createdAt))
+  }
+
+  public var description: String { "the in-memory store" }
+  public var executor: (any TaskExecutor)? { nil }
+  public var maxBatch: Int { 64 }
+
+  public func loadAll() async throws -> StoredRows { rows.withLock { $0.stored } }
+
+  public func begin() async throws -> InMemoryTransaction {
+    InMemoryTransaction(backend: self, rows: rows.withLock { $0 })
+  }
+
+  public func failure(_ error: any Error, _ what: String) -> DomainError {
+    DomainError(.unavailable, "\(what): \(error); retry later")
+  }
+
+  public func close() async {}
+
+  /// Stores the rows of a committed transaction. The core runs one transaction at a time.
+  func commit(_ committed: InMemoryRows) { rows.withLock { $0 = committed } }
+}
+
+/// The rows of an ``InMemoryBackend``, as one value.
+struct InMemoryRows: Sendable {
+  var createdAt: Timestamp
+  var revision: UInt64 = 0
+  var pools: [PoolKey: ClusterPool] = [:]
+  var clusters: [ClusterKey: Cluster] = [:]
+  var queues: [QueueKey: Queue] = [:]
+  var health: [ClusterKey: ClusterHealthRecord] = [:]
+
+  init(createdAt: Timestamp) { self.createdAt = createdAt }
+
+  var stored: StoredRows {
+    StoredRows(
+      createdAt: createdAt, revision: revision, pools: Array(pools.values), clusters: Array(clusters.values),
+      queues: Array(queues.values), health: Array(health.values))
+  }
+}

@@ -1,0 +1,84 @@
+public import ClusterPoolDomain
+
+/// One open transaction of a ``StorageBackend``, as the store core drives it: the rules and
+/// write logic live in the core and reach storage only through these row reads and writes.
+///
+/// The core runs writes one after another inside a transaction: for each it calls
+/// ``lock(_:)`` with every organization the write touches (before the write's first read),
+/// then ``beginWrite()``; the write's reads and upserts; then ``endWrite(keeping:)``. A write
+/// that throws ends with `keeping: false` and must leave no trace (a savepoint rolled back, or
+/// its own transaction rolled back), while the writes before it stay. ``commit(_:)`` ends the
+/// transaction with the change set of every kept write (a backend with a change log stores
+/// it in the same transaction); ``rollback()`` abandons it.
+///
+/// Rows are domain values: a pool row's `memberClusters` is derived by the core and not
+/// stored; a cluster's implicit queue is a ``Queue`` row of its own with
+/// `lifecycle.clusterManaged` set, written by the core next to its cluster.
+///
+/// A transaction is used by one task at a time and never after it ended.
+public protocol RowTransaction: AnyObject {
+  /// Declares that the next write reads and writes rows of `organization`: a backend shared by
+  /// several servers serializes writes per organization from here to the end of the
+  /// transaction (e.g. PostgreSQL's `pg_advisory_xact_lock`). Called before ``beginWrite()``,
+  /// once per organization, in ascending order of name when there are several.
+  func lock(_ organization: Organization) async throws
+
+  /// Starts one write inside the transaction (e.g. a savepoint).
+  func beginWrite() async throws
+
+  /// Ends the write started by ``beginWrite()``: keeps its changes, or undoes every row
+  /// change and revision it made since (`keeping: false`, after it threw).
+  func endWrite(keeping: Bool) async throws
+
+  /// Commits the transaction, storing `changes` (the kept writes' rows, with
+  /// `changes.revision` the last revision handed out) in the change log when the backend has
+  /// one. Returns once the commit is durable; throws when it is not (nothing was written).
+  func commit(_ changes: ChangeSet) async throws
+
+  /// Abandons the transaction; nothing of it is written.
+  func rollback() async
+
+  /// A new revision, higher than every revision committed or handed out before.
+  func nextRevision() async throws -> UInt64
+
+  // MARK: reads
+
+  /// The stored pool row of `key`, live or deleted (`memberClusters` empty); nil when none.
+  func pool(_ key: PoolKey) async throws -> ClusterPool?
+
+  /// The live clusters and live queues (implicit ones included) whose pool is `key`.
+  func poolReferences(_ key: PoolKey) async throws -> PoolReferences
+
+  /// The stored cluster row of `key`, live or deleted; nil when none.
+  func cluster(_ key: ClusterKey) async throws -> Cluster?
+
+  /// The stored queue row of `key` (a queue of its own, or a cluster's implicit one with
+  /// `lifecycle.clusterManaged` set), live or deleted; nil when none.
+  func queue(_ key: QueueKey) async throws -> Queue?
+
+  /// Names of the live queues of their own in `key`'s organization that pin the cluster
+  /// `key` (`spec.clusters` holds its name), sorted.
+  func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName]
+
+  // MARK: writes
+
+  /// Inserts or replaces the row of `pool` (its `memberClusters` is not stored).
+  func upsert(_ pool: ClusterPool) async throws
+
+  /// Inserts or replaces the row of `cluster` (only the cluster: its implicit queue is
+  /// written by the core as a queue row).
+  func upsert(_ cluster: Cluster) async throws
+
+  /// Inserts or replaces the row of `queue`, of its own or implicit.
+  func upsert(_ queue: Queue) async throws
+
+  /// Removes the queue row of `key`, if any.
+  func deleteQueue(_ key: QueueKey) async throws
+
+  /// Inserts or replaces the saved health row of `record.key` (the core checked that its
+  /// registration is the live cluster's).
+  func saveHealth(_ record: ClusterHealthRecord) async throws
+
+  /// Removes the saved health row of `key`, if any.
+  func deleteHealth(_ key: ClusterKey) async throws
+}
