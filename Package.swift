@@ -27,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -89,6 +90,17 @@ let package = Package(
     // MARK: domain (pools, rules; no I/O) and storage (protocol, SQLite backend)
     .target(name: "ClusterPoolDomain", swiftSettings: swift6),
     .target(name: "ClusterPoolStore", dependencies: ["ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
+
+    // MARK: the PostgreSQL backend (postgres-nio): URL and credentials, schema, migrations
+    .target(
+      name: "ClusterPoolPostgres",
+      dependencies: [
+        "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
 
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
@@ -158,6 +170,14 @@ let package = Package(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolPostgresTests",
+      dependencies: [
+        "ClusterPoolPostgres", "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",

@@ -1,0 +1,53 @@
+public import PostgresNIO
+
+/// PostgreSQL failed: could not be reached, refused the login, or refused a statement. The
+/// message names the database (`HOST:PORT/DATABASE`) and the cause, never the password.
+public struct PostgresDatabaseError: Error, CustomStringConvertible {
+  /// The database, as `HOST:PORT/DATABASE`.
+  public var endpoint: String
+  /// What could not be done (e.g. `cannot connect`).
+  public var action: String
+  /// Why, from PostgreSQL or the network.
+  public var reason: String
+  /// The SQLSTATE of a server error (e.g. `28P01` for a wrong password); nil otherwise.
+  public var sqlState: String?
+
+  public var description: String { "PostgreSQL \(endpoint): \(action): \(reason)" }
+
+  /// The error of `error` thrown while doing `action` on `url`'s database.
+  public init(_ error: any Error, _ action: String, on url: PostgresURL) {
+    endpoint = url.endpoint
+    self.action = action
+    var reason: String
+    if let error = error as? PostgresDatabaseError {
+      reason = error.reason
+      sqlState = error.sqlState
+    } else if let error = error as? PSQLError {
+      (reason, sqlState) = Self.reason(error)
+    } else {
+      reason = String(describing: error)
+    }
+    // The causes above never hold the password; this makes sure of it.
+    if let password = url.password, !password.isEmpty {
+      reason = reason.replacingOccurrences(of: password, with: "***")
+    }
+    self.reason = reason
+  }
+
+  static func reason(_ error: PSQLError) -> (String, String?) {
+    if let info = error.serverInfo, let message = info[.message] {
+      let state = info[.sqlState]
+      return ("\(message)\(state.map { " (SQLSTATE \($0))" } ?? "")", state)
+    }
+    if let underlying = error.underlying {
+      return ("\(error.code): \(underlying)", nil)
+    }
+    return ("\(error.code)", nil)
+  }
+}
+
+extension String {
+  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+  }
+}
