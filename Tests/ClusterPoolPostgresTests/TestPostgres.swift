@@ -49,7 +49,7 @@ enum TestPostgres {
 
   /// Runs one statement (text made by the test, not user input) on `url`'s database.
   static func execute(_ sql: String, on url: PostgresURL) async throws {
-    let database = try PostgresDatabase(url: url, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let database = try PostgresStoreClient(url: url, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     defer { Task { await database.close() } }
     try await database.withConnection("run \(sql)") { connection in
       _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test")).get()

@@ -8,12 +8,12 @@ import Testing
 /// Connecting to the real PostgreSQL of tools/test: failures name HOST:PORT/DATABASE and the
 /// cause, and the password appears in no error and no log line, postgres-nio's included.
 @Suite(.enabled(if: TestPostgres.enabled, "needs CLUSTERPOOL_TEST_POSTGRES_URL (tools/test)"))
-struct PostgresDatabaseTests {
+struct PostgresStoreClientTests {
   @Test func connectsAndNeverLogsThePassword() async throws {
     let url = try TestPostgres.url()
     let password = try #require(url.password)
     let log = CapturedLog()
-    let database = try PostgresDatabase(url: url, logger: log.logger)
+    let database = try PostgresStoreClient(url: url, logger: log.logger)
     let user = try await database.withConnection("read the user") { connection in
       var user = ""
       for try await name in try await connection.query("SELECT current_user", logger: log.logger).decode(String.self) {
@@ -31,7 +31,7 @@ struct PostgresDatabaseTests {
     var url = try TestPostgres.url()
     url.password = "wrong-hunter2-\(UUID().uuidString)"
     let log = CapturedLog()
-    let database = try PostgresDatabase(url: url, leaseTimeout: .seconds(3), logger: log.logger)
+    let database = try PostgresStoreClient(url: url, leaseTimeout: .seconds(3), logger: log.logger)
     let start = ContinuousClock.now
     await #expect(throws: PostgresDatabaseError.self) {
       try await database.withConnection("connect") { _ in () }
@@ -53,7 +53,7 @@ struct PostgresDatabaseTests {
     let closedPort = try freePort()
     let url = try PostgresURL(parsing: "postgres://app:hunter2@127.0.0.1:\(closedPort)/pools?sslmode=disable")
     let log = CapturedLog()
-    let database = try PostgresDatabase(url: url, leaseTimeout: .seconds(2), logger: log.logger)
+    let database = try PostgresStoreClient(url: url, leaseTimeout: .seconds(2), logger: log.logger)
     let start = ContinuousClock.now
     do {
       try await database.withConnection("begin a write") { _ in () }

@@ -5,7 +5,7 @@ public import PostgresNIO
 /// connections, running in a task of its own until ``close()``). Every failure is a
 /// ``PostgresDatabaseError`` naming `HOST:PORT/DATABASE`, never the password; a connection
 /// that cannot be had within ``leaseTimeout`` fails instead of waiting for PostgreSQL to return.
-public final class PostgresDatabase: Sendable {
+public final class PostgresStoreClient: Sendable {
   /// The database (its description masks the password).
   public let url: PostgresURL
   /// How long a call waits for a connection before it fails.
@@ -88,7 +88,7 @@ public final class PostgresDatabase: Sendable {
   }
 }
 
-/// A leased connection of a ``PostgresDatabase``.
+/// A leased connection of a ``PostgresStoreClient``.
 public struct PostgresLease: Sendable {
   /// The connection, usable until ``release()``.
   public let connection: PostgresConnection

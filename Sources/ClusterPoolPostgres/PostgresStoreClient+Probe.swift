@@ -1,7 +1,7 @@
 internal import NIOSSL
 internal import PostgresNIO
 
-extension PostgresDatabase {
+extension PostgresStoreClient {
   /// Why no connection can be had, from one direct attempt (2 s at most): what the pool
   /// retrying in the background does not tell its callers.
   func probe() async -> String {
