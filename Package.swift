@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // Cluster-pool control plane: an HTTP/2 (nghttp2) + protobuf (protobuf-c) RPC server,
 // its Swift client library and the `flyte` CLI. Layers, top to bottom (each imports only
-// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP1 -> RPCHTTP2 -> domain/store ->
+// layers above it): C bridges -> ClusterPoolProto -> RPCCore -> RPCHTTP1 -> RPCHTTP2 -> domain/store core ->
+// store backends (ClusterPoolSQLite) ->
 // ClusterPoolServer / ClusterPoolClient -> executables.
 import PackageDescription
 
@@ -89,7 +90,19 @@ let package = Package(
 
     // MARK: domain (pools, rules; no I/O) and storage (protocol, SQLite backend)
     .target(name: "ClusterPoolDomain", swiftSettings: swift6),
-    .target(name: "ClusterPoolStore", dependencies: ["ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
+    // The store core (rules applied in transactions, read model, publication), its row-level
+    // transaction protocol and the in-memory backend; then one module per storage backend.
+    .target(
+      name: "ClusterPoolStore",
+      dependencies: [
+        "ClusterPoolDomain", .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+    .target(
+      name: "ClusterPoolSQLite",
+      dependencies: ["ClusterPoolStore", "ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swift6),
 
     // MARK: the PostgreSQL backend (postgres-nio): URL and credentials, schema, migrations
     .target(
@@ -119,7 +132,7 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "RPCCore", "RPCHTTP2",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -169,7 +182,7 @@ let package = Package(
     .testTarget(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolPostgresTests",
       dependencies: [
@@ -178,10 +191,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
-      dependencies: ["ClusterPoolServer", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
+      dependencies: ["ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
       swiftSettings: swift6),
   ]
 )

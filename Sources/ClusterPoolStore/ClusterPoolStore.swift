@@ -4,8 +4,8 @@ public import ClusterPoolDomain
 /// run on an event loop); writes check the domain rules and apply the change in one
 /// transaction, and return once the change is durable and visible to reads.
 ///
-/// The SQLite backend is ``SQLiteClusterPoolStore``; a PostgreSQL backend implements the same
-/// protocol (rules stay in ``ClusterPoolRules``; the backend supplies the transaction).
+/// ``PoolStore`` implements it over any ``StorageBackend`` (in memory, SQLite, PostgreSQL):
+/// the rules stay in the domain and the core, the backend supplies rows and transactions.
 public protocol ClusterPoolStore: Sendable {
   /// The pool of `key`, live or deleted (an untouched organization's implicit `default`
   /// included); nil when there is none. Never blocks on I/O.

@@ -35,4 +35,3 @@ public protocol ClusterStore: Sendable {
   func observePools(_ observer: @escaping @Sendable ([ClusterPool]) -> Void)
 }
 
-extension SQLiteClusterPoolStore: ClusterStore {}

@@ -23,4 +23,3 @@ public protocol QueueStore: ClusterStore {
   func changeQueue(_ key: QueueKey, _ request: QueueLifecycleRequest, by actor: Identity) async throws(DomainError) -> Queue
 }
 
-extension SQLiteClusterPoolStore: QueueStore {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClusterPoolDomain
 import ClusterPoolServer
+import ClusterPoolSQLite
 import ClusterPoolStore
 import Foundation
 import Logging

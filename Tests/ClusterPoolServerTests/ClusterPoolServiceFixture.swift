@@ -1,5 +1,6 @@
 import ClusterPoolDomain
 import ClusterPoolProto
+import ClusterPoolSQLite
 import ClusterPoolStore
 import Foundation
 import Logging

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 /// Saved cluster health (soft state persisted on an interval), re-registration of a deleted

@@ -2,6 +2,7 @@ import ClusterPoolDomain
 import Foundation
 import Testing
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 func clusterKey(_ name: String, _ org: Organization = acme) -> ClusterKey {

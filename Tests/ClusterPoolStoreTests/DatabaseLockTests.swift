@@ -2,6 +2,7 @@ import ClusterPoolDomain
 import Foundation
 import Testing
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 /// One store per database file: `FILE.lock` is taken before the database is touched and

@@ -2,6 +2,7 @@ import ClusterPoolDomain
 import Foundation
 import Testing
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 /// Every organization's `default` pool: there from its first use, stored once by its first

@@ -2,6 +2,7 @@ import ClusterPoolDomain
 import Foundation
 import Testing
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 /// Queue caps in the queue row (migration 6): written, read back in the order sent across a

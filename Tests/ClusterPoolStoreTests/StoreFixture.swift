@@ -2,6 +2,7 @@ import ClusterPoolDomain
 import Foundation
 import Logging
 
+@testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
 /// A temporary directory holding one database file, removed at the end.

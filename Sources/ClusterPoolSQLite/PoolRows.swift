@@ -1,3 +1,4 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 
 /// The SQL of pool rows and their mapping to ``ClusterPool``. All parameters are bound.
@@ -14,16 +15,8 @@ enum PoolRows {
     return found
   }
 
-  /// Every stored pool, with its live members.
+  /// Every stored pool row (`memberClusters` empty: the core derives them).
   static func all(_ connection: SQLiteConnection) throws -> [ClusterPool] {
-    var members: [PoolKey: [ResourceName]] = [:]
-    try connection.run(
-      "SELECT organization, pool_name, name FROM clusters WHERE deleted_at_ns IS NULL ORDER BY organization, name"
-    ) { row in
-      let key = PoolKey(
-        organization: Organization(stored: row.text(0)), name: try ResourceName(validating: row.text(1)))
-      members[key, default: []].append(try ResourceName(validating: row.text(2), kind: "cluster"))
-    }
     var pools: [ClusterPool] = []
     try connection.run(
       """
@@ -31,11 +24,7 @@ enum PoolRows {
         image_registry, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by, revision
       FROM cluster_pools ORDER BY organization, name
       """
-    ) { row in
-      var pool = try pool(row)
-      if !pool.isDeleted { pool.memberClusters = members[pool.key] ?? [] }
-      pools.append(pool)
-    }
+    ) { row in pools.append(try pool(row)) }
     return pools
   }
 

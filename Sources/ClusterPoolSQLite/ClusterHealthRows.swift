@@ -1,19 +1,18 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 
 /// The SQL of saved cluster health (`cluster_health`, migration 4). A row counts only for the
 /// registration it was saved for: it names the cluster's `created_at_ns`, so health saved for
 /// a deleted cluster never reappears on a cluster registered again under its name.
 enum ClusterHealthRows {
-  /// The saved health of every live cluster whose registration it belongs to.
+  /// Every saved health row (the core keeps those of a live cluster's current registration).
   static func all(_ connection: SQLiteConnection) throws -> [ClusterHealthRecord] {
     var records: [ClusterHealthRecord] = []
     try connection.run(
       """
-      SELECT h.organization, h.name, h.registered_at_ns, h.last_seen_ns, h.has_report, h.object_store_uri,
-        h.object_store_endpoint, h.secret_store_type, h.secret_store_locator, h.image_registry
-      FROM cluster_health h JOIN clusters c
-        ON c.organization = h.organization AND c.name = h.name AND c.created_at_ns = h.registered_at_ns
-      WHERE c.deleted_at_ns IS NULL
+      SELECT organization, name, registered_at_ns, last_seen_ns, has_report, object_store_uri, object_store_endpoint,
+        secret_store_type, secret_store_locator, image_registry
+      FROM cluster_health
       """
     ) { row in
       let key = ClusterKey(
@@ -32,17 +31,14 @@ enum ClusterHealthRows {
     return records
   }
 
-  /// Saves `record` when its registration is still the live cluster's; returns whether it did.
-  @discardableResult
-  static func save(_ connection: SQLiteConnection, _ record: ClusterHealthRecord) throws -> Bool {
+  /// Inserts or replaces the saved health of `record.key`.
+  static func save(_ connection: SQLiteConnection, _ record: ClusterHealthRecord) throws {
     let reported = record.reported ?? ReportedDataPlane()
-    let changed = try connection.run(
+    try connection.run(
       """
       INSERT INTO cluster_health (organization, name, registered_at_ns, last_seen_ns, has_report, object_store_uri,
         object_store_endpoint, secret_store_type, secret_store_locator, image_registry)
-      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
-      WHERE EXISTS (
-        SELECT 1 FROM clusters WHERE organization = ?1 AND name = ?2 AND created_at_ns = ?3 AND deleted_at_ns IS NULL)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
       ON CONFLICT (organization, name) DO UPDATE SET
         registered_at_ns = excluded.registered_at_ns, last_seen_ns = excluded.last_seen_ns, has_report = excluded.has_report,
         object_store_uri = excluded.object_store_uri, object_store_endpoint = excluded.object_store_endpoint,
@@ -55,7 +51,6 @@ enum ClusterHealthRows {
         .text(reported.objectStoreEndpoint), .integer(Int64(reported.secretStoreType)), .text(reported.secretStoreLocator),
         .text(reported.imageRegistry),
       ])
-    return changed > 0
   }
 
   /// Drops the saved health of `key` (the cluster was deleted or is registered anew).

@@ -1,7 +1,8 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 
-/// The SQL of cluster rows (and of the implicit queue rows that go with them), and their
-/// mapping to ``Cluster``. All parameters are bound.
+/// The SQL of cluster rows and their mapping to ``Cluster`` (a cluster's implicit queue is a
+/// queue row, written by the core next to it). All parameters are bound.
 enum ClusterRows {
   static func select(_ connection: SQLiteConnection, _ key: ClusterKey) throws -> Cluster? {
     var found: Cluster?
@@ -28,53 +29,22 @@ enum ClusterRows {
     return clusters
   }
 
-  /// The queue of its own (not a cluster's implicit queue) holding `key`'s name, live or deleted:
-  /// a deleted queue keeps its name until it is undeleted. `nil` when there is none.
-  static func standaloneQueue(_ connection: SQLiteConnection, _ key: ClusterKey) throws -> ClusterRegistration.Occupant? {
-    let live = try connection.integer(
-      "SELECT deleted_at_ns IS NULL FROM queues WHERE organization = ?1 AND name = ?2 AND cluster_managed = 0",
-      [.text(key.organization.name), .text(key.name.value)])
-    return live.map { $0 != 0 ? .queue : .deletedQueue }
-  }
-
-  /// Inserts or replaces the row of `cluster`, and its implicit queue's row alongside (same
-  /// name and pool, cluster-managed, live exactly when the cluster is).
+  /// Inserts or replaces the row of `cluster`.
   static func upsert(_ connection: SQLiteConnection, _ cluster: Cluster) throws {
-    let deleted: SQLiteValue = cluster.deletedAt.map { .integer($0.nanosecondsSinceEpoch) } ?? .null
-    let common: [SQLiteValue] = [
-      .text(cluster.key.organization.name), .text(cluster.key.name.value), .text(cluster.poolName.value),
-      .integer(cluster.createdAt.nanosecondsSinceEpoch), .integer(cluster.updatedAt.nanosecondsSinceEpoch), deleted,
-      .text(cluster.createdBy.storageForm), .text(cluster.updatedBy.storageForm),
-    ]
     try connection.run(
       """
       INSERT OR REPLACE INTO clusters (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns,
         created_by, updated_by, state, generation, has_reported)
       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
       """,
-      common + [
+      [
+        .text(cluster.key.organization.name), .text(cluster.key.name.value), .text(cluster.poolName.value),
+        .integer(cluster.createdAt.nanosecondsSinceEpoch), .integer(cluster.updatedAt.nanosecondsSinceEpoch),
+        cluster.deletedAt.map { .integer($0.nanosecondsSinceEpoch) } ?? .null,
+        .text(cluster.createdBy.storageForm), .text(cluster.updatedBy.storageForm),
         .text(cluster.lifecycle.state.description), .integer(Int64(bitPattern: cluster.lifecycle.generation)),
         .integer(cluster.lifecycle.hasReported ? 1 : 0),
       ])
-    try connection.run(
-      """
-      INSERT INTO queues (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by,
-        updated_by, cluster_managed, state)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)
-      ON CONFLICT (organization, name) DO UPDATE SET
-        pool_name = excluded.pool_name, updated_at_ns = excluded.updated_at_ns, deleted_at_ns = excluded.deleted_at_ns,
-        updated_by = excluded.updated_by, cluster_managed = 1, state = excluded.state,
-        state_generation = queues.state_generation + (queues.state != excluded.state)
-      """,
-      common + [.text(cluster.isLive ? "ACTIVE" : "DELETED")])
-  }
-
-  /// Removes the deleted implicit queue of `key`, so a cluster registered again under the
-  /// name gets a fresh queue (created now, by the registering caller).
-  static func dropDeletedImplicitQueue(_ connection: SQLiteConnection, _ key: ClusterKey) throws {
-    try connection.run(
-      "DELETE FROM queues WHERE organization = ?1 AND name = ?2 AND cluster_managed = 1 AND deleted_at_ns IS NOT NULL",
-      [.text(key.organization.name), .text(key.name.value)])
   }
 
   private static func cluster(_ row: SQLiteRow) throws -> Cluster {

@@ -1,3 +1,4 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 
 /// The database schema as ordered migrations. `PRAGMA user_version` holds the number of
@@ -114,6 +115,18 @@ enum SQLiteSchema {
     return Timestamp(nanosecondsSinceEpoch: value)
   }
 
+  /// The last revision committed (`store_info.revision`, written by every commit that
+  /// changed rows); 0 when none was (pools' own revisions count too, see ``SQLiteBackend``).
+  static func revision(_ connection: SQLiteConnection) throws -> UInt64 {
+    UInt64(bitPattern: try connection.integer("SELECT value FROM store_info WHERE key = 'revision'") ?? 0)
+  }
+
+  /// Records `revision` as the last one committed, inside the committing transaction.
+  static func saveRevision(_ connection: SQLiteConnection, _ revision: UInt64) throws {
+    try connection.run(
+      "INSERT OR REPLACE INTO store_info (key, value) VALUES ('revision', ?1)", [.integer(Int64(bitPattern: revision))])
+  }
+
   /// Applies the missing migrations; throws when the file is newer than this code.
   static func migrate(_ connection: SQLiteConnection) throws {
     let current = Int(try connection.integer("PRAGMA user_version") ?? 0)
@@ -138,10 +151,4 @@ enum SQLiteSchema {
     try connection.run("PRAGMA journal_mode=WAL") { _ in }
     try connection.executeScript("PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;")
   }
-}
-
-/// The store could not be opened: the file is unusable or from a newer version.
-public struct StoreOpenError: Error, CustomStringConvertible {
-  public var description: String
-  init(_ description: String) { self.description = description }
 }

@@ -1,3 +1,4 @@
+internal import ClusterPoolStore
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)

@@ -1,8 +1,9 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 
-/// The SQL of queue rows and their mapping to ``Queue``. Rows of implicit queues (written
-/// with their cluster by ``ClusterRows``) carry no spec: only their flag, pool and liveness
-/// are read. All parameters are bound.
+/// The SQL of queue rows and their mapping to ``Queue``: queues of their own, and clusters'
+/// implicit queues (`cluster_managed`, their spec columns left at the defaults but the pool).
+/// All parameters are bound.
 enum QueueRows {
   /// A stored row: the queue (spec meaningful only when not cluster-managed).
   static func select(_ connection: SQLiteConnection, _ key: QueueKey) throws -> Queue? {
@@ -18,7 +19,7 @@ enum QueueRows {
     return found
   }
 
-  /// Every stored queue of its own (not cluster-managed), live or deleted.
+  /// Every stored queue row, of its own or implicit, live or deleted.
   static func all(_ connection: SQLiteConnection) throws -> [Queue] {
     var queues: [Queue] = []
     try connection.run(
@@ -26,7 +27,7 @@ enum QueueRows {
       SELECT organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
         cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness, scheduling,
         clusters, max_resources, max_accelerators
-      FROM queues WHERE cluster_managed = 0 ORDER BY organization, name
+      FROM queues ORDER BY organization, name
       """
     ) { row in queues.append(try queue(row)) }
     return queues
@@ -44,7 +45,7 @@ enum QueueRows {
     return names
   }
 
-  /// Inserts or replaces the row of `queue` (a queue of its own).
+  /// Inserts or replaces the row of `queue`, of its own or implicit.
   static func upsert(_ connection: SQLiteConnection, _ queue: Queue) throws {
     let spec = queue.spec
     try connection.run(
@@ -52,7 +53,7 @@ enum QueueRows {
       INSERT OR REPLACE INTO queues (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by,
         updated_by, cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness,
         scheduling, clusters, max_resources, max_accelerators)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?20, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
       """,
       [
         .text(queue.key.organization.name), .text(queue.key.name.value), .text(spec.poolName.value),
@@ -64,7 +65,14 @@ enum QueueRows {
         .integer(Int64(spec.fairness)), .integer(Int64(spec.scheduling)),
         .text(spec.clusters.isEmpty ? "" : "," + spec.clusters.map(\.value).joined(separator: ",") + ","),
         .text(try QueueCapColumns.encode(spec.maxResources)), .text(try QueueCapColumns.encode(spec.maxAccelerators)),
+        .integer(queue.lifecycle.clusterManaged ? 1 : 0),
       ])
+  }
+
+  /// Removes the row of `key`, if any.
+  static func delete(_ connection: SQLiteConnection, _ key: QueueKey) throws {
+    try connection.run(
+      "DELETE FROM queues WHERE organization = ?1 AND name = ?2", [.text(key.organization.name), .text(key.name.value)])
   }
 
   private static func queue(_ row: SQLiteRow) throws -> Queue {

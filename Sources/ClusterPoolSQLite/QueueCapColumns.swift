@@ -1,3 +1,4 @@
+internal import ClusterPoolStore
 internal import ClusterPoolDomain
 internal import Foundation
 

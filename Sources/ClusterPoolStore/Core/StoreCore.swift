@@ -1,0 +1,101 @@
+internal import ClusterPoolDomain
+internal import Foundation
+internal import Logging
+internal import Synchronization
+
+/// The backend-neutral heart of a store: runs batches of writes in backend transactions,
+/// applies each commit's change set to the read model as one snapshot, tells observers and
+/// answers the callers. Held by the write loop, apart from ``PoolStore``, so that a store no
+/// longer used can go away (its loop then finishes the queued writes and closes the backend).
+final class StoreCore: Sendable {
+  let backend: any StorageBackend
+  /// The read model; replaced as a whole under this one lock by each commit.
+  let state: Mutex<StoreSnapshot>
+  /// Told about the pools of every commit (``PoolStore/observePools(_:)``).
+  let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
+  let defaultPool: DefaultPoolTemplate
+  let logger: Logger
+
+  init(backend: any StorageBackend, state: StoreSnapshot, defaultPool: DefaultPoolTemplate, logger: Logger) {
+    self.backend = backend
+    self.state = Mutex(state)
+    self.defaultPool = defaultPool
+    self.logger = logger
+  }
+
+  /// Runs `batch` in one transaction, each write inside ``RowTransaction/beginWrite()`` and
+  /// ``RowTransaction/endWrite(keeping:)`` so that a rejected write leaves the others intact;
+  /// publishes the commit once durable, then answers every caller.
+  func commit(_ batch: [PendingWrite]) async {
+    let rows: any RowTransaction
+    do {
+      rows = try await backend.begin()
+    } catch {
+      logger.error("cannot begin a transaction", metadata: ["error": "\(error)"])
+      let failure = backend.failure(error, "the store cannot write right now")
+      for write in batch { write.fail(failure) }
+      return
+    }
+    let revision = state.withLock { $0.revision }
+    let tx = StoreTransaction(rows: rows, now: Self.now(), defaultPool: defaultPool, revision: revision)
+    var outcomes: [Result<@Sendable () -> Void, DomainError>] = []
+    outcomes.reserveCapacity(batch.count)
+    for write in batch { outcomes.append(await run(write, in: tx)) }
+    var changes = tx.changes
+    do {
+      // every commit that changed rows ends at a revision of its own
+      if !changes.isEmpty && changes.revision == revision { changes.revision = try await tx.nextRevision() }
+      try await rows.commit(changes)
+    } catch {
+      await rows.rollback()
+      logger.error("commit failed", metadata: ["error": "\(error)"])
+      let failure = backend.failure(error, "the store could not commit the change")
+      for (write, outcome) in zip(batch, outcomes) {
+        if case .failure(let rejection) = outcome { write.fail(rejection) } else { write.fail(failure) }
+      }
+      return
+    }
+    publish(changes)
+    for (write, outcome) in zip(batch, outcomes) {
+      switch outcome {
+      case .success(let reply): reply()
+      case .failure(let error): write.fail(error)
+      }
+    }
+  }
+
+  /// Runs one write of a batch; undoes it when it throws.
+  private func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable () -> Void, DomainError> {
+    do {
+      try await tx.beginWrite(touching: write.organizations)
+    } catch {
+      logger.error("cannot begin a write", metadata: ["error": "\(error)"])
+      return .failure(backend.failure(error, "the store could not apply the change"))
+    }
+    do {
+      let reply = try await write.apply(tx)
+      try await tx.endWrite(keeping: true)
+      return .success(reply)
+    } catch {
+      try? await tx.endWrite(keeping: false)
+      if let error = error as? DomainError { return .failure(error) }
+      logger.error("a write failed", metadata: ["error": "\(error)"])
+      return .failure(backend.failure(error, "the store could not apply the change"))
+    }
+  }
+
+  /// Makes a committed change set visible to reads, all at once, then tells the pool
+  /// observers (each pool once, as last written).
+  func publish(_ changes: ChangeSet) {
+    state.withLock { $0.apply(changes) }
+    guard !changes.pools.isEmpty else { return }
+    var seen = Set<PoolKey>()
+    let pools = changes.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]
+    for observer in poolObservers.withLock({ $0 }) { observer(pools) }
+  }
+
+  /// The current wall-clock time.
+  static func now() -> Timestamp {
+    Timestamp(nanosecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1_000_000_000).rounded()))
+  }
+}

@@ -1,0 +1,88 @@
+public import ClusterPoolDomain
+
+/// The read model: every pool, cluster and queue of its own as of one revision, as one
+/// value. The store publishes one snapshot per commit (``apply(_:)`` under one lock), so a
+/// read never sees a commit's pools without its clusters; a copy taken with
+/// ``PoolStore/snapshot()`` stays consistent while later commits go on.
+public struct StoreSnapshot: Sendable {
+  /// The revision of the last change set applied.
+  public private(set) var revision: UInt64
+  var catalog: PoolCatalog
+  /// Every stored cluster, live or deleted.
+  var clusters: [ClusterKey: Cluster] = [:]
+  /// Every stored queue of its own (not a cluster's implicit one), live or deleted.
+  var queues: [QueueKey: Queue] = [:]
+
+  /// The read model of `rows` as loaded at open; the `default` pool of organizations that
+  /// never wrote one is `defaultPool`'s. Pools' members are derived from the live clusters.
+  init(rows: StoredRows, defaultPool: DefaultPoolTemplate) {
+    catalog = PoolCatalog(defaultPool: defaultPool)
+    revision = rows.revision
+    var members: [PoolKey: [ResourceName]] = [:]
+    for cluster in rows.clusters {
+      clusters[cluster.key] = cluster
+      if cluster.isLive { members[cluster.poolKey, default: []].append(cluster.key.name) }
+    }
+    for var pool in rows.pools {
+      pool.memberClusters = pool.isDeleted ? [] : (members[pool.key] ?? []).sorted()
+      catalog.upsert(pool)
+      revision = max(revision, pool.revision)
+    }
+    for queue in rows.queues where !queue.lifecycle.clusterManaged { queues[queue.key] = queue }
+  }
+
+  /// Applies the rows of one commit (this server's or, through a change log, another's):
+  /// removed queues first, then pools, clusters and queues in the order written.
+  public mutating func apply(_ changes: ChangeSet) {
+    for key in changes.removedQueues { queues[key] = nil }
+    for pool in changes.pools { catalog.upsert(pool) }
+    for cluster in changes.clusters { clusters[cluster.key] = cluster }
+    for queue in changes.queues {
+      // an implicit queue follows its cluster and is read from it; its name is no queue of its own
+      if queue.lifecycle.clusterManaged { queues[queue.key] = nil } else { queues[queue.key] = queue }
+    }
+    revision = max(revision, changes.revision)
+  }
+
+  /// Number of stored pools.
+  public var poolCount: Int { catalog.count }
+
+  /// The pool of `key`, live or deleted (an untouched organization's implicit `default`
+  /// included); nil when there is none.
+  public func pool(_ key: PoolKey) -> ClusterPool? { catalog.pool(key) }
+
+  /// One page of `query` in `organization`.
+  public func list(_ organization: Organization, _ query: ListQuery) -> ListPage { catalog.list(organization, query) }
+
+  /// The cluster of `key`, live or deleted; nil when there is none.
+  public func cluster(_ key: ClusterKey) -> Cluster? { clusters[key] }
+
+  /// The clusters of `organization` (deleted ones only when asked), sorted by name.
+  public func clusters(in organization: Organization, includeDeleted: Bool = false) -> [Cluster] {
+    clusters.values.filter { $0.key.organization == organization && (includeDeleted || $0.isLive) }
+      .sorted { $0.key.name < $1.key.name }
+  }
+
+  /// The clusters of every organization in `state`, in no particular order.
+  public func clusters(state: ClusterState) -> [Cluster] {
+    clusters.values.filter { $0.lifecycle.state == state }
+  }
+
+  /// The queue of its own of `key`, live or deleted (an organization's unwritten `default`
+  /// queue included); nil when there is none.
+  public func queue(_ key: QueueKey) -> Queue? {
+    if let queue = queues[key] { return queue }
+    guard key.name.isDefault else { return nil }
+    return pool(PoolKey(organization: key.organization, name: .defaultName)).map(Queue.defaultQueue(of:))
+  }
+
+  /// The queues of their own of `organization`, live and deleted, sorted by name (its
+  /// `default` queue included).
+  public func queues(in organization: Organization) -> [Queue] {
+    var found = queues.values.filter { $0.key.organization == organization }
+    if !found.contains(where: \.isDefault), let pool = pool(PoolKey(organization: organization, name: .defaultName)) {
+      found.append(Queue.defaultQueue(of: pool))
+    }
+    return found.sorted { $0.key.name < $1.key.name }
+  }
+}

@@ -1,0 +1,94 @@
+internal import ClusterPoolDomain
+
+/// What a write sees inside a backend transaction: the backend's row reads and writes, the
+/// time of the batch and the `default` pool template. Every row written goes through here and
+/// is recorded in ``changes``, so all writes (pools, clusters, queues, health) have one style:
+/// read rows, apply a rule of the domain, write rows, return the value to answer with; the
+/// rows to publish are the transaction's business.
+final class StoreTransaction {
+  let rows: any RowTransaction
+  /// The time recorded for every change of this batch.
+  let now: Timestamp
+  /// How a `default` pool looks before it is first written.
+  let defaultPool: DefaultPoolTemplate
+  /// The rows of every kept write so far, and the last revision handed out.
+  private(set) var changes: ChangeSet
+  /// Live members of the pools whose membership a write of this batch changed, kept current
+  /// by the cluster writes so that each reads a pool's members once per batch, not once per
+  /// registration.
+  var members: [PoolKey: [ResourceName]] = [:]
+  /// ``changes`` and ``members`` when the current write began, restored when it is undone.
+  private var saved: (ChangeSet, [PoolKey: [ResourceName]])?
+
+  init(rows: any RowTransaction, now: Timestamp, defaultPool: DefaultPoolTemplate, revision: UInt64) {
+    self.rows = rows
+    self.now = now
+    self.defaultPool = defaultPool
+    self.changes = ChangeSet(revision: revision)
+  }
+
+  /// Starts a write touching `organizations` (locked first, in order of name).
+  func beginWrite(touching organizations: [Organization]) async throws {
+    for organization in Set(organizations).sorted(by: { $0.name < $1.name }) { try await rows.lock(organization) }
+    try await rows.beginWrite()
+    saved = (changes, members)
+  }
+
+  /// Ends the current write: keeps it, or undoes it in the backend and here.
+  func endWrite(keeping: Bool) async throws {
+    defer { saved = nil }
+    if !keeping, let (changes, members) = saved {
+      self.changes = changes
+      self.members = members
+    }
+    try await rows.endWrite(keeping: keeping)
+  }
+
+  /// A new revision, higher than every one before.
+  func nextRevision() async throws -> UInt64 {
+    let revision = try await rows.nextRevision()
+    changes.revision = max(changes.revision, revision)
+    return revision
+  }
+
+  // MARK: reads (the backend's rows as of this transaction)
+
+  func pool(_ key: PoolKey) async throws -> ClusterPool? { try await rows.pool(key) }
+  func references(_ key: PoolKey) async throws -> PoolReferences { try await rows.poolReferences(key) }
+  func cluster(_ key: ClusterKey) async throws -> Cluster? { try await rows.cluster(key) }
+  func queue(_ key: QueueKey) async throws -> Queue? { try await rows.queue(key) }
+  func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] { try await rows.queuesPinning(key) }
+
+  // MARK: writes (recorded for publication)
+
+  func write(_ pool: ClusterPool) async throws {
+    try await rows.upsert(pool)
+    changes.pools.append(pool)
+  }
+
+  /// Writes `cluster` and its implicit queue (same name and pool, live exactly when the
+  /// cluster is, its `state_generation` counting the changes of that liveness).
+  func write(_ cluster: Cluster) async throws {
+    try await rows.upsert(cluster)
+    changes.clusters.append(cluster)
+    try await write(ImplicitQueue.of(cluster, replacing: try await rows.queue(QueueKey(cluster.key))))
+  }
+
+  func write(_ queue: Queue) async throws {
+    try await rows.upsert(queue)
+    changes.queues.append(queue)
+  }
+
+  func removeQueue(_ key: QueueKey) async throws {
+    try await rows.deleteQueue(key)
+    changes.removedQueues.append(key)
+  }
+
+  func saveHealth(_ record: ClusterHealthRecord) async throws { try await rows.saveHealth(record) }
+  func deleteHealth(_ key: ClusterKey) async throws { try await rows.deleteHealth(key) }
+}
+
+extension QueueKey {
+  /// The key of `cluster`'s implicit queue.
+  init(_ cluster: ClusterKey) { self.init(organization: cluster.organization, name: cluster.name) }
+}

@@ -1,0 +1,39 @@
+public import ClusterPoolDomain
+
+extension PoolStore: ClusterStore {
+  /// The cluster of `key`, live or deleted; nil when there is none. Never blocks on I/O.
+  public func cluster(_ key: ClusterKey) -> Cluster? {
+    core.state.withLock { $0.cluster(key) }
+  }
+
+  /// The clusters of `organization` (live, or deleted ones too), sorted by name. Never
+  /// blocks on I/O.
+  public func clusters(in organization: Organization, includeDeleted: Bool = false) -> [Cluster] {
+    core.state.withLock { $0.clusters(in: organization, includeDeleted: includeDeleted) }
+  }
+
+  /// The clusters of every organization in `state`, in no particular order. Never blocks on
+  /// I/O.
+  public func clusters(state: ClusterState) -> [Cluster] {
+    core.state.withLock { $0.clusters(state: state) }
+  }
+
+  /// Registers `key` into `poolName` (CreateCluster) with its implicit queue, in one
+  /// transaction with the pool's membership; returns the stored cluster once durable.
+  public func registerCluster(_ key: ClusterKey, into poolName: ResourceName, by actor: Identity) async throws(DomainError) -> Cluster {
+    try await perform(touching: [key.organization]) { tx in try await ClusterWrites.register(key, into: poolName, by: actor, in: tx) }
+  }
+
+  /// Applies a lifecycle `request` (drain, activate, delete, undelete, a data-plane report)
+  /// to the cluster `key`; returns the stored cluster once durable.
+  public func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster {
+    try await perform(touching: [key.organization]) { tx in try await ClusterWrites.change(key, request, by: actor, in: tx) }
+  }
+
+  /// Calls `observer` after every commit that wrote pools (a config change, or a membership
+  /// change), with those pools as committed; reads already see them. It runs on the write
+  /// loop and must not block.
+  public func observePools(_ observer: @escaping @Sendable ([ClusterPool]) -> Void) {
+    core.poolObservers.withLock { $0.append(observer) }
+  }
+}

@@ -1,0 +1,25 @@
+public import ClusterPoolDomain
+
+extension PoolStore {
+  /// The read model as of the last commit applied, as one consistent value.
+  public func snapshot() -> StoreSnapshot { core.state.withLock { $0 } }
+
+  /// The revision of the last commit applied (this server's, or another's through ``apply(_:)``).
+  public var revision: UInt64 { core.state.withLock { $0.revision } }
+
+  /// Applies a change set committed elsewhere (another server's commit read from a change
+  /// log) to the read model, exactly as this server's own commits are applied.
+  public func apply(_ changes: ChangeSet) { core.publish(changes) }
+
+  public func pool(_ key: PoolKey) -> ClusterPool? {
+    core.state.withLock { $0.pool(key) }
+  }
+
+  public func list(_ organization: Organization, _ query: ListQuery) -> ListPage {
+    core.state.withLock { $0.list(organization, query) }
+  }
+
+  public func execute(_ command: PoolCommand, by actor: Identity) async throws(DomainError) -> ClusterPool {
+    try await perform(touching: [command.key.organization]) { tx in try await PoolWrites.apply(command, by: actor, in: tx) }
+  }
+}

@@ -1,0 +1,27 @@
+public import ClusterPoolDomain
+
+extension PoolStore: QueueStore {
+  public func queue(_ key: QueueKey) -> Queue? {
+    core.state.withLock { $0.queue(key) }
+  }
+
+  public func queues(in organization: Organization) -> [Queue] {
+    core.state.withLock { $0.queues(in: organization) }
+  }
+
+  public func createQueue(_ key: QueueKey, _ spec: QueueSpec, state: QueueState, by actor: Identity) async throws(DomainError)
+    -> Queue
+  {
+    try await perform(touching: [key.organization]) { tx in try await QueueWrites.create(key, spec, state: state, by: actor, in: tx) }
+  }
+
+  public func updateQueue(_ key: QueueKey, _ spec: QueueSpec, by actor: Identity) async throws(DomainError) -> Queue {
+    try await perform(touching: [key.organization]) { tx in try await QueueWrites.update(key, spec, by: actor, in: tx) }
+  }
+
+  public func changeQueue(_ key: QueueKey, _ request: QueueLifecycleRequest, by actor: Identity) async throws(DomainError)
+    -> Queue
+  {
+    try await perform(touching: [key.organization]) { tx in try await QueueWrites.change(key, request, by: actor, in: tx) }
+  }
+}
