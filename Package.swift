@@ -132,7 +132,8 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "RPCCore", "RPCHTTP2",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "RPCCore",
+        "RPCHTTP2",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -93,6 +93,7 @@ def start_server(server_bin, tmp_path, request):
         started.append(srv)
         return srv
 
+    start.started = started  # for `database`, which must stop them before dropping theirs
     yield start
     failures = []
     for srv in started:
@@ -140,6 +141,32 @@ def postgres_database(postgres_url):
         yield database.url
     finally:
         database.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, start_server, tmp_path):
+    """The store backends, parametrized: database(NAME) is the --database value of a store
+    named NAME in this test (the same NAME gives the same store, e.g. for a restart): the
+    SQLite file tmp_path/NAME, or the URL of a fresh PostgreSQL database on the private instance
+    (postgres_url), stopped servers first and dropped after the test."""
+    made: dict[str, FreshDatabase] = {}
+
+    def named(name: str) -> str:
+        if request.param == "sqlite":
+            return str(tmp_path / name)
+        if name not in made:
+            made[name] = FreshDatabase(request.getfixturevalue("postgres_url"))
+        return made[name].url
+
+    named.backend = request.param
+    yield named
+    for srv in start_server.started:  # their exit codes are checked by start_server's teardown
+        try:
+            srv.stop()
+        except AssertionError:
+            pass
+    for fresh in made.values():
+        fresh.drop()
 
 
 @pytest.fixture

@@ -1,0 +1,151 @@
+public import ClusterPoolDomain
+public import ClusterPoolStore
+internal import PostgresNIO
+
+/// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`, a savepoint per
+/// write, the organization's advisory lock before its first read, and the revision counter
+/// (`store_info.revision`) read `FOR UPDATE` at the first revision handed out, so commits that
+/// change rows are ordered by their revisions across servers; `COMMIT` writes the counter and
+/// the change log row first. Every error names the database.
+public final class PostgresTransaction: RowTransaction {
+  private let backend: PostgresBackend
+  private let lease: PostgresLease
+  private var connection: PostgresConnection { lease.connection }
+  private var logger: Logger { backend.logger }
+  /// The last revision handed out; nil until the counter row is locked.
+  private var revision: UInt64?
+  /// ``revision`` when the current write began.
+  private var savedRevision: UInt64?
+  private var ended = false
+
+  init(backend: PostgresBackend, lease: PostgresLease) {
+    self.backend = backend
+    self.lease = lease
+  }
+
+  deinit {
+    if !ended { lease.release() }
+  }
+
+  /// Runs `body`, turning its error into a ``PostgresDatabaseError`` naming the database.
+  private func database<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+    do {
+      return try await body()
+    } catch let error as PostgresDatabaseError {
+      throw error
+    } catch let error as StoreOpenError {
+      throw error
+    } catch {
+      throw PostgresDatabaseError(error, action, on: backend.client.url)
+    }
+  }
+
+  public func lock(_ organization: Organization) async throws {
+    try await database("lock organization \(organization.name)") {
+      try await connection.run(
+        "SELECT pg_advisory_xact_lock(\(PostgresSchema.organizationLockClass), hashtext(\(organization.name)))", logger: logger)
+    }
+  }
+
+  public func beginWrite() async throws {
+    try await database("begin a write") { try await connection.run("SAVEPOINT write", logger: logger) }
+    savedRevision = revision
+  }
+
+  public func endWrite(keeping: Bool) async throws {
+    try await database("end a write") {
+      if !keeping {
+        revision = savedRevision
+        try await connection.run("ROLLBACK TO SAVEPOINT write", logger: logger)
+      }
+      try await connection.run("RELEASE SAVEPOINT write", logger: logger)
+    }
+  }
+
+  public func commit(_ changes: ChangeSet) async throws {
+    precondition(!ended, "a PostgreSQL transaction was used after it ended")
+    defer { end() }
+    try await database("commit") {
+      if !changes.isEmpty {
+        let last = max(changes.revision, revision ?? 0)
+        try await connection.run(
+          "UPDATE store_info SET value = GREATEST(value, \(Int64(bitPattern: last))) WHERE key = 'revision'", logger: logger)
+        try await PostgresChangeLog.append(connection, changes, logger: logger)
+      } else {
+        // COMMIT of a transaction that had failed answers ROLLBACK, not an error; any statement
+        // in it fails ("current transaction is aborted"), the UPDATE above or this one.
+        try await connection.run("SELECT 1", logger: logger)
+      }
+      try await connection.run("COMMIT", logger: logger)
+    }
+  }
+
+  public func rollback() async {
+    guard !ended else { return }
+    _ = try? await connection.run("ROLLBACK", logger: logger)
+    end()
+  }
+
+  private func end() {
+    ended = true
+    lease.release()
+  }
+
+  public func nextRevision() async throws -> UInt64 {
+    if revision == nil {
+      revision = try await database("read the revision") {
+        try await connection.rows(
+          "SELECT value FROM store_info WHERE key = 'revision' FOR UPDATE", logger: logger
+        ) { UInt64(bitPattern: try PostgresColumns($0, "store info").int(0)) }.first ?? 0
+      }
+    }
+    revision! += 1
+    return revision!
+  }
+
+  public func pool(_ key: PoolKey) async throws -> ClusterPool? {
+    try await database("read pool \(key)") { try await PostgresPoolRows.select(connection, key, logger: logger) }
+  }
+
+  public func poolReferences(_ key: PoolKey) async throws -> PoolReferences {
+    try await database("read the references of pool \(key)") {
+      try await PostgresPoolRows.references(connection, key, logger: logger)
+    }
+  }
+
+  public func cluster(_ key: ClusterKey) async throws -> Cluster? {
+    try await database("read cluster \(key)") { try await PostgresClusterRows.select(connection, key, logger: logger) }
+  }
+
+  public func queue(_ key: QueueKey) async throws -> Queue? {
+    try await database("read queue \(key)") { try await PostgresQueueRows.select(connection, key, logger: logger) }
+  }
+
+  public func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] {
+    try await database("read the queues pinning \(key)") { try await PostgresQueueRows.pinning(connection, key, logger: logger) }
+  }
+
+  public func upsert(_ pool: ClusterPool) async throws {
+    try await database("write pool \(pool.key)") { try await PostgresPoolRows.upsert(connection, pool, logger: logger) }
+  }
+
+  public func upsert(_ cluster: Cluster) async throws {
+    try await database("write cluster \(cluster.key)") { try await PostgresClusterRows.upsert(connection, cluster, logger: logger) }
+  }
+
+  public func upsert(_ queue: Queue) async throws {
+    try await database("write queue \(queue.key)") { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
+  }
+
+  public func deleteQueue(_ key: QueueKey) async throws {
+    try await database("remove queue \(key)") { try await PostgresQueueRows.delete(connection, key, logger: logger) }
+  }
+
+  public func saveHealth(_ record: ClusterHealthRecord) async throws {
+    try await database("save the health of \(record.key)") { try await PostgresHealthRows.save(connection, record, logger: logger) }
+  }
+
+  public func deleteHealth(_ key: ClusterKey) async throws {
+    try await database("remove the health of \(key)") { try await PostgresHealthRows.delete(connection, key, logger: logger) }
+  }
+}
