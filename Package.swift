@@ -183,7 +183,13 @@ let package = Package(
     .testTarget(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolStoreTests",
+      dependencies: [
+        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolPostgresTests",
       dependencies: [

@@ -117,7 +117,11 @@ struct ServerCommand: AsyncParsableCommand {
       clusters: clusters, queues: queues, logger: logger)
     let group = ServiceGroup(configuration: .init(
       services: [
-        // first, so that it stops last: its final health save follows the server's drain
+        // a group stops its services in reverse order, each after the one behind it ended: the
+        // store first, so that it stops last (its queued writes, the final health save among
+        // them, are committed before it closes); the health keeper next, so that its final
+        // save follows the server's drain
+        .init(service: store),
         .init(service: clusters.healthKeeper(logger: logger)),
         .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
         .init(service: app.healthShutdown),
@@ -131,7 +135,7 @@ struct ServerCommand: AsyncParsableCommand {
       print("listening on \(address.host):\(address.port)")
       fflush(nil)  // flush stdout now: a test harness waits for this line
     }
-    await store.close()
+    await store.close()  // the group closed it already, unless it ended by an error
   }
 
   private func serverConfiguration() -> ServerConfiguration {

@@ -99,8 +99,8 @@ import Testing
     }
   }
 
-  @Test func poolObserversSeeEveryCommittedPool() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func poolObserversSeeEveryCommittedPool(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       let seen = Mutex<[ClusterPool]>([])
       store.observePools { pools in seen.withLock { $0 += pools } }
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)

@@ -48,8 +48,8 @@ func code(_ body: () async throws -> Void) async -> DomainError.Code? {
     }
   }
 
-  @Test func registrationRules() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func registrationRules(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
       _ = try await store.execute(.create(key("staging"), config(), sentMembers: []), by: alice)
       _ = try await store.registerCluster(clusterKey("c1"), into: pool("prod"), by: alice)
@@ -67,8 +67,8 @@ func code(_ body: () async throws -> Void) async -> DomainError.Code? {
     }
   }
 
-  @Test func poolDeleteIsBlockedByALiveClusterAndItsQueue() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func poolDeleteIsBlockedByALiveClusterAndItsQueue(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
       _ = try await store.registerCluster(clusterKey("prod-us-east-1"), into: pool("prod"), by: alice)
       do {
@@ -108,8 +108,8 @@ func code(_ body: () async throws -> Void) async -> DomainError.Code? {
     }
   }
 
-  @Test func registrationsRacingAPoolDeleteNeverLeaveADeletedPoolWithALiveMember() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func registrationsRacingAPoolDeleteNeverLeaveADeletedPoolWithALiveMember(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
       await withTaskGroup(of: Void.self) { group in
         for i in 0..<100 {
@@ -128,8 +128,8 @@ func code(_ body: () async throws -> Void) async -> DomainError.Code? {
     }
   }
 
-  @Test func concurrentDrainsWithOneGenerationHaveOneWinner() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func concurrentDrainsWithOneGenerationHaveOneWinner(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
       let name = clusterKey("c1")
       _ = try await store.registerCluster(name, into: pool("prod"), by: alice)

@@ -32,8 +32,8 @@ func queueKey(_ name: String, _ org: Organization = acme) -> QueueKey {
     }
   }
 
-  @Test func rejectedWritesChangeNothingAndImplicitRowsStayTheirClusters() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func rejectedWritesChangeNothingAndImplicitRowsStayTheirClusters(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       _ = try await store.execute(.create(key("prod"), config(), sentMembers: []), by: alice)
       _ = try await store.registerCluster(clusterKey("c1"), into: pool("prod"), by: alice)
       let prod = QueueSpec(poolName: pool("prod"))

@@ -53,8 +53,8 @@ import Testing
     #expect(throws: StoreOpenError.self) { _ = try database.open() }
   }
 
-  @Test func concurrentCreatesOfOneNameHaveOneWinner() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func concurrentCreatesOfOneNameHaveOneWinner(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       let outcomes = await withTaskGroup(of: DomainError.Code?.self) { group in
         for i in 0..<200 {
           group.addTask {
@@ -105,8 +105,8 @@ import Testing
     }
   }
 
-  @Test func rejectedWritesChangeNothing() async throws {
-    try await TemporaryDatabase.with { _, store in
+  @Test(arguments: StoreKind.allCases) func rejectedWritesChangeNothing(_ kind: StoreKind) async throws {
+    try await kind.with { store in
       let fresh = try Organization(validating: "untouched")
       await #expect(throws: DomainError.self) {
         try await store.execute(.delete(key("default", fresh)), by: alice)

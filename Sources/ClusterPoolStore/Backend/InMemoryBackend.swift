@@ -8,15 +8,17 @@ internal import Synchronization
 /// ended with `keeping: false` goes back to the copy taken at its start.
 public final class InMemoryBackend: StorageBackend {
   let rows: Mutex<InMemoryRows>
+  public let maxBatch: Int
 
-  /// An empty store made at `createdAt` (the implicit `default` pools' creation time).
-  public init(createdAt: Timestamp) {
+  /// An empty store made at `createdAt` (the implicit `default` pools' creation time), whose
+  /// transactions take up to `maxBatch` writes.
+  public init(createdAt: Timestamp, maxBatch: Int = 64) {
     rows = Mutex(InMemoryRows(createdAt: createdAt))
+    self.maxBatch = maxBatch
   }
 
   public var description: String { "the in-memory store" }
   public var executor: (any TaskExecutor)? { nil }
-  public var maxBatch: Int { 64 }
 
   public func loadAll() async throws -> StoredRows { rows.withLock { $0.stored } }
 
