@@ -186,7 +186,7 @@ let package = Package(
     .testTarget(
       name: "ClusterPoolStoreTests",
       dependencies: [
-        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain",
+        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "ClusterPoolDomain",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),

@@ -17,30 +17,38 @@ public final class PostgresBackend: StorageBackend {
   public let maxBatch: Int
   let logger: Logger
 
+  /// Migrating the schema, started at init; loads and transactions wait for it.
+  private let migration: Task<Void, any Error>
+
   /// Connects to `url`'s database and migrates it; throws ``StoreOpenError`` naming the
   /// database when it cannot be reached or migrated.
   public static func open(
     url: PostgresURL, maxBatch: Int = 64, leaseTimeout: Duration = .seconds(5), logger: Logger
   ) async throws(StoreOpenError) -> PostgresBackend {
+    let backend = try PostgresBackend(url: url, maxBatch: maxBatch, leaseTimeout: leaseTimeout, logger: logger)
+    do {
+      try await backend.migration.value
+    } catch {
+      await backend.close()
+      throw StoreOpenError("cannot open the pool database: \(error)")
+    }
+    return backend
+  }
+
+  /// A backend of `url`'s database whose migration starts now, in the background
+  /// (``loadAll()`` and ``begin()`` wait for it and fail with its error); ``open(url:maxBatch:leaseTimeout:logger:)``
+  /// waits for it first. Throws when the URL's TLS files cannot be read.
+  public init(url: PostgresURL, maxBatch: Int = 64, leaseTimeout: Duration = .seconds(5), logger: Logger) throws(StoreOpenError) {
     let client: PostgresStoreClient
     do {
       client = try PostgresStoreClient(url: url, leaseTimeout: leaseTimeout, logger: logger)
     } catch {
       throw StoreOpenError("cannot open the pool database \(url): \(error)")
     }
-    do {
-      try await PostgresMigrator.migrate(client, logger: logger)
-    } catch {
-      await client.close()
-      throw StoreOpenError("cannot open the pool database: \(error)")
-    }
-    return PostgresBackend(client: client, maxBatch: maxBatch, logger: logger)
-  }
-
-  init(client: PostgresStoreClient, maxBatch: Int, logger: Logger) {
     self.client = client
     self.maxBatch = maxBatch
     self.logger = logger
+    migration = Task { try await PostgresMigrator.migrate(client, logger: logger) }
   }
 
   public var description: String { "the pool database \(client.url)" }
@@ -48,6 +56,7 @@ public final class PostgresBackend: StorageBackend {
 
   /// Every row, read in one repeatable-read transaction (a consistent snapshot).
   public func loadAll() async throws -> StoredRows {
+    try await migration.value
     let logger = self.logger
     return try await client.withConnection("load the store") { connection in
       try await connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
@@ -77,6 +86,7 @@ public final class PostgresBackend: StorageBackend {
   }
 
   public func begin() async throws -> PostgresTransaction {
+    try await migration.value
     let lease = try await client.lease("begin a write")
     do {
       try await lease.connection.run("BEGIN", logger: logger)
@@ -93,5 +103,9 @@ public final class PostgresBackend: StorageBackend {
     return DomainError(.unavailable, "\(what): \(cause); retry later")
   }
 
-  public func close() async { await client.close() }
+  public func close() async {
+    migration.cancel()
+    _ = await migration.result
+    await client.close()
+  }
 }
