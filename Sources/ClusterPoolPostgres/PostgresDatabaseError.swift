@@ -1,4 +1,9 @@
+internal import NIOCore
+internal import NIOPosix
 public import PostgresNIO
+#if canImport(Glibc)
+  internal import Glibc
+#endif
 
 /// PostgreSQL failed: could not be reached, refused the login, or refused a statement. The
 /// message names the database (`HOST:PORT/DATABASE`) and the cause, never the password.
@@ -40,9 +45,23 @@ public struct PostgresDatabaseError: Error, CustomStringConvertible {
       return ("\(message)\(state.map { " (SQLSTATE \($0))" } ?? "")", state)
     }
     if let underlying = error.underlying {
-      return ("\(error.code): \(underlying)", nil)
+      return (network(underlying) ?? "\(error.code): \(underlying)", nil)
     }
     return ("\(error.code)", nil)
+  }
+
+  /// A network failure in words (`connection refused`, `unknown host`), without NIO's text.
+  static func network(_ error: any Error) -> String? {
+    if let error = error as? NIOConnectionError {
+      if let first = error.connectionErrors.first { return network(first.error) ?? "cannot connect" }
+      if error.dnsAError != nil || error.dnsAAAAError != nil { return "unknown host \(error.host)" }
+      return "cannot connect"
+    }
+    if let error = error as? IOError {
+      return String(cString: strerror(error.errnoCode)).lowercased()
+    }
+    if error is ChannelError { return "the connection failed (\(error))" }
+    return nil
   }
 }
 

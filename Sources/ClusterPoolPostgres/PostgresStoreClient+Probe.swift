@@ -2,9 +2,9 @@ internal import NIOSSL
 internal import PostgresNIO
 
 extension PostgresStoreClient {
-  /// Why no connection can be had, from one direct attempt (2 s at most): what the pool
-  /// retrying in the background does not tell its callers.
-  func probe() async -> String {
+  /// Why no connection can be had, from one direct attempt (2 s at most), or nil when the
+  /// attempt succeeds: what the pool retrying in the background does not tell its callers.
+  func probe() async -> String? {
     do {
       let tls: PostgresConnection.Configuration.TLS
       switch url.sslMode {
@@ -17,7 +17,7 @@ extension PostgresStoreClient {
       configuration.options.connectTimeout = .seconds(2)
       let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
       try? await connection.close()
-      return "the database answers now; it may be overloaded"
+      return nil
     } catch {
       return PostgresDatabaseError(error, "", on: url).reason
     }

@@ -1,5 +1,6 @@
 public import Logging
 public import PostgresNIO
+internal import Synchronization
 
 /// One PostgreSQL database reached through postgres-nio's `PostgresClient` (a pool of
 /// connections, running in a task of its own until ``close()``). Every failure is a
@@ -22,7 +23,11 @@ public final class PostgresStoreClient: Sendable {
     self.logger = logger
     var configuration = try url.clientConfiguration()
     configuration.options.maximumConnections = 8
-    let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    // postgres-nio tells each failed connection attempt at info level, several a second while
+    // the database is down: below debug, only its notices and worse are kept.
+    var background = logger
+    if background.logLevel > .debug { background.logLevel = max(background.logLevel, .notice) }
+    let client = PostgresClient(configuration: configuration, backgroundLogger: background)
     self.client = client
     running = Task { await client.run() }
   }
@@ -58,10 +63,24 @@ public final class PostgresStoreClient: Sendable {
         deliver.finish(throwing: error)
       }
     }
+    // The pool retries connecting in the background and tells its callers nothing: after a
+    // second without a connection one direct attempt says whether the database is reachable;
+    // when it is not, the call fails at once with its reason, else at the lease timeout.
     let timeout = leaseTimeout
-    let timer = Task {
-      try? await Task.sleep(for: timeout)
-      if !Task.isCancelled { holder.cancel() }
+    let failure = Mutex<String?>(nil)
+    let timer = Task { [self] in
+      let check = min(Duration.seconds(1), timeout)
+      try? await Task.sleep(for: check)
+      guard !Task.isCancelled else { return }
+      if let reason = await probe() {
+        failure.withLock { $0 = reason }
+        holder.cancel()
+        return
+      }
+      try? await Task.sleep(for: timeout - check)
+      guard !Task.isCancelled else { return }
+      failure.withLock { $0 = "no connection within \(timeout.components.seconds) s" }
+      holder.cancel()
     }
     defer { timer.cancel() }
     do {
@@ -69,16 +88,11 @@ public final class PostgresStoreClient: Sendable {
         return PostgresLease(connection: connection, released: release)
       }
     } catch {
-      if holder.isCancelled { throw await timedOut(action) }
+      if let reason = failure.withLock({ $0 }) { throw PostgresDatabaseError(PostgresUnreachable(reason: reason), action, on: url) }
       throw PostgresDatabaseError(error, action, on: url)
     }
-    throw await timedOut(action)
-  }
-
-  private func timedOut(_ action: String) async -> PostgresDatabaseError {
-    let reason = await probe()
-    return PostgresDatabaseError(
-      PostgresUnreachable(reason: "no connection within \(leaseTimeout.components.seconds) s (\(reason))"), action, on: url)
+    let reason = failure.withLock { $0 } ?? "the connection pool closed"
+    throw PostgresDatabaseError(PostgresUnreachable(reason: reason), action, on: url)
   }
 
   /// Stops the client: its connections close; later calls fail.
