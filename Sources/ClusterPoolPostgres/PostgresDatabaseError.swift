@@ -1,5 +1,6 @@
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 public import PostgresNIO
 #if canImport(Glibc)
   internal import Glibc
@@ -44,6 +45,9 @@ public struct PostgresDatabaseError: Error, CustomStringConvertible {
       let state = info[.sqlState]
       return ("\(message)\(state.map { " (SQLSTATE \($0))" } ?? "")", state)
     }
+    if error.code == .sslUnsupported {
+      return ("the database does not offer TLS, which the URL's sslmode requires", nil)
+    }
     if let underlying = error.underlying {
       return (network(underlying) ?? "\(error.code): \(underlying)", nil)
     }
@@ -61,7 +65,25 @@ public struct PostgresDatabaseError: Error, CustomStringConvertible {
       return String(cString: strerror(error.errnoCode)).lowercased()
     }
     if error is ChannelError { return "the connection failed (\(error))" }
+    if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+      return "TLS handshake failed: the database's certificate is not for this host"
+    }
+    if let error = error as? NIOSSLError {
+      if case .handshakeFailed(let inner) = error { return "TLS handshake failed: \(tls(inner))" }
+      return "TLS failed (\(error))"
+    }
     return nil
+  }
+
+  /// BoringSSL's reasons in words (`CERTIFICATE_VERIFY_FAILED` → `certificate verify failed`).
+  static func tls(_ error: BoringSSLError) -> String {
+    guard case .sslError(let stack) = error, !stack.isEmpty else { return "\(error)" }
+    return stack.map { entry in
+      let text = "\(entry)"
+      guard let start = text.range(of: "OPENSSL_internal:")?.upperBound else { return text }
+      let reason = text[start...].prefix { $0 != " " }
+      return reason.replacingOccurrences(of: "_", with: " ").lowercased()
+    }.joined(separator: ", ")
   }
 }
 

@@ -44,6 +44,29 @@ class PostgresInstance:
     def stop(self):
         self._tool("stop", 60)
 
+    def enable_tls(self, cert: Path, key: Path, timeout: float = 60.0):
+        """Turns TLS on with `cert` and `key` (copied into the instance's folder, readable by
+        the server's user only, as PostgreSQL requires), through the superuser's socket."""
+        owner = self.directory.owner()
+        tls = self.directory / "tls"
+        tls.mkdir(exist_ok=True)
+        for source, name in ((cert, "server.pem"), (key, "server.key")):
+            target = tls / name
+            shutil.copyfile(source, target)
+            target.chmod(0o600)
+            shutil.chown(target, owner)
+        shutil.chown(tls, owner)
+        port = str(urlsplit(self.url).port)
+        statements = [f"ALTER SYSTEM SET ssl_cert_file = '{tls / 'server.pem'}'",
+                      f"ALTER SYSTEM SET ssl_key_file = '{tls / 'server.key'}'",
+                      "ALTER SYSTEM SET ssl = on", "SELECT pg_reload_conf()"]
+        args = [arg for sql in statements for arg in ("-c", sql)]
+        done = subprocess.run([*self.prefix, "psql", "-X", "-qAt", "-v", "ON_ERROR_STOP=1", "-h", str(self.directory),
+                               "-p", port, "-U", "postgres", "-d", "postgres", *args],
+                              capture_output=True, text=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"enabling TLS on {self.directory} failed: {done.stderr}")
+
 
 def psql(url: str, sql: str, timeout: float = 60.0) -> str:
     """Runs `sql` on the database of `url`; returns psql's unaligned, tuples-only output."""

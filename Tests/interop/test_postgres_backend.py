@@ -1,7 +1,7 @@
 """A server on PostgreSQL (--database postgres://...): the password, from the URL, a file or
 the environment, appears in no log line and no error; a URL it cannot use stops the start with
-one line naming the cause; with PostgreSQL gone, writes fail fast with UNAVAILABLE naming
-HOST:PORT/DATABASE while reads go on from memory."""
+one line naming the cause; TLS to the database as sslmode asks; with PostgreSQL gone, writes
+fail fast with UNAVAILABLE naming HOST:PORT/DATABASE while reads go on from memory."""
 import os
 import subprocess
 import time
@@ -10,10 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 import grpc
 import pytest
 
-from postgres_process import PostgresInstance
+from postgres_process import PostgresInstance, psql
 from server_process import ServerProcess
 from test_clusterpool import code_of, cp, make_pool, pid  # noqa: F401  (cp is a fixture)
 from test_startup import error_line, run_refused
+from tls_certs import make_tls_files
 
 
 def without_password(url: str) -> tuple[str, str]:
@@ -98,3 +99,38 @@ def test_writes_fail_fast_with_unavailable_while_postgres_is_down(start_server, 
     finally:
         if instance.directory.exists():
             instance.stop()
+
+
+def with_query(url: str, query: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(query=query))
+
+
+def test_tls_to_the_database_as_the_url_asks(start_server, server_bin, tmp_path, cp):
+    files = make_tls_files(tmp_path / "pki")
+    other_ca = make_tls_files(tmp_path / "other-pki").ca_cert
+    instance = PostgresInstance()
+    try:
+        # require on a server without TLS: refused, naming the database
+        refused = run_refused(server_bin, "--port", "0", "--database", with_query(instance.url, "sslmode=require"))
+        assert error_line(refused) == (f"Error: cannot open the pool database: PostgreSQL {endpoint(instance.url)}: migrate "
+                                       "the schema: the database does not offer TLS, which the URL's sslmode requires")
+        instance.enable_tls(files.cert, files.key)
+        # verify-full against a CA that did not sign the server's certificate: refused
+        refused = run_refused(server_bin, "--port", "0", "--database",
+                              with_query(instance.url, f"sslmode=verify-full&sslrootcert={other_ca}"))
+        line = error_line(refused)
+        assert line == (f"Error: cannot open the pool database: PostgreSQL {endpoint(instance.url)}: migrate the schema: "
+                        "TLS handshake failed: certificate verify failed"), line
+        # verify-full with the right CA: served, and every connection of the server is TLS
+        srv = start_server("--database", with_query(instance.url, f"sslmode=verify-full&sslrootcert={files.ca_cert}"),
+                           "--default-organization", "acme", test_service=False)
+        with grpc.insecure_channel(srv.target) as ch:
+            stub = cp.grpc.ClusterPoolServiceStub(ch)
+            stub.Create(cp.pool.CreateRequest(cluster_pool=make_pool(cp, "prod")), timeout=20)
+            connections = psql(with_query(instance.url, "sslmode=disable"),
+                               "SELECT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
+                               "WHERE usename = 'clusterpool' AND pid <> pg_backend_pid()").split()
+            assert connections and set(connections) == {"t"}, connections
+        assert srv.stop() == 0
+    finally:
+        instance.stop()
