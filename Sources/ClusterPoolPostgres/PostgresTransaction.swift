@@ -1,5 +1,6 @@
 public import ClusterPoolDomain
 public import ClusterPoolStore
+internal import NIOCore
 internal import PostgresNIO
 
 /// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`, a savepoint per
@@ -23,8 +24,14 @@ public final class PostgresTransaction: RowTransaction {
     self.lease = lease
   }
 
+  /// A transaction dropped without commit or rollback: its connection is closed (PostgreSQL
+  /// rolls back), never returned to the pool inside an open transaction.
   deinit {
-    if !ended { lease.release() }
+    if !ended {
+      let lease = self.lease
+      let closing: EventLoopFuture<Void> = lease.connection.close()
+      closing.whenComplete { _ in lease.release() }
+    }
   }
 
   /// Runs `body`, turning its error into a ``PostgresDatabaseError`` naming the database.
@@ -65,6 +72,16 @@ public final class PostgresTransaction: RowTransaction {
   public func commit(_ changes: ChangeSet) async throws {
     precondition(!ended, "a PostgreSQL transaction was used after it ended")
     defer { end() }
+    do {
+      try await writeAndCommit(changes)
+    } catch {
+      // the connection goes back to the pool outside any transaction (or closed)
+      _ = try? await connection.run("ROLLBACK", logger: logger)
+      throw error
+    }
+  }
+
+  private func writeAndCommit(_ changes: ChangeSet) async throws {
     try await database("commit") {
       if !changes.isEmpty {
         let last = max(changes.revision, revision ?? 0)
