@@ -3,11 +3,13 @@ public import ClusterPoolStore
 internal import NIOCore
 internal import PostgresNIO
 
-/// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`, a savepoint per
-/// write, the organization's advisory lock before its first read, and the revision counter
-/// (`store_info.revision`) read `FOR UPDATE` at the first revision handed out, so commits that
-/// change rows are ordered by their revisions across servers; `COMMIT` writes the counter and
-/// the change log row first. Every error names the database.
+/// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`; each
+/// organization's advisory lock before its first read (once per transaction: it is held to the
+/// end); a savepoint per write, made before the write's first row change (a write rejected by
+/// its reads costs no round trip); and the revision counter (`store_info.revision`) read
+/// `FOR UPDATE` at the first revision handed out, so commits that change rows are ordered by
+/// their revisions across servers; `COMMIT` writes the counter and the change log row first.
+/// Every error names the database.
 public final class PostgresTransaction: RowTransaction {
   private let backend: PostgresBackend
   private let lease: PostgresLease
@@ -17,6 +19,10 @@ public final class PostgresTransaction: RowTransaction {
   private var revision: UInt64?
   /// ``revision`` when the current write began.
   private var savedRevision: UInt64?
+  /// Organizations whose advisory lock this transaction holds.
+  private var locked: Set<String> = []
+  /// Whether the current write has made its savepoint (before its first row change).
+  private var savepointMade = false
   private var ended = false
 
   init(backend: PostgresBackend, lease: PostgresLease) {
@@ -48,6 +54,7 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func lock(_ organization: Organization) async throws {
+    guard locked.insert(organization.name).inserted else { return }
     try await database("lock organization \(organization.name)") {
       try await connection.run(
         "SELECT pg_advisory_xact_lock(\(PostgresSchema.organizationLockClass), hashtext(\(organization.name)))", logger: logger)
@@ -55,16 +62,25 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func beginWrite() async throws {
-    try await database("begin a write") { try await connection.run("SAVEPOINT write", logger: logger) }
     savedRevision = revision
+    savepointMade = false
+  }
+
+  /// Makes the current write's savepoint, before its first row change.
+  private func savepoint() async throws {
+    guard !savepointMade else { return }
+    try await database("begin a write") { try await connection.run("SAVEPOINT write", logger: logger) }
+    savepointMade = true
   }
 
   public func endWrite(keeping: Bool) async throws {
+    // An undone write hands its revisions out again; the counter is read anew when it was
+    // first read in this write (its row lock may have gone with the savepoint).
+    if !keeping { revision = savedRevision }
+    guard savepointMade else { return }
+    savepointMade = false
     try await database("end a write") {
-      if !keeping {
-        revision = savedRevision
-        try await connection.run("ROLLBACK TO SAVEPOINT write", logger: logger)
-      }
+      if !keeping { try await connection.run("ROLLBACK TO SAVEPOINT write", logger: logger) }
       try await connection.run("RELEASE SAVEPOINT write", logger: logger)
     }
   }
@@ -143,26 +159,32 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func upsert(_ pool: ClusterPool) async throws {
+    try await savepoint()
     try await database("write pool \(pool.key)") { try await PostgresPoolRows.upsert(connection, pool, logger: logger) }
   }
 
   public func upsert(_ cluster: Cluster) async throws {
+    try await savepoint()
     try await database("write cluster \(cluster.key)") { try await PostgresClusterRows.upsert(connection, cluster, logger: logger) }
   }
 
   public func upsert(_ queue: Queue) async throws {
+    try await savepoint()
     try await database("write queue \(queue.key)") { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
   }
 
   public func deleteQueue(_ key: QueueKey) async throws {
+    try await savepoint()
     try await database("remove queue \(key)") { try await PostgresQueueRows.delete(connection, key, logger: logger) }
   }
 
   public func saveHealth(_ record: ClusterHealthRecord) async throws {
+    try await savepoint()
     try await database("save the health of \(record.key)") { try await PostgresHealthRows.save(connection, record, logger: logger) }
   }
 
   public func deleteHealth(_ key: ClusterKey) async throws {
+    try await savepoint()
     try await database("remove the health of \(key)") { try await PostgresHealthRows.delete(connection, key, logger: logger) }
   }
 }
