@@ -23,6 +23,11 @@ public final class PostgresTransaction: RowTransaction {
   private var locked: Set<String> = []
   /// Whether the current write has made its savepoint (before its first row change).
   private var savepointMade = false
+  /// Rows read or written in this transaction, so a batch reads each at most once (e.g. the
+  /// organization's `default` pool, checked by every pool write). Safe because the rows of an
+  /// organization change only under its advisory lock, which this transaction holds from its
+  /// first read to its end; dropped when a write is undone.
+  private var cache = PostgresRowCache()
   private var ended = false
 
   init(backend: PostgresBackend, lease: PostgresLease) {
@@ -78,6 +83,7 @@ public final class PostgresTransaction: RowTransaction {
     // first read in this write (its row lock may have gone with the savepoint).
     if !keeping { revision = savedRevision }
     guard savepointMade else { return }
+    if !keeping { cache = PostgresRowCache() }
     savepointMade = false
     try await database("end a write") {
       if !keeping { try await connection.run("ROLLBACK TO SAVEPOINT write", logger: logger) }
@@ -137,7 +143,10 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func pool(_ key: PoolKey) async throws -> ClusterPool? {
-    try await database("read pool \(key)") { try await PostgresPoolRows.select(connection, key, logger: logger) }
+    if let cached = cache.pools[key] { return cached }
+    let row = try await database("read pool \(key)") { try await PostgresPoolRows.select(connection, key, logger: logger) }
+    cache.pools[key] = .some(row)
+    return row
   }
 
   public func poolReferences(_ key: PoolKey) async throws -> PoolReferences {
@@ -147,11 +156,17 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func cluster(_ key: ClusterKey) async throws -> Cluster? {
-    try await database("read cluster \(key)") { try await PostgresClusterRows.select(connection, key, logger: logger) }
+    if let cached = cache.clusters[key] { return cached }
+    let row = try await database("read cluster \(key)") { try await PostgresClusterRows.select(connection, key, logger: logger) }
+    cache.clusters[key] = .some(row)
+    return row
   }
 
   public func queue(_ key: QueueKey) async throws -> Queue? {
-    try await database("read queue \(key)") { try await PostgresQueueRows.select(connection, key, logger: logger) }
+    if let cached = cache.queues[key] { return cached }
+    let row = try await database("read queue \(key)") { try await PostgresQueueRows.select(connection, key, logger: logger) }
+    cache.queues[key] = .some(row)
+    return row
   }
 
   public func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] {
@@ -160,22 +175,32 @@ public final class PostgresTransaction: RowTransaction {
 
   public func upsert(_ pool: ClusterPool) async throws {
     try await savepoint()
+    cache.pools[pool.key] = nil
     try await database("write pool \(pool.key)") { try await PostgresPoolRows.upsert(connection, pool, logger: logger) }
+    var stored = pool
+    stored.memberClusters = []
+    cache.pools[pool.key] = .some(stored)
   }
 
   public func upsert(_ cluster: Cluster) async throws {
     try await savepoint()
+    cache.clusters[cluster.key] = nil
     try await database("write cluster \(cluster.key)") { try await PostgresClusterRows.upsert(connection, cluster, logger: logger) }
+    cache.clusters[cluster.key] = .some(cluster)
   }
 
   public func upsert(_ queue: Queue) async throws {
     try await savepoint()
+    cache.queues[queue.key] = nil
     try await database("write queue \(queue.key)") { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
+    cache.queues[queue.key] = .some(queue)
   }
 
   public func deleteQueue(_ key: QueueKey) async throws {
     try await savepoint()
+    cache.queues[key] = nil
     try await database("remove queue \(key)") { try await PostgresQueueRows.delete(connection, key, logger: logger) }
+    cache.queues[key] = .some(nil)
   }
 
   public func saveHealth(_ record: ClusterHealthRecord) async throws {
