@@ -3,9 +3,8 @@ public import ClusterPoolStore
 internal import NIOCore
 internal import PostgresNIO
 
-/// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`; each
-/// organization's advisory lock before its first read (once per transaction: it is held to the
-/// end); a savepoint per write, made before the write's first row change (a write rejected by
+/// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`; the advisory
+/// locks of every organization of the batch before its first read (held to the end); a savepoint per write, made before the write's first row change (a write rejected by
 /// its reads costs no round trip); and the revision counter (`store_info.revision`) read
 /// `FOR UPDATE` at the first revision handed out, so commits that change rows are ordered by
 /// their revisions across servers; `COMMIT` writes the counter and the change log row first.
@@ -58,11 +57,17 @@ public final class PostgresTransaction: RowTransaction {
     }
   }
 
-  public func lock(_ organization: Organization) async throws {
-    guard locked.insert(organization.name).inserted else { return }
-    try await database("lock organization \(organization.name)") {
+  /// Takes the advisory lock of each organization (`pg_advisory_xact_lock`, held to the end of
+  /// the transaction) in the order given, ascending by name, in one statement.
+  public func lock(_ organizations: [Organization]) async throws {
+    let names = organizations.map(\.name).filter { locked.insert($0).inserted }
+    guard !names.isEmpty else { return }
+    try await database("lock organizations \(names.joined(separator: ", "))") {
       try await connection.run(
-        "SELECT pg_advisory_xact_lock(\(PostgresSchema.organizationLockClass), hashtext(\(organization.name)))", logger: logger)
+        """
+        SELECT count(pg_advisory_xact_lock(\(PostgresSchema.organizationLockClass), hashtext(name)))
+        FROM (SELECT name FROM unnest(\(names)::text[]) WITH ORDINALITY AS t(name, position) ORDER BY position) AS ordered
+        """, logger: logger)
     }
   }
 

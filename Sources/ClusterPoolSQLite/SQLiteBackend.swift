@@ -59,6 +59,7 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
   }
 
   public func begin() async throws -> SQLiteTransaction {
+    assert(writer.isCurrent, "a transaction of \(description) began off its writer thread")
     try connection.executeScript("BEGIN IMMEDIATE")
     return SQLiteTransaction(backend: self)
   }

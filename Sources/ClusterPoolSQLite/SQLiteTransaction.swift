@@ -17,7 +17,7 @@ public final class SQLiteTransaction: RowTransaction {
   }
 
   /// One server writes the file (``DatabaseLock``), one transaction at a time: nothing to lock.
-  public func lock(_ organization: Organization) async throws {}
+  public func lock(_ organizations: [Organization]) async throws {}
 
   public func beginWrite() async throws {
     try connection.executeScript("SAVEPOINT write")

@@ -1,4 +1,9 @@
 internal import Foundation
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
 /// The dedicated thread that owns the SQLite connection, as a `TaskExecutor`: the store core
 /// runs its write loop with this executor as its preference, so every transaction's blocking
@@ -9,10 +14,15 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
   private var jobs: [UnownedJob] = []  // guarded by `condition`
   private var stopping = false  // guarded by `condition`
   private var running = true  // guarded by `condition`
+  private var thread: pthread_t?  // guarded by `condition`, set once the thread runs
 
   /// Starts the thread.
   init(name: String) {
     let thread = Thread { [self] in
+      condition.lock()
+      self.thread = pthread_self()
+      condition.broadcast()
+      condition.unlock()
       while let batch = nextJobs() {
         for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
       }
@@ -33,6 +43,14 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
     condition.unlock()
     // the thread has ended: a late job (none is expected) still runs, on a thread of its own
     Thread.detachNewThread { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+  }
+
+  /// Whether the caller runs on this thread (waits until the thread has started).
+  var isCurrent: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while thread == nil { condition.wait() }
+    return pthread_equal(thread!, pthread_self()) != 0
   }
 
   /// Ends the thread once the jobs queued so far have run. Does not wait.

@@ -1,14 +1,19 @@
 public import ClusterPoolDomain
 
 extension PoolStore {
-  /// The read model as of the last commit applied, as one consistent value.
+  /// The read model as of the last commit applied, as one consistent value (for reads that
+  /// must agree with each other; a snapshot held across a commit makes that commit copy the
+  /// tables it changes, so single reads use the methods below).
   public func snapshot() -> StoreSnapshot { core.state.withLock { $0 } }
 
   /// The revision of the last commit applied (this server's, or another's through ``apply(_:)``).
   public var revision: UInt64 { core.state.withLock { $0.revision } }
 
   /// Applies a change set committed elsewhere (another server's commit read from a change
-  /// log) to the read model, exactly as this server's own commits are applied.
+  /// log) to the read model and tells the pool observers, exactly as this server's own
+  /// commits are applied. The caller applies each change set once, in revision order, and
+  /// skips this server's own (already applied when they committed): rows are applied as they
+  /// come, so an older change set applied late would bring older rows back.
   public func apply(_ changes: ChangeSet) { core.publish(changes) }
 
   public func pool(_ key: PoolKey) -> ClusterPool? {

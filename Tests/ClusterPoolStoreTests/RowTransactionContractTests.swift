@@ -6,7 +6,8 @@ import Testing
 
 /// The row-level transaction protocol as every backend must keep it (a new backend adds its
 /// ``StoreKind`` and passes these unchanged): kept and undone writes, revisions, row reads
-/// across tables, rollback, and what `loadAll` returns afterwards.
+/// across tables, rollback, and what `loadAll` returns afterwards. Transactions run on the
+/// backend's executor, as the core runs them.
 @Suite struct RowTransactionContractTests {
   static let prod = key("prod")
   static let at = Timestamp(nanosecondsSinceEpoch: 1_000)
@@ -19,9 +20,13 @@ import Testing
   func keptWritesCommitAndUndoneWritesLeaveNoTrace(_ kind: StoreKind) async throws {
     let (backend, cleanup) = try kind.backend()
     defer { cleanup() }
+    try await withTaskExecutorPreference(backend.executor) { try await Self.keptWritesCommitAndUndoneWritesLeaveNoTrace(backend) }
+  }
+
+  static func keptWritesCommitAndUndoneWritesLeaveNoTrace(_ backend: any StorageBackend) async throws {
     #expect(try await backend.loadAll().pools.isEmpty)
     let tx = try await backend.begin()
-    try await tx.lock(acme)
+    try await tx.lock([acme, try Organization(validating: "zeta")])
     try await tx.beginWrite()
     let first = try await tx.nextRevision()
     try await tx.upsert(Self.poolRow(Self.prod, revision: first))
@@ -40,10 +45,15 @@ import Testing
     #expect(rows.pools == [Self.poolRow(Self.prod, revision: first)])
     #expect(rows.revision == undone)
 
+    // a rollback undoes the kept writes too, and whatever came after them
     let abandoned = try await backend.begin()
-    try await abandoned.upsert(Self.poolRow(key("never"), revision: undone + 1))
+    try await abandoned.beginWrite()
+    try await abandoned.upsert(Self.poolRow(key("never"), revision: try await abandoned.nextRevision()))
+    try await abandoned.endWrite(keeping: true)
+    try await abandoned.upsert(Self.poolRow(key("never-either"), revision: undone + 2))
     await abandoned.rollback()
-    #expect(try await backend.loadAll().pools.map(\.name.value) == ["prod"])
+    let after = try await backend.loadAll()
+    #expect(after.pools.map(\.name.value) == ["prod"] && after.revision == undone)
     await backend.close()
   }
 
@@ -51,6 +61,10 @@ import Testing
   func rowReadsSeeClustersQueuesPinsAndHealth(_ kind: StoreKind) async throws {
     let (backend, cleanup) = try kind.backend()
     defer { cleanup() }
+    try await withTaskExecutorPreference(backend.executor) { try await Self.rowReadsSeeClustersQueuesPinsAndHealth(backend) }
+  }
+
+  static func rowReadsSeeClustersQueuesPinsAndHealth(_ backend: any StorageBackend) async throws {
     let tx = try await backend.begin()
     try await tx.beginWrite()
     try await tx.upsert(Self.poolRow(Self.prod, revision: 1))

@@ -3,9 +3,10 @@ internal import Synchronization
 
 /// A backend keeping its rows in memory: nothing survives the process. A real backend, not a
 /// test double: the core's rules run against it exactly as against SQLite, and a server
-/// without a database file (`--ephemeral`) can use it. Transactions work on a copy of the rows
-/// (copy-on-write, so a copy is cheap until written) and replace them at commit; a write
-/// ended with `keeping: false` goes back to the copy taken at its start.
+/// without a database file (`--ephemeral`) can use it. A transaction changes the rows in place
+/// and keeps how to undo each change (so a write costs what it changes, however many rows
+/// there are): a write ended with `keeping: false`, or a transaction rolled back, is undone.
+/// The core runs one transaction at a time, and reads every row (``loadAll()``) only at open.
 public final class InMemoryBackend: StorageBackend {
   let rows: Mutex<InMemoryRows>
   public let maxBatch: Int
@@ -22,18 +23,13 @@ public final class InMemoryBackend: StorageBackend {
 
   public func loadAll() async throws -> StoredRows { rows.withLock { $0.stored } }
 
-  public func begin() async throws -> InMemoryTransaction {
-    InMemoryTransaction(backend: self, rows: rows.withLock { $0 })
-  }
+  public func begin() async throws -> InMemoryTransaction { InMemoryTransaction(backend: self) }
 
   public func failure(_ error: any Error, _ what: String) -> DomainError {
     DomainError(.unavailable, "\(what): \(error); retry later")
   }
 
   public func close() async {}
-
-  /// Stores the rows of a committed transaction. The core runs one transaction at a time.
-  func commit(_ committed: InMemoryRows) { rows.withLock { $0 = committed } }
 }
 
 /// The rows of an ``InMemoryBackend``, as one value.

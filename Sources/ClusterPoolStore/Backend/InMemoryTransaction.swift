@@ -1,71 +1,133 @@
 public import ClusterPoolDomain
 
-/// A transaction of an ``InMemoryBackend``: reads and writes a private copy of the rows.
+/// A transaction of an ``InMemoryBackend``: changes its rows in place, keeping for each
+/// change how to undo it, per write and for the whole transaction.
 public final class InMemoryTransaction: RowTransaction {
+  private typealias Undo = @Sendable (inout InMemoryRows) -> Void
   private let backend: InMemoryBackend
-  private var rows: InMemoryRows
-  /// The rows when the current write began.
-  private var savepoint: InMemoryRows?
+  /// Undoes the changes of the current write (or of changes made outside a write), newest last.
+  private var writeUndo: [Undo] = []
+  /// Undoes the changes of the writes kept so far, newest last.
+  private var keptUndo: [Undo] = []
   private var ended = false
 
-  init(backend: InMemoryBackend, rows: InMemoryRows) {
-    self.backend = backend
-    self.rows = rows
+  init(backend: InMemoryBackend) { self.backend = backend }
+
+  /// Applies `change` to the rows; records the undo it returns.
+  private func change<Result>(_ change: (inout InMemoryRows) -> (Result, Undo)) -> Result {
+    precondition(!ended, "a transaction of the in-memory store was used after it ended")
+    let (result, undo) = backend.rows.withLock { change(&$0) }
+    writeUndo.append(undo)
+    return result
   }
 
-  public func lock(_ organization: Organization) async throws {}
+  private func read<Result>(_ body: (InMemoryRows) -> Result) -> Result {
+    precondition(!ended, "a transaction of the in-memory store was used after it ended")
+    return backend.rows.withLock { body($0) }
+  }
 
-  public func beginWrite() async throws { savepoint = rows }
+  private func undo(_ undos: [Undo]) {
+    backend.rows.withLock { rows in for undo in undos.reversed() { undo(&rows) } }
+  }
+
+  public func lock(_ organizations: [Organization]) async throws {}
+
+  public func beginWrite() async throws {
+    keptUndo += writeUndo
+    writeUndo = []
+  }
 
   public func endWrite(keeping: Bool) async throws {
-    if !keeping, let savepoint { rows = savepoint }
-    savepoint = nil
+    if !keeping { undo(writeUndo) } else { keptUndo += writeUndo }
+    writeUndo = []
   }
 
   public func commit(_ changes: ChangeSet) async throws {
     precondition(!ended, "a transaction of the in-memory store was used after it ended")
     ended = true
-    backend.commit(rows)
+    writeUndo = []
+    keptUndo = []
   }
 
-  public func rollback() async { ended = true }
+  public func rollback() async {
+    guard !ended else { return }
+    ended = true
+    undo(keptUndo + writeUndo)
+    writeUndo = []
+    keptUndo = []
+  }
 
   public func nextRevision() async throws -> UInt64 {
-    rows.revision += 1
-    return rows.revision
+    change { rows in
+      rows.revision += 1
+      return (rows.revision, { $0.revision -= 1 })
+    }
   }
 
-  public func pool(_ key: PoolKey) async throws -> ClusterPool? { rows.pools[key] }
+  public func pool(_ key: PoolKey) async throws -> ClusterPool? { read { $0.pools[key] } }
 
   public func poolReferences(_ key: PoolKey) async throws -> PoolReferences {
-    PoolReferences(
-      liveClusters: rows.clusters.values.filter { $0.isLive && $0.poolKey == key }.map(\.key.name),
-      liveQueues: rows.queues.values.filter { $0.isLive && $0.poolKey == key }.map(\.key.name))
+    read { rows in
+      PoolReferences(
+        liveClusters: rows.clusters.values.filter { $0.isLive && $0.poolKey == key }.map(\.key.name),
+        liveQueues: rows.queues.values.filter { $0.isLive && $0.poolKey == key }.map(\.key.name))
+    }
   }
 
-  public func cluster(_ key: ClusterKey) async throws -> Cluster? { rows.clusters[key] }
+  public func cluster(_ key: ClusterKey) async throws -> Cluster? { read { $0.clusters[key] } }
 
-  public func queue(_ key: QueueKey) async throws -> Queue? { rows.queues[key] }
+  public func queue(_ key: QueueKey) async throws -> Queue? { read { $0.queues[key] } }
 
   public func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] {
-    rows.queues.values.filter {
-      $0.key.organization == key.organization && !$0.lifecycle.clusterManaged && $0.isLive && $0.spec.clusters.contains(key.name)
-    }.map(\.key.name).sorted()
+    read { rows in
+      rows.queues.values.filter {
+        $0.key.organization == key.organization && !$0.lifecycle.clusterManaged && $0.isLive && $0.spec.clusters.contains(key.name)
+      }.map(\.key.name).sorted()
+    }
   }
 
   public func upsert(_ pool: ClusterPool) async throws {
-    var pool = pool
-    pool.memberClusters = []
-    rows.pools[pool.key] = pool
+    var row = pool
+    row.memberClusters = []
+    let pool = row
+    change { rows in
+      let old = rows.pools.updateValue(pool, forKey: pool.key)
+      return ((), { $0.pools[pool.key] = old })
+    }
   }
 
-  public func upsert(_ cluster: Cluster) async throws { rows.clusters[cluster.key] = cluster }
+  public func upsert(_ cluster: Cluster) async throws {
+    change { rows in
+      let old = rows.clusters.updateValue(cluster, forKey: cluster.key)
+      return ((), { $0.clusters[cluster.key] = old })
+    }
+  }
 
-  public func upsert(_ queue: Queue) async throws { rows.queues[queue.key] = queue }
+  public func upsert(_ queue: Queue) async throws {
+    change { rows in
+      let old = rows.queues.updateValue(queue, forKey: queue.key)
+      return ((), { $0.queues[queue.key] = old })
+    }
+  }
 
-  public func deleteQueue(_ key: QueueKey) async throws { rows.queues[key] = nil }
+  public func deleteQueue(_ key: QueueKey) async throws {
+    change { rows in
+      let old = rows.queues.removeValue(forKey: key)
+      return ((), { $0.queues[key] = old })
+    }
+  }
 
-  public func saveHealth(_ record: ClusterHealthRecord) async throws { rows.health[record.key] = record }
+  public func saveHealth(_ record: ClusterHealthRecord) async throws {
+    change { rows in
+      let old = rows.health.updateValue(record, forKey: record.key)
+      return ((), { $0.health[record.key] = old })
+    }
+  }
 
-  public func deleteHealth(_ key: ClusterKey) async throws { rows.health[key] = nil }
+  public func deleteHealth(_ key: ClusterKey) async throws {
+    change { rows in
+      let old = rows.health.removeValue(forKey: key)
+      return ((), { $0.health[key] = old })
+    }
+  }
 }

@@ -3,9 +3,9 @@ public import ClusterPoolDomain
 /// One open transaction of a ``StorageBackend``, as the store core drives it: the rules and
 /// write logic live in the core and reach storage only through these row reads and writes.
 ///
-/// The core runs writes one after another inside a transaction: for each it calls
-/// ``lock(_:)`` with every organization the write touches (before the write's first read),
-/// then ``beginWrite()``; the write's reads and upserts; then ``endWrite(keeping:)``. A write
+/// The core runs a batch of writes one after another inside a transaction: first it calls
+/// ``lock(_:)`` once with every organization the batch touches (before any read), then for
+/// each write ``beginWrite()``, the write's reads and upserts, and ``endWrite(keeping:)``. A write
 /// that throws ends with `keeping: false` and must leave no trace (a savepoint rolled back, or
 /// its own transaction rolled back), while the writes before it stay. ``commit(_:)`` ends the
 /// transaction with the change set of every kept write (a backend with a change log stores
@@ -17,11 +17,13 @@ public import ClusterPoolDomain
 ///
 /// A transaction is used by one task at a time and never after it ended.
 public protocol RowTransaction: AnyObject {
-  /// Declares that the next write reads and writes rows of `organization`: a backend shared by
-  /// several servers serializes writes per organization from here to the end of the
-  /// transaction (e.g. PostgreSQL's `pg_advisory_xact_lock`). Called before ``beginWrite()``,
-  /// once per organization, in ascending order of name when there are several.
-  func lock(_ organization: Organization) async throws
+  /// Declares that the transaction reads and writes rows of `organizations` (each once, in
+  /// ascending order of name, so that transactions locking the same ones on several servers
+  /// never deadlock): a backend shared by several servers serializes writes per organization
+  /// from here to the end of the transaction (e.g. PostgreSQL's `pg_advisory_xact_lock` for
+  /// each, in that order, in one statement). Called once, right after ``StorageBackend/begin()``
+  /// and before any read; a failure fails the whole transaction.
+  func lock(_ organizations: [Organization]) async throws
 
   /// Starts one write inside the transaction (e.g. a savepoint).
   func beginWrite() async throws

@@ -13,10 +13,12 @@ enum ClusterWrites {
     let pool = try await tx.pool(poolKey)
     let occupant: ClusterRegistration.Occupant
     let existing = try await tx.cluster(key)
+    var queueRow: Queue?  // the queue row under the name, read once (unless a live cluster holds it)
     if let existing, existing.isLive {
       occupant = .cluster(pool: existing.poolName)
-    } else if let queue = try await tx.queue(QueueKey(key)), !queue.lifecycle.clusterManaged {
-      occupant = queue.isLive ? .queue : .deletedQueue
+    } else if let queue = try await tx.queue(QueueKey(key)) {
+      queueRow = queue
+      occupant = queue.lifecycle.clusterManaged ? .none : queue.isLive ? .queue : .deletedQueue
     } else {
       occupant = .none
     }
@@ -28,12 +30,13 @@ enum ClusterWrites {
       key: key, poolName: poolName, lifecycle: lifecycle, createdAt: tx.now, updatedAt: tx.now, createdBy: actor, updatedBy: actor)
     if existing != nil {
       // the old registration's implicit queue and health go; the new one starts afresh
-      if let queue = try await tx.queue(QueueKey(key)), queue.lifecycle.clusterManaged, !queue.isLive {
+      if let queue = queueRow, queue.lifecycle.clusterManaged, !queue.isLive {
         try await tx.removeQueue(queue.key)
+        queueRow = nil
       }
       try await tx.deleteHealth(key)
     }
-    try await tx.write(cluster)
+    try await tx.write(cluster, queueRow: queueRow)
     try await refreshMembership(poolKey, key.name, joined: true, in: tx)
     return cluster
   }

@@ -23,9 +23,10 @@ final class StoreCore: Sendable {
     self.logger = logger
   }
 
-  /// Runs `batch` in one transaction, each write inside ``RowTransaction/beginWrite()`` and
-  /// ``RowTransaction/endWrite(keeping:)`` so that a rejected write leaves the others intact;
-  /// publishes the commit once durable, then answers every caller.
+  /// Runs `batch` in one transaction: locks the organizations of all its writes, then runs
+  /// each inside ``RowTransaction/beginWrite()`` and ``RowTransaction/endWrite(keeping:)`` so
+  /// that a rejected write leaves the others intact; publishes the commit once durable, then
+  /// answers every caller.
   func commit(_ batch: [PendingWrite]) async {
     let rows: any RowTransaction
     do {
@@ -38,6 +39,15 @@ final class StoreCore: Sendable {
     }
     let revision = state.withLock { $0.revision }
     let tx = StoreTransaction(rows: rows, now: Self.now(), defaultPool: defaultPool, revision: revision)
+    do {
+      try await tx.lock(batch.flatMap(\.organizations))
+    } catch {
+      await rows.rollback()
+      logger.error("cannot lock the organizations of a transaction", metadata: ["error": "\(error)"])
+      let failure = backend.failure(error, "the store cannot write right now")
+      for write in batch { write.fail(failure) }
+      return
+    }
     var outcomes: [Result<@Sendable () -> Void, DomainError>] = []
     outcomes.reserveCapacity(batch.count)
     for write in batch { outcomes.append(await run(write, in: tx)) }
@@ -67,7 +77,7 @@ final class StoreCore: Sendable {
   /// Runs one write of a batch; undoes it when it throws.
   private func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable () -> Void, DomainError> {
     do {
-      try await tx.beginWrite(touching: write.organizations)
+      try await tx.beginWrite()
     } catch {
       logger.error("cannot begin a write", metadata: ["error": "\(error)"])
       return .failure(backend.failure(error, "the store could not apply the change"))

@@ -27,9 +27,13 @@ final class StoreTransaction {
     self.changes = ChangeSet(revision: revision)
   }
 
-  /// Starts a write touching `organizations` (locked first, in order of name).
-  func beginWrite(touching organizations: [Organization]) async throws {
-    for organization in Set(organizations).sorted(by: { $0.name < $1.name }) { try await rows.lock(organization) }
+  /// Locks `organizations`: each once, in ascending order of name (see ``RowTransaction/lock(_:)``).
+  func lock(_ organizations: [Organization]) async throws {
+    try await rows.lock(Set(organizations).sorted { $0.name < $1.name })
+  }
+
+  /// Starts a write.
+  func beginWrite() async throws {
     try await rows.beginWrite()
     saved = (changes, members)
   }
@@ -69,9 +73,15 @@ final class StoreTransaction {
   /// Writes `cluster` and its implicit queue (same name and pool, live exactly when the
   /// cluster is, its `state_generation` counting the changes of that liveness).
   func write(_ cluster: Cluster) async throws {
+    try await write(cluster, queueRow: try await rows.queue(QueueKey(cluster.key)))
+  }
+
+  /// ``write(_:)-cluster`` when the caller has read the queue row under the cluster's name in
+  /// this write (`queueRow`, nil when there is none).
+  func write(_ cluster: Cluster, queueRow: Queue?) async throws {
     try await rows.upsert(cluster)
     changes.clusters.append(cluster)
-    try await write(ImplicitQueue.of(cluster, replacing: try await rows.queue(QueueKey(cluster.key))))
+    try await write(ImplicitQueue.of(cluster, replacing: queueRow))
   }
 
   func write(_ queue: Queue) async throws {

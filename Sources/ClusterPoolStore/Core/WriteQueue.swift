@@ -3,7 +3,7 @@ internal import Synchronization
 
 /// A write waiting for its transaction.
 struct PendingWrite: Sendable {
-  /// The organizations it touches, locked before its first read.
+  /// The organizations it touches, locked (with its batch's) before the transaction's first read.
   let organizations: [Organization]
   /// Checks the rules and writes rows (throwing undoes this write only); returns how to
   /// answer the caller once the commit is durable and published.
