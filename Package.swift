@@ -28,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -108,6 +109,19 @@ let package = Package(
       dependencies: ["ClusterPoolStore", "ClusterPoolDomain", "CSQLite", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swift6),
 
+    // MARK: the PostgreSQL backend (postgres-nio): URL and credentials, schema, migrations
+    .target(
+      name: "ClusterPoolPostgres",
+      dependencies: [
+        "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
+
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
       name: "ClusterPoolServer",
@@ -125,7 +139,8 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "RPCCore", "RPCHTTP2", "BuildInfo",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "RPCCore",
+        "RPCHTTP2", "BuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -178,11 +193,19 @@ let package = Package(
     .testTarget(
       name: "ClusterPoolStoreTests",
       dependencies: [
-        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain",
+        "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "ClusterPoolDomain",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),
     .testTarget(name: "FlyteTests", dependencies: ["flyte", "ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolPostgresTests",
+      dependencies: [
+        "ClusterPoolPostgres", "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",

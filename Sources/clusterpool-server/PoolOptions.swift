@@ -6,8 +6,17 @@ import Foundation
 /// Flags of the cluster-pool service: its database, and what stands in for authentication
 /// and for each organization's `default` pool.
 struct PoolOptions: ParsableArguments {
-  @Option(help: "SQLite database file of the pools (created when missing).")
+  @Option(
+    help: """
+      Where the pools are kept: an SQLite file (created when missing), or a PostgreSQL database \
+      postgres://USER@HOST:PORT/DATABASE?sslmode=require (sslmode disable, prefer, require, \
+      verify-ca, verify-full; sslrootcert=CA.pem), its password from --database-password-file or \
+      $CLUSTERPOOL_DATABASE_PASSWORD rather than the URL.
+      """)
   var database = "clusterpool.db"
+
+  @Option(help: "File holding the PostgreSQL password of --database (never logged).")
+  var databasePasswordFile: String?
 
   @Option(help: "Organization of requests that name none (authentication is off).")
   var defaultOrganization = "default"

@@ -80,6 +80,7 @@ struct ServerCommand: AsyncParsableCommand {
     }
     _ = try pools.serviceConfiguration()
     _ = try pools.defaultPool()
+    _ = try pools.databaseLocation()
   }
 
   func run() async throws {
@@ -100,9 +101,9 @@ struct ServerCommand: AsyncParsableCommand {
     } catch {
       throw StartupError(error)
     }
-    let store: SQLiteClusterPoolStore
+    let store: PoolStore
     do {
-      store = try SQLiteClusterPoolStore(path: pools.database, defaultPool: pools.defaultPool(), logger: logger)
+      store = try await pools.openStore(logger: logger)
     } catch {
       await server.close()
       throw error

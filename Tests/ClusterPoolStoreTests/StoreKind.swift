@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 
+import ClusterPoolPostgres
 @testable import ClusterPoolSQLite
 @testable import ClusterPoolStore
 
@@ -11,6 +12,11 @@ import Testing
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
   case memory
   case sqlite
+  /// A fresh database on tools/test's PostgreSQL (``TestPostgresDatabase``); left out when
+  /// CLUSTERPOOL_TEST_POSTGRES_URL is unset outside CI.
+  case postgres
+
+  static var allCases: [StoreKind] { TestPostgresDatabase.enabled ? [.memory, .sqlite, .postgres] : [.memory, .sqlite] }
 
   var testDescription: String { rawValue }
 
@@ -38,6 +44,18 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         throw error
       }
       await store.close()
+    case .postgres:
+      let database = try TestPostgresDatabase()
+      defer { database.drop() }
+      let backend = try PostgresBackend(url: database.url, maxBatch: maxBatch, logger: Logger(label: "test"))
+      let store = try await PoolStore.open(backend: backend, defaultPool: TemporaryDatabase.template, logger: Logger(label: "test"))
+      do {
+        try await body(store)
+      } catch {
+        await store.close()
+        throw error
+      }
+      await store.close()
     }
   }
 
@@ -50,6 +68,9 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case .sqlite:
       let database = try TemporaryDatabase()
       return (try SQLiteBackend(path: database.path), database.remove)
+    case .postgres:
+      let database = try TestPostgresDatabase()
+      return (try PostgresBackend(url: database.url, logger: Logger(label: "test")), database.drop)
     }
   }
 }

@@ -20,6 +20,7 @@ import pytest
 
 import protogen
 from clients import echo_stub
+from postgres_process import FreshDatabase, PostgresInstance, url_from_environment
 from server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +93,7 @@ def start_server(server_bin, tmp_path, request):
         started.append(srv)
         return srv
 
+    start.started = started  # for `database`, which must stop them before dropping theirs
     yield start
     failures = []
     for srv in started:
@@ -114,6 +116,57 @@ def describe_exit(code: int) -> str:
     if code < 0:
         return f"killed by {signal.Signals(-code).name}"
     return f"exit status {code}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The URL of a private PostgreSQL instance: tools/test's (CLUSTERPOOL_TEST_POSTGRES_URL),
+    else one started for this session by tools/postgres and stopped at its end."""
+    url = url_from_environment()
+    if url:
+        yield url
+        return
+    instance = PostgresInstance()
+    try:
+        yield instance.url
+    finally:
+        instance.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """A fresh database on the private instance for this test (its URL), dropped after it."""
+    database = FreshDatabase(postgres_url)
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, start_server, tmp_path):
+    """The store backends, parametrized: database(NAME) is the --database value of a store
+    named NAME in this test (the same NAME gives the same store, e.g. for a restart): the
+    SQLite file tmp_path/NAME, or the URL of a fresh PostgreSQL database on the private instance
+    (postgres_url), stopped servers first and dropped after the test."""
+    made: dict[str, FreshDatabase] = {}
+
+    def named(name: str) -> str:
+        if request.param == "sqlite":
+            return str(tmp_path / name)
+        if name not in made:
+            made[name] = FreshDatabase(request.getfixturevalue("postgres_url"))
+        return made[name].url
+
+    named.backend = request.param
+    yield named
+    for srv in start_server.started:  # their exit codes are checked by start_server's teardown
+        try:
+            srv.stop()
+        except AssertionError:
+            pass
+    for fresh in made.values():
+        fresh.drop()
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ LISTENING = re.compile(r"^listening on (\S+):(\d+)\s*$")
 class ServerProcess:
     """Starts the server with `--port 0`, learns its port from the `listening on` line."""
 
-    def __init__(self, binary: Path, args: list[str], log_path: Path, start_timeout: float = 20.0):
+    def __init__(self, binary: Path, args: list[str], log_path: Path, start_timeout: float = 20.0,
+                 env: dict | None = None):
         self.binary = binary
         self.args = ["--host", "127.0.0.1", "--port", "0", *args]
         self.log_path = log_path
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen([str(binary), *self.args], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=self._log)
+                                     stdout=subprocess.PIPE, stderr=self._log, env=env)
         self.pid = self.proc.pid
         self.port = self._read_port(start_timeout)
         self.stopped = False

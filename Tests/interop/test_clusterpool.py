@@ -21,8 +21,8 @@ def cp(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def pool_server(start_server, tmp_path):
-    return start_server("--database", str(tmp_path / "pools.db"), "--default-organization", "acme",
+def pool_server(start_server, database):
+    return start_server("--database", database("pools.db"), "--default-organization", "acme",
                         "--default-identity", "py-tester", test_service=False)
 
 

@@ -22,8 +22,8 @@ def cl(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def stubs(start_server, tmp_path, cl):
-    srv = start_server("--database", str(tmp_path / "clusters.db"), "--default-organization", "acme",
+def stubs(start_server, database, cl):
+    srv = start_server("--database", database("clusters.db"), "--default-organization", "acme",
                        "--default-identity", "py-tester", test_service=False)
     with grpc.insecure_channel(srv.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)
@@ -135,8 +135,8 @@ def test_list_and_count(stubs, cl):
     assert stubs.clusters.Count(cl.cluster.CountRequest(), timeout=10).count == 4
 
 
-def test_heartbeat_timeout_flag_and_drift(start_server, tmp_path, cl):
-    srv = start_server("--database", str(tmp_path / "hb.db"), "--default-organization", "acme",
+def test_heartbeat_timeout_flag_and_drift(start_server, database, cl):
+    srv = start_server("--database", database("hb.db"), "--default-organization", "acme",
                        "--heartbeat-timeout", "1", test_service=False)
     with grpc.insecure_channel(srv.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)
@@ -188,8 +188,8 @@ def test_watch_clusters(stubs, cl):
     stream.cancel()
 
 
-def test_open_watch_ends_at_graceful_shutdown(start_server, tmp_path, cl):
-    srv = start_server("--database", str(tmp_path / "watch.db"), test_service=False)
+def test_open_watch_ends_at_graceful_shutdown(start_server, database, cl):
+    srv = start_server("--database", database("watch.db"), test_service=False)
     import time
     with grpc.insecure_channel(srv.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)
@@ -203,8 +203,8 @@ def test_open_watch_ends_at_graceful_shutdown(start_server, tmp_path, cl):
             next(stream)
 
 
-def test_health_is_saved_at_shutdown_and_loaded_at_start(start_server, tmp_path, cl):
-    db = str(tmp_path / "health.db")
+def test_health_is_saved_at_shutdown_and_loaded_at_start(start_server, database, cl):
+    db = database("health.db")
     flags = ("--database", db, "--default-organization", "acme", "--health-save-interval", "3600")
     data = cl.cluster.OperatorClusterData(metadata_object_store_ref=cl.common.ObjectStoreRef(uri="s3://a"),
                                           secret_store=cl.common.SecretStore(type=1))
@@ -311,13 +311,13 @@ def test_drift_is_one_reason_per_data_plane_item(stubs, cl):
     assert healed.health == cl.cluster.Status.HEALTHY and list(healed.unhealthy_reasons) == []
 
 
-def test_silent_deleting_cluster_is_deleted_by_the_timeout_and_stays_deleted(start_server, tmp_path, cl):
+def test_silent_deleting_cluster_is_deleted_by_the_timeout_and_stays_deleted(start_server, database, cl):
     """Issue 9.8: a cluster that reported and is then deleted is DELETING; silent for the
     heartbeat timeout (its data plane is gone) it becomes DELETED by itself, its implicit queue
     with it, watchers see it, and after a restart it is still DELETED with its name free."""
     ql = SimpleNamespace(queue=protogen.module("cloudidl/queue/queue.proto"),
                          grpc=protogen.module("cloudidl/queue/queue.proto", grpc=True))
-    db = str(tmp_path / "deleting.db")
+    db = database("deleting.db")
 
     def connect(srv):
         ch = grpc.insecure_channel(srv.target)

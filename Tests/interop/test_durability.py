@@ -1,5 +1,6 @@
 """Every acknowledged Create survives a SIGKILL right after it: the server is killed with no
-chance to flush anything, restarted on the same SQLite file, and must serve each pool."""
+chance to flush anything, restarted on the same store (SQLite file or PostgreSQL database), and
+must serve each pool."""
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
@@ -9,9 +10,8 @@ from server_process import ServerProcess
 from test_clusterpool import cp, make_pool, pid  # noqa: F401  (cp is a fixture)
 
 
-def test_acknowledged_creates_survive_sigkill(server_bin, start_server, tmp_path, cp):
-    database = tmp_path / "durable.db"
-    args = ["--database", str(database)]
+def test_acknowledged_creates_survive_sigkill(server_bin, start_server, database, tmp_path, cp):
+    args = ["--database", database("durable.db")]
     victim = ServerProcess(server_bin, args, tmp_path / "victim.stderr.log")
     acknowledged = []
     try:

@@ -25,8 +25,8 @@ def ql(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def stubs(start_server, tmp_path, ql):
-    srv = start_server("--database", str(tmp_path / "queues.db"), "--default-organization", "acme",
+def stubs(start_server, database, ql):
+    srv = start_server("--database", database("queues.db"), "--default-organization", "acme",
                        "--default-identity", "py-tester", test_service=False)
     with grpc.insecure_channel(srv.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)

@@ -1,0 +1,52 @@
+internal import ClusterPoolDomain
+internal import ClusterPoolStore
+internal import PostgresNIO
+
+/// Typed column reads of a row by position, throwing ``StoreOpenError`` naming the row when a
+/// value cannot be decoded.
+struct PostgresColumns {
+  let row: PostgresRandomAccessRow
+  let what: String
+
+  init(_ row: PostgresRow, _ what: String) {
+    self.row = row.makeRandomAccess()
+    self.what = what
+  }
+
+  func decode<T: PostgresDecodable>(_ index: Int, _ type: T.Type) throws -> T {
+    do {
+      return try row[index].decode(T.self, context: .default)
+    } catch {
+      throw StoreOpenError("corrupt \(what) row: column \(index) (\(row[index].columnName)) is not a \(T.self)")
+    }
+  }
+
+  func text(_ index: Int) throws -> String { try decode(index, String.self) }
+  func int(_ index: Int) throws -> Int64 { try decode(index, Int64.self) }
+  func int32(_ index: Int) throws -> Int32 { try decode(index, Int32.self) }
+  func bool(_ index: Int) throws -> Bool { try decode(index, Bool.self) }
+  func timestamp(_ index: Int) throws -> Timestamp { Timestamp(nanosecondsSinceEpoch: try int(index)) }
+  func optionalTimestamp(_ index: Int) throws -> Timestamp? {
+    try decode(index, Int64?.self).map(Timestamp.init(nanosecondsSinceEpoch:))
+  }
+  func identity(_ index: Int) throws -> Identity {
+    guard let identity = Identity(storageForm: try text(index)) else {
+      throw StoreOpenError("corrupt \(what) row: column \(index) is not an identity")
+    }
+    return identity
+  }
+}
+
+extension PostgresConnection {
+  /// Runs `query` and maps every row with `map`.
+  func rows<T>(_ query: PostgresQuery, logger: Logger, _ map: (PostgresRow) throws -> T) async throws -> [T] {
+    var mapped: [T] = []
+    for try await row in try await self.query(query, logger: logger) { mapped.append(try map(row)) }
+    return mapped
+  }
+
+  /// Runs `query`, ignoring its rows.
+  func run(_ query: PostgresQuery, logger: Logger) async throws {
+    for try await _ in try await self.query(query, logger: logger) {}
+  }
+}
