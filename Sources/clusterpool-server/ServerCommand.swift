@@ -16,12 +16,18 @@ struct ServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "clusterpool-server",
     abstract: "Serve the cluster-pool control-plane API (gRPC over HTTP/2).",
+    usage: """
+      clusterpool-server [<options>]
+      clusterpool-server migrate --from <file> --to <url> [<options>]
+      """,
     discussion: """
       Prints "listening on HOST:PORT" on standard output once it accepts connections \
       (useful with --port 0). SIGTERM or SIGINT shuts down gracefully: new calls are \
-      refused, calls in flight finish, then the process exits 0.
+      refused, calls in flight finish, then the process exits 0. \
+      `clusterpool-server migrate` copies an SQLite database into PostgreSQL.
       """,
-    version: BuildInfo.versionLine("clusterpool-server"))
+    version: BuildInfo.versionLine("clusterpool-server"),
+    subcommands: [MigrateCommand.self])
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
@@ -80,10 +86,12 @@ struct ServerCommand: AsyncParsableCommand {
     }
     _ = try pools.serviceConfiguration()
     _ = try pools.defaultPool()
-    _ = try pools.databaseLocation()
   }
 
   func run() async throws {
+    // Checked here, not in validate(): the root's options are parsed (and validated) for
+    // `migrate` too, which takes --database-password-file without --database.
+    _ = try pools.databaseLocation()
     let level = logLevel
     LoggingSystem.bootstrap { label in
       var handler = StreamLogHandler.standardError(label: label)
