@@ -233,3 +233,27 @@ def test_the_servers_database_flag_is_refused_naming_from_and_to(server_bin, tmp
     done = migrate(server_bin, "--from", str(tmp_path / "x.db"), "--database", str(tmp_path / "y.db"), "--to", "postgres://a@127.0.0.1:1/x")
     assert done.returncode == 64 and "--database is the server's: migrate reads --from FILE and writes --to URL" \
         in done.stderr, done.stderr
+
+
+def test_a_copy_failing_midway_leaves_nothing_and_can_be_run_again(server_bin, start_server, tmp_path,
+                                                                   postgres_database, ql):
+    source = make_source(start_server, tmp_path, ql)
+    # the schema as a server makes it (no rows), then a trigger refusing the second pool row:
+    # the first one is written by then, and must be rolled back with it
+    assert start_server("--database", postgres_database, *FLAGS, test_service=False).stop() == 0
+    assert psql(postgres_database, "SELECT count(*) FROM cluster_pools").strip() == "0"
+    psql(postgres_database, """
+        CREATE FUNCTION refuse_prod() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused by the test''s trigger'; END $$;
+        CREATE TRIGGER refuse_prod BEFORE INSERT ON cluster_pools FOR EACH ROW
+          WHEN (NEW.name = 'prod') EXECUTE FUNCTION refuse_prod();
+        """)
+    error = error_of(migrate(server_bin, "--from", source, "--to", postgres_database))
+    assert "copy the rows" in error and "refused by the test's trigger" in error, error
+    for table in ("cluster_pools", "clusters", "queues", "cluster_health", "change_log"):
+        assert psql(postgres_database, f"SELECT count(*) FROM {table}").strip() == "0", table
+    assert psql(postgres_database, "SELECT value FROM store_info WHERE key = 'revision'").strip() == "0"
+
+    psql(postgres_database, "DROP TRIGGER refuse_prod ON cluster_pools")
+    done = migrate(server_bin, "--from", source, "--to", postgres_database)
+    assert done.returncode == 0 and COPIED.match(done.stdout.strip()), done.stderr
