@@ -1,4 +1,4 @@
-public import ClusterPoolDomain
+internal import ClusterPoolDomain
 
 extension StoredRows {
   /// The first difference between these rows (`self`, the source) and `target`, in words
