@@ -63,7 +63,10 @@ struct PostgresStoreClientTests {
       #expect(error.description.lowercased().contains("refused"), "\(error)")
       #expect(!error.description.contains("hunter2"))
     }
-    #expect(ContinuousClock.now - start < .seconds(10))
+    // About 1 s alone (the refused connect, within the 2 s lease timeout); the bound allows for
+    // the whole suite running in parallel on 2 cores (4.5 s and 10.9 s seen there), and still
+    // tells a fast failure from a hang.
+    #expect(ContinuousClock.now - start < .seconds(30))
     await database.close()
     for line in log.all { #expect(!line.contains("hunter2"), "a log line holds the password: \(line)") }
   }
