@@ -1,6 +1,16 @@
+/// A store's revisions as calls see them: the revision applied, and a wait for a later one
+/// (read-your-writes across replicas: `clusterpool-revision` / `clusterpool-min-revision`).
+public protocol StoreRevisions: Sendable {
+  /// The revision of the last commit applied.
+  var revision: UInt64 { get }
+  /// Returns once `revision` is applied; throws ``RevisionNotApplied`` at `deadline` and
+  /// `CancellationError` when cancelled.
+  func waitForRevision(_ revision: UInt64, until deadline: ContinuousClock.Instant) async throws
+}
+
 /// Read-your-writes across replicas: a call that must see a revision waits until this store
 /// has applied it.
-extension PoolStore {
+extension PoolStore: StoreRevisions {
   /// Returns once the store has applied `revision` (its own commits, or other servers'
   /// through ``apply(_:)``), at once when it already has. Waiting is event-driven: the
   /// commit or change set that raises the revision resumes the waiter; no thread is held.

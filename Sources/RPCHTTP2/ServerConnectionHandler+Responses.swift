@@ -8,13 +8,15 @@ extension ServerConnectionHandler {
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
     streams[stream.id] = nil
     stream.deadlineTimer?.cancel()
+    let extra = stream.extraFields()
     if stream.call.wireProtocol == .grpc {
       let headers =
-        stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+        !extra.isEmpty ? headerBlock(stream.call.responseHead(adding: extra))
+        : stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
       session.submitResponse(
         stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
     } else {
-      submit(stream.call.unaryResponse(framed), stream: stream.id)
+      submit(stream.call.unaryResponse(framed, adding: extra), stream: stream.id)
     }
     scheduleFlush()
     noteStreamGone()
@@ -47,10 +49,11 @@ extension ServerConnectionHandler {
     if !stream.responseStarted {
       stream.responseStarted = true
       let headers: HeaderBlock
-      if stream.call.wireProtocol == .grpc {
+      let extra = stream.extraFields()
+      if stream.call.wireProtocol == .grpc, extra.isEmpty {
         headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
       } else {
-        headers = headerBlock(stream.call.responseHead())
+        headers = headerBlock(stream.call.responseHead(adding: extra))
       }
       session.submitResponse(stream: id, headers: headers, endStream: false)
     }
@@ -90,7 +93,8 @@ extension ServerConnectionHandler {
     if stream.call.wireProtocol == .grpc, stream.responseStarted, status == nil {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
-      submit(ending(stream.call, status, responseStarted: stream.responseStarted), stream: id)
+      let extra = stream.responseStarted ? [] : stream.extraFields()
+      submit(ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id)
     }
     scheduleFlush()
     noteStreamGone()
@@ -99,8 +103,10 @@ extension ServerConnectionHandler {
   /// The end of `call` with `status`, as the peer can take it: a status whose header fields
   /// exceed what this connection sends (the peer's SETTINGS_MAX_HEADER_LIST_SIZE, nghttp2's
   /// limit) would never arrive, and the call would hang; it becomes a short `INTERNAL`.
-  func ending(_ call: WireCall, _ status: RPCError?, responseStarted: Bool) -> WireResponse {
-    let response = call.end(status, responseStarted: responseStarted)
+  func ending(
+    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = []
+  ) -> WireResponse {
+    let response = call.end(status, responseStarted: responseStarted, adding: extra)
     let limit = session.maxSendHeaderListSize
     guard let status, response.largestHeaderList > limit else { return response }
     let size = response.largestHeaderList
