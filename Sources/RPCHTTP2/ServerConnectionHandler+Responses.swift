@@ -8,15 +8,14 @@ extension ServerConnectionHandler {
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
     streams[stream.id] = nil
     stream.deadlineTimer?.cancel()
-    let extra = stream.extraFields()
     if stream.call.wireProtocol == .grpc {
       let headers =
-        !extra.isEmpty ? headerBlock(stream.call.responseHead(adding: extra))
-        : stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+        stream.policy.map { successHead(stream, $0) }
+        ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
       session.submitResponse(
         stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
     } else {
-      submit(stream.call.unaryResponse(framed, adding: extra), stream: stream.id)
+      submit(stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id)
     }
     scheduleFlush()
     noteStreamGone()
@@ -49,11 +48,12 @@ extension ServerConnectionHandler {
     if !stream.responseStarted {
       stream.responseStarted = true
       let headers: HeaderBlock
-      let extra = stream.extraFields()
-      if stream.call.wireProtocol == .grpc, extra.isEmpty {
+      if let policy = stream.policy {
+        headers = successHead(stream, policy)
+      } else if stream.call.wireProtocol == .grpc {
         headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
       } else {
-        headers = headerBlock(stream.call.responseHead(adding: extra))
+        headers = headerBlock(stream.call.responseHead())
       }
       session.submitResponse(stream: id, headers: headers, endStream: false)
     }
@@ -145,6 +145,20 @@ extension ServerConnectionHandler {
       if let body = response.body { session.enqueue(body, stream: id) }
       session.finish(stream: id, trailers: trailers)
     }
+  }
+
+  /// The encoded success head of a call under `policy`, with the policy's fields: encoded
+  /// again only when the policy's version (the revision), the policy or the head changed
+  /// since the last one this connection sent.
+  func successHead(_ stream: ServerStream, _ policy: any CallPolicy) -> HeaderBlock {
+    let version = policy.responseVersion()
+    let head = stream.call.responseHead()
+    if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == head.key {
+      return last.block
+    }
+    let block = HeaderBlock([(":status", String(head.status))] + head.fields + policy.responseFields(version: version))
+    lastPolicyHead = (policy, version, head.key, block)
+    return block
   }
 
   /// The encoded head; fixed success heads are encoded once per connection.

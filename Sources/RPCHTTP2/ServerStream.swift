@@ -49,7 +49,7 @@ final class ServerStream {
   }
 
   /// The policy's response header fields (none without a policy).
-  func extraFields() -> [(String, String)] { policy?.responseFields() ?? [] }
+  func extraFields() -> [(String, String)] { policy?.currentResponseFields() ?? [] }
 
   /// Lets waiting writers continue.
   func resumeWriters() {

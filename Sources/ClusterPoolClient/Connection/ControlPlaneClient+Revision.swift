@@ -1,6 +1,5 @@
 internal import RPCCore
 internal import RPCHTTP2
-internal import Synchronization
 
 /// Read-your-writes across server replicas: the client remembers the highest revision any
 /// answer carried (`clusterpool-revision`) and sends it with every later call
@@ -30,21 +29,5 @@ extension ControlPlaneClient {
       onResponseMetadata: { fields in
         if let text = fields.first(Self.revisionField), let revision = UInt64(text) { revisions.note(revision) }
       })
-  }
-}
-
-/// The highest revision a client has seen, shared by all its calls.
-final class RevisionMemory: Sendable {
-  private let value = Atomic<UInt64>(0)
-
-  var highest: UInt64 { value.load(ordering: .relaxed) }
-
-  func note(_ revision: UInt64) {
-    var current = value.load(ordering: .relaxed)
-    while revision > current {
-      let (exchanged, original) = value.compareExchange(expected: current, desired: revision, ordering: .relaxed)
-      if exchanged { return }
-      current = original
-    }
   }
 }

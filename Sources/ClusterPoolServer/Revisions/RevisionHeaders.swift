@@ -13,7 +13,7 @@ public import RPCCore
 ///   bounded by the call's deadline (less a margin, so the answer reaches the client before
 ///   its own deadline fires) and by ``maxWait``. A value that is not a decimal revision is
 ///   `INVALID_ARGUMENT` naming the header.
-public struct RevisionHeaders: CallPolicy {
+public final class RevisionHeaders: CallPolicy {
   /// The response header with the revision applied.
   public static let revisionField = "clusterpool-revision"
   /// The request header with the revision a call needs.
@@ -50,8 +50,10 @@ public struct RevisionHeaders: CallPolicy {
     }
   }
 
-  public func responseFields() -> [(String, String)] {
-    [(Self.revisionField, String(store.revision))]
+  public func responseVersion() -> UInt64 { store.revision }
+
+  public func responseFields(version: UInt64) -> [(String, String)] {
+    [(Self.revisionField, String(version))]
   }
 
   /// A revision sent in `clusterpool-min-revision`: a decimal number of at most 20 digits.
