@@ -8,6 +8,11 @@ extension WireCall {
     Self.successHead(wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip).adding(extra)
   }
 
+  /// The key of this call's success head (``responseHead(adding:)`` without extra fields).
+  package var responseHeadKey: WireResponseHead.Key {
+    WireResponseHead.Key(wireProtocol: wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip)
+  }
+
   /// Every success head, made once: by protocol and whether it says gzip (for Connect
   /// unary: whether the body is compressed).
   private static let successHeads: [WireResponseHead.Key: WireResponseHead] = {

@@ -152,12 +152,13 @@ extension ServerConnectionHandler {
   /// since the last one this connection sent.
   func successHead(_ stream: ServerStream, _ policy: any CallPolicy) -> HeaderBlock {
     let version = policy.responseVersion()
-    let head = stream.call.responseHead()
-    if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == head.key {
+    let key = stream.call.responseHeadKey
+    if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == key {
       return last.block
     }
+    let head = stream.call.responseHead()
     let block = HeaderBlock([(":status", String(head.status))] + head.fields + policy.responseFields(version: version))
-    lastPolicyHead = (policy, version, head.key, block)
+    lastPolicyHead = (policy, version, key, block)
     return block
   }
 

@@ -15,6 +15,10 @@ final class StoreCore: Sendable {
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
   /// Calls waiting for a revision (``PoolStore/waitForRevision(_:until:)``).
   let revisionWaiters: RevisionWaiters
+  /// The snapshot's revision, read without the lock (every response carries it); stored
+  /// under the lock with the snapshot, so a reader that saw a snapshot reads at least its
+  /// revision here.
+  let appliedRevision: Atomic<UInt64>
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -22,6 +26,7 @@ final class StoreCore: Sendable {
     self.backend = backend
     self.state = Mutex(state)
     self.revisionWaiters = RevisionWaiters(applied: state.revision)
+    self.appliedRevision = Atomic(state.revision)
     self.defaultPool = defaultPool
     self.logger = logger
   }
@@ -102,6 +107,7 @@ final class StoreCore: Sendable {
   func publish(_ changes: ChangeSet) {
     let revision = state.withLock { state in
       state.apply(changes)
+      appliedRevision.store(state.revision, ordering: .releasing)
       return state.revision
     }
     revisionWaiters.advance(to: revision)
