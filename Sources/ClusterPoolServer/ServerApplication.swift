@@ -1,4 +1,5 @@
 internal import ClusterPoolProto
+public import ClusterPoolStore
 public import Logging
 public import RPCCore
 public import ServiceLifecycle
@@ -24,10 +25,11 @@ public struct ServerApplication: Sendable {
 
   /// Assembles the registry (`registry`, when a server made before the services already
   /// holds it); `clusterPools` (the pool service over its store), `clusters` and `queues` are
-  /// served when given.
+  /// served when given. Their calls carry the revision headers (``RevisionHeaders``) over
+  /// `revisions`, by default their store's when it keeps revisions (``PoolStore`` does).
   public init(
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
-    clusters: ClusterService? = nil, queues: QueueService? = nil, logger: Logger
+    clusters: ClusterService? = nil, queues: QueueService? = nil, revisions: (any StoreRevisions)? = nil, logger: Logger
   ) {
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
@@ -47,6 +49,13 @@ public struct ServerApplication: Sendable {
     if options.enableTestService {
       TestService().register(in: registry)
       services.insert(TestService.serviceName)
+    }
+    let stores: [Any?] = [clusterPools?.store, clusters?.store, queues?.store]
+    if let revisions = revisions ?? stores.lazy.compactMap({ $0 as? any StoreRevisions }).first {
+      let policy = RevisionHeaders(store: revisions)
+      for service in [ClusterPoolService.serviceName, ClusterService.serviceName, QueueService.serviceName] {
+        registry.apply(policy, toService: service)
+      }
     }
     // Reflection describes the whole API, including services whose methods come later.
     let described = ProtoServices.all.map(\.fullName).filter { options.enableTestService || $0 != TestService.serviceName }

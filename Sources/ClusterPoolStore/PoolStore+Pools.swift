@@ -7,7 +7,7 @@ extension PoolStore {
   public func snapshot() -> StoreSnapshot { core.state.withLock { $0 } }
 
   /// The revision of the last commit applied (this server's, or another's through ``apply(_:)``).
-  public var revision: UInt64 { core.state.withLock { $0.revision } }
+  public var revision: UInt64 { core.appliedRevision.load(ordering: .acquiring) }
 
   /// Applies a change set committed elsewhere (another server's commit read from a change
   /// log) to the read model and tells the pool observers, exactly as this server's own

@@ -5,6 +5,8 @@ internal import Synchronization
 /// the server takes a frozen snapshot when it starts.
 public final class MethodRegistry: Sendable {
   private let entries = Mutex<[String: (MethodDescriptor, MethodHandler)]>([:])
+  /// The call policy of each service that has one, by service name.
+  private let policies = Mutex<[String: any CallPolicy]>([:])
 
   /// An empty registry.
   public init() {}
@@ -17,6 +19,17 @@ public final class MethodRegistry: Sendable {
   /// The handlers by `:path`, as a value the transport reads without locking.
   package func snapshot() -> [String: MethodHandler] {
     entries.withLock { $0.mapValues(\.1) }
+  }
+
+  /// Applies `policy` to every call of `service` (its full name, e.g.
+  /// `cloudidl.clusterpool.ClusterPoolService`), whenever its methods are registered.
+  public func apply(_ policy: any CallPolicy, toService service: String) {
+    policies.withLock { $0[service] = policy }
+  }
+
+  /// The policy of `method`'s service, if it has one.
+  package func policy(for method: MethodDescriptor) -> (any CallPolicy)? {
+    policies.withLock { $0[method.service] }
   }
 
   package func register(_ method: MethodDescriptor, _ handler: MethodHandler) {

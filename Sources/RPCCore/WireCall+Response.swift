@@ -2,9 +2,15 @@ package import NIOCore
 
 /// The response side of a call: its head, a whole unary answer, and its end.
 extension WireCall {
-  /// The head of a successful response, sent before the first message of a stream.
-  package func responseHead() -> WireResponseHead {
-    Self.successHead(wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip)
+  /// The head of a successful response, sent before the first message of a stream, with
+  /// `extra` fields (a call policy's) after the protocol's.
+  package func responseHead(adding extra: [(String, String)] = []) -> WireResponseHead {
+    Self.successHead(wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip).adding(extra)
+  }
+
+  /// The key of this call's success head (``responseHead(adding:)`` without extra fields).
+  package var responseHeadKey: WireResponseHead.Key {
+    WireResponseHead.Key(wireProtocol: wireProtocol, gzip: wireProtocol.isEnveloped && responseEncoding == .gzip)
   }
 
   /// Every success head, made once: by protocol and whether it says gzip (for Connect
@@ -56,8 +62,8 @@ extension WireCall {
   /// The whole answer of a successful unary call, `framed` being the response message as
   /// `framer` wrote it. Connect unary's body is compressed here, when the client accepts
   /// it and it is worth it (`Content-Encoding: gzip` then says so).
-  package func unaryResponse(_ framed: ByteBuffer) -> WireResponse {
-    let head = responseHead()
+  package func unaryResponse(_ framed: ByteBuffer, adding extra: [(String, String)] = []) -> WireResponse {
+    let head = responseHead(adding: extra)
     switch wireProtocol {
     case .grpc:
       return WireResponse(head: head, body: framed, trailers: GRPCWire.statusFields(nil))
@@ -76,7 +82,7 @@ extension WireCall {
       guard (try? Zlib.compress(framed, into: &compressed)) != nil,
         compressed.readableBytes < framed.readableBytes
       else { return WireResponse(head: head, body: framed) }
-      return WireResponse(head: Self.successHead(.connectUnary, gzip: true), body: compressed)
+      return WireResponse(head: Self.successHead(.connectUnary, gzip: true).adding(extra), body: compressed)
     }
   }
 
@@ -86,7 +92,14 @@ extension WireCall {
   /// gRPC: trailers (or a trailers-only head). gRPC-Web: the trailers envelope in the body.
   /// Connect streaming: the end-of-stream envelope. Connect unary: the HTTP status of the
   /// code with the JSON error body (an OK end without a message is an empty message).
-  package func end(_ status: RPCError?, responseStarted: Bool) -> WireResponse {
+  /// `extra` fields (a call policy's) go into the head, when the end starts the response.
+  package func end(_ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = []) -> WireResponse {
+    var response = protocolEnd(status, responseStarted: responseStarted)
+    if !extra.isEmpty, let head = response.head { response.head = head.adding(extra) }
+    return response
+  }
+
+  private func protocolEnd(_ status: RPCError?, responseStarted: Bool) -> WireResponse {
     switch wireProtocol {
     case .grpc:
       if responseStarted { return WireResponse(trailers: GRPCWire.statusFields(status)) }

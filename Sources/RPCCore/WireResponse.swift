@@ -23,6 +23,13 @@ package struct WireResponseHead: Sendable {
     self.key = key
   }
 
+  /// This head with `extra` fields appended: no longer a fixed success head unless `extra` is
+  /// empty.
+  package func adding(_ extra: [(String, String)]) -> WireResponseHead {
+    guard !extra.isEmpty else { return self }
+    return WireResponseHead(status: status, fields: fields + extra)
+  }
+
   /// The value of the first field called `name` (lower-case), if any.
   package func first(_ name: String) -> String? {
     fields.first { $0.0 == name }?.1

@@ -132,7 +132,13 @@ extension HTTP1ConnectionHandler {
     let handle = HTTP1CallHandle(
       call: call.id, eventLoop: loop, connection: NIOLoopBound(self, eventLoop: loop),
       framer: call.wire.framer)
-    switch call.route.handler {
+    let handler: MethodHandler
+    do {
+      handler = try call.route.handler.admitted(context, by: call.route.policy)
+    } catch {
+      return fail(call: call.id, error)
+    }
+    switch handler {
     case .unaryInline(let run):
       var framed = ByteBuffer()
       do {
@@ -142,7 +148,7 @@ extension HTTP1ConnectionHandler {
         fail(call: call.id, MethodHandler.status(for: error, logger: logger))
       }
     case .unary, .serverStreaming:
-      call.task = call.route.handler.start(request: request, context: context, sink: handle)
+      call.task = handler.start(request: request, context: context, sink: handle)
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))
     }

@@ -7,6 +7,11 @@ package struct HTTP1Routes: Sendable {
   package struct Route: Sendable {
     package let descriptor: MethodDescriptor
     package let handler: MethodHandler
+    /// The per-call rules of the method's service, if any.
+    package let policy: (any CallPolicy)?
+
+    /// The policy's response header fields (none without a policy).
+    func extraFields() -> [(String, String)] { policy?.currentResponseFields() ?? [] }
   }
 
   private let table: [String: Route]
@@ -16,7 +21,7 @@ package struct HTTP1Routes: Sendable {
     var table: [String: Route] = [:]
     for (path, handler) in registry.snapshot() {
       guard let descriptor = MethodDescriptor(path: path) else { continue }
-      table[path] = Route(descriptor: descriptor, handler: handler)
+      table[path] = Route(descriptor: descriptor, handler: handler, policy: registry.policy(for: descriptor))
     }
     self.table = table
   }

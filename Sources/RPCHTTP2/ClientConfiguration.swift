@@ -49,10 +49,18 @@ public struct CallOptions: Sendable {
   public var compressRequests: Bool
   /// Extra request headers (lower-case names; no pseudo-headers).
   public var metadata: Metadata
+  /// Told the fields of each response header block (the head, then the trailers; a
+  /// trailers-only answer is one block), pseudo-headers excluded, on the connection's event
+  /// loop: keep it short.
+  public var onResponseMetadata: (@Sendable (Metadata) -> Void)?
 
-  public init(timeout: Duration? = nil, compressRequests: Bool = false, metadata: Metadata = [:]) {
+  public init(
+    timeout: Duration? = nil, compressRequests: Bool = false, metadata: Metadata = [:],
+    onResponseMetadata: (@Sendable (Metadata) -> Void)? = nil
+  ) {
     self.timeout = timeout
     self.compressRequests = compressRequests
     self.metadata = metadata
+    self.onResponseMetadata = onResponseMetadata
   }
 }

@@ -7,13 +7,15 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
   /// connection no longer takes calls.
   func open(
     headers: HeaderBlock, request: ByteBuffer?, timeout: Duration?, framer: GRPCMessageFramer,
-    responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation, window: InboundWindow
+    responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation, window: InboundWindow,
+    onResponseMetadata: (@Sendable (Metadata) -> Void)? = nil
   ) -> ClientCallHandle? {
     guard !retired, let context, context.channel.isActive,
       let id = session.submitRequest(headers: headers)
     else { return nil }
     let stream = ClientStream(
       id: id, maxMessageSize: maxMessageSize, responses: responses, window: window)
+    stream.onResponseMetadata = onResponseMetadata
     streams[id] = stream
     if let request {
       session.enqueue(request, stream: id)
@@ -86,6 +88,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     let fields = responseFields
     responseFields = Metadata()
     guard let stream = streams[id] else { return }
+    stream.onResponseMetadata?(fields)
     if !stream.sawHeaders {
       stream.sawHeaders = true
       if responseStatus != 200 {

@@ -12,6 +12,8 @@ final class ClientStream {
   var sawHeaders = false
   var deadlineTimer: Scheduled<Void>?
   var writers = SuspendedWriters()
+  /// Told each response header block's fields (``CallOptions/onResponseMetadata``).
+  var onResponseMetadata: (@Sendable (Metadata) -> Void)?
 
   init(
     id: Int32, maxMessageSize: Int,

@@ -105,7 +105,7 @@ extension RPCClient {
         let handler = connection.handler.value
         let opened = handler.open(
           headers: headers, request: initial, timeout: options.timeout, framer: framer,
-          responses: continuation, window: window)
+          responses: continuation, window: window, onResponseMetadata: options.onResponseMetadata)
         return (opened, opened == nil ? handler.failure : nil)
       }.get()
     }

@@ -71,7 +71,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
     context.traceStart(wire: "\(call.wireProtocol) over HTTP/2")
-    let stream = ServerStream(id: id, handler: route.handler, context: context, call: call)
+    let stream = ServerStream(id: id, handler: route.handler, policy: route.policy, context: context, call: call)
     streams[id] = stream
     if let timeout = call.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
@@ -80,7 +80,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
           stream: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
       }
     }
-    if case .bidiStreaming(let run) = route.handler { startBidi(stream, run) }
+    if case .bidiStreaming = route.handler {
+      do {
+        if case .bidiStreaming(let run) = try route.handler.admitted(context, by: route.policy) { startBidi(stream, run) }
+      } catch {
+        return fail(stream: id, error)
+      }
+    }
     if endStream { session(endOfStream: id) }
   }
 
@@ -166,7 +172,13 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   /// Runs the handler of a complete request (`admit` decides when).
   func dispatch(_ stream: ServerStream, request: ByteBuffer) {
     let context = stream.context
-    if case .unaryInline(let run) = stream.handler {
+    let handler: MethodHandler
+    do {
+      handler = try stream.handler.admitted(context, by: stream.policy)
+    } catch {
+      return fail(stream: stream.id, error)
+    }
+    if case .unaryInline(let run) = handler {
       var out = allocator.buffer(capacity: 512)
       do {
         try run(request, context, stream.framer, &out)
@@ -177,7 +189,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       return
     }
     guard let handle = self.handle(for: stream) else { return }
-    stream.task = stream.handler.start(request: request, context: context, sink: handle)
+    stream.task = handler.start(request: request, context: context, sink: handle)
   }
 
   private func startBidi(

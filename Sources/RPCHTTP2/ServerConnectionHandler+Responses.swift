@@ -10,11 +10,12 @@ extension ServerConnectionHandler {
     stream.deadlineTimer?.cancel()
     if stream.call.wireProtocol == .grpc {
       let headers =
-        stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
+        stream.policy.map { successHead(stream, $0) }
+        ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
       session.submitResponse(
         stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
     } else {
-      submit(stream.call.unaryResponse(framed), stream: stream.id)
+      submit(stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id)
     }
     scheduleFlush()
     noteStreamGone()
@@ -47,7 +48,9 @@ extension ServerConnectionHandler {
     if !stream.responseStarted {
       stream.responseStarted = true
       let headers: HeaderBlock
-      if stream.call.wireProtocol == .grpc {
+      if let policy = stream.policy {
+        headers = successHead(stream, policy)
+      } else if stream.call.wireProtocol == .grpc {
         headers = stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders
       } else {
         headers = headerBlock(stream.call.responseHead())
@@ -90,7 +93,8 @@ extension ServerConnectionHandler {
     if stream.call.wireProtocol == .grpc, stream.responseStarted, status == nil {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
-      submit(ending(stream.call, status, responseStarted: stream.responseStarted), stream: id)
+      let extra = stream.responseStarted ? [] : stream.extraFields()
+      submit(ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id)
     }
     scheduleFlush()
     noteStreamGone()
@@ -99,8 +103,10 @@ extension ServerConnectionHandler {
   /// The end of `call` with `status`, as the peer can take it: a status whose header fields
   /// exceed what this connection sends (the peer's SETTINGS_MAX_HEADER_LIST_SIZE, nghttp2's
   /// limit) would never arrive, and the call would hang; it becomes a short `INTERNAL`.
-  func ending(_ call: WireCall, _ status: RPCError?, responseStarted: Bool) -> WireResponse {
-    let response = call.end(status, responseStarted: responseStarted)
+  func ending(
+    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = []
+  ) -> WireResponse {
+    let response = call.end(status, responseStarted: responseStarted, adding: extra)
     let limit = session.maxSendHeaderListSize
     guard let status, response.largestHeaderList > limit else { return response }
     let size = response.largestHeaderList
@@ -139,6 +145,21 @@ extension ServerConnectionHandler {
       if let body = response.body { session.enqueue(body, stream: id) }
       session.finish(stream: id, trailers: trailers)
     }
+  }
+
+  /// The encoded success head of a call under `policy`, with the policy's fields: encoded
+  /// again only when the policy's version (the revision), the policy or the head changed
+  /// since the last one this connection sent.
+  func successHead(_ stream: ServerStream, _ policy: any CallPolicy) -> HeaderBlock {
+    let version = policy.responseVersion()
+    let key = stream.call.responseHeadKey
+    if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == key {
+      return last.block
+    }
+    let head = stream.call.responseHead()
+    let block = HeaderBlock([(":status", String(head.status))] + head.fields + policy.responseFields(version: version))
+    lastPolicyHead = (policy, version, key, block)
+    return block
   }
 
   /// The encoded head; fixed success heads are encoded once per connection.

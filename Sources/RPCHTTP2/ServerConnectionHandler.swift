@@ -26,6 +26,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var replyBudget: ConnectionReplyBudget
   /// Success heads of gRPC-Web and Connect, encoded once (`WireResponseHead.key`).
   var encodedHeads: [WireResponseHead.Key: NGHTTP2Session.HeaderBlock] = [:]
+  /// The last success head sent with a call policy's fields, by policy, version and head
+  /// (``successHead(_:_:)``): reads between two commits share one encoding.
+  var lastPolicyHead: (policy: any CallPolicy, version: UInt64, key: WireResponseHead.Key, block: NGHTTP2Session.HeaderBlock)?
   var peer = "unknown"
   private var reading = false
   private var flushScheduled = false

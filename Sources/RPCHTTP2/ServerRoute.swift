@@ -7,12 +7,15 @@ final class ServerRoute: Sendable {
   let pathUTF8: [UInt8]
   let descriptor: MethodDescriptor
   let handler: MethodHandler
+  /// The per-call rules of the method's service, if any.
+  let policy: (any CallPolicy)?
 
-  init(descriptor: MethodDescriptor, handler: MethodHandler) {
+  init(descriptor: MethodDescriptor, handler: MethodHandler, policy: (any CallPolicy)? = nil) {
     self.path = descriptor.path
     self.pathUTF8 = Array(descriptor.path.utf8)
     self.descriptor = descriptor
     self.handler = handler
+    self.policy = policy
   }
 
   /// Routes by path for every method of the registry.
@@ -20,7 +23,7 @@ final class ServerRoute: Sendable {
     var table: [String: ServerRoute] = [:]
     for (path, handler) in registry.snapshot() {
       guard let descriptor = MethodDescriptor(path: path) else { continue }
-      table[path] = ServerRoute(descriptor: descriptor, handler: handler)
+      table[path] = ServerRoute(descriptor: descriptor, handler: handler, policy: registry.policy(for: descriptor))
     }
     return table
   }

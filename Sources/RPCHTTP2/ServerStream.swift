@@ -5,6 +5,8 @@ internal import RPCCore
 final class ServerStream {
   let id: Int32
   let handler: MethodHandler
+  /// The per-call rules of the method's service, if any.
+  let policy: (any CallPolicy)?
   let context: ServerContext
   /// The call's protocol rules (gRPC, gRPC-Web, Connect).
   let call: WireCall
@@ -28,9 +30,10 @@ final class ServerStream {
   /// kept), or its writers held.
   var waitingForRoom = false
 
-  init(id: Int32, handler: MethodHandler, context: ServerContext, call: WireCall) {
+  init(id: Int32, handler: MethodHandler, policy: (any CallPolicy)?, context: ServerContext, call: WireCall) {
     self.id = id
     self.handler = handler
+    self.policy = policy
     self.context = context
     self.call = call
     self.decoder = call.makeDecoder()
@@ -44,6 +47,9 @@ final class ServerStream {
     inbound = nil
     writers.failAll(error)
   }
+
+  /// The policy's response header fields (none without a policy).
+  func extraFields() -> [(String, String)] { policy?.currentResponseFields() ?? [] }
 
   /// Lets waiting writers continue.
   func resumeWriters() {

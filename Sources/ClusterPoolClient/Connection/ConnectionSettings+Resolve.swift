@@ -16,6 +16,9 @@ public struct ConnectionOverrides: Sendable, Hashable {
   public var organization: String?
   /// `--timeout`: the deadline of each call (`nil`: `ConnectionSettings.defaultCallTimeout`).
   public var callTimeout: Duration?
+  /// `--min-revision`: every call needs at least this revision applied (a client raises it
+  /// further as answers come; see ``ControlPlaneClient/highestRevision``).
+  public var minRevision: UInt64?
 
   /// Creates overrides; `nil` leaves a setting to the config file and the environment.
   public init(

@@ -4,7 +4,9 @@ internal import RPCCore
 internal import RPCHTTP2
 
 /// One connection to the control plane (established on the first call, re-established after
-/// it drops) with the settings every call uses: organization, deadline.
+/// it drops) with the settings every call uses: organization, deadline. Every call sends the
+/// highest revision the client has seen, so that a server replica answers only once it has
+/// applied it (read-your-writes; see ``highestRevision``).
 ///
 /// The static API (`ClusterPool.get("prod")`) uses `ControlPlaneClient.shared` unless it is
 /// given a client; create one yourself to talk to a specific server.
@@ -12,6 +14,7 @@ public final class ControlPlaneClient: Sendable {
   /// The settings this client was made with.
   public let settings: ConnectionSettings
   private let rpc: RPCClient
+  let revisions = RevisionMemory()
 
   /// A client for `settings`; nothing connects until the first call. `logger` receives the
   /// transport's messages; `nil` discards them.
@@ -23,6 +26,7 @@ public final class ControlPlaneClient: Sendable {
   /// A client configured like the CLI: `overrides`, then the environment, then the config file.
   public convenience init(_ overrides: ConnectionOverrides = .init(), logger: Logger? = nil) throws(ConfigurationError) {
     self.init(settings: try .resolve(overrides), logger: logger)
+    if let minRevision = overrides.minRevision { noteRevision(minRevision) }
   }
 
   static let silentLogger = Logger(label: "ClusterPoolClient", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -43,7 +47,7 @@ public final class ControlPlaneClient: Sendable {
       return try await rpc.unary(
         MethodDescriptor(service: method.serviceName, method: method.name), request: request,
         serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
-        options: CallOptions(timeout: settings.callTimeout))
+        options: callOptions(timeout: settings.callTimeout))
     } catch {
       throw ClientError(error, settings: settings, method: Self.operation(method))
     }
@@ -59,7 +63,7 @@ public final class ControlPlaneClient: Sendable {
       return try await rpc.serverStreaming(
         MethodDescriptor(service: method.serviceName, method: method.name), request: request,
         serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
-        options: CallOptions(timeout: nil), handler: handler)
+        options: callOptions(timeout: nil), handler: handler)
     } catch {
       throw ClientError(error, settings: settings, method: Self.operation(method))
     }

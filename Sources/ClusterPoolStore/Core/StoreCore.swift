@@ -13,12 +13,20 @@ final class StoreCore: Sendable {
   let state: Mutex<StoreSnapshot>
   /// Told about the pools of every commit (``PoolStore/observePools(_:)``).
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
+  /// Calls waiting for a revision (``PoolStore/waitForRevision(_:until:)``).
+  let revisionWaiters: RevisionWaiters
+  /// The snapshot's revision, read without the lock (every response carries it); stored
+  /// under the lock with the snapshot, so a reader that saw a snapshot reads at least its
+  /// revision here.
+  let appliedRevision: Atomic<UInt64>
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
   init(backend: any StorageBackend, state: StoreSnapshot, defaultPool: DefaultPoolTemplate, logger: Logger) {
     self.backend = backend
     self.state = Mutex(state)
+    self.revisionWaiters = RevisionWaiters(applied: state.revision)
+    self.appliedRevision = Atomic(state.revision)
     self.defaultPool = defaultPool
     self.logger = logger
   }
@@ -95,9 +103,14 @@ final class StoreCore: Sendable {
   }
 
   /// Makes a committed change set visible to reads, all at once, then tells the pool
-  /// observers (each pool once, as last written).
+  /// observers (each pool once, as last written) and the calls waiting for its revision.
   func publish(_ changes: ChangeSet) {
-    state.withLock { $0.apply(changes) }
+    let revision = state.withLock { state in
+      state.apply(changes)
+      appliedRevision.store(state.revision, ordering: .releasing)
+      return state.revision
+    }
+    revisionWaiters.advance(to: revision)
     guard !changes.pools.isEmpty else { return }
     var seen = Set<PoolKey>()
     let pools = changes.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]

@@ -20,15 +20,25 @@ enum CommandRunner {
       client = made
       try await body(made)
       await made.close()
+      if connection.global.verbose >= 1 { printRevision(made) }
     } catch {
       await client?.close()
-      try fail(error, verbosity: connection.global.verbose, settings: client?.settings)
+      try fail(error, verbosity: connection.global.verbose, settings: client?.settings, revision: client?.highestRevision)
     }
+  }
+
+  /// With `-v`: the highest revision the server's answers carried, for a later command through
+  /// another replica (`--min-revision N`): this CLI keeps nothing across runs.
+  static func printRevision(_ client: ControlPlaneClient) {
+    guard client.highestRevision > 0 else { return }
+    Terminal.printError("revision: \(client.highestRevision) (a later command through another replica: --min-revision \(client.highestRevision))")
   }
 
   /// Prints `error` as the CLI does and exits non-zero; from `verbosity` 1 on, adds where
   /// the call went (endpoint, transport, organization), from 2 the status code.
-  static func fail(_ error: any Error, verbosity: Int = 0, settings: ConnectionSettings? = nil) throws -> Never {
+  static func fail(
+    _ error: any Error, verbosity: Int = 0, settings: ConnectionSettings? = nil, revision: UInt64? = nil
+  ) throws -> Never {
     switch error {
     case let exit as ExitCode: throw exit
     case let error as ClientError: Terminal.printError("Error: \(error)")
@@ -39,6 +49,9 @@ enum CommandRunner {
       let organization = settings.organization.isEmpty ? "the server's default" : settings.organization
       Terminal.printError(
         "  endpoint: \(settings.target) (\(settings.insecure ? "cleartext" : "TLS"), from \(settings.endpointSource)); organization: \(organization)")
+    }
+    if verbosity >= 1, let revision, revision > 0 {
+      Terminal.printError("  revision: \(revision)")
     }
     if verbosity >= 2, let error = error as? ClientError {
       Terminal.printError("  status: \(error.code.name) (\(error.code.rawValue))")

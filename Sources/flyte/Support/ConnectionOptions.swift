@@ -23,6 +23,12 @@ struct ConnectionOptions: ParsableArguments {
   @Option(help: "Seconds to wait for each answer of the server (default 30; a watch waits this long for its first one).")
   var timeout: Double?
 
+  @Option(
+    help: ArgumentHelp(
+      "Answer only from a server that has applied at least this revision (waiting up to --timeout), e.g. the one -v printed for an earlier write through another replica.",
+      valueName: "revision"))
+  var minRevision: UInt64?
+
   mutating func validate() throws {
     if let timeout, !(timeout > 0 && timeout <= 86_400) {
       throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, not \(timeout)")
@@ -37,6 +43,7 @@ struct ConnectionOptions: ParsableArguments {
     var overrides = ConnectionOverrides(
       endpoint: endpoint, insecure: insecure, caCertificatePath: caCert, configPath: config, organization: org)
     overrides.callTimeout = timeout.map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+    overrides.minRevision = minRevision
     return overrides
   }
 }

@@ -1,0 +1,33 @@
+import RPCCore
+import Testing
+
+@testable import ClusterPoolServer
+
+/// The parts of `RevisionHeaders` with no I/O: reading `clusterpool-min-revision`, and how
+/// long a call waits for it.
+@Suite struct RevisionHeadersTests {
+  @Test(arguments: [("0", UInt64(0)), ("42", 42), (" 7\t", 7), ("18446744073709551615", .max)])
+  func revisionsParse(_ text: String, _ value: UInt64) throws {
+    #expect(try RevisionHeaders.parse(text) == value)
+  }
+
+  @Test(arguments: ["", " ", "abc", "-1", "+1", "1.5", "1e3", "0x10", "18446744073709551616", "4 2"])
+  func anythingElseIsInvalidArgumentNamingTheHeader(_ text: String) {
+    do {
+      _ = try RevisionHeaders.parse(text)
+      Issue.record("\"\(text)\" was accepted")
+    } catch {
+      #expect(error.code == .invalidArgument)
+      #expect(error.message.contains("clusterpool-min-revision"), "\(error.message)")
+    }
+  }
+
+  @Test func theWaitEndsBeforeTheCallsDeadlineAndNeverPastTheCap() {
+    let now = ContinuousClock.now
+    #expect(RevisionHeaders.waitDeadline(callDeadline: nil, now: now) == now + .seconds(10))
+    #expect(RevisionHeaders.waitDeadline(callDeadline: now + .seconds(60), now: now) == now + .seconds(10))
+    #expect(RevisionHeaders.waitDeadline(callDeadline: now + .seconds(1), now: now) == now + .milliseconds(900))
+    #expect(RevisionHeaders.waitDeadline(callDeadline: now + .seconds(5), now: now) == now + .milliseconds(4_800))
+    #expect(RevisionHeaders.waitDeadline(callDeadline: now - .seconds(1), now: now) == now)
+  }
+}
