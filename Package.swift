@@ -43,6 +43,11 @@ let package = Package(
     .target(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
+    // The version and git commit of the build (--version of both executables); the commit is
+    // written before every build by the GitCommit plugin (Package.swift's Context.gitInformation
+    // would go stale: SwiftPM caches the evaluated manifest by its text).
+    .plugin(name: "GitCommit", capability: .buildTool()),
+    .target(name: "BuildInfo", swiftSettings: swift6, plugins: ["GitCommit"]),
 
     // MARK: generated Swift value types for every message, encoded through protobuf-c
     .target(
@@ -107,13 +112,13 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2",
+        "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore", "RPCHTTP2", "BuildInfo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swift6),
-    .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
+    .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
     // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters).
     .executableTarget(
       name: "clusterpool-load",
@@ -158,6 +163,7 @@ let package = Package(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolStoreTests", dependencies: ["ClusterPoolStore", "ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(name: "FlyteTests", dependencies: ["flyte", "ClusterPoolClient", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",

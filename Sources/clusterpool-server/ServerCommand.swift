@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import ClusterPoolDomain
 import ClusterPoolServer
 import ClusterPoolStore
@@ -18,7 +19,8 @@ struct ServerCommand: AsyncParsableCommand {
       Prints "listening on HOST:PORT" on standard output once it accepts connections \
       (useful with --port 0). SIGTERM or SIGINT shuts down gracefully: new calls are \
       refused, calls in flight finish, then the process exits 0.
-      """)
+      """,
+    version: BuildInfo.versionLine("clusterpool-server"))
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"

@@ -1,9 +1,16 @@
 import ArgumentParser
+import BuildInfo
 
 /// `flyte`: manage the cluster-pool control plane. The root only lists the verbs; each verb
-/// lists the nouns it applies to (`cluster-pool` now, `cluster` and `queue` next).
+/// lists the nouns it applies to (`cluster-pool`, `cluster`, `queue`).
+///
+/// The official CLI's shape, `flyte [ROOT OPTIONS] VERB NOUN ...`, works because the root
+/// declares the same option groups as the commands (`ConnectionOptions`, `OutputOptions`):
+/// the root parses them wherever they stand and each command reuses the root's values (an
+/// `@OptionGroup` of a type already decoded by a parent command is taken from it). One
+/// declaration per option, no argv rewriting.
 @main
-struct Flyte: AsyncParsableCommand {
+struct Flyte: CommandGroup {
   static let configuration = CommandConfiguration(
     commandName: "flyte",
     abstract: "Manage cluster pools on a Union/Flyte control plane.",
@@ -11,6 +18,33 @@ struct Flyte: AsyncParsableCommand {
       The control plane is found from --endpoint (with --insecure for cleartext HTTP/2), \
       FLYTE_ENDPOINT, or the config file of the official CLI: --config, FLYTECTL_CONFIG, \
       else ~/.flyte/config.yaml (admin.endpoint, admin.insecure, admin.caCertFilePath).
+
+      The options below may stand before the verb, as with the official CLI \
+      (flyte --endpoint E --org O get cluster-pool, flyte -c FILE -of json get queue), or \
+      after the command. --auth-type and --no-progress are accepted for the official CLI's \
+      scripts and change nothing here; its options for tasks, images and logs \
+      (--image-builder, --log-format, --user-log-level, --reset-root-logger) are unknown options.
+
+      Exit status: 0 on success, 1 when the server or the connection fails, 2 for a usage \
+      error (unknown option, missing or bad argument), as with the official CLI.
       """,
+    version: BuildInfo.versionLine("flyte"),
     subcommands: [Create.self, Get.self, Update.self, Delete.self, Undelete.self])
+
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var output: OutputOptions
+
+  /// Parses and runs the command; usage errors exit 2 (argument-parser's default is 64).
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var command = command as? AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      exit(withError: error, usageErrorCode: UsageExit.code)
+    }
+  }
 }

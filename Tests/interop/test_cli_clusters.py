@@ -17,8 +17,9 @@ def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["update", "cluster", "c1"], "give exactly one of --drain or --activate"),
-    (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --drain or --activate"),
+    (["update", "cluster", "c1"], "give exactly one of --pool, --drain or --activate"),
+    (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --pool, --drain or --activate"),
+    (["update", "cluster", "c1", "--pool", "p", "--drain"], "give exactly one of --pool, --drain or --activate"),
     (["update", "queue", "q1"], "give exactly one of --edit, --drain, --activate or spec flags"),
     (["update", "queue", "q1", "--drain", "--run-concurrency", "3"],
      "give exactly one of --edit, --drain, --activate or spec flags"),
@@ -36,7 +37,7 @@ def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
 ])
 def test_bad_arguments_are_usage_errors(flyte: Flyte, args, message):
     proc = flyte(*args, ok=False)
-    assert proc.returncode == 64, proc
+    assert proc.returncode == 2, proc  # as the official CLI (click) exits on usage errors
     assert message in proc.stderr, proc.stderr
     assert proc.stdout == ""
 

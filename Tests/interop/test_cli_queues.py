@@ -16,7 +16,7 @@ def test_queue_lifecycle(flyte: Flyte):
     assert out == 'Created queue "gpu" in pool "prod".\n'
     queue = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)
     assert queue["spec"] == {"run_concurrency": "2", "action_concurrency": "3", "depth": "10", "priority": "max",
-                             "fairness": "round_robin", "scheduling": "", "cluster_pool_name": "prod", "clusters": ["c1"],
+                             "fairness": "round_robin", "scheduling": "strict_fifo", "cluster_pool_name": "prod", "clusters": ["c1"],
                              "max_resources": {}, "max_accelerators": {}}
     assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "default"
     assert queue["state_generation"] == "1" and queue["cluster_managed"] == "false"

@@ -21,6 +21,15 @@ extension Cluster {
     _ = try await client.call(Service.CreateCluster.method, request, returning: Cloudidl.Cluster.CreateClusterResponse.self)
   }
 
+  /// Asks to move the cluster into the pool `clusterPoolName` (UpdateCluster), as the official
+  /// `Cluster.update` does. This server never moves a cluster in place: another pool is
+  /// `FAILED_PRECONDITION` (drain, delete and register it again), its own pool changes nothing.
+  public static func update(_ name: String, clusterPoolName: String, client: ControlPlaneClient? = nil) async throws {
+    let client = try ControlPlaneClient.resolve(client)
+    let request = Cloudidl.Cluster.UpdateClusterRequest(clusterId: identifier(name, client), clusterPoolName: clusterPoolName)
+    _ = try await client.call(Service.UpdateCluster.method, request, returning: Cloudidl.Cluster.UpdateClusterResponse.self)
+  }
+
   /// The cluster called `name`; `NOT_FOUND` when there is none (or it is deleted and
   /// `includeDeleted` is false).
   public static func get(_ name: String, includeDeleted: Bool = false, client: ControlPlaneClient? = nil) async throws

@@ -20,31 +20,35 @@ extension Queue {
     _ name: String, runConcurrency: UInt32, actionConcurrency: UInt32, clusterPoolName: String? = nil,
     clusters: [String] = [], depth: UInt32 = 0, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
     scheduling: QueueScheduling? = nil, maxResources: [QueueResourceCap] = [], maxAccelerators: [QueueAcceleratorCap] = [],
-    client: ControlPlaneClient? = nil
+    scope: QueueScope = .organization, client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let spec = QueueSpec(
       runConcurrency: runConcurrency, actionConcurrency: actionConcurrency, depth: depth, priority: priority,
       fairness: fairness, scheduling: scheduling, clusterPoolName: clusterPoolName ?? "", clusters: clusters,
       maxResources: maxResources, maxAccelerators: maxAccelerators)
-    return try await create(name, spec: spec, client: client)
+    return try await create(name, spec: spec, scope: scope, client: client)
   }
 
   /// Creates an ACTIVE queue with `spec` and returns it.
   @discardableResult
-  public static func create(_ name: String, spec: QueueSpec, client: ControlPlaneClient? = nil) async throws -> Queue {
+  public static func create(
+    _ name: String, spec: QueueSpec, scope: QueueScope = .organization, client: ControlPlaneClient? = nil
+  ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
-    let request = Cloudidl.Queue.CreateQueueRequest(id: identifier(name, client), spec: spec.proto, state: .active)
+    let request = Cloudidl.Queue.CreateQueueRequest(id: identifier(name, client, scope), spec: spec.proto, state: .active)
     let response = try await client.call(
       Service.CreateQueue.method, request, returning: Cloudidl.Queue.CreateQueueResponse.self)
-    return try await orGet(response.queue, name, client)
+    return try await orGet(response.queue, name, client, scope)
   }
 
   /// The queue called `name`, live or deleted (a deleted one has `deletedAt` set);
   /// `NOT_FOUND` when there is none.
-  public static func get(_ name: String, client: ControlPlaneClient? = nil) async throws -> Queue {
+  public static func get(_ name: String, scope: QueueScope = .organization, client: ControlPlaneClient? = nil)
+    async throws -> Queue
+  {
     let client = try ControlPlaneClient.resolve(client)
     let response = try await client.call(
-      Service.GetQueue.method, Cloudidl.Queue.GetQueueRequest(id: identifier(name, client)),
+      Service.GetQueue.method, Cloudidl.Queue.GetQueueRequest(id: identifier(name, client, scope)),
       returning: Cloudidl.Queue.GetQueueResponse.self)
     guard let queue = response.queue else {
       throw ClientError(code: .internalError, message: "the server's GetQueue response has no queue")
@@ -60,10 +64,10 @@ extension Queue {
     _ name: String, runConcurrency: UInt32? = nil, actionConcurrency: UInt32? = nil, clusterPoolName: String? = nil,
     clusters: [String]? = nil, depth: UInt32? = nil, priority: QueuePriority? = nil, fairness: QueueFairness? = nil,
     scheduling: QueueScheduling? = nil, maxResources: [QueueResourceCap]? = nil,
-    maxAccelerators: [QueueAcceleratorCap]? = nil, client: ControlPlaneClient? = nil
+    maxAccelerators: [QueueAcceleratorCap]? = nil, scope: QueueScope = .organization, client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
-    var spec = try await get(name, client: client).spec
+    var spec = try await get(name, scope: scope, client: client).spec
     if let runConcurrency { spec.runConcurrency = runConcurrency }
     if let actionConcurrency { spec.actionConcurrency = actionConcurrency }
     if let clusterPoolName { spec.clusterPoolName = clusterPoolName }
@@ -74,18 +78,20 @@ extension Queue {
     if let scheduling { spec.scheduling = scheduling }
     if let maxResources { spec.maxResources = maxResources }
     if let maxAccelerators { spec.maxAccelerators = maxAccelerators }
-    return try await update(name, spec: spec, client: client)
+    return try await update(name, spec: spec, scope: scope, client: client)
   }
 
   /// Replaces the spec of the queue `name` and returns the queue. `spec.clusterPoolName` must
   /// name the pool (the queue's own to keep it); changing it needs the queue DRAINED.
   @discardableResult
-  public static func update(_ name: String, spec: QueueSpec, client: ControlPlaneClient? = nil) async throws -> Queue {
+  public static func update(
+    _ name: String, spec: QueueSpec, scope: QueueScope = .organization, client: ControlPlaneClient? = nil
+  ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
     let response = try await client.call(
-      Service.UpdateQueue.method, Cloudidl.Queue.UpdateQueueRequest(id: identifier(name, client), spec: spec.proto),
+      Service.UpdateQueue.method, Cloudidl.Queue.UpdateQueueRequest(id: identifier(name, client, scope), spec: spec.proto),
       returning: Cloudidl.Queue.UpdateQueueResponse.self)
-    return try await orGet(response.queue, name, client)
+    return try await orGet(response.queue, name, client, scope)
   }
 
   /// Drains the queue (no new work; with no running work tracked, it reads DRAINED at once).
@@ -110,51 +116,56 @@ extension Queue {
   @discardableResult
   public static func updateState(
     _ name: String, to state: LifecycleState, expectedStateGeneration: UInt64? = nil,
-    client: ControlPlaneClient? = nil
+    scope: QueueScope = .organization, client: ControlPlaneClient? = nil
   ) async throws -> Queue {
     let client = try ControlPlaneClient.resolve(client)
     let generation = expectedStateGeneration ?? 0  // 0: no guard
     let request = Cloudidl.Queue.UpdateQueueStateRequest(
-      id: identifier(name, client), state: state.queueProto, expectedStateGeneration: generation)
+      id: identifier(name, client, scope), state: state.queueProto, expectedStateGeneration: generation)
     let response = try await client.call(
       Service.UpdateQueueState.method, request, returning: Cloudidl.Queue.UpdateQueueStateResponse.self)
-    return try await orGet(response.queue, name, client)
+    return try await orGet(response.queue, name, client, scope)
   }
 
   /// Deletes a DRAINED queue (`FAILED_PRECONDITION` otherwise, and for implicit queues).
   @discardableResult
-  public static func delete(_ name: String, expectedStateGeneration: UInt64? = nil, client: ControlPlaneClient? = nil)
-    async throws -> Queue?
-  {
+  public static func delete(
+    _ name: String, expectedStateGeneration: UInt64? = nil, scope: QueueScope = .organization,
+    client: ControlPlaneClient? = nil
+  ) async throws -> Queue? {
     let client = try ControlPlaneClient.resolve(client)
     let generation = expectedStateGeneration ?? 0  // 0: no guard
     let response = try await client.call(
       Service.DeleteQueue.method,
-      Cloudidl.Queue.DeleteQueueRequest(id: identifier(name, client), expectedStateGeneration: generation),
+      Cloudidl.Queue.DeleteQueueRequest(id: identifier(name, client, scope), expectedStateGeneration: generation),
       returning: Cloudidl.Queue.DeleteQueueResponse.self)
     return response.queue.map(Queue.init(proto:))
   }
 
   /// Restores the deleted queue `name` and returns it.
   @discardableResult
-  public static func undelete(_ name: String, client: ControlPlaneClient? = nil) async throws -> Queue {
+  public static func undelete(_ name: String, scope: QueueScope = .organization, client: ControlPlaneClient? = nil)
+    async throws -> Queue
+  {
     let client = try ControlPlaneClient.resolve(client)
     let response = try await client.call(
-      Service.UndeleteQueue.method, Cloudidl.Queue.UndeleteQueueRequest(id: identifier(name, client)),
+      Service.UndeleteQueue.method, Cloudidl.Queue.UndeleteQueueRequest(id: identifier(name, client, scope)),
       returning: Cloudidl.Queue.UndeleteQueueResponse.self)
-    return try await orGet(response.queue, name, client)
+    return try await orGet(response.queue, name, client, scope)
   }
 
   // MARK: plumbing
 
-  static func identifier(_ name: String, _ client: ControlPlaneClient) -> Cloudidl.Common.QueueIdentifier {
-    .init(organization: client.organization, name: name)
+  static func identifier(_ name: String, _ client: ControlPlaneClient, _ scope: QueueScope = .organization)
+    -> Cloudidl.Common.QueueIdentifier
+  {
+    .init(organization: client.organization, domain: scope.domain, project: scope.project, name: name)
   }
 
-  private static func orGet(_ queue: Cloudidl.Queue.Queue?, _ name: String, _ client: ControlPlaneClient)
-    async throws -> Queue
-  {
+  private static func orGet(
+    _ queue: Cloudidl.Queue.Queue?, _ name: String, _ client: ControlPlaneClient, _ scope: QueueScope
+  ) async throws -> Queue {
     if let queue { return Queue(proto: queue) }
-    return try await get(name, client: client)
+    return try await get(name, scope: scope, client: client)
   }
 }

@@ -38,13 +38,7 @@ public struct ClusterPoolManifest: Sendable, Hashable {
   /// The pool name to use: `commandLineName` and the manifest's `name` must agree when both
   /// are given; one of them must be.
   public func resolvedName(commandLineName: String?) throws(ManifestError) -> String {
-    switch (commandLineName, name) {
-    case (let given?, let declared?) where given != declared:
-      throw ManifestError("the manifest's name \"\(declared)\" does not match \"\(given)\" on the command line")
-    case (let given?, _): return given
-    case (nil, let declared?): return declared
-    case (nil, nil): throw ManifestError("the manifest has no name: add a name: key or give NAME on the command line")
-    }
+    try ManifestName.resolved(declared: name, commandLine: commandLineName)
   }
 
   static let readOnlyKeys: Set<String> = ["organization", "member_clusters", "deleted_at", "created_by", "updated_by"]

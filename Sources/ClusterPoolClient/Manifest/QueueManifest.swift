@@ -108,6 +108,12 @@ public struct QueueManifest: Sendable, Hashable {
     showsMaxAccelerators = spec["max_accelerators"] != nil
   }
 
+  /// The queue's name: `commandLineName` and the manifest's `name:` must agree when both
+  /// are given.
+  public func resolvedName(commandLineName: String?) throws(ManifestError) -> String {
+    try ManifestName.resolved(declared: name, commandLine: commandLineName)
+  }
+
   /// `current` with every field the manifest shows replaced by the manifest's (fields it does
   /// not show stay as they are: the scheduling algorithm when left out or empty, a cap list
   /// when left out, the pool when `cluster_pool_name` is left out or empty).

@@ -24,9 +24,10 @@ struct DeleteQueue: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func run() async throws {
-    try await CommandRunner.run(connection) { client in
+    try await CommandRunner.run(connection, queueScoped: true) { client in
       try DeleteConfirmation.require("queue \"\(name)\"", yes: yes)
-      try await Queue.delete(name, expectedStateGeneration: expectedStateGeneration, client: client)
+      try await Queue.delete(
+        name, expectedStateGeneration: expectedStateGeneration, scope: connection.global.queueScope, client: client)
       Terminal.write("Deleted queue \"\(name)\".\n")
     }
   }

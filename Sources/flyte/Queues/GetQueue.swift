@@ -5,6 +5,12 @@ import ClusterPoolClient
 struct GetQueue: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: QueueNoun.name, abstract: "List queues, or show one queue's spec, state and routing.",
+    discussion: """
+      With NAME, --project and --domain are sent in the queue's id (this server refuses them: \
+      queues belong to the organization); a listing is always the organization's (ListQueues \
+      has no scope), as with the official CLI. The official --watch (live metrics) is not \
+      served: this server tracks no running work.
+      """,
     aliases: QueueNoun.aliases)
 
   @Argument(help: "The queue to show; without it, every queue is listed.")
@@ -33,10 +39,10 @@ struct GetQueue: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await CommandRunner.run(connection) { client in
+    try await CommandRunner.run(connection, queueScoped: true) { client in
       switch (name, deleted) {
       case (let name?, false):
-        Terminal.write(try QueueFormatter.detail(try await Queue.get(name, client: client), format: output.output))
+        Terminal.write(try QueueFormatter.detail(try await Queue.get(name, scope: connection.global.queueScope, client: client), format: output.output))
       case (let name?, true):
         let queues = try await Queue.listAll(deleted: true, nameContains: name, client: client).collect()
         guard let queue = queues.first(where: { $0.name == name }) else {

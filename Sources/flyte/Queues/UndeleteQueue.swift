@@ -12,8 +12,8 @@ struct UndeleteQueue: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func run() async throws {
-    try await CommandRunner.run(connection) { client in
-      try await Queue.undelete(name, client: client)
+    try await CommandRunner.run(connection, queueScoped: true) { client in
+      try await Queue.undelete(name, scope: connection.global.queueScope, client: client)
       Terminal.write("Restored queue \"\(name)\".\n")
     }
   }

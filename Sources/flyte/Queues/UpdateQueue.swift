@@ -36,11 +36,24 @@ struct UpdateQueue: AsyncParsableCommand {
   @Option(help: "Fail (ABORTED) unless the queue's state generation is still this one (default: no check).")
   var expectedStateGeneration: UInt64?
 
+  @Flag(help: "Remove the queue's resource caps (the official spelling of --max-resources none).")
+  var clearMaxResources = false
+
+  @Flag(help: "Remove the queue's accelerator caps (the official spelling of --max-accelerators none).")
+  var clearMaxAccelerators = false
+
   @OptionGroup var spec: QueueSpecOptions
   @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
-    let chosen = [drain, activate, edit, file != nil, !spec.isEmpty].filter { $0 }.count
+    if clearMaxResources && !spec.maxResources.isEmpty {
+      throw ValidationError("give --max-resources or --clear-max-resources, not both")
+    }
+    if clearMaxAccelerators && !spec.maxAccelerators.isEmpty {
+      throw ValidationError("give --max-accelerators or --clear-max-accelerators, not both")
+    }
+    let specChange = !spec.isEmpty || clearMaxResources || clearMaxAccelerators
+    let chosen = [drain, activate, edit, file != nil, specChange].filter { $0 }.count
     guard chosen == 1 else {
       throw ValidationError("give exactly one of --edit, --drain, --activate or spec flags (or --file)")
     }
@@ -49,50 +62,55 @@ struct UpdateQueue: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await CommandRunner.run(connection) { client in
+    try await CommandRunner.run(connection, queueScoped: true) { client in
+      let scope = connection.global.queueScope
       if drain || activate {
         let queue = try await Queue.updateState(
-          name, to: drain ? .draining : .active, expectedStateGeneration: expectedStateGeneration, client: client)
+          name, to: drain ? .draining : .active, expectedStateGeneration: expectedStateGeneration, scope: scope,
+          client: client)
         let state = queue.state?.rawValue ?? "unknown"
         Terminal.write(
           "\(drain ? "Drained" : "Activated") queue \"\(name)\" (state \(state), generation \(queue.stateGeneration)).\n")
         return
       }
       if let file {
-        let current = try await Queue.get(name, client: client)
-        try await apply(try QueueManifest(yaml: try ManifestFile.read(file)), to: current.spec, client)
+        let current = try await Queue.get(name, scope: scope, client: client)
+        try await apply(try QueueManifest(yaml: try ManifestFile.read(file)), to: current.spec, scope: scope, client)
         Terminal.write("Updated queue \"\(name)\".\n")
         return
       }
       if edit {
-        try await editSpec(client)
+        try await editSpec(client, scope: scope)
         Terminal.write("Updated queue \"\(name)\".\n")
         return
       }
       try await Queue.update(
         name, runConcurrency: spec.runConcurrency, actionConcurrency: spec.actionConcurrency,
         clusterPoolName: spec.clusterPool, clusters: spec.clusters.isEmpty ? nil : spec.clusters, depth: spec.depth,
-        priority: spec.priority, fairness: spec.fairness, scheduling: spec.scheduling, maxResources: try spec.resourceCaps(),
-        maxAccelerators: try spec.acceleratorCaps(), client: client)
+        priority: spec.priority, fairness: spec.fairness, scheduling: spec.scheduling,
+        maxResources: clearMaxResources ? [] : try spec.resourceCaps(),
+        maxAccelerators: clearMaxAccelerators ? [] : try spec.acceleratorCaps(), scope: scope, client: client)
       Terminal.write("Updated queue \"\(name)\".\n")
     }
   }
 
   /// The --edit loop: the current spec in the editor until the server accepts it.
-  private func editSpec(_ client: ControlPlaneClient) async throws {
-    let current = try await Queue.get(name, client: client)
+  private func editSpec(_ client: ControlPlaneClient, scope: QueueScope) async throws {
+    let current = try await Queue.get(name, scope: scope, client: client)
     let text = QueueManifest(name: name, spec: current.spec).yaml(action: "Queue \"\(name)\": change its spec.")
     let editor = ManifestEditor.forCLI(fileCommand: "flyte update queue \(name)")
     _ = try await editor.edit(text, fileLabel: "queue-\(name)", parse: QueueManifest.init(yaml:)) { manifest in
-      try await apply(manifest, to: current.spec, client)
+      try await apply(manifest, to: current.spec, scope: scope, client)
     }
   }
 
   /// Sends `manifest`'s changes to `spec`, the queue's current one.
-  private func apply(_ manifest: QueueManifest, to spec: QueueSpec, _ client: ControlPlaneClient) async throws {
+  private func apply(
+    _ manifest: QueueManifest, to spec: QueueSpec, scope: QueueScope, _ client: ControlPlaneClient
+  ) async throws {
     if let other = manifest.name, other != name {
       throw ManifestError("the manifest names queue \"\(other)\", not \"\(name)\" (a queue cannot be renamed)")
     }
-    try await Queue.update(name, spec: manifest.applied(to: spec), client: client)
+    try await Queue.update(name, spec: manifest.applied(to: spec), scope: scope, client: client)
   }
 }

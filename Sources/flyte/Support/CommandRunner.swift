@@ -3,9 +3,17 @@ import ClusterPoolClient
 import Foundation
 
 /// Runs a command's body with a client and turns every failure into one `Error: ...` line on
-/// standard error and a non-zero exit.
+/// standard error and a non-zero exit (with `-v`, lines saying where the call went).
 enum CommandRunner {
-  static func run(_ connection: ConnectionOptions, _ body: (ControlPlaneClient) async throws -> Void) async throws {
+  /// `queueScoped`: whether the command takes `--project`/`--domain` (queue commands); the
+  /// others refuse them as a usage error.
+  static func run(
+    _ connection: ConnectionOptions, queueScoped: Bool = false, _ body: (ControlPlaneClient) async throws -> Void
+  ) async throws {
+    if !queueScoped && connection.global.hasScope {
+      throw UsageExit.fail(
+        "--project and --domain scope queue commands only: cluster pools and clusters belong to the organization")
+    }
     var client: ControlPlaneClient?
     do {
       let made = try ControlPlaneClient(connection.overrides)
@@ -14,17 +22,26 @@ enum CommandRunner {
       await made.close()
     } catch {
       await client?.close()
-      try fail(error)
+      try fail(error, verbosity: connection.global.verbose, settings: client?.settings)
     }
   }
 
-  /// Prints `error` as the CLI does and exits non-zero.
-  static func fail(_ error: any Error) throws -> Never {
+  /// Prints `error` as the CLI does and exits non-zero; from `verbosity` 1 on, adds where
+  /// the call went (endpoint, transport, organization), from 2 the status code.
+  static func fail(_ error: any Error, verbosity: Int = 0, settings: ConnectionSettings? = nil) throws -> Never {
     switch error {
     case let exit as ExitCode: throw exit
     case let error as ClientError: Terminal.printError("Error: \(error)")
     case let error as ManifestError: Terminal.printError("Error: invalid manifest: \(error)")
     default: Terminal.printError("Error: \(error)")
+    }
+    if verbosity >= 1, let settings {
+      let organization = settings.organization.isEmpty ? "the server's default" : settings.organization
+      Terminal.printError(
+        "  endpoint: \(settings.target) (\(settings.insecure ? "cleartext" : "TLS"), from \(settings.endpointSource)); organization: \(organization)")
+    }
+    if verbosity >= 2, let error = error as? ClientError {
+      Terminal.printError("  status: \(error.code.name) (\(error.code.rawValue))")
     }
     throw ExitCode.failure
   }

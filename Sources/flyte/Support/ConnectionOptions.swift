@@ -14,7 +14,7 @@ struct ConnectionOptions: ParsableArguments {
   @Option(name: .customLong("ca-cert"), help: "PEM file of CA certificates to trust for TLS.")
   var caCert: String?
 
-  @Option(help: "Config file to read (default: $FLYTECTL_CONFIG, else ~/.flyte/config.yaml).")
+  @Option(name: [.short, .long], help: "Config file to read (default: $FLYTECTL_CONFIG, else ~/.flyte/config.yaml).")
   var config: String?
 
   @Option(help: "Organization (default: the server's).")
@@ -28,6 +28,10 @@ struct ConnectionOptions: ParsableArguments {
       throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, not \(timeout)")
     }
   }
+
+  /// The official CLI's other root options (verbosity, queue scope); in this group so that
+  /// every command that connects reads them.
+  @OptionGroup(title: "Global options") var global: GlobalOptions
 
   var overrides: ConnectionOverrides {
     var overrides = ConnectionOverrides(

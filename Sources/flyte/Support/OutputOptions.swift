@@ -1,9 +1,12 @@
 import ArgumentParser
 import ClusterPoolClient
 
-/// `-o/--output` of every `get`.
+/// `-o/--output` of every `get`, also spelled `-of/--output-format` as the official CLI does
+/// (a root option there: `flyte -of json get queue`). Values are `OutputFormat`'s raw values.
 struct OutputOptions: ParsableArguments {
-  @Option(name: [.short, .long], help: "Output format: table, json or yaml.")
+  @Option(
+    name: [.short, .long, .customLong("output-format"), .customLong("of", withSingleDash: true)],
+    help: "Output format: table, json or yaml.")
   var output: OutputFormat = .table
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `flyte create NOUN`.
-struct Create: AsyncParsableCommand {
+struct Create: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Create a resource.",
     subcommands: [CreateClusterPool.self, CreateCluster.self, CreateQueue.self])

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `flyte delete NOUN`.
-struct Delete: AsyncParsableCommand {
+struct Delete: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Delete a resource (a soft delete: undelete restores it).",
     subcommands: [DeleteClusterPool.self, DeleteCluster.self, DeleteQueue.self])

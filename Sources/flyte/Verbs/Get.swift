@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `flyte get NOUN`.
-struct Get: AsyncParsableCommand {
+struct Get: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Show one resource or list them.",
     subcommands: [GetClusterPool.self, GetCluster.self, GetQueue.self])

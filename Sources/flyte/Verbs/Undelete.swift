@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `flyte undelete NOUN`.
-struct Undelete: AsyncParsableCommand {
+struct Undelete: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Restore a deleted resource.",
     subcommands: [UndeleteClusterPool.self, UndeleteCluster.self, UndeleteQueue.self])

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `flyte update NOUN`.
-struct Update: AsyncParsableCommand {
+struct Update: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Change a resource.",
     subcommands: [UpdateClusterPool.self, UpdateCluster.self, UpdateQueue.self])
