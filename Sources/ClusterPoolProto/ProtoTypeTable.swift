@@ -28,6 +28,9 @@ final class ProtoTypeTable: @unchecked Sendable {
   /// In the descriptor's order (by field number).
   let fields: [ProtoFieldLayout]
   let fieldNames: [String]
+  /// For enum-typed fields, the enum's value names by number (same indices as `fields`; empty
+  /// for other kinds), for the JSON mapping.
+  let enumValueNames: [[Int32: String]]
   /// For message-typed fields, the field type's table (same indices as `fields`). Set once by
   /// ``ProtobufC/loadTables()`` through ``setChild(_:at:)``; tables live as long as the process,
   /// hence unmanaged (no reference counting, no exclusivity checks on the scan's hot path).
@@ -37,13 +40,14 @@ final class ProtoTypeTable: @unchecked Sendable {
 
   init(
     name: String, descriptor: UnsafeRawPointer, sizeofMessage: Int, fields: [ProtoFieldLayout],
-    fieldNames: [String]
+    fieldNames: [String], enumValueNames: [[Int32: String]] = []
   ) {
     self.name = name
     self.descriptor = descriptor
     self.sizeofMessage = sizeofMessage
     self.fields = fields
     self.fieldNames = fieldNames
+    self.enumValueNames = enumValueNames.isEmpty ? Array(repeating: [:], count: fields.count) : enumValueNames
     self.childStorage = .allocate(capacity: fields.count)
     self.childStorage.initialize(repeating: nil)
     let maxNumber = fields.map(\.number).max() ?? 0

@@ -34,6 +34,7 @@ enum ProtobufC {
     let name = String(cString: d.pointee.name)
     var fields: [ProtoFieldLayout] = []
     var fieldNames: [String] = []
+    var enumValueNames: [[Int32: String]] = []
     for i in 0..<Int(d.pointee.n_fields) {
       let f = d.pointee.fields[i]
       fields.append(
@@ -45,10 +46,22 @@ enum ProtobufC {
           isRepeated: f.label == PROTOBUF_C_LABEL_REPEATED,
           isOneof: f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue != 0))
       fieldNames.append(String(cString: f.name))
+      enumValueNames.append(f.type == PROTOBUF_C_TYPE_ENUM ? enumNames(f.descriptor) : [:])
     }
     return ProtoTypeTable(
       name: name, descriptor: UnsafeRawPointer(d), sizeofMessage: Int(d.pointee.sizeof_message),
-      fields: fields, fieldNames: fieldNames)
+      fields: fields, fieldNames: fieldNames, enumValueNames: enumValueNames)
+  }
+
+  /// The names of an enum's values (as in the .proto file) by number; the first name wins for
+  /// an aliased number.
+  private static func enumNames(_ descriptor: UnsafeRawPointer?) -> [Int32: String] {
+    guard let e = descriptor?.assumingMemoryBound(to: ProtobufCEnumDescriptor.self).pointee else { return [:] }
+    var names: [Int32: String] = [:]
+    for i in 0..<Int(e.n_values) where names[Int32(e.values[i].value)] == nil {
+      names[Int32(e.values[i].value)] = String(cString: e.values[i].name)
+    }
+    return names
   }
 
   private static func descriptor(_ table: ProtoTypeTable) -> UnsafePointer<ProtobufCMessageDescriptor> {

@@ -15,9 +15,20 @@ struct Flyte: CommandGroup {
     commandName: "flyte",
     abstract: "Manage cluster pools on a Union/Flyte control plane.",
     discussion: """
-      The control plane is found from --endpoint (with --insecure for cleartext HTTP/2), \
-      FLYTE_ENDPOINT, or the config file of the official CLI: --config, FLYTECTL_CONFIG, \
-      else ~/.flyte/config.yaml (admin.endpoint, admin.insecure, admin.caCertFilePath).
+      Each setting comes from the first of these that gives it:
+        1. the flags: --endpoint, --insecure, --ca-cert, --org;
+        2. the file named by --config (admin.endpoint, admin.insecure, admin.caCertFilePath,
+           task.org; the official CLI's config file);
+        3. the environment: FLYTE_ADMIN_ENDPOINT, FLYTE_ADMIN_INSECURE,
+           FLYTE_ADMIN_CACERTFILEPATH, FLYTE_TASK_ORG (or FLYTE_ENDPOINT, FLYTE_INSECURE,
+           FLYTE_CA_CERT, FLYTE_ORG);
+        4. the default config file, the first that exists of ./config.yaml,
+           ./.flyte/config.yaml, .flyte/config.yaml at the git root, $UCTL_CONFIG,
+           $FLYTECTL_CONFIG, ~/.union/config.yaml, ~/.flyte/config.yaml;
+        5. defaults: localhost:8089 in cleartext; the organization derived from the endpoint
+           as the official CLI derives it (the host's first label when it has more than two:
+           127 for dns:///127.0.0.1:8089), else the server's default.
+      Tables name the organization they show in their title.
 
       The options below may stand before the verb, as with the official CLI \
       (flyte --endpoint E --org O get cluster-pool, flyte -c FILE -of json get queue), or \

@@ -16,6 +16,7 @@ import Testing
 
   @Test func listsNamePoolStateHealthQueues() throws {
     #expect(try ClusterFormatter.list(Self.clusters, format: .table) == """
+      Clusters in organization acme
       NAME             POOL   STATE      HEALTH      QUEUES
       prod-us-east-1   prod   ACTIVE     HEALTHY     prod-us-east-1,gpu
       prod-eu-1        prod   DRAINING   UNHEALTHY   -
@@ -28,12 +29,13 @@ import Testing
     cluster.state = .deleted
     cluster.deletedAt = Date(timeIntervalSince1970: 1_700_000_000)
     let table = try ClusterFormatter.list([cluster], format: .table)
-    #expect(table.hasPrefix("NAME             POOL   STATE     HEALTH    QUEUES               DELETED AT\n"))
+    #expect(table.hasPrefix("Clusters in organization acme\nNAME             POOL   STATE     HEALTH    QUEUES               DELETED AT\n"))
     #expect(table.contains("DELETED   HEALTHY   prod-us-east-1,gpu   2023-11-14T22:13:20Z"))
   }
 
   @Test func detailShowsEveryDriftReasonOnItsOwnLine() throws {
     #expect(try ClusterFormatter.detail(Self.clusters[1], format: .table) == """
+      Cluster prod-eu-1 in organization acme
       Name:               prod-eu-1
       Organization:       acme
       Pool:               prod
@@ -57,7 +59,8 @@ import Testing
     #expect(object["pool"] as? String == "prod")
     #expect(object["state"] as? String == "DRAINING")
     #expect(object["health"] as? String == "UNHEALTHY")
-    #expect(object["generation"] as? String == "4")
+    #expect(object["generation"] as? Int == 4)
+    #expect(json.contains("\"generation\": 4,\n"))
     #expect((object["unhealthy_reasons"] as? [String])?.count == 2)
     #expect(json.hasPrefix("{\n  \"name\": \"prod-eu-1\",\n  \"organization\": \"acme\",\n  \"pool\": \"prod\",\n"))
 

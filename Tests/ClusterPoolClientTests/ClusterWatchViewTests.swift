@@ -51,3 +51,12 @@ import Testing
     #expect(change.contains("\"state\": \"DRAINING\""))
   }
 }
+
+extension ClusterWatchViewTests {
+  @Test func jsonRawIsRefusedNamingTheFormatsThatWork() {
+    var view = ClusterWatchView(format: .jsonRaw, redraw: false)
+    #expect {
+      _ = try view.apply(ClusterWatchEvent(kind: .snapshot, clusters: []))
+    } throws: { "\($0)".contains("use -o json or yaml with --watch") }
+  }
+}

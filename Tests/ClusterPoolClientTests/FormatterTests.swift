@@ -17,6 +17,7 @@ import Testing
   @Test func listsAsAlignedColumns() throws {
     let table = try ClusterPoolFormatter.list(Self.pools, format: .table)
     #expect(table == """
+      Cluster pools in organization acme
       NAME      MEMBER CLUSTERS   OBJECT STORE                 SECRET STORE                      IMAGE REGISTRY
       default   a,b               s3://shared                  KUBERNETES                        -
       prod      -                 s3://my-prod-bucket/prefix   AWS_SECRETS_MANAGER (us-east-1)   123456789012.dkr.ecr.us-east-1.amazonaws.com/union
@@ -28,7 +29,7 @@ import Testing
     var pool = Self.pools[1]
     pool.deletedAt = Date(timeIntervalSince1970: 1_700_000_000)
     let table = try ClusterPoolFormatter.list([pool], format: .table)
-    #expect(table.hasPrefix("NAME   MEMBER CLUSTERS   OBJECT STORE"))
+    #expect(table.hasPrefix("Cluster pools in organization acme\nNAME   MEMBER CLUSTERS   OBJECT STORE"))
     #expect(table.contains("DELETED AT"))
     #expect(table.contains("2023-11-14T22:13:20Z"))
   }
@@ -51,6 +52,7 @@ import Testing
   @Test func showsOnePoolWithItsConfigAndMembers() throws {
     let detail = try ClusterPoolFormatter.detail(Self.pools[0], format: .table)
     #expect(detail == """
+      Cluster pool default in organization acme
       Name:                   default
       Organization:           acme
       Object store:           s3://shared

@@ -125,15 +125,17 @@ def test_seed_create_from_manifest_then_inspect(flyte):
     created = flyte("create", "cluster-pool", "prod", "--file", "prod-pool.yaml")
     assert created.stdout == 'Created cluster pool "prod".\n'
 
-    listing = flyte("get", "cluster-pool").stdout.splitlines()
+    title, *listing = flyte("get", "cluster-pool").stdout.splitlines()
+    assert title == "Cluster pools in organization 127"  # derived from dns:///127.0.0.1:PORT, as the official CLI does
     assert listing[0].split() == ["NAME", "MEMBER", "CLUSTERS", "OBJECT", "STORE", "SECRET", "STORE", "IMAGE",
                                   "REGISTRY"]
     rows = {line.split()[0]: line.split() for line in listing[1:]}
     assert set(rows) == {"default", "prod"}
     assert rows["prod"] == ["prod", "-", "s3://my-prod-bucket/prefix", "AWS_SECRETS_MANAGER", "(us-east-1)", REGISTRY]
 
-    detail = flyte("get", "cluster-pool", "prod").stdout
-    fields = dict(line.split(":", 1) for line in detail.splitlines())
+    title, *detail = flyte("get", "cluster-pool", "prod").stdout.splitlines()
+    assert title == "Cluster pool prod in organization 127"
+    fields = dict(line.split(":", 1) for line in detail)
     fields = {k.strip(): v.strip() for k, v in fields.items()}
     assert fields["Name"] == "prod"
     assert fields["Object store"] == "s3://my-prod-bucket/prefix"
@@ -213,7 +215,7 @@ def test_seed_delete_asks_and_refuses_without_a_terminal(flyte):
     assert error_line(gone).startswith("Error: NOT_FOUND: ") and "prod" in gone.stderr
     assert "prod" not in flyte("get", "cluster-pool").stdout
 
-    listed = flyte("get", "cluster-pool", "--deleted").stdout.splitlines()
+    listed = flyte("get", "cluster-pool", "--deleted").stdout.splitlines()[1:]  # after the title
     assert "DELETED AT" in listed[0] and [l.split()[0] for l in listed[1:]] == ["prod"]
     one = json.loads(flyte("get", "cluster-pool", "prod", "--deleted", "-o", "json").stdout)
     assert one["name"] == "prod" and one["deleted_at"].endswith("Z")
@@ -319,7 +321,7 @@ def test_limit_caps_the_listing(flyte):
     for name in ("a-pool", "b-pool", "c-pool"):
         (flyte.cwd / "m.yaml").write_text(SEED_MANIFEST.replace("name: prod", f"name: {name}"))
         flyte("create", "cluster-pool", name, "--file", "m.yaml")
-    rows = flyte("get", "cluster-pool", "--limit", "2").stdout.splitlines()[1:]
+    rows = flyte("get", "cluster-pool", "--limit", "2").stdout.splitlines()[2:]  # after the title and header
     assert [r.split()[0] for r in rows] == ["a-pool", "b-pool"]
     assert len(json.loads(flyte("get", "cluster-pool", "-o", "json").stdout)) == 4
 
@@ -353,7 +355,7 @@ def test_default_config_file_under_home(flyte_bin, pool_server, tmp_path):
     proc = subprocess.run([str(flyte_bin), "get", "cluster-pool", "default"], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Name:")
+    assert proc.stdout.splitlines()[1].startswith("Name:"), proc.stdout  # after the title
 
 
 def test_flags_override_the_config_file(flyte, pool_server, tmp_path):

@@ -15,16 +15,16 @@ def test_queue_lifecycle(flyte: Flyte):
                 "--fairness", "round_robin").stdout
     assert out == 'Created queue "gpu" in pool "prod".\n'
     queue = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)
-    assert queue["spec"] == {"run_concurrency": "2", "action_concurrency": "3", "depth": "10", "priority": "max",
+    assert queue["spec"] == {"run_concurrency": 2, "action_concurrency": 3, "depth": 10, "priority": "max",
                              "fairness": "round_robin", "scheduling": "strict_fifo", "cluster_pool_name": "prod", "clusters": ["c1"],
                              "max_resources": {}, "max_accelerators": {}}
-    assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "default"
-    assert queue["state_generation"] == "1" and queue["cluster_managed"] == "false"
+    assert queue["state"] == "ACTIVE" and queue["available_clusters"] == ["c1"] and queue["organization"] == "127"
+    assert queue["state_generation"] == 1 and queue["cluster_managed"] is False
     detail = flyte("get", "queue", "gpu").stdout
     assert "Available clusters:" in detail and "Pinned clusters:" in detail
 
     flyte("update", "queue", "gpu", "--run-concurrency", "5")
-    assert json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]["run_concurrency"] == "5"
+    assert json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]["run_concurrency"] == 5
 
     busy = flyte("delete", "queue", "gpu", "--yes", ok=False)
     assert error_line(busy).startswith("Error: FAILED_PRECONDITION: ") and "drain" in busy.stderr
@@ -36,23 +36,24 @@ def test_queue_lifecycle(flyte: Flyte):
     gone = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)
     assert gone["state"] == "DELETED" and "deleted_at" in gone
     deleted_rows = flyte("get", "queue", "--deleted").stdout.splitlines()
-    assert deleted_rows[0].split()[-2:] == ["DELETED", "AT"] and deleted_rows[1].split()[0] == "gpu"
+    assert deleted_rows[0] == "Queues in organization 127"
+    assert deleted_rows[1].split()[-2:] == ["DELETED", "AT"] and deleted_rows[2].split()[0] == "gpu"
     assert flyte("undelete", "queue", "gpu").stdout == 'Restored queue "gpu".\n'
     assert "state ACTIVE" in flyte("update", "queue", "gpu", "--activate").stdout
 
     implicit = flyte("delete", "queue", "c1", "--yes", ok=False)
     assert error_line(implicit).startswith("Error: FAILED_PRECONDITION: ") and "cluster" in implicit.stderr
-    table = flyte("get", "queue").stdout.splitlines()
+    table = flyte("get", "queue").stdout.splitlines()[1:]  # after the title
     assert table[0].split() == ["NAME", "POOL", "STATE", "RUNS", "ACTIONS", "PRIORITY", "AVAILABLE", "CLUSTERS", "MANAGED"]
     rows = {line.split()[0]: line.split() for line in table[1:]}
     assert list(rows) == ["c1", "default", "gpu"]
     assert rows["c1"][1:3] == ["prod", "ACTIVE"] and rows["c1"][-1] == "cluster"
     assert rows["gpu"][:3] == ["gpu", "prod", "ACTIVE"] and rows["gpu"][-2:] == ["c1", "-"]
     assert rows["default"][:3] == ["default", "default", "ACTIVE"]
-    in_prod = [line.split()[0] for line in flyte("get", "queue", "--pool", "prod").stdout.splitlines()[1:]]
+    in_prod = [line.split()[0] for line in flyte("get", "queue", "--pool", "prod").stdout.splitlines()[2:]]
     assert in_prod == ["c1", "gpu"]
     flyte("update", "queue", "gpu", "--drain")
-    drained = [line.split()[0] for line in flyte("get", "queue", "--state", "drained").stdout.splitlines()[1:]]
+    drained = [line.split()[0] for line in flyte("get", "queue", "--state", "drained").stdout.splitlines()[2:]]
     assert drained == ["gpu"]
     assert "cannot be combined" in flyte("get", "queue", "gpu", "--state", "active", ok=False).stderr
 
@@ -91,7 +92,7 @@ def test_update_queue_edit(flyte: Flyte, tmp_path):
     assert "run_concurrency: 1" in (folder / "seen-1.yaml").read_text()
     assert "#! ERROR: invalid manifest: spec.run_concurrency must be a whole number" in (folder / "seen-2.yaml").read_text()
     spec = json.loads(flyte("get", "queue", "q", "-o", "json").stdout)["spec"]
-    assert (spec["run_concurrency"], spec["action_concurrency"], spec["priority"]) == ("4", "8", "min")
+    assert (spec["run_concurrency"], spec["action_concurrency"], spec["priority"]) == (4, 8, "min")
     assert spec["cluster_pool_name"] == "default"
 
 
@@ -125,8 +126,8 @@ def test_queue_caps_and_scheduling(flyte: Flyte):
     assert out == 'Created queue "gpu" in pool "default".\n'
     spec = json.loads(flyte("get", "queue", "gpu", "-o", "json").stdout)["spec"]
     assert spec["max_resources"] == {"cpu": "4", "memory": "16Gi"} and spec["scheduling"] == "greedy_capacity"
-    assert spec["max_accelerators"] == {"nvidia_gpu/nvidia-h100": "8", "nvidia_gpu": "2",
-                                        "nvidia_gpu/nvidia-a100/1g.5gb": "1"}
+    assert spec["max_accelerators"] == {"nvidia_gpu/nvidia-h100": 8, "nvidia_gpu": 2,
+                                        "nvidia_gpu/nvidia-a100/1g.5gb": 1}
     detail = flyte("get", "queue", "gpu").stdout
     assert "Max resources:       cpu=4, memory=16Gi\n" in detail and "Scheduling:          greedy_capacity\n" in detail
 

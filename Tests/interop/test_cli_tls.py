@@ -31,7 +31,7 @@ def test_config_file_ca_cert_path(flyte_bin, tls_pool_server, tmp_path):
                       f"  caCertFilePath: ca.pem\n")
     proc = run(["get", "cluster-pool", "default"], config, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Name:")
+    assert proc.stdout.splitlines()[1].startswith("Name:"), proc.stdout  # after the title
 
 
 def test_ca_cert_flag_and_untrusted_server(flyte_bin, tls_pool_server, tmp_path):

@@ -30,6 +30,8 @@ public struct Cluster: Sendable, Hashable {
   public var createdBy: String?
   /// Who last changed the cluster.
   public var updatedBy: String?
+  /// The server's message this value was read from (for `-of json-raw`); `nil` when made in code.
+  var message: ServerMessage?
 
   /// Creates a value (for tests and tools; the server fills most fields).
   public init(
@@ -63,6 +65,7 @@ public struct Cluster: Sendable, Hashable {
       generation: proto.drainStatus?.generation ?? 0, deletedAt: proto.deletedAt?.date,
       createdBy: proto.authorship?.createdBy.flatMap(ClusterPool.describe),
       updatedBy: proto.authorship?.updatedBy.flatMap(ClusterPool.describe))
+    message = ServerMessage(proto)
   }
 
   /// A cluster from a WatchClusters summary (which carries no queues or authorship).

@@ -20,6 +20,8 @@ public struct ClusterPool: Sendable, Hashable {
   public var createdBy: String?
   /// Who last changed the pool.
   public var updatedBy: String?
+  /// The server's message this value was read from (for `-of json-raw`); `nil` when made in code.
+  var message: ServerMessage?
 
   /// Creates a value (for tests and tools; the server fills most fields).
   public init(
@@ -58,6 +60,7 @@ public struct ClusterPool: Sendable, Hashable {
       },
       createdBy: proto.authorship?.createdBy.flatMap(Self.describe),
       updatedBy: proto.authorship?.updatedBy.flatMap(Self.describe))
+    message = ServerMessage(proto)
   }
 
   static func describe(_ identity: Cloudidl.Common.EnrichedIdentity) -> String? {

@@ -29,6 +29,8 @@ public struct Queue: Sendable, Hashable {
   /// Who created the queue and who last changed it, as the server recorded them.
   public var createdBy: String?
   public var updatedBy: String?
+  /// The server's message this value was read from (for `-of json-raw`); `nil` when made in code.
+  var message: ServerMessage?
 
   /// Creates a value (for tests and tools; the server fills most fields).
   public init(
@@ -65,5 +67,6 @@ public struct Queue: Sendable, Hashable {
       createdAt: proto.createdAt?.date, updatedAt: proto.updatedAt?.date, deletedAt: proto.deletedAt?.date,
       createdBy: proto.authorship?.createdBy.flatMap(ClusterPool.describe),
       updatedBy: proto.authorship?.updatedBy.flatMap(ClusterPool.describe))
+    message = ServerMessage(proto)
   }
 }

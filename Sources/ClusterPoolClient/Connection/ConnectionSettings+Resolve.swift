@@ -1,7 +1,7 @@
 internal import Foundation
 
-/// Settings given explicitly (the CLI's flags); each one set wins over the environment and
-/// the config file.
+/// Settings given explicitly (the CLI's flags); each one set wins over the config file, the
+/// environment and the default config file.
 public struct ConnectionOverrides: Sendable, Hashable {
   /// `--endpoint`.
   public var endpoint: String?
@@ -9,14 +9,15 @@ public struct ConnectionOverrides: Sendable, Hashable {
   public var insecure: Bool?
   /// `--ca-cert`.
   public var caCertificatePath: String?
-  /// `--config`: the config file to read instead of `FLYTECTL_CONFIG` or `~/.flyte/config.yaml`.
+  /// `--config`: the config file to read instead of the default one; its settings beat the
+  /// environment's.
   public var configPath: String?
   /// `--org`.
   public var organization: String?
   /// `--timeout`: the deadline of each call (`nil`: `ConnectionSettings.defaultCallTimeout`).
   public var callTimeout: Duration?
 
-  /// Creates overrides; `nil` leaves a setting to the environment and config file.
+  /// Creates overrides; `nil` leaves a setting to the config file and the environment.
   public init(
     endpoint: String? = nil, insecure: Bool? = nil, caCertificatePath: String? = nil, configPath: String? = nil,
     organization: String? = nil, callTimeout: Duration? = nil
@@ -34,76 +35,95 @@ extension ConnectionSettings {
   /// The default endpoint when nothing else names one: a local development server.
   public static let defaultEndpoint = "localhost:8089"
 
-  /// Resolves the settings, first match winning:
-  /// 1. `overrides` (the CLI's flags);
-  /// 2. environment: `FLYTE_ENDPOINT`, `FLYTE_INSECURE`, `FLYTE_CA_CERT`, `FLYTE_ORG`;
-  /// 3. the config file: `overrides.configPath`, else `$FLYTECTL_CONFIG`, else
-  ///    `~/.flyte/config.yaml` if it exists (`admin.endpoint`, `admin.insecure`,
-  ///    `admin.caCertFilePath`, `task.org`);
-  /// 4. defaults: `localhost:8089`, cleartext (a local development server), server's organization.
+  /// Environment variables read for each setting, the official CLI's name first (`FLYTE_` and
+  /// the config key, upper-cased, dots as `_`), then this CLI's older short name.
+  public static let environmentNames = (
+    endpoint: ["FLYTE_ADMIN_ENDPOINT", "FLYTE_ENDPOINT"], insecure: ["FLYTE_ADMIN_INSECURE", "FLYTE_INSECURE"],
+    caCert: ["FLYTE_ADMIN_CACERTFILEPATH", "FLYTE_CA_CERT"], organization: ["FLYTE_TASK_ORG", "FLYTE_ORG"]
+  )
+
+  /// Resolves the settings; for each one the first source that sets it wins:
+  /// 1. `overrides` (the CLI's flags: `--endpoint`, `--insecure`, `--ca-cert`, `--org`);
+  /// 2. the config file named by `overrides.configPath` (`--config`);
+  /// 3. the environment: `FLYTE_ADMIN_ENDPOINT`, `FLYTE_ADMIN_INSECURE`,
+  ///    `FLYTE_ADMIN_CACERTFILEPATH`, `FLYTE_TASK_ORG` (or `FLYTE_ENDPOINT`, `FLYTE_INSECURE`,
+  ///    `FLYTE_CA_CERT`, `FLYTE_ORG`);
+  /// 4. the default config file, found where the official CLI looks for it: `./config.yaml`, `./.flyte/config.yaml`, the git root's `.flyte/config.yaml`,
+  ///    `$UCTL_CONFIG`, `$FLYTECTL_CONFIG`, `~/.union/config.yaml`, `~/.flyte/config.yaml`);
+  /// 5. defaults: `localhost:8089` in cleartext; the organization derived from the endpoint as
+  ///    the official client derives it (``organization(derivedFrom:)``: `127` for
+  ///    `dns:///127.0.0.1:8089`), else the server's default.
   ///
-  /// A config file that was named but is missing, or that is not valid, is an error naming it.
-  /// `environment` defaults to the process's.
+  /// Config files give `admin.endpoint`, `admin.insecure`, `admin.caCertFilePath` and
+  /// `task.org`. A config file that was named but is missing, or that is not valid, is an
+  /// error naming it. `environment` defaults to the process's, `currentDirectory` to its own.
   public static func resolve(
     _ overrides: ConnectionOverrides = .init(),
-    environment: [String: String]? = nil
+    environment: [String: String]? = nil,
+    currentDirectory: String? = nil
   ) throws(ConfigurationError) -> ConnectionSettings {
     let environment = environment ?? ProcessInfo.processInfo.environment
-    let file = try configFile(overrides, environment)
-    let env = { (key: String) -> String? in
-      environment[key].map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+    let explicit = try overrides.configPath.map { path throws(ConfigurationError) in
+      try FlyteConfigFile.load(path: FlyteConfigFile.expand(path, environment))
     }
-    var source = "the default \(defaultEndpoint)"
-    var endpointText = defaultEndpoint
-    var insecure: Bool?
-    if let text = overrides.endpoint {
-      (endpointText, source) = (text, "--endpoint")
-    } else if let text = env("FLYTE_ENDPOINT") {
-      (endpointText, source) = (text, "FLYTE_ENDPOINT")
-    } else if let text = file?.endpoint {
-      (endpointText, source) = (text, "admin.endpoint in \(file!.path)")
-    } else if file == nil {
-      insecure = true  // the local development default
+    let fallback =
+      explicit != nil
+      ? nil
+      : try FlyteConfigFile.discover(
+        environment: environment, currentDirectory: currentDirectory ?? FileManager.default.currentDirectoryPath)
+    let env = { (names: [String]) -> (String, String)? in
+      for name in names {
+        if let value = environment[name]?.trimmingWhitespace(), !value.isEmpty { return (value, name) }
+      }
+      return nil
     }
+    func from<T>(_ file: FlyteConfigFile?, _ key: KeyPath<FlyteConfigFile, T?>, _ name: String) -> (T, String)? {
+      file.flatMap { file in file[keyPath: key].map { ($0, "\(name) in \(file.path)") } }
+    }
+
+    let endpointChoice = first(
+      [
+        overrides.endpoint.map { ($0, "--endpoint") }, from(explicit, \.endpoint, "admin.endpoint"),
+        env(environmentNames.endpoint), from(fallback, \.endpoint, "admin.endpoint"),
+      ])
+    let (endpointText, source) = endpointChoice ?? (defaultEndpoint, "the default \(defaultEndpoint)")
     let endpoint = try Endpoint(parsing: endpointText, origin: source)
 
-    if let value = overrides.insecure {
-      insecure = value
-    } else if let text = env("FLYTE_INSECURE") {
+    var envInsecure: (Bool, String)?
+    if let (text, name) = env(environmentNames.insecure) {
       guard let value = parseBool(text) else {
-        throw ConfigurationError("FLYTE_INSECURE must be true or false, not \"\(text)\"")
+        throw ConfigurationError("\(name) must be true or false, not \"\(text)\"")
       }
-      insecure = value
-    } else if let value = file?.insecure {
-      insecure = value
+      envInsecure = (value, name)
     }
-    let caCert = overrides.caCertificatePath ?? env("FLYTE_CA_CERT") ?? file?.caCertFilePath
+    let insecure = first(
+      [
+        overrides.insecure.map { ($0, "--insecure") }, from(explicit, \.insecure, "admin.insecure"), envInsecure,
+        from(fallback, \.insecure, "admin.insecure"),
+      ])?.0
+    let caCert = first(
+      [
+        overrides.caCertificatePath.map { ($0, "--ca-cert") }, from(explicit, \.caCertFilePath, "admin.caCertFilePath"),
+        env(environmentNames.caCert), from(fallback, \.caCertFilePath, "admin.caCertFilePath"),
+      ])?.0
     if let caCert, !FileManager.default.fileExists(atPath: caCert) {
       throw ConfigurationError("CA certificate file \(caCert) does not exist")
     }
+    let organization = first(
+      [
+        overrides.organization.map { ($0, "--org") }, from(explicit, \.organization, "task.org"),
+        env(environmentNames.organization), from(fallback, \.organization, "task.org"),
+      ])?.0
     return ConnectionSettings(
-      endpoint: endpoint, insecure: insecure ?? endpoint.impliesInsecure ?? false, caCertificatePath: caCert,
-      organization: overrides.organization ?? env("FLYTE_ORG") ?? file?.organization ?? "",
+      endpoint: endpoint,
+      insecure: insecure ?? (endpointChoice == nil ? true : endpoint.impliesInsecure ?? false),
+      caCertificatePath: caCert,
+      organization: organization ?? endpointChoice.flatMap { Self.organization(derivedFrom: $0.0) } ?? "",
       callTimeout: overrides.callTimeout ?? defaultCallTimeout, endpointSource: source)
   }
 
-  /// The config file to read, if any: a named one must exist, the default one may not.
-  private static func configFile(
-    _ overrides: ConnectionOverrides, _ environment: [String: String]
-  ) throws(ConfigurationError) -> FlyteConfigFile? {
-    if let path = overrides.configPath { return try FlyteConfigFile.load(path: expand(path, environment)) }
-    if let path = environment["FLYTECTL_CONFIG"], !path.isEmpty {
-      return try FlyteConfigFile.load(path: expand(path, environment))
-    }
-    guard let home = environment["HOME"] ?? Optional(NSHomeDirectory()), !home.isEmpty else { return nil }
-    let path = (home as NSString).appendingPathComponent(".flyte/config.yaml")
-    guard FileManager.default.fileExists(atPath: path) else { return nil }
-    return try FlyteConfigFile.load(path: path)
-  }
-
-  private static func expand(_ path: String, _ environment: [String: String]) -> String {
-    guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"] else { return path }
-    return home + path.dropFirst()
+  private static func first<T>(_ candidates: [(T, String)?]) -> (T, String)? {
+    candidates.lazy.compactMap { $0 }.first
   }
 
   private static func parseBool(_ text: String) -> Bool? {

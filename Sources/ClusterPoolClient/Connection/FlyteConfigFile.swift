@@ -12,7 +12,8 @@ internal import Yams
 ///   org: my-org                    # optional; empty means the server's default
 /// ```
 ///
-/// Other keys are ignored, so one file serves both CLIs.
+/// Other keys are ignored, so one file serves both CLIs. Which file is read, and how its
+/// settings rank against flags and the environment: ``ConnectionSettings/resolve(_:environment:currentDirectory:)``.
 struct FlyteConfigFile: Sendable, Hashable {
   var path: String
   var endpoint: String?

@@ -8,7 +8,7 @@ enum ClusterDocument {
       ("organization", .string(cluster.organization)),
       ("pool", .string(cluster.pool)),
       ("state", .string(cluster.state?.rawValue ?? "")),
-      ("generation", .string(String(cluster.generation))),
+      ("generation", .integer(cluster.generation)),
       ("health", .string(cluster.health.rawValue)),
       ("unhealthy_reasons", .array(cluster.unhealthyReasons.map(DocumentValue.string))),
       ("queues", .array(cluster.queues.map(DocumentValue.string))),

@@ -1,12 +1,13 @@
+internal import ClusterPoolProto
 internal import Foundation
 
 /// Renders clusters for people (tables) and programs (JSON, YAML).
 public enum ClusterFormatter {
   /// A list of clusters: a table of NAME, POOL, STATE, HEALTH, QUEUES (plus DELETED AT when
-  /// any is deleted), or a JSON array / YAML sequence.
-  public static func list(_ clusters: [Cluster], format: OutputFormat) throws -> String {
+  /// any is deleted) under a title naming the organization, or a JSON array / YAML sequence.
+  public static func list(_ clusters: [Cluster], format: OutputFormat, organization: String = "") throws -> String {
     switch format {
-    case .table:
+    case .table, .tableSimple:
       let deleted = clusters.contains { $0.deletedAt != nil }
       var table = TextTable(headers: ["NAME", "POOL", "STATE", "HEALTH", "QUEUES"] + (deleted ? ["DELETED AT"] : []))
       for cluster in clusters {
@@ -16,19 +17,23 @@ public enum ClusterFormatter {
             dash(cluster.queues.joined(separator: ",")),
           ] + (deleted ? [cluster.deletedAt.map(ClusterPoolFormatter.timestamp) ?? "-"] : []))
       }
-      return table.render()
+      return OrganizationTitle.titled(
+        table.render(), "Clusters", organization: organization, reported: clusters.map(\.organization), format: format)
     case .json:
       return DocumentValue.array(clusters.map(ClusterDocument.value)).json()
+    case .jsonRaw:
+      return DocumentValue.array(try clusters.map(raw)).json()
     case .yaml:
       return try DocumentValue.array(clusters.map(ClusterDocument.value)).yaml()
     }
   }
 
   /// One cluster: labelled lines with its pool, state, health, every unhealthy (drift)
-  /// reason on a line of its own, queues and generation; or a JSON object / YAML mapping.
-  public static func detail(_ cluster: Cluster, format: OutputFormat) throws -> String {
+  /// reason on a line of its own, queues and generation under a title naming its organization;
+  /// or a JSON object / YAML mapping.
+  public static func detail(_ cluster: Cluster, format: OutputFormat, organization: String = "") throws -> String {
     switch format {
-    case .table:
+    case .table, .tableSimple:
       var lines: [(String, String)] = [
         ("Name", cluster.name),
         ("Organization", dash(cluster.organization)),
@@ -48,12 +53,22 @@ public enum ClusterFormatter {
       if let deletedAt = cluster.deletedAt { lines.append(("Deleted at", ClusterPoolFormatter.timestamp(deletedAt))) }
       if let createdBy = cluster.createdBy { lines.append(("Created by", createdBy)) }
       if let updatedBy = cluster.updatedBy { lines.append(("Updated by", updatedBy)) }
-      return labelled(lines)
+      return OrganizationTitle.titled(
+        labelled(lines), "Cluster \(cluster.name)", organization: organization, reported: [cluster.organization],
+        format: format)
     case .json:
       return ClusterDocument.value(cluster).json()
+    case .jsonRaw:
+      return DocumentValue.array([try raw(cluster)]).json()
     case .yaml:
       return try ClusterDocument.value(cluster).yaml()
     }
+  }
+
+  /// The protobuf JSON mapping of the cluster's message, as the official CLI prints it.
+  static func raw(_ cluster: Cluster) throws -> DocumentValue {
+    guard let message = cluster.message else { throw NoServerMessageError(resource: "cluster \(cluster.name)") }
+    return try .protoJSON(message.decode(as: Cloudidl.Cluster.Cluster.self))
   }
 
   /// `Label:   value` lines aligned on the longest label; an empty label continues the line above.

@@ -6,6 +6,8 @@
 ///   columns without the header (deleted clusters show once, as DELETED, then leave the view),
 ///   so the output can be piped and followed.
 /// - `.json` / `.yaml`: the snapshot as a list, then each change's clusters as a list.
+/// - `.jsonRaw`: an error (a watch receives cluster summaries, not the cluster messages
+///   json-raw prints).
 public struct ClusterWatchView: Sendable {
   /// The output format.
   public var format: OutputFormat
@@ -32,17 +34,26 @@ public struct ClusterWatchView: Sendable {
     for cluster in changed { current[cluster.name] = cluster.isDeleted ? nil : cluster }
     let all = current.values.sorted { $0.name < $1.name }
     switch format {
+    case .jsonRaw:
+      throw WatchFormatError()
     case .json, .yaml:
       guard event.kind == .snapshot || !changed.isEmpty else { return "" }
       return try ClusterFormatter.list(event.kind == .snapshot ? all : changed, format: format)
-    case .table where redraw:
-      let table = all.isEmpty ? "No clusters.\n" : try ClusterFormatter.list(all, format: .table)
+    case .table where redraw, .tableSimple where redraw:
+      let table = all.isEmpty ? "No clusters.\n" : try ClusterFormatter.list(all, format: .tableSimple)
       return Self.clearScreen + table + "\nWatching for changes (Ctrl-C to stop).\n"
-    case .table:
-      if event.kind == .snapshot { return try ClusterFormatter.list(all, format: .table) }  // the header alone when empty
+    case .table, .tableSimple:
+      if event.kind == .snapshot { return try ClusterFormatter.list(all, format: .tableSimple) }  // the header alone when empty
       guard !changed.isEmpty else { return "" }
-      let table = try ClusterFormatter.list(changed, format: .table)
+      let table = try ClusterFormatter.list(changed, format: .tableSimple)
       return String(table.drop { $0 != "\n" }.dropFirst())
     }
+  }
+}
+
+/// `-o json-raw` asked of a watch.
+struct WatchFormatError: Error, CustomStringConvertible {
+  var description: String {
+    "-o json-raw prints the server's cluster messages, and a watch receives summaries of them: use -o json or yaml with --watch"
   }
 }

@@ -1,11 +1,19 @@
 internal import Yams
 
 /// A JSON/YAML value whose objects keep their key order, so output reads in the order of the
-/// user docs on every platform.
+/// user docs on every platform. Numbers and booleans keep their type: JSON and YAML show them
+/// unquoted (`"run_concurrency": 10`, `"cluster_managed": false`).
 enum DocumentValue: Sendable, Hashable {
   case string(String)
+  /// A number as its JSON text (`10`, `-3`, `0.5`), so 64-bit integers print exactly.
+  case number(String)
+  case bool(Bool)
+  case null
   case array([DocumentValue])
   case object([(String, DocumentValue)])
+
+  /// An integer of any width.
+  static func integer(_ value: some BinaryInteger) -> DocumentValue { .number(String(value)) }
 
   static func == (lhs: DocumentValue, rhs: DocumentValue) -> Bool { lhs.json() == rhs.json() }
   func hash(into hasher: inout Hasher) { hasher.combine(json()) }
@@ -22,6 +30,12 @@ enum DocumentValue: Sendable, Hashable {
     switch self {
     case .string(let text):
       out += Self.jsonString(text)
+    case .number(let text):
+      out += text
+    case .bool(let value):
+      out += value ? "true" : "false"
+    case .null:
+      out += "null"
     case .array(let items):
       guard !items.isEmpty else { return out += "[]" }
       out += "[\n"
@@ -73,6 +87,9 @@ enum DocumentValue: Sendable, Hashable {
   private func node() -> Node {
     switch self {
     case .string(let text): .scalar(text.represented())  // quoted when plain would not read back as this string
+    case .number(let text): .scalar(.init(text, Tag(.int), .plain))
+    case .bool(let value): .scalar(.init(value ? "true" : "false", Tag(.bool), .plain))
+    case .null: .scalar(.init("null", Tag(.null), .plain))
     case .array(let items): Node(items.map { $0.node() })
     case .object(let fields): Node(fields.map { (Node($0.0), $0.1.node()) })
     }

@@ -10,22 +10,22 @@ enum QueueDocument {
       (
         "spec",
         .object([
-          ("run_concurrency", .string(String(spec.runConcurrency))),
-          ("action_concurrency", .string(String(spec.actionConcurrency))),
-          ("depth", .string(String(spec.depth))),
+          ("run_concurrency", .integer(spec.runConcurrency)),
+          ("action_concurrency", .integer(spec.actionConcurrency)),
+          ("depth", .integer(spec.depth)),
           ("priority", .string(spec.priority?.rawValue ?? "")),
           ("fairness", .string(spec.fairness?.rawValue ?? "")),
           ("scheduling", .string(spec.scheduling?.rawValue ?? "")),
           ("cluster_pool_name", .string(spec.clusterPoolName)),
           ("clusters", .array(spec.clusters.map(DocumentValue.string))),
           ("max_resources", .object(spec.maxResources.map { ($0.resource.rawValue, .string($0.quantity)) })),
-          ("max_accelerators", .object(spec.maxAccelerators.map { ($0.selector, .string(String($0.count))) })),
+          ("max_accelerators", .object(spec.maxAccelerators.map { ($0.selector, .integer($0.count)) })),
         ])
       ),
       ("organization", .string(queue.organization)),
       ("state", .string(queue.state?.rawValue ?? "")),
-      ("state_generation", .string(String(queue.stateGeneration))),
-      ("cluster_managed", .string(queue.clusterManaged ? "true" : "false")),
+      ("state_generation", .integer(queue.stateGeneration)),
+      ("cluster_managed", .bool(queue.clusterManaged)),
       ("available_clusters", .array(queue.availableClusters.map(DocumentValue.string))),
     ]
     let times = [("created_at", queue.createdAt), ("updated_at", queue.updatedAt), ("deleted_at", queue.deletedAt)]

@@ -29,20 +29,20 @@ struct GetClusterPool: AsyncParsableCommand {
       switch (name, deleted) {
       case (let name?, false):
         let pool = try await ClusterPool.get(name, client: client)
-        Terminal.write(try ClusterPoolFormatter.detail(pool, format: output.output))
+        Terminal.write(try ClusterPoolFormatter.detail(pool, format: output.output, organization: client.organization))
       case (let name?, true):
         let pools = try await ClusterPool.listAll(deleted: true, nameContains: name, client: client).collect()
         guard let pool = pools.first(where: { $0.name == name }) else {
           throw ClientError(code: .notFound, message: "no deleted cluster pool \"\(name)\"")
         }
-        Terminal.write(try ClusterPoolFormatter.detail(pool, format: output.output))
+        Terminal.write(try ClusterPoolFormatter.detail(pool, format: output.output, organization: client.organization))
       case (nil, _):
         let pools = try await ClusterPool.listAll(limit: limit, pageSize: 100, deleted: deleted, client: client).collect()
-        if pools.isEmpty && output.output == .table {
+        if pools.isEmpty && [.table, .tableSimple].contains(output.output) {
           Terminal.printError(deleted ? "No deleted cluster pools." : "No cluster pools.")
           return
         }
-        Terminal.write(try ClusterPoolFormatter.list(pools, format: output.output))
+        Terminal.write(try ClusterPoolFormatter.list(pools, format: output.output, organization: client.organization))
       }
     }
   }

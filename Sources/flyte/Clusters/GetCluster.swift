@@ -45,16 +45,16 @@ struct GetCluster: AsyncParsableCommand {
         if deleted && !cluster.isDeleted {
           throw ClientError(code: .notFound, message: "no deleted cluster \"\(name)\"")
         }
-        Terminal.write(try ClusterFormatter.detail(cluster, format: output.output))
+        Terminal.write(try ClusterFormatter.detail(cluster, format: output.output, organization: client.organization))
         return
       }
       let clusters = try await Cluster.listAll(limit: limit, pageSize: 100, pool: pool, deleted: deleted, client: client)
         .collect()
-      if clusters.isEmpty && output.output == .table {
+      if clusters.isEmpty && [.table, .tableSimple].contains(output.output) {
         Terminal.printError(deleted ? "No deleted clusters." : "No clusters.")
         return
       }
-      Terminal.write(try ClusterFormatter.list(clusters, format: output.output))
+      Terminal.write(try ClusterFormatter.list(clusters, format: output.output, organization: client.organization))
     }
   }
 

@@ -42,22 +42,23 @@ struct GetQueue: AsyncParsableCommand {
     try await CommandRunner.run(connection, queueScoped: true) { client in
       switch (name, deleted) {
       case (let name?, false):
-        Terminal.write(try QueueFormatter.detail(try await Queue.get(name, scope: connection.global.queueScope, client: client), format: output.output))
+        let queue = try await Queue.get(name, scope: connection.global.queueScope, client: client)
+        Terminal.write(try QueueFormatter.detail(queue, format: output.output, organization: client.organization))
       case (let name?, true):
         let queues = try await Queue.listAll(deleted: true, nameContains: name, client: client).collect()
         guard let queue = queues.first(where: { $0.name == name }) else {
           throw ClientError(code: .notFound, message: "no deleted queue \"\(name)\"")
         }
-        Terminal.write(try QueueFormatter.detail(queue, format: output.output))
+        Terminal.write(try QueueFormatter.detail(queue, format: output.output, organization: client.organization))
       case (nil, _):
         let queues = try await Queue.listAll(
           limit: limit, pageSize: 100, pool: pool, state: state, deleted: deleted, client: client
         ).collect()
-        if queues.isEmpty && output.output == .table {
+        if queues.isEmpty && [.table, .tableSimple].contains(output.output) {
           Terminal.printError(deleted ? "No deleted queues." : "No queues.")
           return
         }
-        Terminal.write(try QueueFormatter.list(queues, format: output.output))
+        Terminal.write(try QueueFormatter.list(queues, format: output.output, organization: client.organization))
       }
     }
   }

@@ -14,10 +14,10 @@ struct ConnectionOptions: ParsableArguments {
   @Option(name: .customLong("ca-cert"), help: "PEM file of CA certificates to trust for TLS.")
   var caCert: String?
 
-  @Option(name: [.short, .long], help: "Config file to read (default: $FLYTECTL_CONFIG, else ~/.flyte/config.yaml).")
+  @Option(name: [.short, .long], help: "Config file to read; it beats the environment (default: see flyte --help).")
   var config: String?
 
-  @Option(help: "Organization (default: the server's).")
+  @Option(help: "Organization (default: task.org, else derived from the endpoint, else the server's).")
   var org: String?
 
   @Option(help: "Seconds to wait for each answer of the server (default 30; a --watch for its first one).")
