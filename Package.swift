@@ -44,7 +44,7 @@ let package = Package(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
     // The version and git commit of the build (--version of both executables); the commit is
-    // written before every build by the GitCommit plugin (Package.swift's Context.gitInformation
+    // written by the GitCommit plugin whenever git moves HEAD or the index (Context.gitInformation
     // would go stale: SwiftPM caches the evaluated manifest by its text).
     .plugin(name: "GitCommit", capability: .buildTool()),
     .target(name: "BuildInfo", swiftSettings: swift6, plugins: ["GitCommit"]),

@@ -6,7 +6,8 @@ public enum BuildInfo {
 
   /// The git commit of the build, with `+uncommitted` when the checkout had changes to
   /// tracked files, or `unknown` when the build had no git information (a source archive).
-  /// Written before each build by the GitCommit plugin (`gitCommit`).
+  /// Written by the GitCommit plugin (`gitCommit`) whenever git moves HEAD or the index, so
+  /// an edit counts as uncommitted once git has looked at it (`git add`, `git status`).
   public static let commit = gitCommit
 
   /// `NAME VERSION (commit COMMIT)`, the `--version` line of the executable `name`.

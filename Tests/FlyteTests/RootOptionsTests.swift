@@ -36,6 +36,7 @@ import Testing
       #expect(try Self.parse(["get", "cluster", spelling, "yaml"], as: GetCluster.self).output.output == .yaml)
     }
     #expect(try Self.parse(["get", "cluster"], as: GetCluster.self).output.output == .table)
+    #expect(try Self.parse(["-of", "JSON", "get", "cluster"], as: GetCluster.self).output.output == .json)
   }
 
   @Test func commandsWithoutOutputStillTakeTheRootOptions() throws {

@@ -23,7 +23,7 @@ extension Cluster {
 
   /// Asks to move the cluster into the pool `clusterPoolName` (UpdateCluster), as the official
   /// `Cluster.update` does. This server never moves a cluster in place: another pool is
-  /// `FAILED_PRECONDITION` (drain, delete and register it again), its own pool changes nothing.
+  /// `FAILED_PRECONDITION` (drain, delete and register it again).
   public static func update(_ name: String, clusterPoolName: String, client: ControlPlaneClient? = nil) async throws {
     let client = try ControlPlaneClient.resolve(client)
     let request = Cloudidl.Cluster.UpdateClusterRequest(clusterId: identifier(name, client), clusterPoolName: clusterPoolName)

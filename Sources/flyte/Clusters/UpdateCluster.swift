@@ -48,7 +48,7 @@ struct UpdateCluster: AsyncParsableCommand {
     try await CommandRunner.run(connection) { client in
       if let pool {
         try await Cluster.update(name, clusterPoolName: pool, client: client)
-        Terminal.write("Cluster \"\(name)\" is in pool \"\(pool)\" (unchanged).\n")
+        Terminal.write("Cluster \"\(name)\" is in pool \"\(pool)\".\n")
         return
       }
       let cluster = try await Cluster.updateState(

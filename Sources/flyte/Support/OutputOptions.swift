@@ -10,4 +10,7 @@ struct OutputOptions: ParsableArguments {
   var output: OutputFormat = .table
 }
 
-extension OutputFormat: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {
+  /// A raw value in any case (`-of JSON`), as the official CLI's `-of` takes it.
+  public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
