@@ -61,6 +61,7 @@ SCRIPT: dict[str, list[tuple[int, str]]] = {
         (1, "create cluster-pool Bad_Name --file bad-name.yaml"),  # invalid name
         (1, "create cluster-pool nofile"),  # neither --file nor --edit
         (0, "get cluster-pool"),
+        (0, "get cluster-pool --limit 1"),
         (1, "get cluster-pool nope"),  # missing
         (0, "create cluster prod-us-east-1 --pool prod"),
         (1, "create cluster prod-us-east-1 --pool default"),  # registered into another pool
@@ -73,6 +74,7 @@ SCRIPT: dict[str, list[tuple[int, str]]] = {
     # A cluster's lifecycle.
     "clusters": [
         (1, "create cluster default"),  # reserved name
+        (0, "get cluster --deleted"),  # none yet
         (0, "create cluster plain"),  # joins the default pool
         (0, "update cluster plain --drain"),
         (1, "update cluster plain --drain --activate"),
@@ -123,6 +125,7 @@ SCRIPT: dict[str, list[tuple[int, str]]] = {
         (0, f"create queue plain {Q}"),
         (1, "delete queue plain --yes"),  # active: drain first
         (0, "update queue plain --drain"),
+        (0, "get queue --state drained"),
         (0, "delete queue plain --yes"),
         (0, "get queue --deleted"),
         (0, "get queue plain"),  # a deleted queue by name
