@@ -1,13 +1,13 @@
 """Our `flyte` and the official one (flyte 2.12.1 + flyteplugins-union 0.19.1, .venv-official)
 run the same script of commands, in the official command shape
 (`flyte -c CONFIG [--org O] -of json-raw VERB NOUN ...`), against one server and one config
-file (issue 10, "What it must show"). For every step: the same exit code class (0, 1 a refusal
-or failure, 2 a usage error), the same parsed `-of json-raw` output of every get and list; after
+file (issue 10, "What it must show"). For every step: the same exit code (0; 1 a refusal or
+failure; 2 a usage error), the same parsed `-of json-raw` output of every get and list; after
 the script, the same server state (pools, clusters and queues with every field, live and
 deleted, read through grpcio). Then the official CLI's own help examples, read from its
 `--help` at test time, run with ours: each is accepted (exit 0 or the server's answer).
 
-The script is data: SCRIPT maps a group to its steps, one line each, `(exit class, command)`;
+The script is data: SCRIPT maps a group to its steps, one line each, `(exit code, command)`;
 each group is a test of its own (the official CLI takes about a CPU second per command: a group
 stays short). A group runs once per CLI, the two at once in threads, each in an organization of
 its own (`off-GROUP`, `our-GROUP`) so that neither sees the other's objects; the groups of
