@@ -17,9 +17,6 @@ def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["update", "cluster", "c1"], "give exactly one of --pool, --drain or --activate"),
-    (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --pool, --drain or --activate"),
-    (["update", "cluster", "c1", "--pool", "p", "--drain"], "give exactly one of --pool, --drain or --activate"),
     (["update", "queue", "q1"], "give exactly one of --edit, --drain, --activate or spec flags"),
     (["update", "queue", "q1", "--drain", "--run-concurrency", "3"],
      "give exactly one of --edit, --drain, --activate or spec flags"),
@@ -29,7 +26,6 @@ def test_every_verb_lists_cluster_and_queue(flyte: Flyte, verb):
      "'high' is invalid for '--priority"),
     (["create", "queue", "q1", "--run-concurrency", "1", "--action-concurrency", "1", "--fairness", "fifo"],
      "'fifo' is invalid for '--fairness"),
-    (["create", "queue", "q1", "--run-concurrency", "-1", "--action-concurrency", "1"], "--run-concurrency"),
     (["get", "cluster", "--watch", "--deleted"], "--watch cannot be combined with --deleted or --limit"),
     (["get", "cluster", "--limit", "0"], "--limit must be at least 1"),
     (["get", "queue", "--limit", "0"], "--limit must be at least 1"),
@@ -40,6 +36,22 @@ def test_bad_arguments_are_usage_errors(flyte: Flyte, args, message):
     assert proc.returncode == 2, proc  # as the official CLI (click) exits on usage errors
     assert message in proc.stderr, proc.stderr
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["update", "cluster", "c1"], "give exactly one of --pool, --drain or --activate"),
+    (["update", "cluster", "c1", "--drain", "--activate"], "give exactly one of --pool, --drain or --activate"),
+    (["update", "cluster", "c1", "--pool", "p", "--drain"], "give exactly one of --pool, --drain or --activate"),
+    (["create", "cluster-pool", "p1"], "give exactly one of --file PATH or --edit"),
+    (["create", "queue", "q1", "--run-concurrency", "-1", "--action-concurrency", "1"],
+     "--run-concurrency must be between 0 and 4294967295, not -1"),
+    (["update", "queue", "q1", "--depth", "4294967296"], "--depth must be between 0 and 4294967295, not 4294967296"),
+])
+def test_argument_checks_the_official_cli_exits_1_on(flyte: Flyte, args, message):
+    """The official CLI raises these as errors of the command (exit 1), not usage errors."""
+    proc = flyte(*args, ok=False)
+    assert proc.returncode == 1, proc
+    assert proc.stderr == f"Error: {message}\n"
 
 
 @pytest.mark.parametrize("noun", ["cluster", "queue"])

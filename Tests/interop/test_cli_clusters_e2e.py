@@ -55,7 +55,8 @@ def test_the_move_sequence(flyte: Flyte):
     state = json.loads(flyte("get", "cluster", "c1", "-o", "json").stdout)["state"]
     assert state in ("DRAINING", "DRAINED")
     flyte("delete", "cluster", "c1", "--yes")
-    assert flyte("get", "cluster", "c1", ok=False).stderr.startswith("Error: NOT_FOUND: ")
+    deleted = json.loads(flyte("get", "cluster", "c1", "-o", "json").stdout)  # inspectable, as with the official CLI
+    assert deleted["state"] == "DELETED", deleted
     flyte("create", "cluster", "c1", "--pool", "default")
     assert json.loads(flyte("get", "cluster", "c1", "-o", "json").stdout)["pool"] == "default"
     assert json.loads(flyte("get", "cluster-pool", "prod", "-o", "json").stdout)["member_clusters"] == []

@@ -35,12 +35,10 @@ struct CreateClusterPool: AsyncParsableCommand {
 
   @OptionGroup var connection: ConnectionOptions
 
-  func validate() throws {
-    guard (file != nil) != edit else { throw ValidationError("give exactly one of --file PATH or --edit") }
-  }
-
   func run() async throws {
     try await CommandRunner.run(connection) { client in
+      // Not a usage error (exit 2): the official CLI exits 1 here too.
+      guard (file != nil) != edit else { throw CLIError("give exactly one of --file PATH or --edit") }
       if let file {
         let manifest = try ClusterPoolManifest(yaml: try ManifestFile.read(file))
         let poolName = try manifest.resolvedName(commandLineName: name)

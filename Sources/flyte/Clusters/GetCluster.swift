@@ -41,7 +41,9 @@ struct GetCluster: AsyncParsableCommand {
     try await CommandRunner.run(connection) { client in
       if watch { return try await watchClusters(client) }
       if let name {
-        let cluster = try await Cluster.get(name, includeDeleted: deleted, client: client)
+        // A deleted cluster stays inspectable by name (with its deletion time), as with the
+        // official CLI, which always asks with include_deleted.
+        let cluster = try await Cluster.get(name, includeDeleted: true, client: client)
         if deleted && !cluster.isDeleted {
           throw ClientError(code: .notFound, message: "no deleted cluster \"\(name)\"")
         }

@@ -37,8 +37,6 @@ struct UpdateCluster: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func validate() throws {
-    let chosen = [pool != nil, drain, activate].filter { $0 }.count
-    guard chosen == 1 else { throw ValidationError("give exactly one of --pool, --drain or --activate") }
     if pool != nil && expectedGeneration != nil {
       throw ValidationError("--expected-generation guards --drain and --activate, not --pool")
     }
@@ -46,6 +44,9 @@ struct UpdateCluster: AsyncParsableCommand {
 
   func run() async throws {
     try await CommandRunner.run(connection) { client in
+      // Not a usage error (exit 2): the official CLI exits 1 here too.
+      let chosen = [pool != nil, drain, activate].filter { $0 }.count
+      guard chosen == 1 else { throw CLIError("give exactly one of --pool, --drain or --activate") }
       if let pool {
         try await Cluster.update(name, clusterPoolName: pool, client: client)
         Terminal.write("Cluster \"\(name)\" is in pool \"\(pool)\".\n")

@@ -44,7 +44,7 @@ struct CreateQueue: AsyncParsableCommand {
       return
     }
     guard name != nil else { throw ValidationError("Missing expected argument '<name>'") }
-    guard spec.runConcurrency != nil, spec.actionConcurrency != nil else {
+    guard spec.runConcurrencyGiven != nil, spec.actionConcurrencyGiven != nil else {
       throw ValidationError("--run-concurrency and --action-concurrency are required")
     }
     _ = try spec.resourceCaps()
@@ -53,6 +53,7 @@ struct CreateQueue: AsyncParsableCommand {
 
   func run() async throws {
     try await CommandRunner.run(connection, queueScoped: true) { client in
+      try spec.checkCounts()
       if let file {
         let manifest = try QueueManifest(yaml: try ManifestFile.read(file))
         let name = try manifest.resolvedName(commandLineName: name)

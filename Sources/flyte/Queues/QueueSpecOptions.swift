@@ -4,11 +4,15 @@ import ClusterPoolClient
 /// The spec flags of `create queue` and `update queue`; on update every flag is optional
 /// and only the given ones change.
 struct QueueSpecOptions: ParsableArguments {
-  @Option(help: "The most runs of the queue executing at once.")
-  var runConcurrency: UInt32?
+  @Option(name: .customLong("run-concurrency"), parsing: .unconditional, help: "The most runs of the queue executing at once.")
+  var runConcurrencyGiven: Int64?
+  /// `--run-concurrency`; nil when not given or out of range (``checkCounts()`` refuses that).
+  var runConcurrency: UInt32? { runConcurrencyGiven.flatMap { UInt32(exactly: $0) } }
 
-  @Option(help: "The most actions of the queue executing at once.")
-  var actionConcurrency: UInt32?
+  @Option(name: .customLong("action-concurrency"), parsing: .unconditional, help: "The most actions of the queue executing at once.")
+  var actionConcurrencyGiven: Int64?
+  /// `--action-concurrency`; nil when not given or out of range (``checkCounts()`` refuses that).
+  var actionConcurrency: UInt32? { actionConcurrencyGiven.flatMap { UInt32(exactly: $0) } }
 
   @Option(help: "The pool the queue routes into (default: the default pool).")
   var clusterPool: String?
@@ -18,8 +22,10 @@ struct QueueSpecOptions: ParsableArguments {
     help: "Pin the queue to this cluster of its pool (repeatable); on update, '*' unpins (every member).")
   var clusters: [String] = []
 
-  @Option(help: "How many items may wait in the queue.")
-  var depth: UInt32?
+  @Option(name: .customLong("depth"), parsing: .unconditional, help: "How many items may wait in the queue.")
+  var depthGiven: Int64?
+  /// `--depth`; nil when not given or out of range (``checkCounts()`` refuses that).
+  var depth: UInt32? { depthGiven.flatMap { UInt32(exactly: $0) } }
 
   @Option(help: "The queue's priority.")
   var priority: QueuePriority?
@@ -47,9 +53,20 @@ struct QueueSpecOptions: ParsableArguments {
       valueName: "SELECTOR=COUNT,..."))
   var maxAccelerators: [String] = []
 
+  /// Refuses a count out of the wire's range (uint32) as the official CLI does: an error of the
+  /// command (exit 1), not a usage error, so `-1` reads as a value rather than an option.
+  func checkCounts() throws {
+    for (flag, value) in [("--run-concurrency", runConcurrencyGiven), ("--action-concurrency", actionConcurrencyGiven),
+                          ("--depth", depthGiven)] {
+      if let value, UInt32(exactly: value) == nil {
+        throw CLIError("\(flag) must be between 0 and \(UInt32.max), not \(value)")
+      }
+    }
+  }
+
   /// Whether any spec flag was given.
   var isEmpty: Bool {
-    runConcurrency == nil && actionConcurrency == nil && clusterPool == nil && clusters.isEmpty && depth == nil
+    runConcurrencyGiven == nil && actionConcurrencyGiven == nil && clusterPool == nil && clusters.isEmpty && depthGiven == nil
       && priority == nil && fairness == nil && scheduling == nil && maxResources.isEmpty && maxAccelerators.isEmpty
   }
 

@@ -63,6 +63,7 @@ struct UpdateQueue: AsyncParsableCommand {
 
   func run() async throws {
     try await CommandRunner.run(connection, queueScoped: true) { client in
+      try spec.checkCounts()
       let scope = connection.global.queueScope
       if drain || activate {
         let queue = try await Queue.updateState(
