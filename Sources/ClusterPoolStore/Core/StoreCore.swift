@@ -13,6 +13,8 @@ final class StoreCore: Sendable {
   let state: Mutex<StoreSnapshot>
   /// Told about the pools of every commit (``PoolStore/observePools(_:)``).
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
+  /// Told about the clusters of every commit (``PoolStore/observeClusters(_:)``).
+  let clusterObservers = Mutex<[@Sendable ([ClusterKey]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -55,7 +57,7 @@ final class StoreCore: Sendable {
     do {
       // every commit that changed rows ends at a revision of its own
       if !changes.isEmpty && changes.revision == revision { changes.revision = try await tx.nextRevision() }
-      try await rows.commit(changes)
+      changes.revision = try await rows.commit(changes)
     } catch {
       await rows.rollback()
       logger.error("commit failed", metadata: ["error": "\(error)"])
@@ -94,13 +96,20 @@ final class StoreCore: Sendable {
     }
   }
 
-  /// Makes a committed change set visible to reads, all at once, then tells the pool
-  /// observers (each pool once, as last written).
-  func publish(_ changes: ChangeSet) {
-    state.withLock { $0.apply(changes) }
-    guard !changes.pools.isEmpty else { return }
+  /// Makes a committed change set visible to reads, all at once (rows current as of `asOf`,
+  /// see ``StoreSnapshot/apply(_:asOf:)``), then tells the observers of the rows applied
+  /// (each pool once, as last written). Every change set goes through here, this server's
+  /// commits and those a follower read from the change log alike.
+  func publish(_ changes: ChangeSet, asOf: UInt64? = nil) {
+    let applied = state.withLock { $0.apply(changes, asOf: asOf) }
+    if !applied.clusters.isEmpty {
+      var seen = Set<ClusterKey>()
+      let keys = applied.clusters.map(\.key).filter { seen.insert($0).inserted }
+      for observer in clusterObservers.withLock({ $0 }) { observer(keys) }
+    }
+    guard !applied.pools.isEmpty else { return }
     var seen = Set<PoolKey>()
-    let pools = changes.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]
+    let pools = applied.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]
     for observer in poolObservers.withLock({ $0 }) { observer(pools) }
   }
 
