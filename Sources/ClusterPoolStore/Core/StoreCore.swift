@@ -14,7 +14,7 @@ final class StoreCore: Sendable {
   /// Told about the pools of every commit (``PoolStore/observePools(_:)``).
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
   /// Told about the clusters of every commit (``PoolStore/observeClusters(_:)``).
-  let clusterObservers = Mutex<[@Sendable ([ClusterKey]) -> Void]>([])
+  let clusterObservers = Mutex<[@Sendable ([ClusterChange]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -101,11 +101,16 @@ final class StoreCore: Sendable {
   /// (each pool once, as last written). Every change set goes through here, this server's
   /// commits and those a follower read from the change log alike.
   func publish(_ changes: ChangeSet, asOf: UInt64? = nil) {
-    let applied = state.withLock { $0.apply(changes, asOf: asOf) }
+    let (applied, before) = state.withLock { state in
+      var before: [ClusterKey: Cluster?] = [:]
+      for cluster in changes.clusters where before[cluster.key] == nil { before[cluster.key] = .some(state.cluster(cluster.key)) }
+      return (state.apply(changes, asOf: asOf), before)
+    }
     if !applied.clusters.isEmpty {
       var seen = Set<ClusterKey>()
-      let keys = applied.clusters.map(\.key).filter { seen.insert($0).inserted }
-      for observer in clusterObservers.withLock({ $0 }) { observer(keys) }
+      let clusters = applied.clusters.reversed().filter { seen.insert($0.key).inserted }.reversed()
+      let changed = clusters.map { ClusterChange(before: before[$0.key] ?? nil, after: $0) }
+      for observer in clusterObservers.withLock({ $0 }) { observer(changed) }
     }
     guard !applied.pools.isEmpty else { return }
     var seen = Set<PoolKey>()
