@@ -20,9 +20,10 @@ public final class PostgresBackend: StorageBackend {
   let logger: Logger
   /// This server's name in the change log (`replica`): unique per opened backend.
   public let replica = UUID().uuidString
-  /// This server's commits not yet passed by its follower, and the revision of the last
-  /// ``loadAll()`` (where a follower starts).
-  let own = Mutex<(revisions: Set<UInt64>, loaded: UInt64)>(([], 0))
+  /// This server's commits not yet passed by its follower (kept only once a follower is
+  /// attached, so that a backend without one does not collect them), and the revision of the
+  /// last ``loadAll()`` (where a follower starts).
+  let own = Mutex<(revisions: Set<UInt64>, loaded: UInt64, followed: Bool)>(([], 0, false))
 
   /// Migrating the schema, started at init; loads and transactions wait for it.
   private let migration: Task<Void, any Error>
@@ -94,7 +95,9 @@ public final class PostgresBackend: StorageBackend {
   }
 
   /// Records a commit of this server (before the core applies it), for the follower to skip.
-  func committed(_ revision: UInt64) { _ = own.withLock { $0.revisions.insert(revision) } }
+  func committed(_ revision: UInt64) {
+    own.withLock { own in if own.followed { own.revisions.insert(revision) } }
+  }
 
   public func begin() async throws -> PostgresTransaction {
     try await migration.value

@@ -40,22 +40,20 @@ enum PostgresChangeReader {
   private static func readInSnapshot(
     _ connection: PostgresConnection, after applied: UInt64, isOwn: (UInt64) -> Bool, logger: Logger
   ) async throws -> PostgresChangeBatch? {
+    // with the store's revision in this snapshot (what the rows read below are current as of)
     let entries = try await connection.rows(
       """
-      SELECT revision, changes::text FROM change_log WHERE revision > \(Int64(bitPattern: applied))
-      ORDER BY revision LIMIT \(batchLimit)
+      SELECT revision, changes::text, (SELECT value FROM store_info WHERE key = 'revision') FROM change_log
+      WHERE revision > \(Int64(bitPattern: applied)) ORDER BY revision LIMIT \(batchLimit)
       """, logger: logger
     ) {
       let columns = PostgresColumns($0, "change log")
-      return (UInt64(bitPattern: try columns.int(0)), try columns.text(1))
+      return (UInt64(bitPattern: try columns.int(0)), try columns.text(1), UInt64(bitPattern: try columns.int(2)))
     }
-    guard let last = entries.last?.0 else { return nil }
-    let asOf = try await connection.rows("SELECT value FROM store_info WHERE key = 'revision'", logger: logger) {
-      UInt64(bitPattern: try PostgresColumns($0, "store info").int(0))
-    }.first ?? last
+    guard let last = entries.last?.0, let asOf = entries.last?.2 else { return nil }
     var keys = Keys()
     var skipped = 0
-    for (revision, json) in entries {
+    for (revision, json, _) in entries {
       if isOwn(revision) {
         skipped += 1
       } else {

@@ -38,7 +38,10 @@ public final class PostgresFollower: Service, Sendable {
     self.store = store
     self.pollInterval = pollInterval
     self.logger = logger
-    applied = Mutex(backend.own.withLock { $0.loaded })
+    applied = Mutex(backend.own.withLock { own in
+      own.followed = true
+      return own.loaded
+    })
   }
 
   /// The last revision this follower has applied.
@@ -66,29 +69,30 @@ public final class PostgresFollower: Service, Sendable {
   /// tick until the connection fails (thrown) or the task is cancelled.
   private func follow() async throws {
     try await backend.client.withConnection("follow the change log") { connection in
-      let notifications = try await connection.listen(PostgresChangeLog.channel)
-      let connects = counts.withLock { $0.connects += 1; return $0.connects }
-      let caught = try await catchUp(connection)
-      logger.info(
-        connects == 1 ? "following the change log" : "reconnected to the change log",
-        metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
-      let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-          for try await _ in notifications { wake.yield() }
-          throw PostgresFollowerError.listenEnded
-        }
-        group.addTask { [pollInterval] in
-          while true {
-            try await Task.sleep(for: pollInterval)
-            wake.yield()
+      try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+        let connects = counts.withLock { $0.connects += 1; return $0.connects }
+        let caught = try await catchUp(connection)
+        logger.info(
+          connects == 1 ? "following the change log" : "reconnected to the change log",
+          metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
+        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          group.addTask {
+            for try await _ in notifications { wake.yield() }
+            throw PostgresFollowerError.listenEnded
           }
+          group.addTask { [pollInterval] in
+            while true {
+              try await Task.sleep(for: pollInterval)
+              wake.yield()
+            }
+          }
+          group.addTask {
+            for await _ in wakes { _ = try await self.catchUp(connection) }
+          }
+          defer { group.cancelAll() }
+          try await group.next()
         }
-        group.addTask {
-          for await _ in wakes { _ = try await self.catchUp(connection) }
-        }
-        defer { group.cancelAll() }
-        try await group.next()
       }
     }
   }
