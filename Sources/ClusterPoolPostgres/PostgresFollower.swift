@@ -21,7 +21,8 @@ internal import Synchronization
 /// A `Service`: run it in the server's `ServiceGroup`; it stops at graceful shutdown or
 /// cancellation.
 public final class PostgresFollower: Service, Sendable {
-  let backend: PostgresBackend
+  /// The backend followed.
+  public let backend: PostgresBackend
   let store: PoolStore
   /// How often it catches up without a notification.
   public let pollInterval: Duration

@@ -124,7 +124,10 @@ struct ServerCommand: AsyncParsableCommand {
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health
     // keeper next, so that its final save follows the server's drain
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: store)]
-    if let follower { services.append(.init(service: follower)) }
+    if let follower {
+      services.append(.init(service: follower))
+      services.append(.init(service: clusters.heartbeatSharing(PostgresHeartbeats(backend: follower.backend), logger: logger)))
+    }
     services += [
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),

@@ -24,7 +24,8 @@ def eventually(what, condition, timeout=20.0):
 def replicas(start_server, postgres_database, cl):  # noqa: F811
     """Three servers on one fresh PostgreSQL database, each as stubs (clusters, pools)."""
     servers = [start_server("--database", postgres_database, "--default-organization", "acme",
-                            "--default-identity", "py-tester", test_service=False) for _ in range(3)]
+                            "--default-identity", "py-tester", "--heartbeat-timeout", "5", test_service=False)
+               for _ in range(3)]
     channels = [grpc.insecure_channel(srv.target) for srv in servers]
     try:
         for ch in channels:
@@ -119,3 +120,33 @@ def test_a_watcher_on_b_sees_changes_made_through_a(replicas, cl):  # noqa: F811
         cluster_id=cid(cl, "c1"), state=cl.cluster.CLUSTER_STATE_DRAINING), timeout=10)
     assert next(stream).clusters[0].drain_status.overall_state == cl.cluster.CLUSTER_STATE_DRAINED
     stream.cancel()
+
+
+def test_heartbeats_to_a_keep_the_cluster_healthy_on_b_and_silence_makes_it_unhealthy(replicas, cl):  # noqa: F811
+    a, b, c = replicas
+    a.pools.Create(cl.pool.CreateRequest(cluster_pool=pool_message(cl, "prod")), timeout=10)
+    a.clusters.CreateCluster(cl.cluster.CreateClusterRequest(cluster_id=cid(cl, "c1"), cluster_pool_name="prod"),
+                             timeout=10)
+    health = lambda replica: replica.clusters.GetCluster(  # noqa: E731
+        cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10).cluster.status.health
+    eventually("every replica has c1", lambda: all(code_of(lambda: health(r))[0] == grpc.StatusCode.OK
+                                                   for r in replicas))
+    beat = lambda replica: replica.clusters.Heartbeat(  # noqa: E731
+        cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
+    # heartbeats to A only, for longer than the 5 s timeout: B and C (never heard from the
+    # cluster) read it healthy from A's times, shared through the database
+    started = time.monotonic()
+    while time.monotonic() - started < 6.5:
+        beat(a)
+        time.sleep(0.25)
+    eventually("B and C read c1 healthy", lambda: health(b) == cl.cluster.Status.HEALTHY
+               and health(c) == cl.cluster.Status.HEALTHY)
+    # then to B only: A keeps reading it healthy past the timeout of its own last heartbeat
+    started = time.monotonic()
+    while time.monotonic() - started < 6.5:
+        beat(b)
+        time.sleep(0.25)
+    eventually("A reads c1 healthy from B's heartbeats", lambda: health(a) == cl.cluster.Status.HEALTHY)
+    # silence on every replica: unhealthy everywhere
+    eventually("c1 unhealthy on every replica",
+               lambda: all(health(r) == cl.cluster.Status.UNHEALTHY for r in replicas), timeout=30)
