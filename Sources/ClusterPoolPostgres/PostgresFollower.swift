@@ -30,12 +30,17 @@ public final class PostgresFollower: Service, Sendable {
   /// The last revision applied (this server's commits and followed ones, contiguous).
   let applied: Mutex<UInt64>
   /// Catch-ups done and entries applied, for tests and logs.
-  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int)>((0, 0, 0))
+  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int)>((0, 0, 0, 0))
+  /// How many revisions behind a catch-up reloads every row instead of reading the entries.
+  public let reloadBehind: UInt64
 
   /// A follower applying `backend`'s change log to `store` (a store over `backend`), from
   /// the revision `backend` last loaded.
-  public init(backend: PostgresBackend, store: PoolStore, pollInterval: Duration = .seconds(1), logger: Logger) {
+  public init(
+    backend: PostgresBackend, store: PoolStore, pollInterval: Duration = .seconds(1), reloadBehind: UInt64 = 50_000, logger: Logger
+  ) {
     self.backend = backend
+    self.reloadBehind = reloadBehind
     self.store = store
     self.pollInterval = pollInterval
     self.logger = logger
@@ -99,14 +104,26 @@ public final class PostgresFollower: Service, Sendable {
   }
 
   /// Applies every entry after the last applied, batch by batch; returns how many entries.
+  /// More than ``reloadBehind`` entries behind, or on a change log entry it cannot read, it
+  /// reloads every row instead (``reload()``).
   @discardableResult
   func catchUp(_ connection: PostgresConnection) async throws -> Int {
     var total = 0
     while true {
       let from = appliedRevision
-      let batch = try await PostgresChangeReader.read(
-        connection, after: from, isOwn: { revision in backend.own.withLock { $0.revisions.contains(revision) } }, logger: logger)
+      let batch: PostgresChangeBatch?
+      do {
+        batch = try await PostgresChangeReader.read(
+          connection, after: from, isOwn: { revision in backend.own.withLock { $0.revisions.contains(revision) } }, logger: logger)
+      } catch let error as PostgresChangeLogEntryError {
+        try await reload(because: "\(error)")
+        return total
+      }
       guard let batch else { break }
+      if batch.asOf - from > reloadBehind {
+        try await reload(because: "\(batch.asOf - from) revisions behind (more than \(reloadBehind))")
+        return total
+      }
       store.apply(batch.changes, asOf: batch.asOf)
       let last = batch.changes.revision
       backend.own.withLock { own in own.revisions = own.revisions.filter { $0 > last } }
@@ -116,6 +133,19 @@ public final class PostgresFollower: Service, Sendable {
       if batch.entries < PostgresChangeReader.batchLimit { break }
     }
     return total
+  }
+
+  /// Reads every row again and replaces the store's read model with them; entries after the
+  /// rows' revision are then read again, this server's own included (one applied meanwhile
+  /// may be missing from the rows: the store keeps the newer row of the two).
+  func reload(because reason: String) async throws {
+    logger.warning("reloading every row from the database", metadata: ["reason": "\(reason)", "applied": "\(appliedRevision)"])
+    let rows = try await backend.loadAll()
+    store.reload(rows)
+    backend.own.withLock { $0.revisions.removeAll() }
+    applied.withLock { $0 = rows.revision }
+    counts.withLock { $0.reloads += 1 }
+    logger.info("reloaded every row from the database", metadata: ["revision": "\(rows.revision)", "pools": "\(rows.pools.count)"])
   }
 }
 

@@ -37,10 +37,10 @@ struct PostgresFollowerTests {
     }
   }
 
-  func replica(_ url: PostgresURL, poll: Duration = .seconds(30), log: Logger? = nil) async throws -> Replica {
+  func replica(_ url: PostgresURL, poll: Duration = .seconds(30), reloadBehind: UInt64 = 50_000, log: Logger? = nil) async throws -> Replica {
     let backend = try await PostgresBackend.open(url: url, logger: logger)
     let store = try await PoolStore.open(backend: backend, defaultPool: template, logger: logger)
-    let follower = PostgresFollower(backend: backend, store: store, pollInterval: poll, logger: log ?? logger)
+    let follower = PostgresFollower(backend: backend, store: store, pollInterval: poll, reloadBehind: reloadBehind, logger: log ?? logger)
     return Replica(store: store, follower: follower, running: Task { try? await follower.run() })
   }
 
@@ -101,6 +101,31 @@ struct PostgresFollowerTests {
       }
       #expect(b.store.revision == a.store.revision)
       #expect(log.all.contains { $0.contains("reconnected to the change log") }, "\(log.all)")
+      await a.close()
+      await b.close()
+    }
+  }
+
+  @Test func aFollowerTooFarBehindReloadsEveryRow() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      // B opened (loaded at revision 0), its follower started only after A's 20 writes
+      let backend = try await PostgresBackend.open(url: url, logger: logger)
+      let store = try await PoolStore.open(backend: backend, defaultPool: template, logger: logger)
+      let a = try await replica(url)
+      for index in 0..<20 {
+        _ = try await a.store.execute(.create(poolKey("p\(index)"), config(), sentMembers: []), by: alice)
+      }
+      #expect(store.pool(poolKey("p0")) == nil)
+      let follower = PostgresFollower(backend: backend, store: store, pollInterval: .seconds(30), reloadBehind: 5, logger: logger)
+      let b = Replica(store: store, follower: follower, running: Task { try? await follower.run() })
+      try await eventually("B reloaded and has all 20") {
+        (0..<20).allSatisfy { b.store.pool(poolKey("p\($0)")) != nil } && b.store.revision == a.store.revision
+      }
+      #expect(b.follower.counts.withLock { $0.reloads } == 1, "20 revisions behind, more than 5: a reload")
+      #expect(b.follower.counts.withLock { $0.entries } == 0, "no entry read one by one")
+      // and it follows on after the reload
+      let later = try await a.store.execute(.create(poolKey("later"), config(), sentMembers: []), by: alice)
+      try await eventually("B follows on") { b.store.pool(poolKey("later")) == later }
       await a.close()
       await b.close()
     }
