@@ -130,7 +130,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--concurrency", type=int, default=64)
-    ap.add_argument("--only", choices=["propagation", "creates"])
+    ap.add_argument("--only", choices=["propagation", "creates", "orgs"])
     args = ap.parse_args()
     admin = os.environ["CLUSTERPOOL_TEST_POSTGRES_URL"]
     binary = pathlib.Path(os.environ.get("SERVER_BIN", ROOT / ".build/release/clusterpool-server"))
@@ -138,8 +138,10 @@ def main():
     m = modules()
     if args.only != "creates":
         propagation(m, binary, admin, workdir)
-    if args.only != "propagation":
-        c, s = args.concurrency, args.seconds
+    c, s = args.concurrency, args.seconds
+    if args.only == "orgs":
+        scenario(m, binary, admin, workdir, ["acme", "globex"], s, c, "2 replicas, 2 orgs (one each)")
+    elif args.only != "propagation":
         scenario(m, binary, admin, workdir, ["acme"], s, c, "1 replica, 1 org")
         scenario(m, binary, admin, workdir, ["acme"] * 3, s, c, "3 replicas, 1 org")
         scenario(m, binary, admin, workdir, ["acme"], s, c, "1 replica, 1 org (baseline for 2 orgs)")
