@@ -10,16 +10,34 @@ internal import PostgresNIO
 /// A replica following the log reads those rows (the newest version: a later revision that
 /// wrote them again lists them again).
 enum PostgresChangeLog {
-  static func append(_ connection: PostgresConnection, _ changes: ChangeSet, logger: Logger) async throws {
+  /// The channel every write's transaction notifies (`pg_notify`, delivered at its commit)
+  /// with its revision; followers LISTEN on it.
+  static let channel = "clusterpool_changes"
+
+  /// Takes the commit's revision (the counter plus one, or `last` when higher: the last
+  /// revision the transaction handed out), writes `changes`' change log row under it, written
+  /// by `replica`, and notifies ``channel``, in one statement, the last before `COMMIT`
+  /// (see ``PostgresTransaction`` for why). Returns the revision.
+  static func append(
+    _ connection: PostgresConnection, _ changes: ChangeSet, after last: UInt64, replica: String, logger: Logger
+  ) async throws -> UInt64 {
     let organizations = Set(
       changes.pools.map(\.organization.name) + changes.clusters.map(\.key.organization.name)
         + changes.queues.map(\.key.organization.name) + changes.removedQueues.map(\.organization.name)
     ).sorted()
-    try await connection.run(
+    let revisions = try await connection.rows(
       """
-      INSERT INTO change_log (revision, organizations, changes)
-      VALUES (\(Int64(bitPattern: changes.revision)), \(organizations), \(try keys(changes))::jsonb)
-      """, logger: logger)
+      WITH next AS (
+        UPDATE store_info SET value = GREATEST(value + 1, \(Int64(bitPattern: last))) WHERE key = 'revision' RETURNING value
+      ), logged AS (
+        INSERT INTO change_log (revision, organizations, changes, replica)
+        SELECT value, \(organizations), \(try keys(changes))::jsonb, \(replica) FROM next RETURNING revision
+      )
+      SELECT revision, pg_notify('\(unescaped: channel)', revision::text) FROM logged
+      """, logger: logger
+    ) { UInt64(bitPattern: try PostgresColumns($0, "change log").int(0)) }
+    guard let revision = revisions.first else { throw PostgresChangeLogError.noRevisionRow }
+    return revision
   }
 
   /// The JSON of the keys `changes` wrote, each listed once.
@@ -36,4 +54,11 @@ enum PostgresChangeLog {
     ]
     return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
   }
+}
+
+/// The store's revision row (`store_info`, key `revision`) is missing: the schema was changed
+/// by hand.
+enum PostgresChangeLogError: Error, CustomStringConvertible {
+  case noRevisionRow
+  var description: String { "the database has no revision row (store_info 'revision')" }
 }

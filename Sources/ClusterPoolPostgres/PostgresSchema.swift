@@ -124,7 +124,11 @@ enum PostgresSchema {
           PRIMARY KEY (organization, name)
         )
         """,
-      ])
+      ]),
+    // Which server wrote each change log row (a follower skips its own server's commits).
+    Migration(
+      version: 2, name: "change log: the writing replica",
+      statements: ["ALTER TABLE change_log ADD COLUMN replica TEXT NOT NULL DEFAULT ''"]),
   ]
 
   /// The advisory lock (two-key form: class, key) held while migrating, so that servers

@@ -4,17 +4,33 @@ internal import NIOCore
 internal import PostgresNIO
 
 /// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`; the advisory
-/// locks of every organization of the batch before its first read (held to the end); a savepoint per write, made before the write's first row change (a write rejected by
-/// its reads costs no round trip); and the revision counter (`store_info.revision`) read
-/// `FOR UPDATE` at the first revision handed out, so commits that change rows are ordered by
-/// their revisions across servers; `COMMIT` writes the counter and the change log row first.
-/// Every error names the database.
+/// locks of every organization of the batch before its first read (held to the end); a
+/// savepoint per write, made before the write's first row change (a write rejected by its
+/// reads costs no round trip); at commit one statement takes the commit's revision, writes
+/// the change log row and notifies followers, then `COMMIT`. Every error names the database.
+///
+/// Revision order (how followers apply other servers' commits without skipping one): the
+/// global revision (`store_info.revision`) is taken only at commit, by
+/// `UPDATE ... SET value = GREATEST(value + 1, last) RETURNING value` as the last statement
+/// before `COMMIT`. Its row lock is held from that statement to the end of the commit, so
+/// commits that change rows are strictly ordered by revision across servers: when a follower
+/// sees revision N committed, every lower revision that will ever exist is committed and
+/// visible too, and a gap (when `last` jumped ahead) is never filled later. The lock is held
+/// for one statement and the commit, not across the transaction's writes, so organizations no
+/// longer wait for each other's writes (only for each other's commit). Weighed and left: a
+/// sequence with followers waiting past gaps until the gap's transaction is known finished
+/// (`pg_snapshot_xmin`) — no lock at all, but a follower can never tell a rolled back number
+/// from a slow one without tracking transaction ids; and per-organization revision streams —
+/// a single revision per response (`clusterpool-revision`) would no longer mean anything.
+/// Revisions handed out during writes (pools' own `revision`) are the counter as read (not
+/// locked) plus one per write: monotonic per pool because its organization's lock is held,
+/// and never above the commit's revision, which is at least the last of them.
 public final class PostgresTransaction: RowTransaction {
   private let backend: PostgresBackend
   private let lease: PostgresLease
   private var connection: PostgresConnection { lease.connection }
   private var logger: Logger { backend.logger }
-  /// The last revision handed out; nil until the counter row is locked.
+  /// The last revision handed out; nil until the counter is first read.
   private var revision: UInt64?
   /// ``revision`` when the current write began.
   private var savedRevision: UInt64?
@@ -84,8 +100,7 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func endWrite(keeping: Bool) async throws {
-    // An undone write hands its revisions out again; the counter is read anew when it was
-    // first read in this write (its row lock may have gone with the savepoint).
+    // An undone write hands its revisions out again.
     if !keeping { revision = savedRevision }
     guard savepointMade else { return }
     if !keeping { cache = PostgresRowCache() }
@@ -96,11 +111,12 @@ public final class PostgresTransaction: RowTransaction {
     }
   }
 
-  public func commit(_ changes: ChangeSet) async throws {
+  @discardableResult
+  public func commit(_ changes: ChangeSet) async throws -> UInt64 {
     precondition(!ended, "a PostgreSQL transaction was used after it ended")
     defer { end() }
     do {
-      try await writeAndCommit(changes)
+      return try await writeAndCommit(changes)
     } catch {
       // the connection goes back to the pool outside any transaction (or closed)
       _ = try? await connection.run("ROLLBACK", logger: logger)
@@ -108,19 +124,20 @@ public final class PostgresTransaction: RowTransaction {
     }
   }
 
-  private func writeAndCommit(_ changes: ChangeSet) async throws {
+  private func writeAndCommit(_ changes: ChangeSet) async throws -> UInt64 {
     try await database("commit") {
+      var committed = changes.revision
       if !changes.isEmpty {
-        let last = max(changes.revision, revision ?? 0)
-        try await connection.run(
-          "UPDATE store_info SET value = GREATEST(value, \(Int64(bitPattern: last))) WHERE key = 'revision'", logger: logger)
-        try await PostgresChangeLog.append(connection, changes, logger: logger)
+        committed = try await PostgresChangeLog.append(
+          connection, changes, after: max(changes.revision, revision ?? 0), replica: backend.replica, logger: logger)
       } else {
         // COMMIT of a transaction that had failed answers ROLLBACK, not an error; any statement
-        // in it fails ("current transaction is aborted"), the UPDATE above or this one.
+        // in it fails ("current transaction is aborted"), the change log's or this one.
         try await connection.run("SELECT 1", logger: logger)
       }
       try await connection.run("COMMIT", logger: logger)
+      if !changes.isEmpty { backend.committed(committed) }
+      return committed
     }
   }
 
@@ -139,7 +156,7 @@ public final class PostgresTransaction: RowTransaction {
     if revision == nil {
       revision = try await database("read the revision") {
         try await connection.rows(
-          "SELECT value FROM store_info WHERE key = 'revision' FOR UPDATE", logger: logger
+          "SELECT value FROM store_info WHERE key = 'revision'", logger: logger
         ) { UInt64(bitPattern: try PostgresColumns($0, "store info").int(0)) }.first ?? 0
       }
     }

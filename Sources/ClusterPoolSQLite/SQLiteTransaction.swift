@@ -32,7 +32,8 @@ public final class SQLiteTransaction: RowTransaction {
     try connection.executeScript("RELEASE write")
   }
 
-  public func commit(_ changes: ChangeSet) async throws {
+  @discardableResult
+  public func commit(_ changes: ChangeSet) async throws -> UInt64 {
     if changes.revision > backend.revision { try SQLiteSchema.saveRevision(connection, changes.revision) }
     do {
       try connection.executeScript("COMMIT")
@@ -41,6 +42,7 @@ public final class SQLiteTransaction: RowTransaction {
       throw error
     }
     backend.revision = max(backend.revision, changes.revision, revision)
+    return changes.revision
   }
 
   public func rollback() async { try? connection.executeScript("ROLLBACK") }

@@ -33,5 +33,9 @@ public protocol ClusterStore: Sendable {
   /// Calls `observer` after every commit that wrote pools, with those pools (reads already
   /// see them), e.g. to re-check data-plane drift when a pool's config changes.
   func observePools(_ observer: @escaping @Sendable ([ClusterPool]) -> Void)
+
+  /// Calls `observer` after every commit applied that wrote clusters, whichever server made
+  /// it, with each cluster before and after (reads already see it), e.g. to tell watchers.
+  func observeClusters(_ observer: @escaping @Sendable ([ClusterChange]) -> Void)
 }
 

@@ -36,4 +36,11 @@ extension PoolStore: ClusterStore {
   public func observePools(_ observer: @escaping @Sendable ([ClusterPool]) -> Void) {
     core.poolObservers.withLock { $0.append(observer) }
   }
+
+  /// Calls `observer` after every commit applied that wrote clusters (this server's, or
+  /// another's through ``apply(_:asOf:)``), with each cluster as it was before and as
+  /// applied (reads already see it). It runs on the write loop or the follower and must not block.
+  public func observeClusters(_ observer: @escaping @Sendable ([ClusterChange]) -> Void) {
+    core.clusterObservers.withLock { $0.append(observer) }
+  }
 }

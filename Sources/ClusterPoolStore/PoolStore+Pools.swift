@@ -10,11 +10,13 @@ extension PoolStore {
   public var revision: UInt64 { core.appliedRevision.load(ordering: .acquiring) }
 
   /// Applies a change set committed elsewhere (another server's commit read from a change
-  /// log) to the read model and tells the pool observers, exactly as this server's own
-  /// commits are applied. The caller applies each change set once, in revision order, and
-  /// skips this server's own (already applied when they committed): rows are applied as they
-  /// come, so an older change set applied late would bring older rows back.
-  public func apply(_ changes: ChangeSet) { core.publish(changes) }
+  /// log) to the read model and tells the observers, exactly as this server's own commits
+  /// are applied. `asOf`: the revision the rows are current as of when read later than the
+  /// change set's commit (default: its revision). A row replaces the one in memory only when
+  /// current as of at least as late a revision, so change sets applied late or twice, or a
+  /// follower's read racing this server's own commit, never bring an older row back; the
+  /// store's ``revision`` becomes the highest applied.
+  public func apply(_ changes: ChangeSet, asOf: UInt64? = nil) { core.publish(changes, asOf: asOf) }
 
   public func pool(_ key: PoolKey) -> ClusterPool? {
     core.state.withLock { $0.pool(key) }

@@ -29,15 +29,18 @@ extension PoolOptions {
     }
   }
 
-  /// Opens the store `--database` names: loads every row (PostgreSQL: after migrating).
-  func openStore(logger: Logger) async throws -> PoolStore {
+  /// Opens the store `--database` names: loads every row (PostgreSQL: after migrating). On
+  /// PostgreSQL also the follower of the change log (other replicas' commits), to run in the
+  /// server's `ServiceGroup` after the store (so that it stops first).
+  func openStore(logger: Logger) async throws -> (store: PoolStore, follower: PostgresFollower?) {
     switch try databaseLocation() {
     case .sqlite(let path):
-      return try SQLiteClusterPoolStore(path: path, defaultPool: defaultPool(), logger: logger)
+      return (try SQLiteClusterPoolStore(path: path, defaultPool: defaultPool(), logger: logger), nil)
     case .postgres(let url):
       let backend = try await PostgresBackend.open(url: url, logger: logger)
       do {
-        return try await PoolStore.open(backend: backend, defaultPool: defaultPool(), logger: logger)
+        let store = try await PoolStore.open(backend: backend, defaultPool: defaultPool(), logger: logger)
+        return (store, PostgresFollower(backend: backend, store: store, logger: logger))
       } catch {
         await backend.close()
         throw StoreOpenError("cannot load the pool database: \(error)")

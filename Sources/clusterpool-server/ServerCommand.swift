@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildInfo
 import ClusterPoolDomain
+import ClusterPoolPostgres
 import ClusterPoolServer
 import ClusterPoolSQLite
 import ClusterPoolStore
@@ -110,8 +111,9 @@ struct ServerCommand: AsyncParsableCommand {
       throw StartupError(error)
     }
     let store: PoolStore
+    let follower: PostgresFollower?
     do {
-      store = try await pools.openStore(logger: logger)
+      (store, follower) = try await pools.openStore(logger: logger)
     } catch {
       await server.close()
       throw error
@@ -125,17 +127,22 @@ struct ServerCommand: AsyncParsableCommand {
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
       clusters: clusters, queues: queues, logger: logger)
+    // a group stops its services in reverse order, each after the one behind it ended: the
+    // store first, so that it stops last (its queued writes, the final health save among them,
+    // are committed before it closes); the change log's follower (PostgreSQL) next; the health
+    // keeper next, so that its final save follows the server's drain
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: store)]
+    if let follower {
+      services.append(.init(service: follower))
+      services.append(.init(service: clusters.heartbeatSharing(PostgresHeartbeats(backend: follower.backend), logger: logger)))
+    }
+    services += [
+      .init(service: clusters.healthKeeper(logger: logger)),
+      .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
+      .init(service: app.healthShutdown),
+    ]
     let group = ServiceGroup(configuration: .init(
-      services: [
-        // a group stops its services in reverse order, each after the one behind it ended: the
-        // store first, so that it stops last (its queued writes, the final health save among
-        // them, are committed before it closes); the health keeper next, so that its final
-        // save follows the server's drain
-        .init(service: store),
-        .init(service: clusters.healthKeeper(logger: logger)),
-        .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
-        .init(service: app.healthShutdown),
-      ],
+      services: services,
       gracefulShutdownSignals: [.sigterm, .sigint],
       logger: logger))
 

@@ -28,12 +28,14 @@ struct PostgresTransactionTests {
       try await first.lock([acme])
       let revision = try await first.nextRevision()
       try await first.upsert(pool("prod", revision: revision))
-      try await first.commit(ChangeSet(revision: revision, pools: [pool("prod", revision: revision)]))
+      let committed = try await first.commit(ChangeSet(revision: revision, pools: [pool("prod", revision: revision)]))
+      #expect(committed == revision)
+      // without the revision row the commit's revision cannot be taken: every commit fails
+      try await TestPostgres.execute("DELETE FROM store_info WHERE key = 'revision'", on: url)
       for attempt in 0..<3 {
         let failing = try await backend.begin()
         try await failing.lock([acme])
         try await failing.upsert(pool("lost-\(attempt)", revision: revision))
-        // a change-log row at a revision already logged: the commit fails
         await #expect(throws: PostgresDatabaseError.self) {
           try await failing.commit(ChangeSet(revision: revision, pools: [pool("lost-\(attempt)", revision: revision)]))
         }

@@ -34,15 +34,17 @@ final class ClusterHealthBoard: Sendable {
     case status(ReportedDataPlane?, pool: ClusterPool?)
   }
 
-  private struct State {
+  struct State {
     var entries: [ClusterKey: Entry] = [:]
     /// Changed since the last save.
     var dirty: Set<ClusterKey> = []
+    /// Heard here since the last ``takeHeard()`` (shared with other replicas).
+    var heardHere: Set<ClusterKey> = []
     /// The config each pool had when drift was last re-checked for its members.
     var poolConfigs: [PoolKey: ClusterPoolConfig] = [:]
   }
 
-  private let state = Mutex(State())
+  let state = Mutex(State())
   let timeout: Duration
 
   init(timeout: Duration) { self.timeout = timeout }
@@ -66,6 +68,7 @@ final class ClusterHealthBoard: Sendable {
       }
       state.entries[cluster.key] = entry
       state.dirty.insert(cluster.key)
+      state.heardHere.insert(cluster.key)
       guard let old, old.heard else { return true }
       return now - old.lastSeen >= timeout || old.drift != entry.drift
     }

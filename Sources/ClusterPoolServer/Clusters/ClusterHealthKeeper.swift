@@ -67,8 +67,7 @@ public final class ClusterHealthKeeper: Service, Sendable {
   func finishSilentDelete(_ key: ClusterKey) async {
     do {
       let cluster = try await store.changeCluster(key, .silentPastTimeout, by: Self.identity)
-      if !cluster.isLive { board.forget(key) }
-      watchers.publish(key)
+      if !cluster.isLive { board.forget(key) }  // watchers are told by the store
       logger.info(
         "cluster deleted: its data plane was silent for the heartbeat timeout",
         metadata: ["cluster": "\(key)", "state": "\(cluster.lifecycle.state)"])

@@ -23,8 +23,7 @@ extension ClusterService {
       let store = self.store
       let actor = configuration.callerIdentity
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
-      health.forget(key)  // a name registered again starts with no health
-      watchers.publish(key)
+      health.forget(key)  // a name registered again starts with no health (watchers were told by the store)
       return .init()
     }
     registry.unary(Self.method("UpdateCluster"), API.UpdateClusterRequest.self, API.UpdateClusterResponse.self) { request, _ in
@@ -73,8 +72,7 @@ extension ClusterService {
   func apply(_ change: ClusterLifecycleRequest, to key: ClusterKey) async throws(RPCError) -> Cluster {
     let store = self.store
     let actor = configuration.callerIdentity
-    let cluster = try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
-    watchers.publish(key)
-    return cluster
+    // watchers are told by the store (ClusterService.init's observer)
+    return try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
   }
 }

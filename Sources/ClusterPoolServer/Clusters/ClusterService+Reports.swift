@@ -41,11 +41,10 @@ extension ClusterService {
     settled(stored, from: cluster.lifecycle.state)
   }
 
-  /// After a lifecycle change the data plane caused (a report, or its silence): watchers see
-  /// a state change (whether a cluster ever reported is not part of its summary), and a
-  /// deleted cluster's health is forgotten.
+  /// After a lifecycle change the data plane caused (a report, or its silence): a deleted
+  /// cluster's health is forgotten (watchers see a state change from the store's observer;
+  /// whether a cluster ever reported is not part of its summary).
   func settled(_ cluster: Cluster, from state: ClusterState) {
     if !cluster.isLive { health.forget(cluster.key) }
-    if cluster.lifecycle.state != state { watchers.publish(cluster.key) }
   }
 }

@@ -34,6 +34,11 @@ public struct ClusterService: Sendable {
     store.observePools { [watchers] pools in
       for key in health.redrift(pools) { watchers.publish(key) }
     }
+    // Every cluster change a watcher could see, made here or on another replica (followed
+    // from the change log), reaches the watchers from this one place.
+    store.observeClusters { [watchers] changes in
+      for change in changes where change.isVisible { watchers.publish(change.after.key) }
+    }
   }
 
   /// The service that announces heartbeat timeouts to watchers and saves health on the

@@ -42,11 +42,13 @@ public final class InMemoryTransaction: RowTransaction {
     writeUndo = []
   }
 
-  public func commit(_ changes: ChangeSet) async throws {
+  @discardableResult
+  public func commit(_ changes: ChangeSet) async throws -> UInt64 {
     precondition(!ended, "a transaction of the in-memory store was used after it ended")
     ended = true
     writeUndo = []
     keptUndo = []
+    return changes.revision
   }
 
   public func rollback() async {

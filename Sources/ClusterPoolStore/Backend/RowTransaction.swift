@@ -34,8 +34,11 @@ public protocol RowTransaction: AnyObject {
 
   /// Commits the transaction, storing `changes` (the kept writes' rows, with
   /// `changes.revision` the last revision handed out) in the change log when the backend has
-  /// one. Returns once the commit is durable; throws when it is not (nothing was written).
-  func commit(_ changes: ChangeSet) async throws
+  /// one. Returns once the commit is durable, with the revision the commit ended at:
+  /// `changes.revision`, or a later one when the backend orders commits of several servers
+  /// by a revision taken at commit (PostgreSQL); throws when it is not (nothing was written).
+  @discardableResult
+  func commit(_ changes: ChangeSet) async throws -> UInt64
 
   /// Abandons the transaction; nothing of it is written.
   func rollback() async

@@ -19,6 +19,8 @@ final class StoreCore: Sendable {
   /// under the lock with the snapshot, so a reader that saw a snapshot reads at least its
   /// revision here.
   let appliedRevision: Atomic<UInt64>
+  /// Told about the clusters of every commit (``PoolStore/observeClusters(_:)``).
+  let clusterObservers = Mutex<[@Sendable ([ClusterChange]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -63,7 +65,7 @@ final class StoreCore: Sendable {
     do {
       // every commit that changed rows ends at a revision of its own
       if !changes.isEmpty && changes.revision == revision { changes.revision = try await tx.nextRevision() }
-      try await rows.commit(changes)
+      changes.revision = try await rows.commit(changes)
     } catch {
       await rows.rollback()
       logger.error("commit failed", metadata: ["error": "\(error)"])
@@ -102,18 +104,29 @@ final class StoreCore: Sendable {
     }
   }
 
-  /// Makes a committed change set visible to reads, all at once, then tells the pool
-  /// observers (each pool once, as last written) and the calls waiting for its revision.
-  func publish(_ changes: ChangeSet) {
-    let revision = state.withLock { state in
-      state.apply(changes)
+  /// Makes a committed change set visible to reads, all at once (rows current as of `asOf`,
+  /// see ``StoreSnapshot/apply(_:asOf:)``), then tells the calls waiting for its revision and
+  /// the observers of the rows applied (each pool once, as last written). Every change set
+  /// goes through here, this server's commits and those a follower read from the change log
+  /// alike.
+  func publish(_ changes: ChangeSet, asOf: UInt64? = nil) {
+    let (applied, before, revision) = state.withLock { state in
+      var before: [ClusterKey: Cluster?] = [:]
+      for cluster in changes.clusters where before[cluster.key] == nil { before[cluster.key] = .some(state.cluster(cluster.key)) }
+      let applied = state.apply(changes, asOf: asOf)
       appliedRevision.store(state.revision, ordering: .releasing)
-      return state.revision
+      return (applied, before, state.revision)
     }
     revisionWaiters.advance(to: revision)
-    guard !changes.pools.isEmpty else { return }
+    if !applied.clusters.isEmpty {
+      var seen = Set<ClusterKey>()
+      let clusters = applied.clusters.reversed().filter { seen.insert($0.key).inserted }.reversed()
+      let changed = clusters.map { ClusterChange(before: before[$0.key] ?? nil, after: $0) }
+      for observer in clusterObservers.withLock({ $0 }) { observer(changed) }
+    }
+    guard !applied.pools.isEmpty else { return }
     var seen = Set<PoolKey>()
-    let pools = changes.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]
+    let pools = applied.pools.reversed().filter { seen.insert($0.key).inserted }.reversed() as [ClusterPool]
     for observer in poolObservers.withLock({ $0 }) { observer(pools) }
   }
 

@@ -12,6 +12,8 @@ public struct StoreSnapshot: Sendable {
   var clusters: [ClusterKey: Cluster] = [:]
   /// Every stored queue of its own (not a cluster's implicit one), live or deleted.
   var queues: [QueueKey: Queue] = [:]
+  /// The revision each row written since the load is current as of.
+  var rowRevisions = RowRevisions()
 
   /// The read model of `rows` as loaded at open; the `default` pool of organizations that
   /// never wrote one is `defaultPool`'s. Pools' members are derived from the live clusters.
@@ -32,16 +34,33 @@ public struct StoreSnapshot: Sendable {
   }
 
   /// Applies the rows of one commit (this server's or, through a change log, another's):
-  /// removed queues first, then pools, clusters and queues in the order written.
-  public mutating func apply(_ changes: ChangeSet) {
-    for key in changes.removedQueues { queues[key] = nil }
-    for pool in changes.pools { catalog.upsert(pool) }
-    for cluster in changes.clusters { clusters[cluster.key] = cluster }
-    for queue in changes.queues {
+  /// removed queues first, then pools, clusters and queues in the order written. The rows are
+  /// current as of `asOf` (default: the change set's revision; a follower's rows read from the
+  /// database later may be newer); a row held current as of a later revision is kept
+  /// (``RowRevisions``). Returns the rows applied.
+  @discardableResult
+  public mutating func apply(_ changes: ChangeSet, asOf: UInt64? = nil) -> ChangeSet {
+    let asOf = max(asOf ?? changes.revision, changes.revision)
+    var applied = ChangeSet(revision: changes.revision)
+    for key in changes.removedQueues where rowRevisions.take(key, asOf) {
+      queues[key] = nil
+      applied.removedQueues.append(key)
+    }
+    for pool in changes.pools where rowRevisions.take(pool.key, asOf) {
+      catalog.upsert(pool)
+      applied.pools.append(pool)
+    }
+    for cluster in changes.clusters where rowRevisions.take(cluster.key, asOf) {
+      clusters[cluster.key] = cluster
+      applied.clusters.append(cluster)
+    }
+    for queue in changes.queues where rowRevisions.take(queue.key, asOf) {
       // an implicit queue follows its cluster and is read from it; its name is no queue of its own
       if queue.lifecycle.clusterManaged { queues[queue.key] = nil } else { queues[queue.key] = queue }
+      applied.queues.append(queue)
     }
     revision = max(revision, changes.revision)
+    return applied
   }
 
   /// Number of stored pools.

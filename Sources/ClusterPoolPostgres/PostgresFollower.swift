@@ -1,0 +1,155 @@
+public import ClusterPoolStore
+public import Logging
+internal import PostgresNIO
+public import ServiceLifecycle
+internal import Synchronization
+
+/// Follows the change log of a ``PostgresBackend`` shared by several servers, so that this
+/// server's ``PoolStore`` (reads, watchers) sees every other server's commits: on a
+/// connection of its own it LISTENs on the channel each write's transaction notifies at
+/// commit (``PostgresChangeLog/channel``), catches up by revision first (after every
+/// (re)connect), then again on each notification and every ``pollInterval`` (a safety net: a
+/// missed notification costs at most that long). A catch-up reads the entries after the last
+/// revision applied (in revision order, at most ``PostgresChangeReader/batchLimit`` at a
+/// time) and, in the same snapshot, the current rows of the keys they name, and applies them
+/// with ``PoolStore/apply(_:asOf:)``; entries this server committed are skipped (its store
+/// applied them at commit). Rows read later than their entry are newer, never older, and the
+/// store keeps a row current as of a later revision, so nothing is applied backwards, and
+/// since revisions are taken at commit under one row lock (``PostgresTransaction``) no entry
+/// below one seen can appear later: nothing is missed across reconnects.
+///
+/// A `Service`: run it in the server's `ServiceGroup`; it stops at graceful shutdown or
+/// cancellation.
+public final class PostgresFollower: Service, Sendable {
+  /// The backend followed.
+  public let backend: PostgresBackend
+  let store: PoolStore
+  /// How often it catches up without a notification.
+  public let pollInterval: Duration
+  let logger: Logger
+  /// The last revision applied (this server's commits and followed ones, contiguous).
+  let applied: Mutex<UInt64>
+  /// Catch-ups done and entries applied, for tests and logs.
+  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int)>((0, 0, 0, 0))
+  /// How many revisions behind a catch-up reloads every row instead of reading the entries.
+  public let reloadBehind: UInt64
+
+  /// A follower applying `backend`'s change log to `store` (a store over `backend`), from
+  /// the revision `backend` last loaded.
+  public init(
+    backend: PostgresBackend, store: PoolStore, pollInterval: Duration = .seconds(1), reloadBehind: UInt64 = 50_000, logger: Logger
+  ) {
+    self.backend = backend
+    self.reloadBehind = reloadBehind
+    self.store = store
+    self.pollInterval = pollInterval
+    self.logger = logger
+    applied = Mutex(backend.own.withLock { own in
+      own.followed = true
+      return own.loaded
+    })
+  }
+
+  /// The last revision this follower has applied.
+  public var appliedRevision: UInt64 { applied.withLock { $0 } }
+
+  /// Times it connected (the first time included) and started listening.
+  public var connections: Int { counts.withLock { $0.connects } }
+
+  public func run() async throws {
+    await cancelWhenGracefulShutdown {
+      while !Task.isCancelled {
+        do {
+          try await self.follow()
+        } catch {
+          guard !Task.isCancelled else { return }
+          self.logger.warning(
+            "following the change log failed; reconnecting", metadata: ["error": "\(error)", "applied": "\(self.appliedRevision)"])
+        }
+        try? await Task.sleep(for: .milliseconds(200))
+      }
+    }
+  }
+
+  /// One connection's life: LISTEN, catch up, then catch up on every notification or poll
+  /// tick until the connection fails (thrown) or the task is cancelled.
+  private func follow() async throws {
+    try await backend.client.withConnection("follow the change log") { connection in
+      try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+        let connects = counts.withLock { $0.connects += 1; return $0.connects }
+        let caught = try await catchUp(connection)
+        logger.info(
+          connects == 1 ? "following the change log" : "reconnected to the change log",
+          metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
+        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+          group.addTask {
+            for try await _ in notifications { wake.yield() }
+            throw PostgresFollowerError.listenEnded
+          }
+          group.addTask { [pollInterval] in
+            while true {
+              try await Task.sleep(for: pollInterval)
+              wake.yield()
+            }
+          }
+          group.addTask {
+            for await _ in wakes { _ = try await self.catchUp(connection) }
+          }
+          defer { group.cancelAll() }
+          try await group.next()
+        }
+      }
+    }
+  }
+
+  /// Applies every entry after the last applied, batch by batch; returns how many entries.
+  /// More than ``reloadBehind`` entries behind, or on a change log entry it cannot read, it
+  /// reloads every row instead (``reload()``).
+  @discardableResult
+  func catchUp(_ connection: PostgresConnection) async throws -> Int {
+    var total = 0
+    while true {
+      let from = appliedRevision
+      let batch: PostgresChangeBatch?
+      do {
+        batch = try await PostgresChangeReader.read(
+          connection, after: from, isOwn: { revision in backend.own.withLock { $0.revisions.contains(revision) } }, logger: logger)
+      } catch let error as PostgresChangeLogEntryError {
+        try await reload(because: "\(error)")
+        return total
+      }
+      guard let batch else { break }
+      if batch.asOf - from > reloadBehind {
+        try await reload(because: "\(batch.asOf - from) revisions behind (more than \(reloadBehind))")
+        return total
+      }
+      store.apply(batch.changes, asOf: batch.asOf)
+      let last = batch.changes.revision
+      backend.own.withLock { own in own.revisions = own.revisions.filter { $0 > last } }
+      applied.withLock { $0 = max($0, last) }
+      total += batch.entries
+      counts.withLock { $0.catchUps += 1; $0.entries += batch.entries }
+      if batch.entries < PostgresChangeReader.batchLimit { break }
+    }
+    return total
+  }
+
+  /// Reads every row again and replaces the store's read model with them; entries after the
+  /// rows' revision are then read again, this server's own included (one applied meanwhile
+  /// may be missing from the rows: the store keeps the newer row of the two).
+  func reload(because reason: String) async throws {
+    logger.warning("reloading every row from the database", metadata: ["reason": "\(reason)", "applied": "\(appliedRevision)"])
+    let rows = try await backend.loadAll()
+    store.reload(rows)
+    backend.own.withLock { $0.revisions.removeAll() }
+    applied.withLock { $0 = rows.revision }
+    counts.withLock { $0.reloads += 1 }
+    logger.info("reloaded every row from the database", metadata: ["revision": "\(rows.revision)", "pools": "\(rows.pools.count)"])
+  }
+}
+
+enum PostgresFollowerError: Error, CustomStringConvertible {
+  case listenEnded
+  var description: String { "the LISTEN connection ended" }
+}
