@@ -83,10 +83,15 @@ extension PostgresBackend {
       for record in rows.health { try await PostgresHealthRows.save(connection, record, logger: logger) }
       try await connection.run(
         "UPDATE store_info SET value = \(rows.createdAt.nanosecondsSinceEpoch) WHERE key = 'created_at_ns'", logger: logger)
-      try await connection.run(
-        "UPDATE store_info SET value = \(Int64(bitPattern: rows.revision)) WHERE key = 'revision'", logger: logger)
       let changes = ChangeSet(revision: rows.revision, pools: rows.pools, clusters: rows.clusters, queues: rows.queues)
-      if !changes.isEmpty { try await PostgresChangeLog.append(connection, changes, logger: logger) }
+      if changes.isEmpty {
+        try await connection.run(
+          "UPDATE store_info SET value = \(Int64(bitPattern: rows.revision)) WHERE key = 'revision'", logger: logger)
+      } else {
+        // The copy is one change log entry at the source's revision (the empty target's counter
+        // is 0, so the entry takes exactly `rows.revision`): a follower reads it like any commit.
+        _ = try await PostgresChangeLog.append(connection, changes, after: rows.revision, replica: "migrate", logger: logger)
+      }
       try await connection.run("COMMIT", logger: logger)
     } catch {
       _ = try? await connection.run("ROLLBACK", logger: logger)
