@@ -34,8 +34,8 @@ enum PostgresQueueRows {
 
   static func upsert(_ connection: PostgresConnection, _ queue: Queue, logger: Logger) async throws {
     let spec = queue.spec
-    let resources = try PostgresCapColumns.encode(spec.maxResources)
-    let accelerators = try PostgresCapColumns.encode(spec.maxAccelerators)
+    let resources = try QueueCapColumns.encode(spec.maxResources, none: "[]")
+    let accelerators = try QueueCapColumns.encode(spec.maxAccelerators, none: "[]")
     try await connection.run(
       """
       INSERT INTO queues (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
@@ -75,8 +75,8 @@ enum PostgresQueueRows {
       runConcurrency: UInt32(truncatingIfNeeded: try columns.int(11)), actionConcurrency: UInt32(truncatingIfNeeded: try columns.int(12)),
       depth: UInt32(truncatingIfNeeded: try columns.int(13)), priority: try columns.int32(14), fairness: try columns.int32(15),
       scheduling: try columns.int32(16), poolName: try ResourceName(validating: try columns.text(2)), clusters: pins,
-      maxResources: try PostgresCapColumns.resources(try columns.text(18), queue: key),
-      maxAccelerators: try PostgresCapColumns.accelerators(try columns.text(19), queue: key))
+      maxResources: try QueueCapColumns.resources(try columns.text(18), queue: key),
+      maxAccelerators: try QueueCapColumns.accelerators(try columns.text(19), queue: key))
     return Queue(
       key: key, spec: spec,
       lifecycle: QueueLifecycle(state: state, generation: UInt64(bitPattern: try columns.int(10)), clusterManaged: try columns.bool(8)),

@@ -1,20 +1,21 @@
-internal import ClusterPoolStore
-internal import ClusterPoolDomain
+public import ClusterPoolDomain
 internal import Foundation
 
-/// How a queue's caps are kept in its row: two JSONB columns, `[]` when there are none, in the
-/// SQLite backend's JSON (ClusterPoolSQLite's QueueCapColumns is internal to it; one shared
-/// encoding in the store core would do for both). `max_resources`: `[[resource, "quantity"], ...]`; `max_accelerators`:
+/// How a queue's caps are kept in a backend's row, one encoding for every backend: two JSON
+/// text columns (SQLite: TEXT, empty when there are none; PostgreSQL: JSONB, `[]`).
+/// `max_resources`: `[[resource, "quantity"], ...]`; `max_accelerators`:
 /// `[{"class": n, "device": "...", "unpartitioned": bool | "partition_size": "...",
 /// "model": n, "count": n}, ...]`, in the order sent.
-enum PostgresCapColumns {
-  static func encode(_ caps: [ResourceCap]) throws -> String {
-    guard !caps.isEmpty else { return "[]" }
+public enum QueueCapColumns {
+  /// The JSON of `caps`; `none` when there are none.
+  public static func encode(_ caps: [ResourceCap], none: String = "") throws -> String {
+    guard !caps.isEmpty else { return none }
     return try json(caps.map { [Int($0.resource), $0.quantity.text] as [Any] })
   }
 
-  static func encode(_ caps: [AcceleratorCap]) throws -> String {
-    guard !caps.isEmpty else { return "[]" }
+  /// The JSON of `caps`; `none` when there are none.
+  public static func encode(_ caps: [AcceleratorCap], none: String = "") throws -> String {
+    guard !caps.isEmpty else { return none }
     return try json(
       caps.map { cap -> [String: Any] in
         var object: [String: Any] = [
@@ -28,7 +29,9 @@ enum PostgresCapColumns {
       })
   }
 
-  static func resources(_ text: String, queue: QueueKey) throws -> [ResourceCap] {
+  /// The resource caps of `queue`'s column (empty text or `[]`: none); a text that is not
+  /// this encoding is a ``StoreOpenError`` naming the queue.
+  public static func resources(_ text: String, queue: QueueKey) throws -> [ResourceCap] {
     guard !text.isEmpty, text != "[]" else { return [] }
     guard let rows = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[Any]] else { throw corrupt(queue) }
     return try rows.map { row in
@@ -39,7 +42,9 @@ enum PostgresCapColumns {
     }
   }
 
-  static func accelerators(_ text: String, queue: QueueKey) throws -> [AcceleratorCap] {
+  /// The accelerator caps of `queue`'s column (empty text or `[]`: none); a text that is not
+  /// this encoding is a ``StoreOpenError`` naming the queue.
+  public static func accelerators(_ text: String, queue: QueueKey) throws -> [AcceleratorCap] {
     guard !text.isEmpty, text != "[]" else { return [] }
     guard let rows = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
       throw corrupt(queue)
