@@ -11,16 +11,7 @@ import Testing
 /// store reached, naming its organizations and the keys it wrote; a rejected write leaves none;
 /// a reopened store loads the same rows and revision.
 @Suite(.enabled(if: TestPostgres.enabled, "needs CLUSTERPOOL_TEST_POSTGRES_URL (tools/test)"))
-struct PostgresChangeLogTests {
-  let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-  let template = DefaultPoolTemplate(
-    config: try! ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
-    createdBy: .user(subject: "system"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let acme = try! Organization(validating: "acme")
-  let alice = Identity.user(subject: "alice")
-
-  func poolKey(_ name: String) -> PoolKey { PoolKey(organization: acme, name: try! ResourceName(validating: name)) }
-  func config() -> ClusterPoolConfig { try! ClusterPoolConfig(objectStoreURI: "s3://bucket/prefix", secretStoreType: 1) }
+struct PostgresChangeLogTests: AcmeStoreValues {
 
   @Test func everyCommitLogsItsRevisionOrganizationsAndKeys() async throws {
     try await TestPostgres.withFreshDatabase { url in

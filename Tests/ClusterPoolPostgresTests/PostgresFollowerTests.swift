@@ -11,17 +11,7 @@ import Testing
 /// (pools with their members, clusters), skips its own, and catches up after its LISTEN
 /// connection was killed.
 @Suite(.enabled(if: TestPostgres.enabled, "needs CLUSTERPOOL_TEST_POSTGRES_URL (tools/test)"))
-struct PostgresFollowerTests {
-  let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-  let template = DefaultPoolTemplate(
-    config: try! ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
-    createdBy: .user(subject: "system"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let acme = try! Organization(validating: "acme")
-  let alice = Identity.user(subject: "alice")
-
-  func poolKey(_ name: String) -> PoolKey { PoolKey(organization: acme, name: try! ResourceName(validating: name)) }
-  func clusterKey(_ name: String) -> ClusterKey { ClusterKey(organization: acme, name: try! ResourceName(validating: name, kind: "cluster")) }
-  func config(_ uri: String = "s3://bucket/prefix") -> ClusterPoolConfig { try! ClusterPoolConfig(objectStoreURI: uri, secretStoreType: 1) }
+struct PostgresFollowerTests: AcmeStoreValues {
 
   /// A replica: a store over its own backend on `url`, with its follower running (poll
   /// interval `poll`: long, so that a test sees what LISTEN alone delivers).

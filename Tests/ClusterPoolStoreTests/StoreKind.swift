@@ -26,37 +26,30 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case .memory:
       let backend = InMemoryBackend(createdAt: Timestamp(nanosecondsSinceEpoch: 1_700_000_000_000_000_000), maxBatch: maxBatch)
       let store = try await PoolStore.open(backend: backend, defaultPool: TemporaryDatabase.template, logger: Logger(label: "test"))
-      do {
-        try await body(store)
-      } catch {
-        await store.close()
-        throw error
-      }
-      await store.close()
+      try await Self.closing(store, body)
     case .sqlite:
       let database = try TemporaryDatabase()
       defer { database.remove() }
       let store = try database.open(maxBatch: maxBatch)
-      do {
-        try await body(store)
-      } catch {
-        await store.close()
-        throw error
-      }
-      await store.close()
+      try await Self.closing(store, body)
     case .postgres:
       let database = try TestPostgresDatabase()
       defer { database.drop() }
       let backend = try PostgresBackend(url: database.url, maxBatch: maxBatch, logger: Logger(label: "test"))
       let store = try await PoolStore.open(backend: backend, defaultPool: TemporaryDatabase.template, logger: Logger(label: "test"))
-      do {
-        try await body(store)
-      } catch {
-        await store.close()
-        throw error
-      }
-      await store.close()
+      try await Self.closing(store, body)
     }
+  }
+
+  /// Runs `body` with `store`, then closes it, also when `body` throws.
+  private static func closing(_ store: PoolStore, _ body: (PoolStore) async throws -> Void) async throws {
+    do {
+      try await body(store)
+    } catch {
+      await store.close()
+      throw error
+    }
+    await store.close()
   }
 
   /// A fresh backend of this kind and a way to remove what it left (for tests of the row
