@@ -16,8 +16,12 @@ extension ClusterServiceClient {
 
 /// Reads WatchClusters messages until `name` shows `state`; returns the states it showed on
 /// the way, consecutive repeats (health changes) folded.
+/// `after`: the state the cluster was last seen in; summaries still showing it before the first
+/// change are skipped (a watcher may be told again of a cluster whose state did not change, e.g.
+/// its health or its implicit queue's, published after the state it was waited for).
 func states(
-  of name: String, until state: Cloudidl.Cluster.ClusterState, in events: inout WatchEvents
+  of name: String, until state: Cloudidl.Cluster.ClusterState, after previous: Cloudidl.Cluster.ClusterState? = nil,
+  in events: inout WatchEvents
 ) async throws -> [Cloudidl.Cluster.ClusterState] {
   var seen: [Cloudidl.Cluster.ClusterState] = []
   while seen.last != state {
@@ -27,6 +31,7 @@ func states(
     }
     for summary in message.clusters where summary.id?.name == name {
       let shown = summary.drainStatus?.overallState ?? .unspecified
+      if seen.isEmpty && shown == previous { continue }
       if seen.last != shown { seen.append(shown) }
     }
   }
@@ -56,7 +61,7 @@ func states(
       try await clusters.watch { events in
         _ = try await events.next()
         #expect(try await clusters.setState("c1", .draining).drainStatus?.overallState == .draining)
-        #expect(try await states(of: "c1", until: .draining, in: &events) == [.draining])
+        #expect(try await states(of: "c1", until: .draining, after: .active, in: &events) == [.draining])
         // load left, or no word on it: still DRAINING, however many reports
         try await report(busy, of: "c1", clusters)
         for _ in 0..<50 {
@@ -75,9 +80,9 @@ func states(
         #expect(try await clusters.queues.get("c1").state == .drained)
 
         _ = try await clusters.setState("c1", .active)
-        #expect(try await states(of: "c1", until: .active, in: &events) == [.active])
+        #expect(try await states(of: "c1", until: .active, after: .drained, in: &events) == [.active])
         #expect(try await clusters.delete("c1").drainStatus?.overallState == .deleting)
-        #expect(try await states(of: "c1", until: .deleting, in: &events) == [.deleting])
+        #expect(try await states(of: "c1", until: .deleting, after: .active, in: &events) == [.deleting])
         try await report(busy, of: "c1", clusters)
         #expect(try await clusters.get("c1").drainStatus?.overallState == .deleting)
         #expect(try await pools.get("prod").memberClusters.map(\.name) == ["c1"])
