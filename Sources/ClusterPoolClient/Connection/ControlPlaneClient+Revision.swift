@@ -1,3 +1,4 @@
+internal import ClusterPoolProto
 internal import RPCCore
 internal import RPCHTTP2
 
@@ -6,11 +7,6 @@ internal import RPCHTTP2
 /// (`clusterpool-min-revision`), so a replica answers only once it has applied everything
 /// this client saw, its own writes included.
 extension ControlPlaneClient {
-  /// The response header with the revision the server had applied.
-  static let revisionField = "clusterpool-revision"
-  /// The request header with the revision a call needs.
-  static let minRevisionField = "clusterpool-min-revision"
-
   /// The highest revision seen in an answer (or given to ``noteRevision(_:)``); 0 before any.
   public var highestRevision: UInt64 { revisions.highest }
 
@@ -25,9 +21,9 @@ extension ControlPlaneClient {
     let revisions = self.revisions
     return CallOptions(
       timeout: timeout,
-      metadata: highest > 0 ? [Self.minRevisionField: String(highest)] : [:],
+      metadata: highest > 0 ? [RevisionMetadata.minRevision: String(highest)] : [:],
       onResponseMetadata: { fields in
-        if let text = fields.first(Self.revisionField), let revision = UInt64(text) { revisions.note(revision) }
+        if let text = fields.first(RevisionMetadata.revision), let revision = UInt64(text) { revisions.note(revision) }
       })
   }
 }

@@ -26,12 +26,7 @@ public struct ClusterManifest: Sendable, Hashable {
 
   /// Parses a manifest; `#` comments and blank lines are ignored.
   public init(yaml text: String) throws(ManifestError) {
-    let root: Node?
-    do {
-      root = try Yams.compose(yaml: text)
-    } catch {
-      throw ManifestError("not valid YAML: \(error)")
-    }
+    let root = try ManifestError.composing(text)
     guard let root, root.null == nil, let top = root.mapping else {
       throw ManifestError("the manifest must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
     }

@@ -3,12 +3,7 @@ internal import Yams
 extension ClusterPoolManifest {
   /// Parses a manifest; `#` comments and blank lines are ignored.
   public init(yaml text: String) throws(ManifestError) {
-    let root: Node?
-    do {
-      root = try Yams.compose(yaml: text)
-    } catch {
-      throw ManifestError("not valid YAML: \(error)")
-    }
+    let root = try ManifestError.composing(text)
     guard let root, root.null == nil else { throw ManifestError("the manifest is empty") }
     let top = try Self.mapping(root, "the manifest", allowed: ["name", "config"], ignored: Self.readOnlyKeys)
     let name = try Self.string(top["name"], "name")

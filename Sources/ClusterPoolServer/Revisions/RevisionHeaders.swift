@@ -1,3 +1,4 @@
+internal import ClusterPoolProto
 public import ClusterPoolStore
 public import RPCCore
 
@@ -14,10 +15,6 @@ public import RPCCore
 ///   its own deadline fires) and by ``maxWait``. A value that is not a decimal revision is
 ///   `INVALID_ARGUMENT` naming the header.
 public final class RevisionHeaders: CallPolicy {
-  /// The response header with the revision applied.
-  public static let revisionField = "clusterpool-revision"
-  /// The request header with the revision a call needs.
-  public static let minRevisionField = "clusterpool-min-revision"
   /// The longest wait for a revision, whatever the call's deadline (and with none).
   public static let maxWait: Duration = .seconds(10)
   /// The largest part of a call's remaining time kept for its answer to travel back.
@@ -31,7 +28,7 @@ public final class RevisionHeaders: CallPolicy {
   }
 
   public func admission(_ context: ServerContext) throws(RPCError) -> (@Sendable () async throws -> Void)? {
-    guard let text = context.requestMetadata.first(Self.minRevisionField) else { return nil }
+    guard let text = context.requestMetadata.first(RevisionMetadata.minRevision) else { return nil }
     let needed = try Self.parse(text)
     guard store.revision < needed else { return nil }
     let deadline = Self.waitDeadline(callDeadline: context.deadline, now: .now)
@@ -45,7 +42,7 @@ public final class RevisionHeaders: CallPolicy {
         throw RPCError(
           code: .unavailable,
           message: "this replica has applied revision \(behind.applied), the request needs \(behind.needed) "
-            + "(\(Self.minRevisionField)); retry or ask another replica")
+            + "(\(RevisionMetadata.minRevision)); retry or ask another replica")
       }
     }
   }
@@ -53,7 +50,7 @@ public final class RevisionHeaders: CallPolicy {
   public func responseVersion() -> UInt64 { store.revision }
 
   public func responseFields(version: UInt64) -> [(String, String)] {
-    [(Self.revisionField, String(version))]
+    [(RevisionMetadata.revision, String(version))]
   }
 
   /// A revision sent in `clusterpool-min-revision`: a decimal number of at most 20 digits.
@@ -64,8 +61,8 @@ public final class RevisionHeaders: CallPolicy {
     else {
       throw RPCError(
         code: .invalidArgument,
-        message: "\(minRevisionField) must be a revision number (decimal digits, e.g. 42, as sent in "
-          + "\(revisionField)): got \"\(text.prefix(64))\"")
+        message: "\(RevisionMetadata.minRevision) must be a revision number (decimal digits, e.g. 42, as sent in "
+          + "\(RevisionMetadata.revision)): got \"\(text.prefix(64))\"")
     }
     return value
   }
