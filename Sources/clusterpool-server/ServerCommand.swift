@@ -140,18 +140,14 @@ struct ServerCommand: AsyncParsableCommand {
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),
+      .init(service: ListeningAnnouncement(server: server), successTerminationBehavior: .ignore),
     ]
     let group = ServiceGroup(configuration: .init(
       services: services,
       gracefulShutdownSignals: [.sigterm, .sigint],
       logger: logger))
 
-    try await withThrowingDiscardingTaskGroup { tasks in
-      tasks.addTask { try await group.run() }
-      let address = try await server.listeningAddress
-      print("listening on \(address.host):\(address.port)")
-      fflush(nil)  // flush stdout now: a test harness waits for this line
-    }
+    try await group.run()
     await store.close()  // the group closed it already, unless it ended by an error
   }
 
