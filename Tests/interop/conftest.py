@@ -34,6 +34,12 @@ REGISTERED_SERVICES = {
     "cloudidl.clusterpool.ClusterPoolService",
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
+    "cloudidl.identity.AppsService",
+    "cloudidl.identity.RoleService",
+    "cloudidl.identity.PolicyService",
+    "cloudidl.identity.UserService",
+    "cloudidl.identity.MemberService",
+    "cloudidl.authorizer.AuthorizerService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
 }
