@@ -50,6 +50,12 @@ SERVED_SERVICES = {
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
     "cloudidl.clusterpool.ClusterPoolService",
+    "cloudidl.identity.AppsService",
+    "cloudidl.identity.RoleService",
+    "cloudidl.identity.PolicyService",
+    "cloudidl.identity.UserService",
+    "cloudidl.identity.MemberService",
+    "cloudidl.authorizer.AuthorizerService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
 }
