@@ -72,6 +72,11 @@ def test_identity_objects_rules_and_restart(start_server, database, idl):
     assert len(secret) == 43 and ":" not in secret and created.organization == "acme" and created.client_id == "ci"
     assert len(base64.urlsafe_b64decode(secret + "=")) == 32  # 256 bits
     assert created.client_id_issued_at.seconds > 0
+    if database.backend == "sqlite":  # the secret is nowhere in the file (its digest is)
+        from pathlib import Path
+        stored = b"".join(Path(database("identity.db") + suffix).read_bytes()
+                          for suffix in ("", "-wal") if Path(database("identity.db") + suffix).exists())
+        assert b'"clientID":"ci"' in stored and secret.encode() not in stored
     got = s.apps.Get(a.GetAppRequest(client_id="ci"), timeout=10).app
     assert got.client_secret == "" and got.client_name == "ci" and list(got.grant_types) == [e.CLIENT_CREDENTIALS]
     assert assignment(s, idl, app_identity(idl, "ci")) == ([], ["contributor"])  # the default policy
