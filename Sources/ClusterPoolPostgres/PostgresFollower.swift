@@ -13,9 +13,11 @@ internal import Synchronization
 /// revision applied (in revision order, at most ``PostgresChangeReader/batchLimit`` at a
 /// time) and, in the same snapshot, the current rows of the keys they name, and applies them
 /// with ``PoolStore/apply(_:asOf:)``; entries this server committed are skipped (its store
-/// applied them at commit). Rows read later than their entry are newer, never older, and the
-/// store keeps a row current as of a later revision, so nothing is applied backwards, and
-/// since revisions are taken at commit under one row lock (``PostgresTransaction``) no entry
+/// applied them at commit, ``PoolStore/isOwnCommitApplied(_:)``). The store's revision (the
+/// one responses report and `clusterpool-min-revision` waits for) is the contiguous one: its
+/// own commits count once this follower has read past them (``PoolStore/followCommitsElsewhere()``).
+/// Rows read later than their entry are newer, never older, and the store keeps a row current
+/// as of a later revision, so nothing is applied backwards, and since revisions are taken at commit under one row lock (``PostgresTransaction``) no entry
 /// below one seen can appear later: nothing is missed across reconnects.
 ///
 /// A `Service`: run it in the server's `ServiceGroup`; it stops at graceful shutdown or
@@ -44,10 +46,8 @@ public final class PostgresFollower: Service, Sendable {
     self.store = store
     self.pollInterval = pollInterval
     self.logger = logger
-    applied = Mutex(backend.own.withLock { own in
-      own.followed = true
-      return own.loaded
-    })
+    applied = Mutex(backend.own.withLock { $0.loaded })
+    store.followCommitsElsewhere()
   }
 
   /// The last revision this follower has applied.
@@ -113,8 +113,7 @@ public final class PostgresFollower: Service, Sendable {
       let from = appliedRevision
       let batch: PostgresChangeBatch?
       do {
-        batch = try await PostgresChangeReader.read(
-          connection, after: from, isOwn: { revision in backend.own.withLock { $0.revisions.contains(revision) } }, logger: logger)
+        batch = try await PostgresChangeReader.read(connection, after: from, isOwn: store.isOwnCommitApplied, logger: logger)
       } catch let error as PostgresChangeLogEntryError {
         try await reload(because: "\(error)")
         return total
@@ -124,9 +123,10 @@ public final class PostgresFollower: Service, Sendable {
         try await reload(because: "\(batch.asOf - from) revisions behind (more than \(reloadBehind))")
         return total
       }
+      // every commit up to the batch's last entry is now applied: the store's contiguous
+      // revision (and its own commits above it, skipped here) moves up to it
       store.apply(batch.changes, asOf: batch.asOf)
       let last = batch.changes.revision
-      backend.own.withLock { own in own.revisions = own.revisions.filter { $0 > last } }
       applied.withLock { $0 = max($0, last) }
       total += batch.entries
       counts.withLock { $0.catchUps += 1; $0.entries += batch.entries }
@@ -142,7 +142,6 @@ public final class PostgresFollower: Service, Sendable {
     logger.warning("reloading every row from the database", metadata: ["reason": "\(reason)", "applied": "\(appliedRevision)"])
     let rows = try await backend.loadAll()
     store.reload(rows)
-    backend.own.withLock { $0.revisions.removeAll() }
     applied.withLock { $0 = rows.revision }
     counts.withLock { $0.reloads += 1 }
     logger.info("reloaded every row from the database", metadata: ["revision": "\(rows.revision)", "pools": "\(rows.pools.count)"])
