@@ -26,25 +26,24 @@ public final class PostgresFollower: Service, Sendable {
   /// The backend followed.
   public let backend: PostgresBackend
   let store: PoolStore
+  /// Its intervals and the change log it keeps (``Settings``: documented defaults).
+  public let settings: Settings
   /// How often it catches up without a notification.
-  public let pollInterval: Duration
+  public var pollInterval: Duration { settings.pollInterval }
   let logger: Logger
   /// The last revision applied (this server's commits and followed ones, contiguous).
   let applied: Mutex<UInt64>
-  /// Catch-ups done and entries applied, for tests and logs.
-  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int)>((0, 0, 0, 0))
+  /// Catch-ups done, entries applied, reconnects, reloads and prunes, for tests and logs.
+  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0))
   /// How many revisions behind a catch-up reloads every row instead of reading the entries.
-  public let reloadBehind: UInt64
+  public var reloadBehind: UInt64 { settings.reloadBehind }
 
   /// A follower applying `backend`'s change log to `store` (a store over `backend`), from
   /// the revision `backend` last loaded.
-  public init(
-    backend: PostgresBackend, store: PoolStore, pollInterval: Duration = .seconds(1), reloadBehind: UInt64 = 50_000, logger: Logger
-  ) {
+  public init(backend: PostgresBackend, store: PoolStore, settings: Settings = Settings(), logger: Logger) {
     self.backend = backend
-    self.reloadBehind = reloadBehind
+    self.settings = settings
     self.store = store
-    self.pollInterval = pollInterval
     self.logger = logger
     applied = Mutex(backend.own.withLock { $0.loaded })
     store.followCommitsElsewhere()
@@ -66,13 +65,14 @@ public final class PostgresFollower: Service, Sendable {
           self.logger.warning(
             "following the change log failed; reconnecting", metadata: ["error": "\(error)", "applied": "\(self.appliedRevision)"])
         }
-        try? await Task.sleep(for: .milliseconds(200))
+        try? await Task.sleep(for: self.settings.reconnectDelay)
       }
     }
   }
 
   /// One connection's life: LISTEN, catch up, then catch up on every notification or poll
-  /// tick until the connection fails (thrown) or the task is cancelled.
+  /// tick (and prune the change log every ``Settings/pruneInterval``, first at once) until the
+  /// connection fails (thrown) or the task is cancelled.
   private func follow() async throws {
     try await backend.client.withConnection("follow the change log") { connection in
       try await connection.listen(on: PostgresChangeLog.channel) { notifications in
@@ -94,7 +94,14 @@ public final class PostgresFollower: Service, Sendable {
             }
           }
           group.addTask {
-            for await _ in wakes { _ = try await self.catchUp(connection) }
+            var nextPrune = ContinuousClock.now
+            for await _ in wakes {
+              _ = try await self.catchUp(connection)
+              if ContinuousClock.now >= nextPrune {
+                try await self.prune(connection)
+                nextPrune = .now + self.settings.pruneInterval
+              }
+            }
           }
           defer { group.cancelAll() }
           try await group.next()
@@ -117,6 +124,9 @@ public final class PostgresFollower: Service, Sendable {
       } catch let error as PostgresChangeLogEntryError {
         try await reload(because: "\(error)")
         return total
+      } catch let error as PostgresChangeLogPruned {
+        try await reload(because: "\(error)")
+        return total
       }
       guard let batch else { break }
       if batch.asOf - from > reloadBehind {
@@ -133,6 +143,15 @@ public final class PostgresFollower: Service, Sendable {
       if batch.entries < PostgresChangeReader.batchLimit { break }
     }
     return total
+  }
+
+  /// Prunes the change log (``PostgresChangeLog/prune(_:keepRevisions:keepFor:logger:)``).
+  func prune(_ connection: PostgresConnection) async throws {
+    let deleted = try await PostgresChangeLog.prune(
+      connection, keepRevisions: settings.keepRevisions, keepFor: settings.keepFor, logger: logger)
+    guard deleted > 0 else { return }
+    counts.withLock { $0.pruned += deleted }
+    logger.info("pruned the change log", metadata: ["entries": "\(deleted)", "kept_revisions": "\(settings.keepRevisions)"])
   }
 
   /// Reads every row again and replaces the store's read model with them; entries after the

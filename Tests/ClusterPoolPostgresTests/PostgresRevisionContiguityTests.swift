@@ -28,7 +28,7 @@ struct PostgresRevisionContiguityTests: AcmeStoreValues {
       // B: a store and its follower, not running yet (it cannot follow A's commit)
       let backendB = try await PostgresBackend.open(url: url, logger: logger)
       let storeB = try await PoolStore.open(backend: backendB, defaultPool: template, logger: logger)
-      let followerB = PostgresFollower(backend: backendB, store: storeB, pollInterval: .seconds(30), logger: logger)
+      let followerB = PostgresFollower(backend: backendB, store: storeB, settings: .with(poll: .seconds(30)), logger: logger)
       let loaded = storeB.revision
       let backendA = try await PostgresBackend.open(url: url, logger: logger)
       let storeA = try await PoolStore.open(backend: backendA, defaultPool: template, logger: logger)
