@@ -280,3 +280,52 @@ def test_postgres_restarted_under_load(private_postgres, start_server, cl):  # n
     print(f"\nPostgreSQL restart: {len(during)} writes failed while down (slowest answer {slowest:.3f}s); "
           f"first acknowledged write after `up` per replica: "
           + ", ".join(f"{'ABC'[i]} {back[i]:.3f}s" for i in range(3)))
+
+
+def test_a_drift_report_to_one_replica_is_seen_on_every_replica_and_survives_restarts(
+        replicas, cl, start_server, postgres_database):  # noqa: F811
+    """Drift (a reported data plane differing from the pool's) is reported to A only: B and C
+    read the cluster UNHEALTHY with the same reasons, and so does a replica started later,
+    after A has stopped; a later report matching the pool heals it everywhere."""
+    a, b, c = replicas
+    common = cl.common
+    created = create_cluster(a, cl, "c1")
+
+    def report(replica, uri):
+        data = cl.cluster.OperatorClusterData(
+            metadata_object_store_ref=common.ObjectStoreRef(uri=uri), secret_store=common.SecretStore(type=1))
+        replica.clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(
+            cluster_id=cid(cl, "c1"), status=cl.cluster.Status(operator_cluster_data=data)), timeout=10)
+
+    def status(replica):
+        return replica.clusters.GetCluster(cl.cluster.GetRequest(cluster_id=cid(cl, "c1")), timeout=10,
+                                           metadata=[(MIN_REV, str(created))]).cluster.status
+
+    def eventually(what, condition, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, f"timed out waiting: {what}"
+            time.sleep(0.02)
+
+    drift = ["object store s3://elsewhere differs from pool prod's s3://prod-bucket"]
+    report(a, "s3://elsewhere")
+    assert list(status(a).unhealthy_reasons) == drift
+    for name, replica in (("B", b), ("C", c)):
+        eventually(f"{name} reads A's drift", lambda: list(status(replica).unhealthy_reasons) == drift)
+        assert status(replica).health == cl.cluster.Status.UNHEALTHY
+    # a heartbeat through B (newer, without a data plane) keeps the drift on every replica
+    b.clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=cid(cl, "c1")), timeout=10)
+    for replica in (a, b, c):
+        assert list(status(replica).unhealthy_reasons) == drift
+    # A stops (saving health at shutdown); a replica started afterwards reads the drift
+    a.channel.close()
+    assert a.server.stop() == 0
+    late = connect(start_server("--database", postgres_database, "--default-organization", "acme",
+                                "--default-identity", "py-tester", test_service=False), cl)
+    try:
+        assert list(status(late).unhealthy_reasons) == drift
+        report(c, "s3://prod-bucket")  # healed, reported to C
+        for name, replica in (("B", b), ("late", late)):
+            eventually(f"{name} reads the cluster healed", lambda: status(replica).health == cl.cluster.Status.HEALTHY)
+    finally:
+        late.channel.close()
