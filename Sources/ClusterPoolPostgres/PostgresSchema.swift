@@ -132,8 +132,9 @@ enum PostgresSchema {
     // The newest status report any replica received (reported_at_ns 0: none) and which one
     // (a later heartbeat of another replica leaves it), so that drift reported to one replica
     // is read on all.
+    // (version 3, identity and access objects, is main's: merged concurrently)
     Migration(
-      version: 3, name: "heartbeats: the last status report",
+      version: 4, name: "heartbeats: the last status report",
       statements: [
         """
         ALTER TABLE cluster_heartbeats
