@@ -112,8 +112,13 @@ public final class PostgresBackend: StorageBackend {
     return PostgresTransaction(backend: self, lease: lease)
   }
 
-  /// UNAVAILABLE naming the database and the cause: nothing was written.
+  /// UNAVAILABLE naming the database and the cause: nothing was written, except when the
+  /// reply to COMMIT was lost (``PostgresCommitUnconfirmed``): then the change may have been
+  /// applied, and the message says so.
   public func failure(_ error: any Error, _ what: String) -> DomainError {
+    if let unconfirmed = error as? PostgresCommitUnconfirmed {
+      return DomainError(.unavailable, unconfirmed.answered ? "\(unconfirmed)" : "\(unconfirmed) (read it back before retrying)")
+    }
     let cause = error as? PostgresDatabaseError ?? PostgresDatabaseError(error, "write", on: client.url)
     return DomainError(.unavailable, "\(what): \(cause); retry later")
   }

@@ -40,16 +40,27 @@ enum PostgresChangeReader {
   private static func readInSnapshot(
     _ connection: PostgresConnection, after applied: UInt64, isOwn: (UInt64) -> Bool, logger: Logger
   ) async throws -> PostgresChangeBatch? {
-    // with the store's revision in this snapshot (what the rows read below are current as of)
-    let entries = try await connection.rows(
+    // with the store's revision in this snapshot (what the rows read below are current as of),
+    // and the last revision pruned from the change log (one row even when no entry follows)
+    let read = try await connection.rows(
       """
-      SELECT revision, changes::text, (SELECT value FROM store_info WHERE key = 'revision') FROM change_log
-      WHERE revision > \(Int64(bitPattern: applied)) ORDER BY revision LIMIT \(batchLimit)
+      SELECT p.pruned, e.revision, e.changes, e.current FROM
+        (SELECT coalesce(max(value), 0) AS pruned FROM store_info WHERE key = 'pruned_through') AS p
+      LEFT JOIN LATERAL (
+        SELECT revision, changes::text AS changes, (SELECT value FROM store_info WHERE key = 'revision') AS current
+        FROM change_log WHERE revision > \(Int64(bitPattern: applied)) ORDER BY revision LIMIT \(batchLimit)
+      ) AS e ON true
       """, logger: logger
     ) {
       let columns = PostgresColumns($0, "change log")
-      return (UInt64(bitPattern: try columns.int(0)), try columns.text(1), UInt64(bitPattern: try columns.int(2)))
+      let revision = try columns.decode(1, Int64?.self)
+      return (
+        pruned: UInt64(bitPattern: try columns.int(0)),
+        entry: try revision.map { (UInt64(bitPattern: $0), try columns.text(2), UInt64(bitPattern: try columns.int(3))) }
+      )
     }
+    if let pruned = read.first?.pruned, pruned > applied { throw PostgresChangeLogPruned(applied: applied, pruned: pruned) }
+    let entries = read.compactMap(\.entry)
     guard let last = entries.last?.0, let asOf = entries.last?.2 else { return nil }
     var keys = Keys()
     var skipped = 0
@@ -148,6 +159,14 @@ enum PostgresChangeReader {
       }
     }
   }
+}
+
+/// The entries after the last revision applied were pruned (``PostgresChangeLog/prune(_:keepRevisions:keepFor:logger:)``):
+/// the follower reloads every row.
+struct PostgresChangeLogPruned: Error, CustomStringConvertible {
+  var applied: UInt64
+  var pruned: UInt64
+  var description: String { "the change log was pruned through revision \(pruned), past the last applied (\(applied))" }
 }
 
 /// A change log row whose keys cannot be read (written by hand, or by a newer server).

@@ -13,9 +13,11 @@ internal import Synchronization
 /// revision applied (in revision order, at most ``PostgresChangeReader/batchLimit`` at a
 /// time) and, in the same snapshot, the current rows of the keys they name, and applies them
 /// with ``PoolStore/apply(_:asOf:)``; entries this server committed are skipped (its store
-/// applied them at commit). Rows read later than their entry are newer, never older, and the
-/// store keeps a row current as of a later revision, so nothing is applied backwards, and
-/// since revisions are taken at commit under one row lock (``PostgresTransaction``) no entry
+/// applied them at commit, ``PoolStore/isOwnCommitApplied(_:)``). The store's revision (the
+/// one responses report and `clusterpool-min-revision` waits for) is the contiguous one: its
+/// own commits count once this follower has read past them (``PoolStore/followCommitsElsewhere()``).
+/// Rows read later than their entry are newer, never older, and the store keeps a row current
+/// as of a later revision, so nothing is applied backwards, and since revisions are taken at commit under one row lock (``PostgresTransaction``) no entry
 /// below one seen can appear later: nothing is missed across reconnects.
 ///
 /// A `Service`: run it in the server's `ServiceGroup`; it stops at graceful shutdown or
@@ -24,30 +26,27 @@ public final class PostgresFollower: Service, Sendable {
   /// The backend followed.
   public let backend: PostgresBackend
   let store: PoolStore
+  /// Its intervals and the change log it keeps (``Settings``: documented defaults).
+  public let settings: Settings
   /// How often it catches up without a notification.
-  public let pollInterval: Duration
+  public var pollInterval: Duration { settings.pollInterval }
   let logger: Logger
   /// The last revision applied (this server's commits and followed ones, contiguous).
   let applied: Mutex<UInt64>
-  /// Catch-ups done and entries applied, for tests and logs.
-  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int)>((0, 0, 0, 0))
+  /// Catch-ups done, entries applied, reconnects, reloads and prunes, for tests and logs.
+  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0))
   /// How many revisions behind a catch-up reloads every row instead of reading the entries.
-  public let reloadBehind: UInt64
+  public var reloadBehind: UInt64 { settings.reloadBehind }
 
   /// A follower applying `backend`'s change log to `store` (a store over `backend`), from
   /// the revision `backend` last loaded.
-  public init(
-    backend: PostgresBackend, store: PoolStore, pollInterval: Duration = .seconds(1), reloadBehind: UInt64 = 50_000, logger: Logger
-  ) {
+  public init(backend: PostgresBackend, store: PoolStore, settings: Settings = Settings(), logger: Logger) {
     self.backend = backend
-    self.reloadBehind = reloadBehind
+    self.settings = settings
     self.store = store
-    self.pollInterval = pollInterval
     self.logger = logger
-    applied = Mutex(backend.own.withLock { own in
-      own.followed = true
-      return own.loaded
-    })
+    applied = Mutex(backend.own.withLock { $0.loaded })
+    store.followCommitsElsewhere()
   }
 
   /// The last revision this follower has applied.
@@ -66,13 +65,14 @@ public final class PostgresFollower: Service, Sendable {
           self.logger.warning(
             "following the change log failed; reconnecting", metadata: ["error": "\(error)", "applied": "\(self.appliedRevision)"])
         }
-        try? await Task.sleep(for: .milliseconds(200))
+        try? await Task.sleep(for: self.settings.reconnectDelay)
       }
     }
   }
 
   /// One connection's life: LISTEN, catch up, then catch up on every notification or poll
-  /// tick until the connection fails (thrown) or the task is cancelled.
+  /// tick (and prune the change log every ``Settings/pruneInterval``, first at once) until the
+  /// connection fails (thrown) or the task is cancelled.
   private func follow() async throws {
     try await backend.client.withConnection("follow the change log") { connection in
       try await connection.listen(on: PostgresChangeLog.channel) { notifications in
@@ -94,7 +94,14 @@ public final class PostgresFollower: Service, Sendable {
             }
           }
           group.addTask {
-            for await _ in wakes { _ = try await self.catchUp(connection) }
+            var nextPrune = ContinuousClock.now
+            for await _ in wakes {
+              _ = try await self.catchUp(connection)
+              if ContinuousClock.now >= nextPrune {
+                try await self.prune(connection)
+                nextPrune = .now + self.settings.pruneInterval
+              }
+            }
           }
           defer { group.cancelAll() }
           try await group.next()
@@ -113,9 +120,11 @@ public final class PostgresFollower: Service, Sendable {
       let from = appliedRevision
       let batch: PostgresChangeBatch?
       do {
-        batch = try await PostgresChangeReader.read(
-          connection, after: from, isOwn: { revision in backend.own.withLock { $0.revisions.contains(revision) } }, logger: logger)
+        batch = try await PostgresChangeReader.read(connection, after: from, isOwn: store.isOwnCommitApplied, logger: logger)
       } catch let error as PostgresChangeLogEntryError {
+        try await reload(because: "\(error)")
+        return total
+      } catch let error as PostgresChangeLogPruned {
         try await reload(because: "\(error)")
         return total
       }
@@ -124,15 +133,25 @@ public final class PostgresFollower: Service, Sendable {
         try await reload(because: "\(batch.asOf - from) revisions behind (more than \(reloadBehind))")
         return total
       }
+      // every commit up to the batch's last entry is now applied: the store's contiguous
+      // revision (and its own commits above it, skipped here) moves up to it
       store.apply(batch.changes, asOf: batch.asOf)
       let last = batch.changes.revision
-      backend.own.withLock { own in own.revisions = own.revisions.filter { $0 > last } }
       applied.withLock { $0 = max($0, last) }
       total += batch.entries
       counts.withLock { $0.catchUps += 1; $0.entries += batch.entries }
       if batch.entries < PostgresChangeReader.batchLimit { break }
     }
     return total
+  }
+
+  /// Prunes the change log (``PostgresChangeLog/prune(_:keepRevisions:keepFor:logger:)``).
+  func prune(_ connection: PostgresConnection) async throws {
+    let deleted = try await PostgresChangeLog.prune(
+      connection, keepRevisions: settings.keepRevisions, keepFor: settings.keepFor, logger: logger)
+    guard deleted > 0 else { return }
+    counts.withLock { $0.pruned += deleted }
+    logger.info("pruned the change log", metadata: ["entries": "\(deleted)", "kept_revisions": "\(settings.keepRevisions)"])
   }
 
   /// Reads every row again and replaces the store's read model with them; entries after the
@@ -142,7 +161,6 @@ public final class PostgresFollower: Service, Sendable {
     logger.warning("reloading every row from the database", metadata: ["reason": "\(reason)", "applied": "\(appliedRevision)"])
     let rows = try await backend.loadAll()
     store.reload(rows)
-    backend.own.withLock { $0.revisions.removeAll() }
     applied.withLock { $0 = rows.revision }
     counts.withLock { $0.reloads += 1 }
     logger.info("reloaded every row from the database", metadata: ["revision": "\(rows.revision)", "pools": "\(rows.pools.count)"])

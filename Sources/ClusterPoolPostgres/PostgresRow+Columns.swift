@@ -40,6 +40,7 @@ struct PostgresColumns {
 extension PostgresConnection {
   /// Runs `query` and maps every row with `map`.
   func rows<T>(_ query: PostgresQuery, logger: Logger, _ map: (PostgresRow) throws -> T) async throws -> [T] {
+    try checkOpen()
     var mapped: [T] = []
     for try await row in try await self.query(query, logger: logger) { mapped.append(try map(row)) }
     return mapped
@@ -47,6 +48,20 @@ extension PostgresConnection {
 
   /// Runs `query`, ignoring its rows.
   func run(_ query: PostgresQuery, logger: Logger) async throws {
+    try checkOpen()
     for try await _ in try await self.query(query, logger: logger) {}
   }
+
+  /// Throws when the connection is closed (e.g. PostgreSQL ended it: restarted or shut down).
+  /// postgres-nio writes a statement to a closed connection's channel without a promise, so
+  /// the statement would never complete: a write in flight when PostgreSQL restarted hung the
+  /// store's write loop for good (every later write timed out, shutdown hung).
+  private func checkOpen() throws {
+    if isClosed { throw PostgresConnectionClosed() }
+  }
+}
+
+/// A statement was not sent: the connection is closed.
+struct PostgresConnectionClosed: Error, CustomStringConvertible {
+  var description: String { "the connection to the database was closed" }
 }

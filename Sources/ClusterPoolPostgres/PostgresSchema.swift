@@ -144,6 +144,24 @@ enum PostgresSchema {
         )
         """
       ]),
+    // The newest status report any replica received (reported_at_ns 0: none) and which one
+    // (a later heartbeat of another replica leaves it), so that drift reported to one replica
+    // is read on all.
+    Migration(
+      version: 4, name: "heartbeats: the last status report",
+      statements: [
+        """
+        ALTER TABLE cluster_heartbeats
+          ADD COLUMN reported_at_ns BIGINT NOT NULL DEFAULT 0,
+          ADD COLUMN has_report BOOLEAN NOT NULL DEFAULT false,
+          ADD COLUMN object_store_uri TEXT NOT NULL DEFAULT '',
+          ADD COLUMN object_store_endpoint TEXT NOT NULL DEFAULT '',
+          ADD COLUMN secret_store_type INTEGER NOT NULL DEFAULT 0,
+          ADD COLUMN secret_store_locator TEXT NOT NULL DEFAULT '',
+          ADD COLUMN image_registry TEXT NOT NULL DEFAULT '',
+          ADD COLUMN reported_by TEXT NOT NULL DEFAULT ''
+        """
+      ]),
   ]
 
   /// The advisory lock (two-key form: class, key) held while migrating, so that servers

@@ -66,6 +66,8 @@ public final class PostgresTransaction: RowTransaction {
       return try await body()
     } catch let error as PostgresDatabaseError {
       throw error
+    } catch let error as PostgresCommitUnconfirmed {
+      throw error
     } catch let error as StoreOpenError {
       throw error
     } catch {
@@ -135,7 +137,11 @@ public final class PostgresTransaction: RowTransaction {
         // in it fails ("current transaction is aborted"), the change log's or this one.
         try await connection.run("SELECT 1", logger: logger)
       }
-      try await connection.run("COMMIT", logger: logger)
+      do {
+        try await connection.run("COMMIT", logger: logger)
+      } catch {
+        throw PostgresCommitUnconfirmed(error, on: backend.client.url)
+      }
       if !changes.isEmpty { backend.committed(committed) }
       return committed
     }

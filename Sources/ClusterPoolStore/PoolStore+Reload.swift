@@ -13,6 +13,7 @@ extension PoolStore {
         state = fresh
         // May go down for a moment (a commit of this store newer than `rows` is read again by
         // the follower): the header never claims a revision the read model does not hold.
+        core.revisions.withLock { $0.reloaded(at: fresh.revision) }
         core.appliedRevision.store(fresh.revision, ordering: .releasing)
       }
       return state

@@ -55,23 +55,27 @@ public final class PoolStore: ClusterPoolStore, Sendable {
   }
 
   /// Queues `body` as one write touching `organizations` and returns its result once the
-  /// commit is durable and visible to reads; throws the rule's ``DomainError``, or
+  /// commit is durable and visible to reads (its revision recorded in the task's
+  /// ``CommittedRevisions``, when one is bound); throws the rule's ``DomainError``, or
   /// `.unavailable` (`.resourceExhausted` when the disk is full) when the store cannot commit.
   func perform<Result: Sendable>(
     touching organizations: [Organization], _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
-    let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, DomainError>, Never>) in
+    let outcome = await withCheckedContinuation {
+      (continuation: CheckedContinuation<Swift.Result<(Result, UInt64), DomainError>, Never>) in
       let write = PendingWrite(
         organizations: organizations,
         apply: { tx in
           let result = try await body(tx)
-          return { continuation.resume(returning: .success(result)) }
+          return { revision in continuation.resume(returning: .success((result, revision))) }
         },
         fail: { continuation.resume(returning: .failure($0)) })
       if !writes.enqueue(write) {
         continuation.resume(returning: .failure(DomainError(.unavailable, "the store is closed: the server is shutting down")))
       }
     }
-    return try outcome.get()
+    let (result, revision) = try outcome.get()
+    CommittedRevisions.current?.record(revision)
+    return result
   }
 }

@@ -21,23 +21,48 @@ public protocol CallPolicy: AnyObject, Sendable {
 
   /// Header fields added to the response head (lower-case names) at `version`.
   func responseFields(version: UInt64) -> [(String, String)]
+
+  /// Runs the handler of a `.unary` call (in the call's task, after the admission's wait),
+  /// e.g. to learn what it did and raise the call's ``ServerContext/responseVersionFloor``.
+  /// The default runs it.
+  func run<Output: Sendable>(_ context: ServerContext, _ handler: @Sendable () async throws -> Output) async throws -> Output
 }
 
 extension CallPolicy {
-  /// The response header fields as of now.
-  package func currentResponseFields() -> [(String, String)] {
-    responseFields(version: responseVersion())
+  public func run<Output: Sendable>(
+    _ context: ServerContext, _ handler: @Sendable () async throws -> Output
+  ) async throws -> Output {
+    try await handler()
+  }
+
+  /// The version of the response fields of the call of `context` now: the policy's, or the
+  /// call's floor when higher.
+  package func responseVersion(for context: ServerContext) -> UInt64 {
+    max(responseVersion(), context.responseVersionFloor.value)
+  }
+
+  /// The response header fields of the call of `context` as of now.
+  package func currentResponseFields(for context: ServerContext) -> [(String, String)] {
+    responseFields(version: responseVersion(for: context))
   }
 }
 
 extension MethodHandler {
-  /// The handler to run for a call under `policy`: this one when the policy lets the call
-  /// run at once, else one that awaits the policy's wait first (an inline handler then runs
-  /// in a task, as `.unary`). Throws the policy's refusal.
+  /// The handler to run for a call under `policy`: a `.unary` one runs through the policy's
+  /// ``CallPolicy/run(_:_:)``; the others as they are when the policy lets the call run at
+  /// once, else after awaiting the policy's wait (an inline handler then runs in a task, as
+  /// `.unary`). Throws the policy's refusal.
   package func admitted(_ context: ServerContext, by policy: (any CallPolicy)?) throws(RPCError) -> MethodHandler {
-    guard let policy, let wait = try policy.admission(context) else { return self }
+    guard let policy else { return self }
+    let wait = try policy.admission(context)
     switch self {
+    case .unary(let run):
+      return .unary { request, context in
+        try await wait?()
+        return try await policy.run(context) { try await run(request, context) }
+      }
     case .unaryInline(let run):
+      guard let wait else { return self }
       return .unary { request, context in
         try await wait()
         // a bare, uncompressed framer writes the serialized message itself; the transport
@@ -46,17 +71,14 @@ extension MethodHandler {
         try run(request, context, GRPCMessageFramer(isEnveloped: false), &out)
         return out
       }
-    case .unary(let run):
-      return .unary { request, context in
-        try await wait()
-        return try await run(request, context)
-      }
     case .serverStreaming(let run):
+      guard let wait else { return self }
       return .serverStreaming { request, writer, context in
         try await wait()
         try await run(request, writer, context)
       }
     case .bidiStreaming(let run):
+      guard let wait else { return self }
       return .bidiStreaming { requests, writer, context in
         try await wait()
         try await run(requests, writer, context)

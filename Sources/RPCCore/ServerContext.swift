@@ -12,6 +12,9 @@ public struct ServerContext: Sendable {
   public var peer: String
   /// The server's logger.
   public var logger: Logger
+  /// The least version of the policy's response fields this call's answer carries (raised
+  /// by the policy while the handler runs, e.g. to a write's own commit revision).
+  public let responseVersionFloor = ResponseVersionFloor()
 
   /// Creates a context.
   public init(

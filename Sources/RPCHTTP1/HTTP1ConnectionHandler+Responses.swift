@@ -27,7 +27,7 @@ extension HTTP1ConnectionHandler {
   /// The framed response of a unary call (inline or task).
   func respond(_ call: HTTP1Call, framed: ByteBuffer) {
     call.deadlineTimer?.cancel()
-    answer(call.wire.unaryResponse(framed, adding: call.route.extraFields()), keepAlive: call.keepAlive)
+    answer(call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive)
   }
 
   /// Completion of a unary handler task.
@@ -54,7 +54,7 @@ extension HTTP1ConnectionHandler {
     }
     if !call.responseStarted {
       call.responseStarted = true
-      let head = call.wire.responseHead(adding: call.route.extraFields())
+      let head = call.wire.responseHead(adding: call.route.extraFields(call.context))
       writeHead(
         HTTPResponseHead(
           version: responseVersion, status: .init(statusCode: head.status),
@@ -88,7 +88,7 @@ extension HTTP1ConnectionHandler {
   private func end(_ call: HTTP1Call, status: RPCError?, keepAlive: Bool = true) {
     call.deadlineTimer?.cancel()
     let keepAlive = keepAlive && call.keepAlive
-    let extra = call.responseStarted ? [] : call.route.extraFields()
+    let extra = call.responseStarted ? [] : call.route.extraFields(call.context)
     let response = call.wire.end(status, responseStarted: call.responseStarted, adding: extra)
     guard call.responseStarted else { return answer(response, keepAlive: keepAlive) }
     if let body = response.body { writeBody(body) }

@@ -11,7 +11,7 @@ package struct HTTP1Routes: Sendable {
     package let policy: (any CallPolicy)?
 
     /// The policy's response header fields (none without a policy).
-    func extraFields() -> [(String, String)] { policy?.currentResponseFields() ?? [] }
+    func extraFields(_ context: ServerContext) -> [(String, String)] { policy?.currentResponseFields(for: context) ?? [] }
   }
 
   private let table: [String: Route]

@@ -151,7 +151,7 @@ extension ServerConnectionHandler {
   /// again only when the policy's version (the revision), the policy or the head changed
   /// since the last one this connection sent.
   func successHead(_ stream: ServerStream, _ policy: any CallPolicy) -> HeaderBlock {
-    let version = policy.responseVersion()
+    let version = policy.responseVersion(for: stream.context)
     let key = stream.call.responseHeadKey
     if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == key {
       return last.block

@@ -49,7 +49,7 @@ final class ServerStream {
   }
 
   /// The policy's response header fields (none without a policy).
-  func extraFields() -> [(String, String)] { policy?.currentResponseFields() ?? [] }
+  func extraFields() -> [(String, String)] { policy?.currentResponseFields(for: context) ?? [] }
 
   /// Lets waiting writers continue.
   func resumeWriters() {

@@ -30,7 +30,7 @@ struct PostgresFollowerTests: AcmeStoreValues {
   func replica(_ url: PostgresURL, poll: Duration = .seconds(30), reloadBehind: UInt64 = 50_000, log: Logger? = nil) async throws -> Replica {
     let backend = try await PostgresBackend.open(url: url, logger: logger)
     let store = try await PoolStore.open(backend: backend, defaultPool: template, logger: logger)
-    let follower = PostgresFollower(backend: backend, store: store, pollInterval: poll, reloadBehind: reloadBehind, logger: log ?? logger)
+    let follower = PostgresFollower(backend: backend, store: store, settings: .with(poll: poll, reloadBehind: reloadBehind), logger: log ?? logger)
     return Replica(store: store, follower: follower, running: Task { try? await follower.run() })
   }
 
@@ -113,7 +113,8 @@ struct PostgresFollowerTests: AcmeStoreValues {
       try await eventually("B reconnected and has all 20") {
         b.follower.connections >= 2 && (0..<20).allSatisfy { b.store.pool(poolKey("p\($0)")) != nil }
       }
-      #expect(b.store.revision == a.store.revision)
+      // A's revision counts its own commits once its follower has read past them
+      try await eventually("A and B at the same revision") { b.store.revision == a.store.revision }
       #expect(log.all.contains { $0.contains("reconnected to the change log") }, "\(log.all)")
       await a.close()
       await b.close()
@@ -130,7 +131,7 @@ struct PostgresFollowerTests: AcmeStoreValues {
         _ = try await a.store.execute(.create(poolKey("p\(index)"), config(), sentMembers: []), by: alice)
       }
       #expect(store.pool(poolKey("p0")) == nil)
-      let follower = PostgresFollower(backend: backend, store: store, pollInterval: .seconds(30), reloadBehind: 5, logger: logger)
+      let follower = PostgresFollower(backend: backend, store: store, settings: .with(poll: .seconds(30), reloadBehind: 5), logger: logger)
       let b = Replica(store: store, follower: follower, running: Task { try? await follower.run() })
       try await eventually("B reloaded and has all 20") {
         (0..<20).allSatisfy { b.store.pool(poolKey("p\($0)")) != nil } && b.store.revision == a.store.revision
@@ -143,5 +144,50 @@ struct PostgresFollowerTests: AcmeStoreValues {
       await a.close()
       await b.close()
     }
+  }
+
+  @Test func aFollowerBehindThePrunedChangeLogReloads() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      // B opened at revision 0, its follower started after A's 20 writes and A's pruning
+      // (keeping 5 revisions, whatever their age); B is not far enough behind to reload for
+      // the distance (reloadBehind 50,000): only the pruning tells it that it cannot catch up
+      let backend = try await PostgresBackend.open(url: url, logger: logger)
+      let store = try await PoolStore.open(backend: backend, defaultPool: template, logger: logger)
+      let a = try await replica(url)
+      for index in 0..<20 {
+        _ = try await a.store.execute(.create(poolKey("p\(index)"), config(), sentMembers: []), by: alice)
+      }
+      let pruned = try await a.follower.backend.client.withConnection("prune") { connection in
+        try await PostgresChangeLog.prune(connection, keepRevisions: 5, keepFor: .zero, logger: logger)
+      }
+      #expect(pruned == 15)
+      let again = try await a.follower.backend.client.withConnection("prune") { connection in
+        try await PostgresChangeLog.prune(connection, keepRevisions: 5, keepFor: .zero, logger: logger)
+      }
+      #expect(again == 0, "pruning twice deletes nothing more")
+      var keepAll = PostgresFollower.Settings.with(poll: .seconds(30))
+      keepAll.keepRevisions = 5
+      keepAll.keepFor = .seconds(3600)  // B's own pruning deletes nothing (every entry is young)
+      let follower = PostgresFollower(backend: backend, store: store, settings: keepAll, logger: logger)
+      let b = Replica(store: store, follower: follower, running: Task { try? await follower.run() })
+      try await eventually("B reloaded and has all 20") {
+        (0..<20).allSatisfy { b.store.pool(poolKey("p\($0)")) != nil } && b.store.revision == a.store.revision
+      }
+      #expect(b.follower.counts.withLock { $0.reloads } == 1, "the pruned entries cannot be read: a reload")
+      let later = try await a.store.execute(.create(poolKey("later"), config(), sentMembers: []), by: alice)
+      try await eventually("B follows on") { b.store.pool(poolKey("later")) == later }
+      await a.close()
+      await b.close()
+    }
+  }
+}
+
+extension PostgresFollower.Settings {
+  /// The defaults with `poll` and `reloadBehind`.
+  static func with(poll: Duration, reloadBehind: UInt64 = 50_000) -> Self {
+    var settings = Self()
+    settings.pollInterval = poll
+    settings.reloadBehind = reloadBehind
+    return settings
   }
 }

@@ -44,6 +44,14 @@ class PostgresInstance:
     def stop(self):
         self._tool("stop", 60)
 
+    def down(self):
+        """Stops the server (`pg_ctl stop -m fast`: connections ended), keeping its data and port."""
+        self._tool("down", 60)
+
+    def up(self):
+        """Starts the server `down` stopped, on the same port (the same URL works again)."""
+        self._tool("up", 60)
+
     def enable_tls(self, cert: Path, key: Path, timeout: float = 60.0):
         """Turns TLS on with `cert` and `key` (copied into the instance's folder, readable by
         the server's user only, as PostgreSQL requires), through the superuser's socket."""

@@ -46,11 +46,14 @@ def pool_message(cl, name):  # noqa: F811
 
 
 def get_pool(replica, cl, name):  # noqa: F811
-    code, _ = code_of(lambda: replica.pools.Get(cl.pool.GetRequest(id=cl.common.ClusterPoolIdentifier(name=name)),
-                                                timeout=10))
-    if code != grpc.StatusCode.OK:
+    """The pool read through `replica`, None when it answers NOT_FOUND (one call: a second one could
+    see a deletion the first did not, the replica following the change log in between)."""
+    try:
+        return replica.pools.Get(cl.pool.GetRequest(id=cl.common.ClusterPoolIdentifier(name=name)), timeout=10).cluster_pool
+    except grpc.RpcError as e:
+        if e.code() != grpc.StatusCode.NOT_FOUND:
+            raise
         return None
-    return replica.pools.Get(cl.pool.GetRequest(id=cl.common.ClusterPoolIdentifier(name=name)), timeout=10).cluster_pool
 
 
 def members(replica, cl, name):  # noqa: F811

@@ -11,6 +11,9 @@ final class ClusterHealthBoard: Sendable {
     var lastSeen: ContinuousClock.Instant
     var lastSeenWall: Timestamp
     var reported: ReportedDataPlane?
+    /// When the last status report (``reported``) was received, here or by another replica
+    /// (wall clock); nil before the first.
+    var reportedAt: Timestamp?
     var drift: [String] = []
     /// Its heartbeat timeout was already announced to watchers.
     var expired = false
@@ -63,6 +66,7 @@ final class ClusterHealthBoard: Sendable {
       entry.heard = true
       if case .status(let reported, let pool) = report {
         entry.reported = reported
+        entry.reportedAt = wallNow
         let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
         entry.drift = reported.flatMap { data in config.map { DataPlaneDrift.reasons(data, pool: $0, poolName: cluster.poolName) } } ?? []
       }
@@ -191,6 +195,7 @@ extension ClusterHealthBoard {
         let ago = Duration.nanoseconds(max(0, wallNow.nanosecondsSinceEpoch - record.lastSeen.nanosecondsSinceEpoch))
         var entry = Entry(registeredAt: record.registeredAt, lastSeen: now - ago, lastSeenWall: record.lastSeen)
         entry.reported = record.reported
+        entry.reportedAt = record.reported == nil ? nil : record.lastSeen  // at the latest
         if let reported = record.reported, let poolKey = clusterPool(record.key), let pool = pool(poolKey) {
           entry.drift = DataPlaneDrift.reasons(reported, pool: pool.config, poolName: pool.name)
         }

@@ -42,7 +42,9 @@ public final class ClusterHeartbeatSharing: Service, Sendable {
           if let newest = theirs.map(\.lastSeen.nanosecondsSinceEpoch).max() {
             since = Timestamp(nanosecondsSinceEpoch: max(since.nanosecondsSinceEpoch, newest - 5_000_000_000))
           }
-          for key in self.board.heardElsewhere(theirs, cluster: { self.store.cluster($0) }) { self.watchers.publish(key) }
+          for key in self.board.heardElsewhere(theirs, cluster: { self.store.cluster($0) }, pool: { self.store.pool($0) }) {
+            self.watchers.publish(key)
+          }
         } catch {
           unsent = mine
           self.logger.warning("cannot share heartbeats with the other replicas", metadata: ["error": "\(error)"])
@@ -52,10 +54,10 @@ public final class ClusterHeartbeatSharing: Service, Sendable {
     }
   }
 
-  /// Each cluster's newest time of `beats`.
+  /// Each cluster's newest time of `beats` (its last status report with it).
   static func newest(_ beats: [ClusterHeartbeat]) -> [ClusterHeartbeat] {
     var newest: [ClusterKey: ClusterHeartbeat] = [:]
-    for beat in beats where (newest[beat.key]?.lastSeen.nanosecondsSinceEpoch ?? .min) < beat.lastSeen.nanosecondsSinceEpoch {
+    for beat in beats where (newest[beat.key]?.lastSeen.nanosecondsSinceEpoch ?? .min) <= beat.lastSeen.nanosecondsSinceEpoch {
       newest[beat.key] = beat
     }
     return Array(newest.values)

@@ -5,10 +5,15 @@ public import RPCCore
 /// Read-your-writes across replicas, for every call of the pool, cluster and queue services
 /// (a ``CallPolicy``, whatever the transport and wire protocol):
 ///
-/// - every response head carries `clusterpool-revision: R`, the revision the store had
-///   applied when the head was made: after a unary handler returned (for a write, at least
-///   its own commit's revision), before a stream's first message, with an error status that
-///   starts the response. Trailers do not carry it.
+/// - every response head carries `clusterpool-revision: R`, the store's contiguous applied
+///   revision when the head was made (every commit up to R applied, ``StoreRevisions/revision``):
+///   after a unary handler returned, before a stream's first message, with an error status
+///   that starts the response. A write's answer carries at least its own commit's revision
+///   (``run(_:_:)`` learns it through ``CommittedRevisions``), even while the replica's
+///   contiguous revision is below it (another replica's commit just before it not followed
+///   yet): a client then sending it as `clusterpool-min-revision`, to this replica too, waits
+///   until that gap has closed, which the follower does promptly (it is woken by the commit's
+///   own notification). Trailers do not carry it.
 /// - a request carrying `clusterpool-min-revision: N` runs only once the store has applied
 ///   N: at once when it has, else after an event-driven wait (``StoreRevisions/waitForRevision(_:until:)``)
 ///   bounded by the call's deadline (less a margin, so the answer reaches the client before
@@ -48,6 +53,16 @@ public final class RevisionHeaders: CallPolicy {
   }
 
   public func responseVersion() -> UInt64 { store.revision }
+
+  /// Runs a unary handler, raising the call's response revision to the highest commit its
+  /// writes made.
+  public func run<Output: Sendable>(
+    _ context: ServerContext, _ handler: @Sendable () async throws -> Output
+  ) async throws -> Output {
+    let commits = CommittedRevisions()
+    defer { context.responseVersionFloor.raise(to: commits.highest) }
+    return try await CommittedRevisions.$current.withValue(commits) { try await handler() }
+  }
 
   public func responseFields(version: UInt64) -> [(String, String)] {
     [(RevisionMetadata.revision, String(version))]

@@ -15,10 +15,12 @@ final class StoreCore: Sendable {
   let poolObservers = Mutex<[@Sendable ([ClusterPool]) -> Void]>([])
   /// Calls waiting for a revision (``PoolStore/waitForRevision(_:until:)``).
   let revisionWaiters: RevisionWaiters
-  /// The snapshot's revision, read without the lock (every response carries it); stored
-  /// under the lock with the snapshot, so a reader that saw a snapshot reads at least its
-  /// revision here.
+  /// The contiguous applied revision (``AppliedRevisions``), read without the lock (every
+  /// response carries it); stored under the lock with the snapshot, so a reader that saw a
+  /// snapshot reads at least its contiguous revision here.
   let appliedRevision: Atomic<UInt64>
+  /// Which revisions are applied contiguously; changed under the ``state`` lock only.
+  let revisions: Mutex<AppliedRevisions>
   /// Told about the clusters of every commit (``PoolStore/observeClusters(_:)``).
   let clusterObservers = Mutex<[@Sendable ([ClusterChange]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
@@ -29,6 +31,7 @@ final class StoreCore: Sendable {
     self.state = Mutex(state)
     self.revisionWaiters = RevisionWaiters(applied: state.revision)
     self.appliedRevision = Atomic(state.revision)
+    self.revisions = Mutex(AppliedRevisions(contiguous: state.revision))
     self.defaultPool = defaultPool
     self.logger = logger
   }
@@ -58,7 +61,7 @@ final class StoreCore: Sendable {
       for write in batch { write.fail(failure) }
       return
     }
-    var outcomes: [Result<@Sendable () -> Void, DomainError>] = []
+    var outcomes: [Result<@Sendable (UInt64) -> Void, DomainError>] = []
     outcomes.reserveCapacity(batch.count)
     for write in batch { outcomes.append(await run(write, in: tx)) }
     var changes = tx.changes
@@ -75,17 +78,17 @@ final class StoreCore: Sendable {
       }
       return
     }
-    publish(changes)
+    publish(changes, source: .ownCommit)
     for (write, outcome) in zip(batch, outcomes) {
       switch outcome {
-      case .success(let reply): reply()
+      case .success(let reply): reply(changes.revision)
       case .failure(let error): write.fail(error)
       }
     }
   }
 
   /// Runs one write of a batch; undoes it when it throws.
-  private func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable () -> Void, DomainError> {
+  private func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable (UInt64) -> Void, DomainError> {
     do {
       try await tx.beginWrite()
     } catch {
@@ -104,18 +107,34 @@ final class StoreCore: Sendable {
     }
   }
 
+  /// Where a change set published comes from.
+  enum Source {
+    /// A commit of this store.
+    case ownCommit
+    /// Read from the change log by a follower, through the change set's revision: every
+    /// commit up to it is applied once it is.
+    case followed
+  }
+
   /// Makes a committed change set visible to reads, all at once (rows current as of `asOf`,
-  /// see ``StoreSnapshot/apply(_:asOf:)``), then tells the calls waiting for its revision and
-  /// the observers of the rows applied (each pool once, as last written). Every change set
-  /// goes through here, this server's commits and those a follower read from the change log
-  /// alike.
-  func publish(_ changes: ChangeSet, asOf: UInt64? = nil) {
+  /// see ``StoreSnapshot/apply(_:asOf:)``), then tells the calls waiting for the contiguous
+  /// revision it reaches (``AppliedRevisions``) and the observers of the rows applied (each
+  /// pool once, as last written). Every change set goes through here, this server's commits
+  /// and those a follower read from the change log alike.
+  func publish(_ changes: ChangeSet, asOf: UInt64? = nil, source: Source) {
     let (applied, before, revision) = state.withLock { state in
       var before: [ClusterKey: Cluster?] = [:]
       for cluster in changes.clusters where before[cluster.key] == nil { before[cluster.key] = .some(state.cluster(cluster.key)) }
       let applied = state.apply(changes, asOf: asOf)
-      appliedRevision.store(state.revision, ordering: .releasing)
-      return (applied, before, state.revision)
+      let contiguous = revisions.withLock { revisions in
+        switch source {
+        case .ownCommit: revisions.ownCommit(changes.revision)
+        case .followed: revisions.followed(through: changes.revision)
+        }
+        return revisions.contiguous
+      }
+      appliedRevision.store(contiguous, ordering: .releasing)
+      return (applied, before, contiguous)
     }
     revisionWaiters.advance(to: revision)
     if !applied.clusters.isEmpty {

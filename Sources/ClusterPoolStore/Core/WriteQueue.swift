@@ -6,8 +6,8 @@ struct PendingWrite: Sendable {
   /// The organizations it touches, locked (with its batch's) before the transaction's first read.
   let organizations: [Organization]
   /// Checks the rules and writes rows (throwing undoes this write only); returns how to
-  /// answer the caller once the commit is durable and published.
-  let apply: @Sendable (StoreTransaction) async throws -> @Sendable () -> Void
+  /// answer the caller once the commit is durable and published (told the commit's revision).
+  let apply: @Sendable (StoreTransaction) async throws -> @Sendable (UInt64) -> Void
   /// Answers the caller when the write was rejected or could not be committed.
   let fail: @Sendable (DomainError) -> Void
 }
