@@ -1,6 +1,7 @@
 """Run with the official venv's Python: prints (base64) a FileDescriptorSet holding the official
-client's cluster-pool, cluster and queue service files and every file they import, read from the
-descriptors its generated modules carry (flyteplugins-union's internal _pb2 modules)."""
+client's cluster-pool, cluster and queue service files (or the _pb2 modules named as arguments)
+and every file they import, read from the descriptors its generated modules carry
+(flyteplugins-union's internal _pb2 modules, flyteidl2's)."""
 import base64
 import importlib
 import sys
@@ -27,6 +28,6 @@ def visit(fd):
     order.append(proto)
 
 
-for name in MODULES:
+for name in sys.argv[1:] or MODULES:
     visit(importlib.import_module(name).DESCRIPTOR)
 sys.stdout.write(base64.b64encode(descriptor_pb2.FileDescriptorSet(file=order).SerializeToString()).decode())

@@ -13,6 +13,8 @@
 #include "cloudidl/common/identity.pb-c.h"
 #include "cloudidl/common/list.pb-c.h"
 #include "cloudidl/queue/queue.pb-c.h"
+#include "flyteidl2/auth/auth_service.pb-c.h"
+#include "flyteidl2/auth/identity.pb-c.h"
 #include "flyteidl2/core/tasks.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
