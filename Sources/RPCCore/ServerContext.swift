@@ -12,6 +12,12 @@ public struct ServerContext: Sendable {
   public var peer: String
   /// The server's logger.
   public var logger: Logger
+  /// Who calls, once the registry's `CallAuthenticator` verified the call's credentials;
+  /// `nil` before that and for calls without any.
+  public var caller: CallCaller?
+  /// The request's authority (HTTP/2 `:authority`, HTTP/1.1 `Host`), when it had one: the
+  /// host and port the client reached the server by.
+  public var authority: String?
 
   /// Creates a context.
   public init(
