@@ -29,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -122,11 +123,22 @@ let package = Package(
       ],
       swiftSettings: swift6),
 
+    // MARK: authentication: signed access tokens (JWT, ES256), their keys, verification and
+    // its cache, JWKS and RFC 8414 metadata; the caller a verified credential names
+    .target(
+      name: "ClusterPoolAuth",
+      dependencies: [
+        "ClusterPoolDomain", "ClusterPoolStore", "RPCCore",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
+
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
       name: "ClusterPoolServer",
       dependencies: [
-        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore",
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolAuth",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -147,10 +159,14 @@ let package = Package(
       ],
       swiftSettings: swift6),
     .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
-    // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters).
+    // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters),
+    // and the token verification micro benchmark (verify-tokens).
     .executableTarget(
       name: "clusterpool-load",
-      dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
     // driven by Tests/interop/test_proto_roundtrip.py against the Python protobuf encoder.
@@ -190,6 +206,9 @@ let package = Package(
     .testTarget(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolAuthTests", dependencies: ["ClusterPoolAuth", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore"],
+      swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolStoreTests",
       dependencies: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuildInfo
+import ClusterPoolAuth
 import ClusterPoolDomain
 import ClusterPoolPostgres
 import ClusterPoolServer
@@ -20,6 +21,7 @@ struct ServerCommand: AsyncParsableCommand {
     usage: """
       clusterpool-server [<options>]
       clusterpool-server migrate --from <file> --to <url> [<options>]
+      clusterpool-server keys rotate [--database <database>]
       """,
     discussion: """
       Prints "listening on HOST:PORT" on standard output once it accepts connections \
@@ -28,7 +30,7 @@ struct ServerCommand: AsyncParsableCommand {
       `clusterpool-server migrate` copies an SQLite database into PostgreSQL.
       """,
     version: BuildInfo.versionLine("clusterpool-server"),
-    subcommands: [MigrateCommand.self])
+    subcommands: [MigrateCommand.self, KeysCommand.self])
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
@@ -75,6 +77,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Cluster pools")
   var pools: PoolOptions
 
+  @OptionGroup(title: "Authentication")
+  var auth: AuthOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
@@ -118,6 +123,22 @@ struct ServerCommand: AsyncParsableCommand {
       await server.close()
       throw error
     }
+    let authService: AuthService
+    do {
+      let tokenConfiguration = auth.tokenConfiguration
+      let keyring = SigningKeyring(
+        store: try await pools.signingKeys(postgres: follower?.backend),
+        verifyRetiredFor: tokenConfiguration.lifetime + tokenConfiguration.clockSkew)
+      let kid = try await keyring.load(now: AccessTokens.systemClock())
+      logger.info("access tokens signed with key \(kid)", metadata: ["issuer": "\(tokenConfiguration.issuer)"])
+      authService = AuthService(
+        tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: NoClientApplications(),
+        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil), logger: logger)
+    } catch {
+      await store.close()
+      await server.close()
+      throw StoreOpenError("cannot load the signing keys: \(error)")
+    }
     let serviceConfiguration = try pools.serviceConfiguration()
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
@@ -126,7 +147,7 @@ struct ServerCommand: AsyncParsableCommand {
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
-      clusters: clusters, queues: queues, logger: logger)
+      clusters: clusters, queues: queues, auth: authService, logger: logger)
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health

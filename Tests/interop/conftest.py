@@ -48,6 +48,8 @@ SERVED_SERVICES = {
     "cloudidl.clusterpool.ClusterPoolService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
+    "flyteidl2.auth.AuthMetadataService",
+    "flyteidl2.auth.IdentityService",
 }
 
 
