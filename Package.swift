@@ -29,7 +29,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -103,6 +103,8 @@ let package = Package(
       dependencies: [
         "ClusterPoolDomain", .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        // SHA-256 of API key secrets
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swift6),
     .target(
@@ -228,7 +230,9 @@ let package = Package(
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
-      dependencies: ["ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
+      dependencies: [
+        "ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore",
+      ],
       swiftSettings: swift6),
   ]
 )

@@ -25,6 +25,7 @@ extension PostgresStoreClient {
     ("cluster_pools", "pool", "pools"), ("clusters", "cluster", "clusters"), ("queues", "queue", "queues"),
     ("cluster_health", "health row", "health rows"), ("change_log", "change-log row", "change-log rows"),
     ("cluster_heartbeats", "heartbeat row", "heartbeat rows"),
+    ("access_objects", "identity row", "identity rows"),
   ]
 
   /// What the database holds of the store's rows, worded (`2 pools`, `1 change-log row`), empty
@@ -81,9 +82,11 @@ extension PostgresBackend {
       for cluster in rows.clusters { try await PostgresClusterRows.upsert(connection, cluster, logger: logger) }
       for queue in rows.queues { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
       for record in rows.health { try await PostgresHealthRows.save(connection, record, logger: logger) }
+      for row in rows.access { try await PostgresAccessRows.upsert(connection, row, logger: logger) }
       try await connection.run(
         "UPDATE store_info SET value = \(rows.createdAt.nanosecondsSinceEpoch) WHERE key = 'created_at_ns'", logger: logger)
-      let changes = ChangeSet(revision: rows.revision, pools: rows.pools, clusters: rows.clusters, queues: rows.queues)
+      let changes = ChangeSet(
+        revision: rows.revision, pools: rows.pools, clusters: rows.clusters, queues: rows.queues, access: rows.access)
       if changes.isEmpty {
         try await connection.run(
           "UPDATE store_info SET value = \(Int64(bitPattern: rows.revision)) WHERE key = 'revision'", logger: logger)

@@ -83,7 +83,8 @@ public final class PostgresBackend: StorageBackend {
           revision: max(UInt64(bitPattern: info["revision"] ?? 0), pools.map(\.revision).max() ?? 0), pools: pools,
           clusters: try await PostgresClusterRows.all(connection, logger: logger),
           queues: try await PostgresQueueRows.all(connection, logger: logger),
-          health: try await PostgresHealthRows.all(connection, logger: logger))
+          health: try await PostgresHealthRows.all(connection, logger: logger),
+          access: try await PostgresAccessRows.all(connection, logger: logger))
         try await connection.run("COMMIT", logger: logger)
         own.withLock { $0.loaded = rows.revision }
         return rows

@@ -6,7 +6,8 @@ internal import PostgresNIO
 /// The change log (`change_log`): one row per committed write transaction, written in that
 /// transaction, at the revision the transaction ended at, with the organizations it touched
 /// and the keys of the rows it wrote, as JSON
-/// `{"pools": [[org, name]], "clusters": [...], "queues": [...], "removed_queues": [...]}`.
+/// `{"pools": [[org, name]], "clusters": [...], "queues": [...], "removed_queues": [...],
+/// "access": [[kind, org, name]]}` (identity and access rows written or removed).
 /// A replica following the log reads those rows (the newest version: a later revision that
 /// wrote them again lists them again).
 enum PostgresChangeLog {
@@ -24,6 +25,7 @@ enum PostgresChangeLog {
     let organizations = Set(
       changes.pools.map(\.organization.name) + changes.clusters.map(\.key.organization.name)
         + changes.queues.map(\.key.organization.name) + changes.removedQueues.map(\.organization.name)
+        + changes.access.map(\.key.organization.name) + changes.removedAccess.map(\.organization.name)
     ).sorted()
     let revisions = try await connection.rows(
       """
@@ -46,12 +48,15 @@ enum PostgresChangeLog {
       var seen: Set<[String]> = []
       return keys.filter { seen.insert($0).inserted }
     }
-    let object: [String: [[String]]] = [
+    var object: [String: [[String]]] = [
       "pools": unique(changes.pools.map { [$0.organization.name, $0.name.value] }),
       "clusters": unique(changes.clusters.map { [$0.key.organization.name, $0.key.name.value] }),
       "queues": unique(changes.queues.map { [$0.key.organization.name, $0.key.name.value] }),
       "removed_queues": unique(changes.removedQueues.map { [$0.organization.name, $0.name.value] }),
     ]
+    let access = unique((changes.access.map(\.key) + changes.removedAccess).map { [$0.kind.rawValue, $0.organization.name, $0.name] })
+    // only when there are some, so that entries without any read as before
+    if !access.isEmpty { object["access"] = access }
     return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
   }
 }

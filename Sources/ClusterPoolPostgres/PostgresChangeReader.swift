@@ -7,7 +7,7 @@ internal import PostgresNIO
 /// same repeatable-read snapshot, the current rows of the keys they name, as one change set.
 struct PostgresChangeBatch {
   /// The rows of the keys named by the entries read (newest versions), pools with their live
-  /// members; queue keys with no row are removed queues. Its revision: the last entry's.
+  /// members; queue and identity keys with no row are removed ones. Its revision: the last entry's.
   var changes: ChangeSet
   /// The store's revision in the snapshot the rows were read in (they are current as of it).
   var asOf: UInt64
@@ -69,6 +69,11 @@ enum PostgresChangeReader {
       QueueKey(organization: Organization(stored: $0[0]), name: try ResourceName(validating: $0[1], kind: "queue"))
     }
     changes.queues = queues
+    changes.access = try await PostgresAccessRows.select(connection, keys.access, logger: logger)
+    let accessPresent = Set(changes.access.map(\.key))
+    changes.removedAccess = keys.access.compactMap { key in
+      AccessKind(rawValue: key[0]).map { AccessKey($0, Organization(stored: key[1]), key[2]) }
+    }.filter { !accessPresent.contains($0) }
     return PostgresChangeBatch(changes: changes, asOf: max(asOf, last), entries: entries.count, skipped: skipped)
   }
 
@@ -117,6 +122,8 @@ enum PostgresChangeReader {
     var pools: [[String]] = []
     var clusters: [[String]] = []
     var queues: [[String]] = []
+    /// [kind, organization, name] of identity and access rows; one with no row was removed.
+    var access: [[String]] = []
     private var seen: Set<[String]> = []
 
     mutating func add(_ json: String, revision: UInt64) throws {
@@ -125,6 +132,11 @@ enum PostgresChangeReader {
       }
       for (kind, list) in object {
         for key in list {
+          if kind == "access" {
+            guard key.count == 3, AccessKind(rawValue: key[0]) != nil else { throw PostgresChangeLogEntryError(revision: revision) }
+            if seen.insert(["a"] + key).inserted { access.append(key) }
+            continue
+          }
           guard key.count == 2 else { throw PostgresChangeLogEntryError(revision: revision) }
           switch kind {
           case "pools": if seen.insert(["p"] + key).inserted { pools.append(key) }

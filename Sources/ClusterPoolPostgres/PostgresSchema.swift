@@ -129,6 +129,21 @@ enum PostgresSchema {
     Migration(
       version: 2, name: "change log: the writing replica",
       statements: ["ALTER TABLE change_log ADD COLUMN replica TEXT NOT NULL DEFAULT ''"]),
+    // Identity and access objects (apps, roles, policies, users, assignments): the key
+    // columns and the object as JSON (AccessRow; encoded by the store core).
+    Migration(
+      version: 3, name: "identity and access objects",
+      statements: [
+        """
+        CREATE TABLE access_objects (
+          kind TEXT NOT NULL,
+          organization TEXT NOT NULL,
+          name TEXT NOT NULL,
+          body JSONB NOT NULL,
+          PRIMARY KEY (kind, organization, name)
+        )
+        """
+      ]),
   ]
 
   /// The advisory lock (two-key form: class, key) held while migrating, so that servers

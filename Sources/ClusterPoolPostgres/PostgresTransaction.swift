@@ -195,6 +195,26 @@ public final class PostgresTransaction: RowTransaction {
     try await database("read the queues pinning \(key)") { try await PostgresQueueRows.pinning(connection, key, logger: logger) }
   }
 
+  public func accessRow(_ key: AccessKey) async throws -> AccessRow? {
+    try await database("read \(key)") { try await PostgresAccessRows.select(connection, key, logger: logger) }
+  }
+
+  public func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow] {
+    try await database("read the \(kind) rows of \(organization)") {
+      try await PostgresAccessRows.all(connection, kind, organization, logger: logger)
+    }
+  }
+
+  public func upsert(_ row: AccessRow) async throws {
+    try await savepoint()
+    try await database("write \(row.key)") { try await PostgresAccessRows.upsert(connection, row, logger: logger) }
+  }
+
+  public func deleteAccessRow(_ key: AccessKey) async throws {
+    try await savepoint()
+    try await database("remove \(key)") { try await PostgresAccessRows.delete(connection, key, logger: logger) }
+  }
+
   public func upsert(_ pool: ClusterPool) async throws {
     try await savepoint()
     cache.pools[pool.key] = nil

@@ -51,7 +51,7 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
       return StoredRows(
         createdAt: try SQLiteSchema.createdAt(connection), revision: revision, pools: pools,
         clusters: try ClusterRows.all(connection), queues: try QueueRows.all(connection),
-        health: try ClusterHealthRows.all(connection))
+        health: try ClusterHealthRows.all(connection), access: try AccessRows.all(connection))
     } catch {
       release()
       throw Self.openError(path, error)

@@ -105,6 +105,18 @@ enum SQLiteSchema {
     ALTER TABLE queues ADD COLUMN max_accelerators TEXT NOT NULL DEFAULT '';
     PRAGMA user_version = 6;
     """,
+    // 7: identity and access objects (apps, roles, policies, users, assignments): the key
+    // columns and the object as JSON (AccessRow; encoded by the store core).
+    """
+    CREATE TABLE access_objects (
+      kind TEXT NOT NULL,
+      organization TEXT NOT NULL,
+      name TEXT NOT NULL,
+      body TEXT NOT NULL,
+      PRIMARY KEY (kind, organization, name)
+    ) WITHOUT ROWID;
+    PRAGMA user_version = 7;
+    """,
   ]
 
   /// When the database was made (migration 5), in nanoseconds since the epoch.

@@ -58,10 +58,17 @@ public final class SQLiteTransaction: RowTransaction {
   public func queue(_ key: QueueKey) async throws -> Queue? { try QueueRows.select(connection, key) }
   public func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] { try QueueRows.pinning(connection, key) }
 
+  public func accessRow(_ key: AccessKey) async throws -> AccessRow? { try AccessRows.select(connection, key) }
+  public func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow] {
+    try AccessRows.all(connection, kind, organization)
+  }
+
   public func upsert(_ pool: ClusterPool) async throws { try PoolRows.upsert(connection, pool) }
   public func upsert(_ cluster: Cluster) async throws { try ClusterRows.upsert(connection, cluster) }
   public func upsert(_ queue: Queue) async throws { try QueueRows.upsert(connection, queue) }
   public func deleteQueue(_ key: QueueKey) async throws { try QueueRows.delete(connection, key) }
   public func saveHealth(_ record: ClusterHealthRecord) async throws { try ClusterHealthRows.save(connection, record) }
   public func deleteHealth(_ key: ClusterKey) async throws { try ClusterHealthRows.delete(connection, key) }
+  public func upsert(_ row: AccessRow) async throws { try AccessRows.upsert(connection, row) }
+  public func deleteAccessRow(_ key: AccessKey) async throws { try AccessRows.delete(connection, key) }
 }

@@ -46,6 +46,30 @@ struct PostgresFollowerTests: AcmeStoreValues {
     }
   }
 
+  @Test func identityChangesReachTheOtherReplica() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      let a = try await replica(url)
+      let b = try await replica(url)
+      try await eventually("both listening") { a.follower.connections == 1 && b.follower.connections == 1 }
+      let organization = try Organization(validating: "acme")
+      var registration = AppRegistration()
+      registration.clientName = "ci"
+      let (app, secret) = try await a.store.createApp(organization, clientID: "ci", registration, defaultPolicy: "viewer", by: alice)
+      try await eventually("B sees A's app and its assignment") {
+        b.store.snapshot().assignment(organization, app.identity)?.policies == ["viewer"]
+      }
+      #expect(b.store.snapshot().app(organization, clientID: "ci") == app)
+      #expect(b.store.authenticateApp(clientID: "ci", secret: secret) == app)
+      // a removal travels too: the key of a row that is gone
+      try await b.store.deleteApp(organization, clientID: "ci", by: alice)
+      try await eventually("A sees the app removed") { a.store.snapshot().app(organization, clientID: "ci") == nil }
+      #expect(a.store.snapshot().assignment(organization, app.identity) == nil)
+      #expect(a.store.authenticateApp(clientID: "ci", secret: secret) == nil)
+      await a.close()
+      await b.close()
+    }
+  }
+
   @Test func eachReplicaSeesTheOthersCommits() async throws {
     try await TestPostgres.withFreshDatabase { url in
       let a = try await replica(url)

@@ -18,7 +18,13 @@ import Testing
     #expect(Set(names) == [
       "cloudidl.clusterpool.ClusterPoolService", "cloudidl.cluster.ClusterService", "cloudidl.queue.QueueService",
       "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "rpctest.v1.TestService",
+      "cloudidl.identity.AppsService", "cloudidl.identity.RoleService", "cloudidl.identity.PolicyService",
+      "cloudidl.identity.UserService", "cloudidl.identity.MemberService", "cloudidl.authorizer.AuthorizerService",
+      "flyteidl2.auth.AuthMetadataService", "flyteidl2.auth.IdentityService",
     ])
+    #expect(Cloudidl.Identity.RoleService.service.methods.count == 7)
+    #expect(Cloudidl.Authorizer.AuthorizerService.service.method(named: "GetIdentityAssignments")?.inputTypeName
+      == "cloudidl.authorizer.GetIdentityAssignmentRequest")
     let pools = Cloudidl.Clusterpool.ClusterPoolService.service
     #expect(pools.methods.map(\.name) == ["Create", "Update", "Delete", "Undelete", "Get", "List"])
     #expect(pools.method(named: "Get")?.path == "/cloudidl.clusterpool.ClusterPoolService/Get")

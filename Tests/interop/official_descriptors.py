@@ -1,7 +1,7 @@
 """Run with the official venv's Python: prints (base64) a FileDescriptorSet holding the official
-client's cluster-pool, cluster and queue service files (or the _pb2 modules named as arguments)
-and every file they import, read from the descriptors its generated modules carry
-(flyteplugins-union's internal _pb2 modules, flyteidl2's)."""
+client's cluster-pool, cluster and queue service files (or the modules named as arguments) and
+every file they import, read from the descriptors its generated modules carry (flyteplugins-union's
+internal _pb2 modules)."""
 import base64
 import importlib
 import sys

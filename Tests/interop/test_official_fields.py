@@ -29,8 +29,6 @@ NOT_SENT = {
     "(k8s_plugin_config: a proto3 optional google.protobuf.Struct)",
     **{(".cloudidl.cluster.OperatorClusterData", n): "UpdateStatus: reported by a cluster's operator, not the CLI or SDK"
        for n in range(1, 11)},
-    **{(".flyteidl2.common.User", n): "ClusterPool authorship (roles, policies) is the server's output; the client "
-       "never sends authorship" for n in (3, 4)},
 }
 
 

@@ -4,6 +4,38 @@
 public enum ProtoFileDescriptors {
   public static let all: [ProtoFileDescriptor] = [
     ProtoFileDescriptor(
+      name: "cloudidl/authorizer/authorizer.proto",
+      dependencies: ["cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/policy.proto", "cloudidl/common/role.proto"],
+      base64: """
+        CiRjbG91ZGlkbC9hdXRob3JpemVyL2F1dGhvcml6ZXIucHJvdG8SE2Nsb3VkaWRsLmF1dGhvcml6ZXIaHGNsb3VkaWRsL2Nv
+        bW1vbi9jb21tb24ucHJvdG8aHmNsb3VkaWRsL2NvbW1vbi9pZGVudGl0eS5wcm90bxocY2xvdWRpZGwvY29tbW9uL3BvbGlj
+        eS5wcm90bxoaY2xvdWRpZGwvY29tbW9uL3JvbGUucHJvdG8irQEKEklkZW50aXR5QXNzaWdubWVudBI1CghpZGVudGl0eRgB
+        IAEoCzIZLmNsb3VkaWRsLmNvbW1vbi5JZGVudGl0eVIIaWRlbnRpdHkSKwoFcm9sZXMYAiADKAsyFS5jbG91ZGlkbC5jb21t
+        b24uUm9sZVIFcm9sZXMSMwoIcG9saWNpZXMYAyADKAsyFy5jbG91ZGlkbC5jb21tb24uUG9saWN5Ughwb2xpY2llcyL+AQoV
+        QXNzaWduSWRlbnRpdHlSZXF1ZXN0EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEjUKCGlkZW50aXR5GAIg
+        ASgLMhkuY2xvdWRpZGwuY29tbW9uLklkZW50aXR5UghpZGVudGl0eRI6Cgdyb2xlX2lkGAMgASgLMh8uY2xvdWRpZGwuY29t
+        bW9uLlJvbGVJZGVudGlmaWVySABSBnJvbGVJZBJACglwb2xpY3lfaWQYBCABKAsyIS5jbG91ZGlkbC5jb21tb24uUG9saWN5
+        SWRlbnRpZmllckgAUghwb2xpY3lJZEIMCgphc3NpZ25tZW50IhgKFkFzc2lnbklkZW50aXR5UmVzcG9uc2UigAIKF1VuYXNz
+        aWduSWRlbnRpdHlSZXF1ZXN0EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEjUKCGlkZW50aXR5GAIgASgL
+        MhkuY2xvdWRpZGwuY29tbW9uLklkZW50aXR5UghpZGVudGl0eRI6Cgdyb2xlX2lkGAMgASgLMh8uY2xvdWRpZGwuY29tbW9u
+        LlJvbGVJZGVudGlmaWVySABSBnJvbGVJZBJACglwb2xpY3lfaWQYBCABKAsyIS5jbG91ZGlkbC5jb21tb24uUG9saWN5SWRl
+        bnRpZmllckgAUghwb2xpY3lJZEIMCgphc3NpZ25tZW50IhoKGFVuYXNzaWduSWRlbnRpdHlSZXNwb25zZSJ5ChxHZXRJZGVu
+        dGl0eUFzc2lnbm1lbnRSZXF1ZXN0EjUKCGlkZW50aXR5GAEgASgLMhkuY2xvdWRpZGwuY29tbW9uLklkZW50aXR5UghpZGVu
+        dGl0eRIiCgxvcmdhbml6YXRpb24YAiABKAlSDG9yZ2FuaXphdGlvbiJ5Ch1HZXRJZGVudGl0eUFzc2lnbm1lbnRSZXNwb25z
+        ZRJYChNpZGVudGl0eV9hc3NpZ25tZW50GAEgASgLMicuY2xvdWRpZGwuYXV0aG9yaXplci5JZGVudGl0eUFzc2lnbm1lbnRS
+        EmlkZW50aXR5QXNzaWdubWVudCJ/Ch5MaXN0SWRlbnRpdHlBc3NpZ25tZW50c1JlcXVlc3QSIgoMb3JnYW5pemF0aW9uGAEg
+        ASgJUgxvcmdhbml6YXRpb24SOQoKaWRlbnRpdGllcxgCIAMoCzIZLmNsb3VkaWRsLmNvbW1vbi5JZGVudGl0eVIKaWRlbnRp
+        dGllcyJ9Ch9MaXN0SWRlbnRpdHlBc3NpZ25tZW50c1Jlc3BvbnNlEloKFGlkZW50aXR5X2Fzc2lnbm1lbnRzGAEgAygLMicu
+        Y2xvdWRpZGwuYXV0aG9yaXplci5JZGVudGl0eUFzc2lnbm1lbnRSE2lkZW50aXR5QXNzaWdubWVudHMy9wMKEUF1dGhvcml6
+        ZXJTZXJ2aWNlEmkKDkFzc2lnbklkZW50aXR5EiouY2xvdWRpZGwuYXV0aG9yaXplci5Bc3NpZ25JZGVudGl0eVJlcXVlc3Qa
+        Ky5jbG91ZGlkbC5hdXRob3JpemVyLkFzc2lnbklkZW50aXR5UmVzcG9uc2USbwoQVW5hc3NpZ25JZGVudGl0eRIsLmNsb3Vk
+        aWRsLmF1dGhvcml6ZXIuVW5hc3NpZ25JZGVudGl0eVJlcXVlc3QaLS5jbG91ZGlkbC5hdXRob3JpemVyLlVuYXNzaWduSWRl
+        bnRpdHlSZXNwb25zZRJ/ChZHZXRJZGVudGl0eUFzc2lnbm1lbnRzEjEuY2xvdWRpZGwuYXV0aG9yaXplci5HZXRJZGVudGl0
+        eUFzc2lnbm1lbnRSZXF1ZXN0GjIuY2xvdWRpZGwuYXV0aG9yaXplci5HZXRJZGVudGl0eUFzc2lnbm1lbnRSZXNwb25zZRKE
+        AQoXTGlzdElkZW50aXR5QXNzaWdubWVudHMSMy5jbG91ZGlkbC5hdXRob3JpemVyLkxpc3RJZGVudGl0eUFzc2lnbm1lbnRz
+        UmVxdWVzdBo0LmNsb3VkaWRsLmF1dGhvcml6ZXIuTGlzdElkZW50aXR5QXNzaWdubWVudHNSZXNwb25zZWIGcHJvdG8z
+        """),
+    ProtoFileDescriptor(
       name: "cloudidl/cluster/accelerator_definition.proto",
       dependencies: ["flyteidl2/core/tasks.proto"],
       base64: """
@@ -132,43 +164,80 @@ public enum ProtoFileDescriptors {
         b25zZWIGcHJvdG8z
         """),
     ProtoFileDescriptor(
+      name: "cloudidl/common/authorization.proto",
+      dependencies: ["cloudidl/common/common.proto"],
+      base64: """
+        CiNjbG91ZGlkbC9jb21tb24vYXV0aG9yaXphdGlvbi5wcm90bxIPY2xvdWRpZGwuY29tbW9uGhxjbG91ZGlkbC9jb21tb24v
+        Y29tbW9uLnByb3RvInYKClBlcm1pc3Npb24SNQoIcmVzb3VyY2UYASABKAsyGS5jbG91ZGlkbC5jb21tb24uUmVzb3VyY2VS
+        CHJlc291cmNlEjEKB2FjdGlvbnMYAiADKA4yFy5jbG91ZGlkbC5jb21tb24uQWN0aW9uUgdhY3Rpb25zIv0CCghSZXNvdXJj
+        ZRJDCgxvcmdhbml6YXRpb24YASABKAsyHS5jbG91ZGlkbC5jb21tb24uT3JnYW5pemF0aW9uSABSDG9yZ2FuaXphdGlvbhIx
+        CgZkb21haW4YAiABKAsyFy5jbG91ZGlkbC5jb21tb24uRG9tYWluSABSBmRvbWFpbhI0Cgdwcm9qZWN0GAMgASgLMhguY2xv
+        dWRpZGwuY29tbW9uLlByb2plY3RIAFIHcHJvamVjdBI3Cgh3b3JrZmxvdxgEIAEoCzIZLmNsb3VkaWRsLmNvbW1vbi5Xb3Jr
+        Zmxvd0gAUgh3b3JrZmxvdxI+CgtsYXVuY2hfcGxhbhgFIAEoCzIbLmNsb3VkaWRsLmNvbW1vbi5MYXVuY2hQbGFuSABSCmxh
+        dW5jaFBsYW4SPgoHY2x1c3RlchgGIAEoCzIiLmNsb3VkaWRsLmNvbW1vbi5DbHVzdGVySWRlbnRpZmllckgAUgdjbHVzdGVy
+        QgoKCHJlc291cmNlIiIKDE9yZ2FuaXphdGlvbhISCgRuYW1lGAEgASgJUgRuYW1lIl8KBkRvbWFpbhISCgRuYW1lGAEgASgJ
+        UgRuYW1lEkEKDG9yZ2FuaXphdGlvbhgCIAEoCzIdLmNsb3VkaWRsLmNvbW1vbi5Pcmdhbml6YXRpb25SDG9yZ2FuaXphdGlv
+        biJOCgdQcm9qZWN0EhIKBG5hbWUYASABKAlSBG5hbWUSLwoGZG9tYWluGAIgASgLMhcuY2xvdWRpZGwuY29tbW9uLkRvbWFp
+        blIGZG9tYWluIlIKCFdvcmtmbG93EhIKBG5hbWUYASABKAlSBG5hbWUSMgoHcHJvamVjdBgCIAEoCzIYLmNsb3VkaWRsLmNv
+        bW1vbi5Qcm9qZWN0Ugdwcm9qZWN0IlQKCkxhdW5jaFBsYW4SEgoEbmFtZRgBIAEoCVIEbmFtZRIyCgdwcm9qZWN0GAIgASgL
+        MhguY2xvdWRpZGwuY29tbW9uLlByb2plY3RSB3Byb2plY3Qq0wUKBkFjdGlvbhIPCgtBQ1RJT05fTk9ORRAAEhEKDUFDVElP
+        Tl9DUkVBVEUQARIPCgtBQ1RJT05fUkVBRBACEhEKDUFDVElPTl9VUERBVEUQAxIRCg1BQ1RJT05fREVMRVRFEAQSHwobQUNU
+        SU9OX1ZJRVdfRkxZVEVfSU5WRU5UT1JZEAUSIAocQUNUSU9OX1ZJRVdfRkxZVEVfRVhFQ1VUSU9OUxAGEiMKH0FDVElPTl9S
+        RUdJU1RFUl9GTFlURV9JTlZFTlRPUlkQBxIiCh5BQ1RJT05fQ1JFQVRFX0ZMWVRFX0VYRUNVVElPTlMQCBIdChlBQ1RJT05f
+        QURNSU5JU1RFUl9QUk9KRUNUEAkSHQoZQUNUSU9OX01BTkFHRV9QRVJNSVNTSU9OUxAKEh0KGUFDVElPTl9BRE1JTklTVEVS
+        X0FDQ09VTlQQCxIZChVBQ1RJT05fTUFOQUdFX0NMVVNURVIQDBIsCihBQ1RJT05fRURJVF9FWEVDVVRJT05fUkVMQVRFRF9B
+        VFRSSUJVVEVTEA0SKgomQUNUSU9OX0VESVRfQ0xVU1RFUl9SRUxBVEVEX0FUVFJJQlVURVMQDhIhCh1BQ1RJT05fRURJVF9V
+        TlVTRURfQVRUUklCVVRFUxAPEh4KGkFDVElPTl9TVVBQT1JUX1NZU1RFTV9MT0dTEBASGgoWQUNUSU9OX1ZJRVdfSURFTlRJ
+        VElFUxAREhgKFEFDVElPTl9NQU5BR0VfVEVOQU5UEBISFwoTQUNUSU9OX01BTkFHRV9RVUVVRRATEh4KGkFDVElPTl9WSUVX
+        X0NMVVNURVJfQ09ORklHEBQSGwoXQUNUSU9OX1ZJRVdfTExNX0dBVEVXQVkQFRIdChlBQ1RJT05fTUFOQUdFX0xMTV9HQVRF
+        V0FZEBYSIgoeQUNUSU9OX01BTkFHRV9MTE1fR0FURVdBWV9LRVlTEBdiBnByb3RvMw==
+        """),
+    ProtoFileDescriptor(
       name: "cloudidl/common/common.proto",
       dependencies: [],
       base64: """
         ChxjbG91ZGlkbC9jb21tb24vY29tbW9uLnByb3RvEg9jbG91ZGlkbC5jb21tb24iTwoVQ2x1c3RlclBvb2xJZGVudGlmaWVy
         EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEhIKBG5hbWUYAiABKAlSBG5hbWUiSwoRQ2x1c3RlcklkZW50
-        aWZpZXISIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SEgoEbmFtZRgCIAEoCVIEbmFtZSJ7Cg9RdWV1ZUlk
-        ZW50aWZpZXISIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SFgoGZG9tYWluGAIgASgJUgZkb21haW4SGAoH
-        cHJvamVjdBgDIAEoCVIHcHJvamVjdBISCgRuYW1lGAQgASgJUgRuYW1lIj4KDk9iamVjdFN0b3JlUmVmEhAKA3VyaRgBIAEo
-        CVIDdXJpEhoKCGVuZHBvaW50GAIgASgJUghlbmRwb2ludCL8AgoLU2VjcmV0U3RvcmUSQAoEdHlwZRgBIAEoDjIsLmNsb3Vk
-        aWRsLmNvbW1vbi5TZWNyZXRTdG9yZS5TZWNyZXRTdG9yZVR5cGVSBHR5cGUSGAoHbG9jYXRvchgCIAEoCVIHbG9jYXRvciKQ
-        AgoPU2VjcmV0U3RvcmVUeXBlEiEKHVNFQ1JFVF9TVE9SRV9UWVBFX1VOU1BFQ0lGSUVEEAASKQolU0VDUkVUX1NUT1JFX1RZ
-        UEVfQVdTX1NFQ1JFVFNfTUFOQUdFUhABEigKJFNFQ1JFVF9TVE9SRV9UWVBFX0dDUF9TRUNSRVRfTUFOQUdFUhACEiUKIVNF
-        Q1JFVF9TVE9SRV9UWVBFX0FaVVJFX0tFWV9WQVVMVBADEiAKHFNFQ1JFVF9TVE9SRV9UWVBFX0tVQkVSTkVURVMQBBIbChdT
-        RUNSRVRfU1RPUkVfVFlQRV9WQVVMVBAFEh8KG1NFQ1JFVF9TVE9SRV9UWVBFX09DSV9WQVVMVBAGIikKDUltYWdlUmVnaXN0
-        cnkSGAoHbG9jYXRvchgBIAEoCVIHbG9jYXRvciLmAQoRQ2x1c3RlclBvb2xDb25maWcSSQoQb2JqZWN0X3N0b3JlX3JlZhgB
-        IAEoCzIfLmNsb3VkaWRsLmNvbW1vbi5PYmplY3RTdG9yZVJlZlIOb2JqZWN0U3RvcmVSZWYSPwoMc2VjcmV0X3N0b3JlGAIg
-        ASgLMhwuY2xvdWRpZGwuY29tbW9uLlNlY3JldFN0b3JlUgtzZWNyZXRTdG9yZRJFCg5pbWFnZV9yZWdpc3RyeRgDIAEoCzIe
-        LmNsb3VkaWRsLmNvbW1vbi5JbWFnZVJlZ2lzdHJ5Ug1pbWFnZVJlZ2lzdHJ5YgZwcm90bzM=
+        aWZpZXISIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SEgoEbmFtZRgCIAEoCVIEbmFtZSJICg5Sb2xlSWRl
+        bnRpZmllchIiCgxvcmdhbml6YXRpb24YASABKAlSDG9yZ2FuaXphdGlvbhISCgRuYW1lGAIgASgJUgRuYW1lIkoKEFBvbGlj
+        eUlkZW50aWZpZXISIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SEgoEbmFtZRgCIAEoCVIEbmFtZSJ7Cg9R
+        dWV1ZUlkZW50aWZpZXISIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SFgoGZG9tYWluGAIgASgJUgZkb21h
+        aW4SGAoHcHJvamVjdBgDIAEoCVIHcHJvamVjdBISCgRuYW1lGAQgASgJUgRuYW1lIj4KDk9iamVjdFN0b3JlUmVmEhAKA3Vy
+        aRgBIAEoCVIDdXJpEhoKCGVuZHBvaW50GAIgASgJUghlbmRwb2ludCL8AgoLU2VjcmV0U3RvcmUSQAoEdHlwZRgBIAEoDjIs
+        LmNsb3VkaWRsLmNvbW1vbi5TZWNyZXRTdG9yZS5TZWNyZXRTdG9yZVR5cGVSBHR5cGUSGAoHbG9jYXRvchgCIAEoCVIHbG9j
+        YXRvciKQAgoPU2VjcmV0U3RvcmVUeXBlEiEKHVNFQ1JFVF9TVE9SRV9UWVBFX1VOU1BFQ0lGSUVEEAASKQolU0VDUkVUX1NU
+        T1JFX1RZUEVfQVdTX1NFQ1JFVFNfTUFOQUdFUhABEigKJFNFQ1JFVF9TVE9SRV9UWVBFX0dDUF9TRUNSRVRfTUFOQUdFUhAC
+        EiUKIVNFQ1JFVF9TVE9SRV9UWVBFX0FaVVJFX0tFWV9WQVVMVBADEiAKHFNFQ1JFVF9TVE9SRV9UWVBFX0tVQkVSTkVURVMQ
+        BBIbChdTRUNSRVRfU1RPUkVfVFlQRV9WQVVMVBAFEh8KG1NFQ1JFVF9TVE9SRV9UWVBFX09DSV9WQVVMVBAGIikKDUltYWdl
+        UmVnaXN0cnkSGAoHbG9jYXRvchgBIAEoCVIHbG9jYXRvciLmAQoRQ2x1c3RlclBvb2xDb25maWcSSQoQb2JqZWN0X3N0b3Jl
+        X3JlZhgBIAEoCzIfLmNsb3VkaWRsLmNvbW1vbi5PYmplY3RTdG9yZVJlZlIOb2JqZWN0U3RvcmVSZWYSPwoMc2VjcmV0X3N0
+        b3JlGAIgASgLMhwuY2xvdWRpZGwuY29tbW9uLlNlY3JldFN0b3JlUgtzZWNyZXRTdG9yZRJFCg5pbWFnZV9yZWdpc3RyeRgD
+        IAEoCzIeLmNsb3VkaWRsLmNvbW1vbi5JbWFnZVJlZ2lzdHJ5Ug1pbWFnZVJlZ2lzdHJ5YgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "cloudidl/common/identity.proto",
-      dependencies: [],
+      dependencies: ["cloudidl/common/policy.proto", "cloudidl/common/role.proto"],
       base64: """
-        Ch5jbG91ZGlkbC9jb21tb24vaWRlbnRpdHkucHJvdG8SD2Nsb3VkaWRsLmNvbW1vbiKQAQoKQXV0aG9yc2hpcBJACgpjcmVh
-        dGVkX2J5GAEgASgLMiEuY2xvdWRpZGwuY29tbW9uLkVucmljaGVkSWRlbnRpdHlSCWNyZWF0ZWRCeRJACgp1cGRhdGVkX2J5
-        GAIgASgLMiEuY2xvdWRpZGwuY29tbW9uLkVucmljaGVkSWRlbnRpdHlSCXVwZGF0ZWRCeSKOAQoQRW5yaWNoZWRJZGVudGl0
-        eRIrCgR1c2VyGAEgASgLMhUuY2xvdWRpZGwuY29tbW9uLlVzZXJIAFIEdXNlchJACgthcHBsaWNhdGlvbhgCIAEoCzIcLmNs
-        b3VkaWRsLmNvbW1vbi5BcHBsaWNhdGlvbkgAUgthcHBsaWNhdGlvbkILCglwcmluY2lwYWwiZgoEVXNlchIvCgJpZBgBIAEo
-        CzIfLmNsb3VkaWRsLmNvbW1vbi5Vc2VySWRlbnRpZmllclICaWQSLQoEc3BlYxgCIAEoCzIZLmNsb3VkaWRsLmNvbW1vbi5V
-        c2VyU3BlY1IEc3BlYyIqCg5Vc2VySWRlbnRpZmllchIYCgdzdWJqZWN0GAEgASgJUgdzdWJqZWN0ItYBCghVc2VyU3BlYxId
-        CgpmaXJzdF9uYW1lGAEgASgJUglmaXJzdE5hbWUSGwoJbGFzdF9uYW1lGAIgASgJUghsYXN0TmFtZRIUCgVlbWFpbBgDIAEo
-        CVIFZW1haWwSIgoMb3JnYW5pemF0aW9uGAQgASgJUgxvcmdhbml6YXRpb24SHwoLdXNlcl9oYW5kbGUYBSABKAlSCnVzZXJI
-        YW5kbGUSFgoGZ3JvdXBzGAYgAygJUgZncm91cHMSGwoJcGhvdG9fdXJsGAcgASgJUghwaG90b1VybCJzCgtBcHBsaWNhdGlv
-        bhI2CgJpZBgBIAEoCzImLmNsb3VkaWRsLmNvbW1vbi5BcHBsaWNhdGlvbklkZW50aWZpZXJSAmlkEiwKBHNwZWMYAiABKAsy
-        GC5jbG91ZGlkbC5jb21tb24uQXBwU3BlY1IEc3BlYyIxChVBcHBsaWNhdGlvbklkZW50aWZpZXISGAoHc3ViamVjdBgBIAEo
-        CVIHc3ViamVjdCJBCgdBcHBTcGVjEhIKBG5hbWUYASABKAlSBG5hbWUSIgoMb3JnYW5pemF0aW9uGAIgASgJUgxvcmdhbml6
-        YXRpb25iBnByb3RvMw==
+        Ch5jbG91ZGlkbC9jb21tb24vaWRlbnRpdHkucHJvdG8SD2Nsb3VkaWRsLmNvbW1vbhocY2xvdWRpZGwvY29tbW9uL3BvbGlj
+        eS5wcm90bxoaY2xvdWRpZGwvY29tbW9uL3JvbGUucHJvdG8ikAEKCkF1dGhvcnNoaXASQAoKY3JlYXRlZF9ieRgBIAEoCzIh
+        LmNsb3VkaWRsLmNvbW1vbi5FbnJpY2hlZElkZW50aXR5UgljcmVhdGVkQnkSQAoKdXBkYXRlZF9ieRgCIAEoCzIhLmNsb3Vk
+        aWRsLmNvbW1vbi5FbnJpY2hlZElkZW50aXR5Ugl1cGRhdGVkQnkijgEKEEVucmljaGVkSWRlbnRpdHkSKwoEdXNlchgBIAEo
+        CzIVLmNsb3VkaWRsLmNvbW1vbi5Vc2VySABSBHVzZXISQAoLYXBwbGljYXRpb24YAiABKAsyHC5jbG91ZGlkbC5jb21tb24u
+        QXBwbGljYXRpb25IAFILYXBwbGljYXRpb25CCwoJcHJpbmNpcGFsIsgBCgRVc2VyEi8KAmlkGAEgASgLMh8uY2xvdWRpZGwu
+        Y29tbW9uLlVzZXJJZGVudGlmaWVyUgJpZBItCgRzcGVjGAIgASgLMhkuY2xvdWRpZGwuY29tbW9uLlVzZXJTcGVjUgRzcGVj
+        EisKBXJvbGVzGAMgAygLMhUuY2xvdWRpZGwuY29tbW9uLlJvbGVSBXJvbGVzEjMKCHBvbGljaWVzGAQgAygLMhcuY2xvdWRp
+        ZGwuY29tbW9uLlBvbGljeVIIcG9saWNpZXMiKgoOVXNlcklkZW50aWZpZXISGAoHc3ViamVjdBgBIAEoCVIHc3ViamVjdCLW
+        AQoIVXNlclNwZWMSHQoKZmlyc3RfbmFtZRgBIAEoCVIJZmlyc3ROYW1lEhsKCWxhc3RfbmFtZRgCIAEoCVIIbGFzdE5hbWUS
+        FAoFZW1haWwYAyABKAlSBWVtYWlsEiIKDG9yZ2FuaXphdGlvbhgEIAEoCVIMb3JnYW5pemF0aW9uEh8KC3VzZXJfaGFuZGxl
+        GAUgASgJUgp1c2VySGFuZGxlEhYKBmdyb3VwcxgGIAMoCVIGZ3JvdXBzEhsKCXBob3RvX3VybBgHIAEoCVIIcGhvdG9Vcmwi
+        cwoLQXBwbGljYXRpb24SNgoCaWQYASABKAsyJi5jbG91ZGlkbC5jb21tb24uQXBwbGljYXRpb25JZGVudGlmaWVyUgJpZBIs
+        CgRzcGVjGAIgASgLMhguY2xvdWRpZGwuY29tbW9uLkFwcFNwZWNSBHNwZWMiMQoVQXBwbGljYXRpb25JZGVudGlmaWVyEhgK
+        B3N1YmplY3QYASABKAlSB3N1YmplY3QiQQoHQXBwU3BlYxISCgRuYW1lGAEgASgJUgRuYW1lEiIKDG9yZ2FuaXphdGlvbhgC
+        IAEoCVIMb3JnYW5pemF0aW9uIvYBCghJZGVudGl0eRI6Cgd1c2VyX2lkGAEgASgLMh8uY2xvdWRpZGwuY29tbW9uLlVzZXJJ
+        ZGVudGlmaWVySABSBnVzZXJJZBJPCg5hcHBsaWNhdGlvbl9pZBgCIAEoCzImLmNsb3VkaWRsLmNvbW1vbi5BcHBsaWNhdGlv
+        bklkZW50aWZpZXJIAFINYXBwbGljYXRpb25JZBJQChFleHRlcm5hbF9pZGVudGl0eRgDIAEoCzIhLmNsb3VkaWRsLmNvbW1v
+        bi5FeHRlcm5hbElkZW50aXR5SABSEGV4dGVybmFsSWRlbnRpdHlCCwoJcHJpbmNpcGFsIkIKEEV4dGVybmFsSWRlbnRpdHkS
+        GAoHc3ViamVjdBgBIAEoCVIHc3ViamVjdBIUCgV0b2tlbhgCIAEoCVIFdG9rZW5iBnByb3RvMw==
         """),
     ProtoFileDescriptor(
       name: "cloudidl/common/list.proto",
@@ -186,6 +255,196 @@ public enum ProtoFileDescriptors {
         VEhBThAEEhYKEkxFU1NfVEhBTl9PUl9FUVVBTBAFEgwKCENPTlRBSU5TEAYSDAoIVkFMVUVfSU4QBxIQCgxWQUxVRV9OT1Rf
         SU4QCRINCglFTkRTX1dJVEgQDBIRCg1OT1RfRU5EU19XSVRIEA0SHQoZQ09OVEFJTlNfQ0FTRV9JTlNFTlNJVElWRRAOEgoK
         BkVYSVNUUxAPEg4KCk5PVF9FWElTVFMQEGIGcHJvdG8z
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/common/policy.proto",
+      dependencies: ["cloudidl/common/authorization.proto", "cloudidl/common/common.proto"],
+      base64: """
+        ChxjbG91ZGlkbC9jb21tb24vcG9saWN5LnByb3RvEg9jbG91ZGlkbC5jb21tb24aI2Nsb3VkaWRsL2NvbW1vbi9hdXRob3Jp
+        emF0aW9uLnByb3RvGhxjbG91ZGlkbC9jb21tb24vY29tbW9uLnByb3RvIpkBCgZQb2xpY3kSMQoCaWQYASABKAsyIS5jbG91
+        ZGlkbC5jb21tb24uUG9saWN5SWRlbnRpZmllclICaWQSOgoIYmluZGluZ3MYAiADKAsyHi5jbG91ZGlkbC5jb21tb24uUG9s
+        aWN5QmluZGluZ1IIYmluZGluZ3MSIAoLZGVzY3JpcHRpb24YAyABKAlSC2Rlc2NyaXB0aW9uIoABCg1Qb2xpY3lCaW5kaW5n
+        EjgKB3JvbGVfaWQYASABKAsyHy5jbG91ZGlkbC5jb21tb24uUm9sZUlkZW50aWZpZXJSBnJvbGVJZBI1CghyZXNvdXJjZRgC
+        IAEoCzIZLmNsb3VkaWRsLmNvbW1vbi5SZXNvdXJjZVIIcmVzb3VyY2ViBnByb3RvMw==
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/common/role.proto",
+      dependencies: ["cloudidl/common/authorization.proto", "cloudidl/common/common.proto"],
+      base64: """
+        ChpjbG91ZGlkbC9jb21tb24vcm9sZS5wcm90bxIPY2xvdWRpZGwuY29tbW9uGiNjbG91ZGlkbC9jb21tb24vYXV0aG9yaXph
+        dGlvbi5wcm90bxocY2xvdWRpZGwvY29tbW9uL2NvbW1vbi5wcm90byKZAgoEUm9sZRIvCgJpZBgBIAEoCzIfLmNsb3VkaWRs
+        LmNvbW1vbi5Sb2xlSWRlbnRpZmllclICaWQSPQoLcGVybWlzc2lvbnMYAiADKAsyGy5jbG91ZGlkbC5jb21tb24uUGVybWlz
+        c2lvblILcGVybWlzc2lvbnMSNgoJcm9sZV9zcGVjGAMgASgLMhkuY2xvdWRpZGwuY29tbW9uLlJvbGVTcGVjUghyb2xlU3Bl
+        YxI2Cglyb2xlX3R5cGUYBCABKA4yGS5jbG91ZGlkbC5jb21tb24uUm9sZVR5cGVSCHJvbGVUeXBlEjEKB2FjdGlvbnMYBSAD
+        KA4yFy5jbG91ZGlkbC5jb21tb24uQWN0aW9uUgdhY3Rpb25zIiwKCFJvbGVTcGVjEiAKC2Rlc2NyaXB0aW9uGAEgASgJUgtk
+        ZXNjcmlwdGlvbirhAgoIUm9sZVR5cGUSEgoOUk9MRV9UWVBFX05PTkUQABITCg9ST0xFX1RZUEVfQURNSU4QARIZChVST0xF
+        X1RZUEVfQ09OVFJJQlVUT1IQAhIUChBST0xFX1RZUEVfVklFV0VSEAMSFAoQUk9MRV9UWVBFX0NVU1RPTRAEEh0KGVJPTEVf
+        VFlQRV9DTFVTVEVSX01BTkFHRVIQBRIhCh1ST0xFX1RZUEVfRkxZVEVfUFJPSkVDVF9BRE1JThAGEh8KG1JPTEVfVFlQRV9T
+        RVJWRVJMRVNTX1ZJRVdFUhAHEiQKIFJPTEVfVFlQRV9TRVJWRVJMRVNTX0NPTlRSSUJVVE9SEAgSFQoRUk9MRV9UWVBFX1NV
+        UFBPUlQQCRInCiNST0xFX1RZUEVfU1lTVEVNX1BST1ZJU0lPTkVEX0FDQ0VTUxAKEhwKGFJPTEVfVFlQRV9URU5BTlRfTUFO
+        QUdFUhALYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/app.proto",
+      dependencies: ["cloudidl/common/list.proto", "cloudidl/identity/enums.proto", "google/protobuf/timestamp.proto"],
+      base64: """
+        ChtjbG91ZGlkbC9pZGVudGl0eS9hcHAucHJvdG8SEWNsb3VkaWRsLmlkZW50aXR5GhpjbG91ZGlkbC9jb21tb24vbGlzdC5w
+        cm90bxodY2xvdWRpZGwvaWRlbnRpdHkvZW51bXMucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8i8QYK
+        A0FwcBIiCgxvcmdhbml6YXRpb24YASABKAlSDG9yZ2FuaXphdGlvbhIbCgljbGllbnRfaWQYAiABKAlSCGNsaWVudElkEkkK
+        E2NsaWVudF9pZF9pc3N1ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUhBjbGllbnRJZElzc3VlZEF0
+        EiMKDXJlZGlyZWN0X3VyaXMYBCADKAlSDHJlZGlyZWN0VXJpcxJHCg5yZXNwb25zZV90eXBlcxgFIAMoDjIgLmNsb3VkaWRs
+        LmlkZW50aXR5LlJlc3BvbnNlVHlwZXNSDXJlc3BvbnNlVHlwZXMSPgoLZ3JhbnRfdHlwZXMYBiADKA4yHS5jbG91ZGlkbC5p
+        ZGVudGl0eS5HcmFudFR5cGVzUgpncmFudFR5cGVzEk0KEGFwcGxpY2F0aW9uX3R5cGUYByABKA4yIi5jbG91ZGlkbC5pZGVu
+        dGl0eS5BcHBsaWNhdGlvblR5cGVSD2FwcGxpY2F0aW9uVHlwZRIaCghjb250YWN0cxgIIAMoCVIIY29udGFjdHMSHwoLY2xp
+        ZW50X25hbWUYCSABKAlSCmNsaWVudE5hbWUSGQoIbG9nb191cmkYCiABKAlSB2xvZ29VcmkSHQoKY2xpZW50X3VyaRgLIAEo
+        CVIJY2xpZW50VXJpEh0KCnBvbGljeV91cmkYDCABKAlSCXBvbGljeVVyaRIXCgd0b3NfdXJpGA0gASgJUgZ0b3NVcmkSGQoI
+        andrc191cmkYDiABKAlSB2p3a3NVcmkSZwoadG9rZW5fZW5kcG9pbnRfYXV0aF9tZXRob2QYDyABKA4yKi5jbG91ZGlkbC5p
+        ZGVudGl0eS5Ub2tlbkVuZHBvaW50QXV0aE1ldGhvZFIXdG9rZW5FbmRwb2ludEF1dGhNZXRob2QSIwoNY2xpZW50X3NlY3Jl
+        dBgQIAEoCVIMY2xpZW50U2VjcmV0ElMKGGNsaWVudF9zZWNyZXRfZXhwaXJlc19hdBgRIAEoCzIaLmdvb2dsZS5wcm90b2J1
+        Zi5UaW1lc3RhbXBSFWNsaWVudFNlY3JldEV4cGlyZXNBdBI0Cgdwcm9maWxlGBIgASgLMhouY2xvdWRpZGwuaWRlbnRpdHku
+        UHJvZmlsZVIHcHJvZmlsZSIhCgdQcm9maWxlEhYKBmFwcG9yZxgBIAEoCVIGYXBwb3JnIpMGChBDcmVhdGVBcHBSZXF1ZXN0
+        EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEhsKCWNsaWVudF9pZBgCIAEoCVIIY2xpZW50SWQSIwoNcmVk
+        aXJlY3RfdXJpcxgEIAMoCVIMcmVkaXJlY3RVcmlzEkcKDnJlc3BvbnNlX3R5cGVzGAUgAygOMiAuY2xvdWRpZGwuaWRlbnRp
+        dHkuUmVzcG9uc2VUeXBlc1INcmVzcG9uc2VUeXBlcxI+CgtncmFudF90eXBlcxgGIAMoDjIdLmNsb3VkaWRsLmlkZW50aXR5
+        LkdyYW50VHlwZXNSCmdyYW50VHlwZXMSTQoQYXBwbGljYXRpb25fdHlwZRgHIAEoDjIiLmNsb3VkaWRsLmlkZW50aXR5LkFw
+        cGxpY2F0aW9uVHlwZVIPYXBwbGljYXRpb25UeXBlEhoKCGNvbnRhY3RzGAggAygJUghjb250YWN0cxIfCgtjbGllbnRfbmFt
+        ZRgJIAEoCVIKY2xpZW50TmFtZRIZCghsb2dvX3VyaRgKIAEoCVIHbG9nb1VyaRIdCgpjbGllbnRfdXJpGAsgASgJUgljbGll
+        bnRVcmkSHQoKcG9saWN5X3VyaRgMIAEoCVIJcG9saWN5VXJpEhcKB3Rvc191cmkYDSABKAlSBnRvc1VyaRIZCghqd2tzX3Vy
+        aRgOIAEoCVIHandrc1VyaRJnChp0b2tlbl9lbmRwb2ludF9hdXRoX21ldGhvZBgPIAEoDjIqLmNsb3VkaWRsLmlkZW50aXR5
+        LlRva2VuRW5kcG9pbnRBdXRoTWV0aG9kUhd0b2tlbkVuZHBvaW50QXV0aE1ldGhvZBJHCg5jb25zZW50X21ldGhvZBgQIAEo
+        DjIgLmNsb3VkaWRsLmlkZW50aXR5LkNvbnNlbnRNZXRob2RSDWNvbnNlbnRNZXRob2QSRQofc2tpcF9kZWZhdWx0X3BvbGlj
+        eV9hc3NpZ25tZW50cxgRIAEoCFIcc2tpcERlZmF1bHRQb2xpY3lBc3NpZ25tZW50cyI9ChFDcmVhdGVBcHBSZXNwb25zZRIo
+        CgNhcHAYASABKAsyFi5jbG91ZGlkbC5pZGVudGl0eS5BcHBSA2FwcCJQCg1HZXRBcHBSZXF1ZXN0EiIKDG9yZ2FuaXphdGlv
+        bhgBIAEoCVIMb3JnYW5pemF0aW9uEhsKCWNsaWVudF9pZBgCIAEoCVIIY2xpZW50SWQiOgoOR2V0QXBwUmVzcG9uc2USKAoD
+        YXBwGAEgASgLMhYuY2xvdWRpZGwuaWRlbnRpdHkuQXBwUgNhcHAigwUKEFVwZGF0ZUFwcFJlcXVlc3QSIgoMb3JnYW5pemF0
+        aW9uGAEgASgJUgxvcmdhbml6YXRpb24SGwoJY2xpZW50X2lkGAIgASgJUghjbGllbnRJZBIjCg1yZWRpcmVjdF91cmlzGAQg
+        AygJUgxyZWRpcmVjdFVyaXMSRwoOcmVzcG9uc2VfdHlwZXMYBSADKA4yIC5jbG91ZGlkbC5pZGVudGl0eS5SZXNwb25zZVR5
+        cGVzUg1yZXNwb25zZVR5cGVzEj4KC2dyYW50X3R5cGVzGAYgAygOMh0uY2xvdWRpZGwuaWRlbnRpdHkuR3JhbnRUeXBlc1IK
+        Z3JhbnRUeXBlcxJNChBhcHBsaWNhdGlvbl90eXBlGAcgASgOMiIuY2xvdWRpZGwuaWRlbnRpdHkuQXBwbGljYXRpb25UeXBl
+        Ug9hcHBsaWNhdGlvblR5cGUSGgoIY29udGFjdHMYCCADKAlSCGNvbnRhY3RzEh8KC2NsaWVudF9uYW1lGAkgASgJUgpjbGll
+        bnROYW1lEhkKCGxvZ29fdXJpGAogASgJUgdsb2dvVXJpEh0KCmNsaWVudF91cmkYCyABKAlSCWNsaWVudFVyaRIdCgpwb2xp
+        Y3lfdXJpGAwgASgJUglwb2xpY3lVcmkSFwoHdG9zX3VyaRgNIAEoCVIGdG9zVXJpEhkKCGp3a3NfdXJpGA4gASgJUgdqd2tz
+        VXJpEmcKGnRva2VuX2VuZHBvaW50X2F1dGhfbWV0aG9kGA8gASgOMiouY2xvdWRpZGwuaWRlbnRpdHkuVG9rZW5FbmRwb2lu
+        dEF1dGhNZXRob2RSF3Rva2VuRW5kcG9pbnRBdXRoTWV0aG9kIj0KEVVwZGF0ZUFwcFJlc3BvbnNlEigKA2FwcBgBIAEoCzIW
+        LmNsb3VkaWRsLmlkZW50aXR5LkFwcFIDYXBwIlMKEERlbGV0ZUFwcFJlcXVlc3QSIgoMb3JnYW5pemF0aW9uGAEgASgJUgxv
+        cmdhbml6YXRpb24SGwoJY2xpZW50X2lkGAIgASgJUghjbGllbnRJZCITChFEZWxldGVBcHBSZXNwb25zZSJtCg9MaXN0QXBw
+        c1JlcXVlc3QSIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SNgoHcmVxdWVzdBgCIAEoCzIcLmNsb3VkaWRs
+        LmNvbW1vbi5MaXN0UmVxdWVzdFIHcmVxdWVzdCJUChBMaXN0QXBwc1Jlc3BvbnNlEioKBGFwcHMYASADKAsyFi5jbG91ZGlk
+        bC5pZGVudGl0eS5BcHBSBGFwcHMSFAoFdG9rZW4YAiABKAlSBXRva2VuMqkDCgtBcHBzU2VydmljZRJTCgZDcmVhdGUSIy5j
+        bG91ZGlkbC5pZGVudGl0eS5DcmVhdGVBcHBSZXF1ZXN0GiQuY2xvdWRpZGwuaWRlbnRpdHkuQ3JlYXRlQXBwUmVzcG9uc2US
+        SgoDR2V0EiAuY2xvdWRpZGwuaWRlbnRpdHkuR2V0QXBwUmVxdWVzdBohLmNsb3VkaWRsLmlkZW50aXR5LkdldEFwcFJlc3Bv
+        bnNlElMKBlVwZGF0ZRIjLmNsb3VkaWRsLmlkZW50aXR5LlVwZGF0ZUFwcFJlcXVlc3QaJC5jbG91ZGlkbC5pZGVudGl0eS5V
+        cGRhdGVBcHBSZXNwb25zZRJTCgZEZWxldGUSIy5jbG91ZGlkbC5pZGVudGl0eS5EZWxldGVBcHBSZXF1ZXN0GiQuY2xvdWRp
+        ZGwuaWRlbnRpdHkuRGVsZXRlQXBwUmVzcG9uc2USTwoETGlzdBIiLmNsb3VkaWRsLmlkZW50aXR5Lkxpc3RBcHBzUmVxdWVz
+        dBojLmNsb3VkaWRsLmlkZW50aXR5Lkxpc3RBcHBzUmVzcG9uc2ViBnByb3RvMw==
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/enums.proto",
+      dependencies: [],
+      base64: """
+        Ch1jbG91ZGlkbC9pZGVudGl0eS9lbnVtcy5wcm90bxIRY2xvdWRpZGwuaWRlbnRpdHkqMgoNUmVzcG9uc2VUeXBlcxIICgRD
+        T0RFEAASCQoFVE9LRU4QARIMCghJRF9UT0tFThACKnwKCkdyYW50VHlwZXMSFgoSQVVUSE9SSVpBVElPTl9DT0RFEAASDAoI
+        SU1QTElDSVQQARIMCghQQVNTV09SRBACEhYKEkNMSUVOVF9DUkVERU5USUFMUxADEhEKDVJFRlJFU0hfVE9LRU4QBBIPCgtE
+        RVZJQ0VfQ09ERRAFKiYKD0FwcGxpY2F0aW9uVHlwZRIHCgNXRUIQABIKCgZOQVRJVkUQASpUChdUb2tlbkVuZHBvaW50QXV0
+        aE1ldGhvZBIICgROT05FEAASFgoSQ0xJRU5UX1NFQ1JFVF9QT1NUEAESFwoTQ0xJRU5UX1NFQ1JFVF9CQVNJQxACKmEKDUNv
+        bnNlbnRNZXRob2QSFwoTQ09OU0VOVF9NRVRIT0RfTk9ORRAAEhoKFkNPTlNFTlRfTUVUSE9EX1RSVVNURUQQARIbChdDT05T
+        RU5UX01FVEhPRF9SRVFVSVJFRBACYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/member.proto",
+      dependencies: ["cloudidl/common/identity.proto"],
+      base64: """
+        Ch5jbG91ZGlkbC9pZGVudGl0eS9tZW1iZXIucHJvdG8SEWNsb3VkaWRsLmlkZW50aXR5Gh5jbG91ZGlkbC9jb21tb24vaWRl
+        bnRpdHkucHJvdG8ibAoSTGlzdE1lbWJlcnNSZXF1ZXN0EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEjIK
+        FWluY2x1ZGVfc3VwcG9ydF9zdGFmZhgCIAEoCFITaW5jbHVkZVN1cHBvcnRTdGFmZiJSChNMaXN0TWVtYmVyc1Jlc3BvbnNl
+        EjsKB21lbWJlcnMYASADKAsyIS5jbG91ZGlkbC5jb21tb24uRW5yaWNoZWRJZGVudGl0eVIHbWVtYmVyczJtCg1NZW1iZXJT
+        ZXJ2aWNlElwKC0xpc3RNZW1iZXJzEiUuY2xvdWRpZGwuaWRlbnRpdHkuTGlzdE1lbWJlcnNSZXF1ZXN0GiYuY2xvdWRpZGwu
+        aWRlbnRpdHkuTGlzdE1lbWJlcnNSZXNwb25zZWIGcHJvdG8z
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/policy.proto",
+      dependencies: ["cloudidl/common/common.proto", "cloudidl/common/list.proto", "cloudidl/common/policy.proto"],
+      base64: """
+        Ch5jbG91ZGlkbC9pZGVudGl0eS9wb2xpY3kucHJvdG8SEWNsb3VkaWRsLmlkZW50aXR5GhxjbG91ZGlkbC9jb21tb24vY29t
+        bW9uLnByb3RvGhpjbG91ZGlkbC9jb21tb24vbGlzdC5wcm90bxocY2xvdWRpZGwvY29tbW9uL3BvbGljeS5wcm90byJGChND
+        cmVhdGVQb2xpY3lSZXF1ZXN0Ei8KBnBvbGljeRgBIAEoCzIXLmNsb3VkaWRsLmNvbW1vbi5Qb2xpY3lSBnBvbGljeSIWChRD
+        cmVhdGVQb2xpY3lSZXNwb25zZSKJAQoaQ3JlYXRlUG9saWN5QmluZGluZ1JlcXVlc3QSMQoCaWQYASABKAsyIS5jbG91ZGlk
+        bC5jb21tb24uUG9saWN5SWRlbnRpZmllclICaWQSOAoHYmluZGluZxgCIAEoCzIeLmNsb3VkaWRsLmNvbW1vbi5Qb2xpY3lC
+        aW5kaW5nUgdiaW5kaW5nIh0KG0NyZWF0ZVBvbGljeUJpbmRpbmdSZXNwb25zZSKJAQoaRGVsZXRlUG9saWN5QmluZGluZ1Jl
+        cXVlc3QSMQoCaWQYASABKAsyIS5jbG91ZGlkbC5jb21tb24uUG9saWN5SWRlbnRpZmllclICaWQSOAoHYmluZGluZxgCIAEo
+        CzIeLmNsb3VkaWRsLmNvbW1vbi5Qb2xpY3lCaW5kaW5nUgdiaW5kaW5nIh0KG0RlbGV0ZVBvbGljeUJpbmRpbmdSZXNwb25z
+        ZSJFChBHZXRQb2xpY3lSZXF1ZXN0EjEKAmlkGAEgASgLMiEuY2xvdWRpZGwuY29tbW9uLlBvbGljeUlkZW50aWZpZXJSAmlk
+        IkQKEUdldFBvbGljeVJlc3BvbnNlEi8KBnBvbGljeRgBIAEoCzIXLmNsb3VkaWRsLmNvbW1vbi5Qb2xpY3lSBnBvbGljeSJI
+        ChNEZWxldGVQb2xpY3lSZXF1ZXN0EjEKAmlkGAEgASgLMiEuY2xvdWRpZGwuY29tbW9uLlBvbGljeUlkZW50aWZpZXJSAmlk
+        IhYKFERlbGV0ZVBvbGljeVJlc3BvbnNlInEKE0xpc3RQb2xpY2llc1JlcXVlc3QSIgoMb3JnYW5pemF0aW9uGAEgASgJUgxv
+        cmdhbml6YXRpb24SNgoHcmVxdWVzdBgCIAEoCzIcLmNsb3VkaWRsLmNvbW1vbi5MaXN0UmVxdWVzdFIHcmVxdWVzdCJhChRM
+        aXN0UG9saWNpZXNSZXNwb25zZRIzCghwb2xpY2llcxgBIAMoCzIXLmNsb3VkaWRsLmNvbW1vbi5Qb2xpY3lSCHBvbGljaWVz
+        EhQKBXRva2VuGAIgASgJUgV0b2tlbjLuBAoNUG9saWN5U2VydmljZRJfCgxDcmVhdGVQb2xpY3kSJi5jbG91ZGlkbC5pZGVu
+        dGl0eS5DcmVhdGVQb2xpY3lSZXF1ZXN0GicuY2xvdWRpZGwuaWRlbnRpdHkuQ3JlYXRlUG9saWN5UmVzcG9uc2USdAoTQ3Jl
+        YXRlUG9saWN5QmluZGluZxItLmNsb3VkaWRsLmlkZW50aXR5LkNyZWF0ZVBvbGljeUJpbmRpbmdSZXF1ZXN0Gi4uY2xvdWRp
+        ZGwuaWRlbnRpdHkuQ3JlYXRlUG9saWN5QmluZGluZ1Jlc3BvbnNlEnQKE0RlbGV0ZVBvbGljeUJpbmRpbmcSLS5jbG91ZGlk
+        bC5pZGVudGl0eS5EZWxldGVQb2xpY3lCaW5kaW5nUmVxdWVzdBouLmNsb3VkaWRsLmlkZW50aXR5LkRlbGV0ZVBvbGljeUJp
+        bmRpbmdSZXNwb25zZRJWCglHZXRQb2xpY3kSIy5jbG91ZGlkbC5pZGVudGl0eS5HZXRQb2xpY3lSZXF1ZXN0GiQuY2xvdWRp
+        ZGwuaWRlbnRpdHkuR2V0UG9saWN5UmVzcG9uc2USXwoMRGVsZXRlUG9saWN5EiYuY2xvdWRpZGwuaWRlbnRpdHkuRGVsZXRl
+        UG9saWN5UmVxdWVzdBonLmNsb3VkaWRsLmlkZW50aXR5LkRlbGV0ZVBvbGljeVJlc3BvbnNlElcKBExpc3QSJi5jbG91ZGlk
+        bC5pZGVudGl0eS5MaXN0UG9saWNpZXNSZXF1ZXN0GicuY2xvdWRpZGwuaWRlbnRpdHkuTGlzdFBvbGljaWVzUmVzcG9uc2Vi
+        BnByb3RvMw==
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/role.proto",
+      dependencies: ["cloudidl/common/authorization.proto", "cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/list.proto", "cloudidl/common/role.proto"],
+      base64: """
+        ChxjbG91ZGlkbC9pZGVudGl0eS9yb2xlLnByb3RvEhFjbG91ZGlkbC5pZGVudGl0eRojY2xvdWRpZGwvY29tbW9uL2F1dGhv
+        cml6YXRpb24ucHJvdG8aHGNsb3VkaWRsL2NvbW1vbi9jb21tb24ucHJvdG8aHmNsb3VkaWRsL2NvbW1vbi9pZGVudGl0eS5w
+        cm90bxoaY2xvdWRpZGwvY29tbW9uL2xpc3QucHJvdG8aGmNsb3VkaWRsL2NvbW1vbi9yb2xlLnByb3RvIj4KEUNyZWF0ZVJv
+        bGVSZXF1ZXN0EikKBHJvbGUYASABKAsyFS5jbG91ZGlkbC5jb21tb24uUm9sZVIEcm9sZSIUChJDcmVhdGVSb2xlUmVzcG9u
+        c2UiPgoRVXBkYXRlUm9sZVJlcXVlc3QSKQoEcm9sZRgBIAEoCzIVLmNsb3VkaWRsLmNvbW1vbi5Sb2xlUgRyb2xlIhQKElVw
+        ZGF0ZVJvbGVSZXNwb25zZSJ7ChdDcmVhdGVSb2xlQWN0aW9uUmVxdWVzdBIvCgJpZBgBIAEoCzIfLmNsb3VkaWRsLmNvbW1v
+        bi5Sb2xlSWRlbnRpZmllclICaWQSLwoGYWN0aW9uGAIgASgOMhcuY2xvdWRpZGwuY29tbW9uLkFjdGlvblIGYWN0aW9uIhoK
+        GENyZWF0ZVJvbGVBY3Rpb25SZXNwb25zZSJ7ChdEZWxldGVSb2xlQWN0aW9uUmVxdWVzdBIvCgJpZBgBIAEoCzIfLmNsb3Vk
+        aWRsLmNvbW1vbi5Sb2xlSWRlbnRpZmllclICaWQSLwoGYWN0aW9uGAIgASgOMhcuY2xvdWRpZGwuY29tbW9uLkFjdGlvblIG
+        YWN0aW9uIhoKGERlbGV0ZVJvbGVBY3Rpb25SZXNwb25zZSJBCg5HZXRSb2xlUmVxdWVzdBIvCgJpZBgBIAEoCzIfLmNsb3Vk
+        aWRsLmNvbW1vbi5Sb2xlSWRlbnRpZmllclICaWQiPAoPR2V0Um9sZVJlc3BvbnNlEikKBHJvbGUYASABKAsyFS5jbG91ZGlk
+        bC5jb21tb24uUm9sZVIEcm9sZSJEChFEZWxldGVSb2xlUmVxdWVzdBIvCgJpZBgBIAEoCzIfLmNsb3VkaWRsLmNvbW1vbi5S
+        b2xlSWRlbnRpZmllclICaWQiFAoSRGVsZXRlUm9sZVJlc3BvbnNlIqUBChBMaXN0Um9sZXNSZXF1ZXN0EiIKDG9yZ2FuaXph
+        dGlvbhgBIAEoCVIMb3JnYW5pemF0aW9uEjUKCGlkZW50aXR5GAIgASgLMhkuY2xvdWRpZGwuY29tbW9uLklkZW50aXR5Ughp
+        ZGVudGl0eRI2CgdyZXF1ZXN0GAMgASgLMhwuY2xvdWRpZGwuY29tbW9uLkxpc3RSZXF1ZXN0UgdyZXF1ZXN0IlYKEUxpc3RS
+        b2xlc1Jlc3BvbnNlEisKBXJvbGVzGAEgAygLMhUuY2xvdWRpZGwuY29tbW9uLlJvbGVSBXJvbGVzEhQKBXRva2VuGAIgASgJ
+        UgV0b2tlbjKdBQoLUm9sZVNlcnZpY2USWQoKQ3JlYXRlUm9sZRIkLmNsb3VkaWRsLmlkZW50aXR5LkNyZWF0ZVJvbGVSZXF1
+        ZXN0GiUuY2xvdWRpZGwuaWRlbnRpdHkuQ3JlYXRlUm9sZVJlc3BvbnNlElkKClVwZGF0ZVJvbGUSJC5jbG91ZGlkbC5pZGVu
+        dGl0eS5VcGRhdGVSb2xlUmVxdWVzdBolLmNsb3VkaWRsLmlkZW50aXR5LlVwZGF0ZVJvbGVSZXNwb25zZRJrChBDcmVhdGVS
+        b2xlQWN0aW9uEiouY2xvdWRpZGwuaWRlbnRpdHkuQ3JlYXRlUm9sZUFjdGlvblJlcXVlc3QaKy5jbG91ZGlkbC5pZGVudGl0
+        eS5DcmVhdGVSb2xlQWN0aW9uUmVzcG9uc2USawoQRGVsZXRlUm9sZUFjdGlvbhIqLmNsb3VkaWRsLmlkZW50aXR5LkRlbGV0
+        ZVJvbGVBY3Rpb25SZXF1ZXN0GisuY2xvdWRpZGwuaWRlbnRpdHkuRGVsZXRlUm9sZUFjdGlvblJlc3BvbnNlElAKB0dldFJv
+        bGUSIS5jbG91ZGlkbC5pZGVudGl0eS5HZXRSb2xlUmVxdWVzdBoiLmNsb3VkaWRsLmlkZW50aXR5LkdldFJvbGVSZXNwb25z
+        ZRJZCgpEZWxldGVSb2xlEiQuY2xvdWRpZGwuaWRlbnRpdHkuRGVsZXRlUm9sZVJlcXVlc3QaJS5jbG91ZGlkbC5pZGVudGl0
+        eS5EZWxldGVSb2xlUmVzcG9uc2USUQoETGlzdBIjLmNsb3VkaWRsLmlkZW50aXR5Lkxpc3RSb2xlc1JlcXVlc3QaJC5jbG91
+        ZGlkbC5pZGVudGl0eS5MaXN0Um9sZXNSZXNwb25zZWIGcHJvdG8z
+        """),
+    ProtoFileDescriptor(
+      name: "cloudidl/identity/user.proto",
+      dependencies: ["cloudidl/common/common.proto", "cloudidl/common/identity.proto", "cloudidl/common/list.proto"],
+      base64: """
+        ChxjbG91ZGlkbC9pZGVudGl0eS91c2VyLnByb3RvEhFjbG91ZGlkbC5pZGVudGl0eRocY2xvdWRpZGwvY29tbW9uL2NvbW1v
+        bi5wcm90bxoeY2xvdWRpZGwvY29tbW9uL2lkZW50aXR5LnByb3RvGhpjbG91ZGlkbC9jb21tb24vbGlzdC5wcm90byJ2ChFD
+        cmVhdGVVc2VyUmVxdWVzdBItCgRzcGVjGAEgASgLMhkuY2xvdWRpZGwuY29tbW9uLlVzZXJTcGVjUgRzcGVjEjIKFXN1cHBy
+        ZXNzX2ludml0ZV9lbWFpbBgCIAEoCFITc3VwcHJlc3NJbnZpdGVFbWFpbCJFChJDcmVhdGVVc2VyUmVzcG9uc2USLwoCaWQY
+        ASABKAsyHy5jbG91ZGlkbC5jb21tb24uVXNlcklkZW50aWZpZXJSAmlkIkEKDkdldFVzZXJSZXF1ZXN0Ei8KAmlkGAEgASgL
+        Mh8uY2xvdWRpZGwuY29tbW9uLlVzZXJJZGVudGlmaWVyUgJpZCI8Cg9HZXRVc2VyUmVzcG9uc2USKQoEdXNlchgBIAEoCzIV
+        LmNsb3VkaWRsLmNvbW1vbi5Vc2VyUgR1c2VyImgKEURlbGV0ZVVzZXJSZXF1ZXN0Ei8KAmlkGAEgASgLMh8uY2xvdWRpZGwu
+        Y29tbW9uLlVzZXJJZGVudGlmaWVyUgJpZBIiCgxvcmdhbml6YXRpb24YAiABKAlSDG9yZ2FuaXphdGlvbiIUChJEZWxldGVV
+        c2VyUmVzcG9uc2Ui3wIKEExpc3RVc2Vyc1JlcXVlc3QSIgoMb3JnYW5pemF0aW9uGAEgASgJUgxvcmdhbml6YXRpb24SOAoH
+        cm9sZV9pZBgCIAEoCzIfLmNsb3VkaWRsLmNvbW1vbi5Sb2xlSWRlbnRpZmllclIGcm9sZUlkEjYKB3JlcXVlc3QYAyABKAsy
+        HC5jbG91ZGlkbC5jb21tb24uTGlzdFJlcXVlc3RSB3JlcXVlc3QSMgoVaW5jbHVkZV9zdXBwb3J0X3N0YWZmGAQgASgIUhNp
+        bmNsdWRlU3VwcG9ydFN0YWZmEkAKHGV4Y2x1ZGVfaWRlbnRpdHlfYXNzaWdubWVudHMYBSABKAhSGmV4Y2x1ZGVJZGVudGl0
+        eUFzc2lnbm1lbnRzEj8KHGZvcmNlX3JlbW90ZV9pZGVudGl0eV9sb29rdXAYBiABKAhSGWZvcmNlUmVtb3RlSWRlbnRpdHlM
+        b29rdXAibAoRTGlzdFVzZXJzUmVzcG9uc2USKwoFdXNlcnMYASADKAsyFS5jbG91ZGlkbC5jb21tb24uVXNlclIFdXNlcnMS
+        FAoFdG9rZW4YAiABKAlSBXRva2VuEhQKBWNvdW50GAMgASgDUgVjb3VudDLtAgoLVXNlclNlcnZpY2USWQoKQ3JlYXRlVXNl
+        chIkLmNsb3VkaWRsLmlkZW50aXR5LkNyZWF0ZVVzZXJSZXF1ZXN0GiUuY2xvdWRpZGwuaWRlbnRpdHkuQ3JlYXRlVXNlclJl
+        c3BvbnNlElAKB0dldFVzZXISIS5jbG91ZGlkbC5pZGVudGl0eS5HZXRVc2VyUmVxdWVzdBoiLmNsb3VkaWRsLmlkZW50aXR5
+        LkdldFVzZXJSZXNwb25zZRJZCgpEZWxldGVVc2VyEiQuY2xvdWRpZGwuaWRlbnRpdHkuRGVsZXRlVXNlclJlcXVlc3QaJS5j
+        bG91ZGlkbC5pZGVudGl0eS5EZWxldGVVc2VyUmVzcG9uc2USVgoJTGlzdFVzZXJzEiMuY2xvdWRpZGwuaWRlbnRpdHkuTGlz
+        dFVzZXJzUmVxdWVzdBokLmNsb3VkaWRsLmlkZW50aXR5Lkxpc3RVc2Vyc1Jlc3BvbnNlYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "cloudidl/queue/queue.proto",
@@ -415,6 +674,20 @@ public enum ProtoFileDescriptors {
 
   /// Fully-qualified symbol (message, enum, service, method) -> the file that declares it.
   public static let fileContainingSymbol: [String: String] = [
+    "cloudidl.authorizer.AssignIdentityRequest": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AssignIdentityResponse": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AuthorizerService": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AuthorizerService.AssignIdentity": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AuthorizerService.GetIdentityAssignments": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AuthorizerService.ListIdentityAssignments": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.AuthorizerService.UnassignIdentity": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.GetIdentityAssignmentRequest": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.GetIdentityAssignmentResponse": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.IdentityAssignment": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.ListIdentityAssignmentsRequest": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.ListIdentityAssignmentsResponse": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.UnassignIdentityRequest": "cloudidl/authorizer/authorizer.proto",
+    "cloudidl.authorizer.UnassignIdentityResponse": "cloudidl/authorizer/authorizer.proto",
     "cloudidl.cluster.AcceleratorCapacity": "cloudidl/cluster/accelerator_definition.proto",
     "cloudidl.cluster.Capabilities": "cloudidl/cluster/cluster.proto",
     "cloudidl.cluster.Cluster": "cloudidl/cluster/cluster.proto",
@@ -485,6 +758,7 @@ public enum ProtoFileDescriptors {
     "cloudidl.clusterpool.UndeleteResponse": "cloudidl/clusterpool/clusterpool.proto",
     "cloudidl.clusterpool.UpdateRequest": "cloudidl/clusterpool/clusterpool.proto",
     "cloudidl.clusterpool.UpdateResponse": "cloudidl/clusterpool/clusterpool.proto",
+    "cloudidl.common.Action": "cloudidl/common/authorization.proto",
     "cloudidl.common.AppSpec": "cloudidl/common/identity.proto",
     "cloudidl.common.Application": "cloudidl/common/identity.proto",
     "cloudidl.common.ApplicationIdentifier": "cloudidl/common/identity.proto",
@@ -492,13 +766,28 @@ public enum ProtoFileDescriptors {
     "cloudidl.common.ClusterIdentifier": "cloudidl/common/common.proto",
     "cloudidl.common.ClusterPoolConfig": "cloudidl/common/common.proto",
     "cloudidl.common.ClusterPoolIdentifier": "cloudidl/common/common.proto",
+    "cloudidl.common.Domain": "cloudidl/common/authorization.proto",
     "cloudidl.common.EnrichedIdentity": "cloudidl/common/identity.proto",
+    "cloudidl.common.ExternalIdentity": "cloudidl/common/identity.proto",
     "cloudidl.common.Filter": "cloudidl/common/list.proto",
     "cloudidl.common.Filter.Function": "cloudidl/common/list.proto",
+    "cloudidl.common.Identity": "cloudidl/common/identity.proto",
     "cloudidl.common.ImageRegistry": "cloudidl/common/common.proto",
+    "cloudidl.common.LaunchPlan": "cloudidl/common/authorization.proto",
     "cloudidl.common.ListRequest": "cloudidl/common/list.proto",
     "cloudidl.common.ObjectStoreRef": "cloudidl/common/common.proto",
+    "cloudidl.common.Organization": "cloudidl/common/authorization.proto",
+    "cloudidl.common.Permission": "cloudidl/common/authorization.proto",
+    "cloudidl.common.Policy": "cloudidl/common/policy.proto",
+    "cloudidl.common.PolicyBinding": "cloudidl/common/policy.proto",
+    "cloudidl.common.PolicyIdentifier": "cloudidl/common/common.proto",
+    "cloudidl.common.Project": "cloudidl/common/authorization.proto",
     "cloudidl.common.QueueIdentifier": "cloudidl/common/common.proto",
+    "cloudidl.common.Resource": "cloudidl/common/authorization.proto",
+    "cloudidl.common.Role": "cloudidl/common/role.proto",
+    "cloudidl.common.RoleIdentifier": "cloudidl/common/common.proto",
+    "cloudidl.common.RoleSpec": "cloudidl/common/role.proto",
+    "cloudidl.common.RoleType": "cloudidl/common/role.proto",
     "cloudidl.common.SecretStore": "cloudidl/common/common.proto",
     "cloudidl.common.SecretStore.SecretStoreType": "cloudidl/common/common.proto",
     "cloudidl.common.Sort": "cloudidl/common/list.proto",
@@ -506,6 +795,88 @@ public enum ProtoFileDescriptors {
     "cloudidl.common.User": "cloudidl/common/identity.proto",
     "cloudidl.common.UserIdentifier": "cloudidl/common/identity.proto",
     "cloudidl.common.UserSpec": "cloudidl/common/identity.proto",
+    "cloudidl.common.Workflow": "cloudidl/common/authorization.proto",
+    "cloudidl.identity.App": "cloudidl/identity/app.proto",
+    "cloudidl.identity.ApplicationType": "cloudidl/identity/enums.proto",
+    "cloudidl.identity.AppsService": "cloudidl/identity/app.proto",
+    "cloudidl.identity.AppsService.Create": "cloudidl/identity/app.proto",
+    "cloudidl.identity.AppsService.Delete": "cloudidl/identity/app.proto",
+    "cloudidl.identity.AppsService.Get": "cloudidl/identity/app.proto",
+    "cloudidl.identity.AppsService.List": "cloudidl/identity/app.proto",
+    "cloudidl.identity.AppsService.Update": "cloudidl/identity/app.proto",
+    "cloudidl.identity.ConsentMethod": "cloudidl/identity/enums.proto",
+    "cloudidl.identity.CreateAppRequest": "cloudidl/identity/app.proto",
+    "cloudidl.identity.CreateAppResponse": "cloudidl/identity/app.proto",
+    "cloudidl.identity.CreatePolicyBindingRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.CreatePolicyBindingResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.CreatePolicyRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.CreatePolicyResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.CreateRoleActionRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.CreateRoleActionResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.CreateRoleRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.CreateRoleResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.CreateUserRequest": "cloudidl/identity/user.proto",
+    "cloudidl.identity.CreateUserResponse": "cloudidl/identity/user.proto",
+    "cloudidl.identity.DeleteAppRequest": "cloudidl/identity/app.proto",
+    "cloudidl.identity.DeleteAppResponse": "cloudidl/identity/app.proto",
+    "cloudidl.identity.DeletePolicyBindingRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.DeletePolicyBindingResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.DeletePolicyRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.DeletePolicyResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.DeleteRoleActionRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.DeleteRoleActionResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.DeleteRoleRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.DeleteRoleResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.DeleteUserRequest": "cloudidl/identity/user.proto",
+    "cloudidl.identity.DeleteUserResponse": "cloudidl/identity/user.proto",
+    "cloudidl.identity.GetAppRequest": "cloudidl/identity/app.proto",
+    "cloudidl.identity.GetAppResponse": "cloudidl/identity/app.proto",
+    "cloudidl.identity.GetPolicyRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.GetPolicyResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.GetRoleRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.GetRoleResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.GetUserRequest": "cloudidl/identity/user.proto",
+    "cloudidl.identity.GetUserResponse": "cloudidl/identity/user.proto",
+    "cloudidl.identity.GrantTypes": "cloudidl/identity/enums.proto",
+    "cloudidl.identity.ListAppsRequest": "cloudidl/identity/app.proto",
+    "cloudidl.identity.ListAppsResponse": "cloudidl/identity/app.proto",
+    "cloudidl.identity.ListMembersRequest": "cloudidl/identity/member.proto",
+    "cloudidl.identity.ListMembersResponse": "cloudidl/identity/member.proto",
+    "cloudidl.identity.ListPoliciesRequest": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.ListPoliciesResponse": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.ListRolesRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.ListRolesResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.ListUsersRequest": "cloudidl/identity/user.proto",
+    "cloudidl.identity.ListUsersResponse": "cloudidl/identity/user.proto",
+    "cloudidl.identity.MemberService": "cloudidl/identity/member.proto",
+    "cloudidl.identity.MemberService.ListMembers": "cloudidl/identity/member.proto",
+    "cloudidl.identity.PolicyService": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.CreatePolicy": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.CreatePolicyBinding": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.DeletePolicy": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.DeletePolicyBinding": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.GetPolicy": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.PolicyService.List": "cloudidl/identity/policy.proto",
+    "cloudidl.identity.Profile": "cloudidl/identity/app.proto",
+    "cloudidl.identity.ResponseTypes": "cloudidl/identity/enums.proto",
+    "cloudidl.identity.RoleService": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.CreateRole": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.CreateRoleAction": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.DeleteRole": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.DeleteRoleAction": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.GetRole": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.List": "cloudidl/identity/role.proto",
+    "cloudidl.identity.RoleService.UpdateRole": "cloudidl/identity/role.proto",
+    "cloudidl.identity.TokenEndpointAuthMethod": "cloudidl/identity/enums.proto",
+    "cloudidl.identity.UpdateAppRequest": "cloudidl/identity/app.proto",
+    "cloudidl.identity.UpdateAppResponse": "cloudidl/identity/app.proto",
+    "cloudidl.identity.UpdateRoleRequest": "cloudidl/identity/role.proto",
+    "cloudidl.identity.UpdateRoleResponse": "cloudidl/identity/role.proto",
+    "cloudidl.identity.UserService": "cloudidl/identity/user.proto",
+    "cloudidl.identity.UserService.CreateUser": "cloudidl/identity/user.proto",
+    "cloudidl.identity.UserService.DeleteUser": "cloudidl/identity/user.proto",
+    "cloudidl.identity.UserService.GetUser": "cloudidl/identity/user.proto",
+    "cloudidl.identity.UserService.ListUsers": "cloudidl/identity/user.proto",
     "cloudidl.queue.CreateQueueRequest": "cloudidl/queue/queue.proto",
     "cloudidl.queue.CreateQueueResponse": "cloudidl/queue/queue.proto",
     "cloudidl.queue.DeleteQueueRequest": "cloudidl/queue/queue.proto",

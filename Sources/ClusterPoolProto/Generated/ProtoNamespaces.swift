@@ -18,6 +18,11 @@ public enum Grpc {}
 public enum Rpctest {}
 
 extension Cloudidl {
+  /// Namespace of proto package `cloudidl.authorizer`.
+  public enum Authorizer {}
+}
+
+extension Cloudidl {
   /// Namespace of proto package `cloudidl.cluster`.
   public enum Cluster {}
 }
@@ -30,6 +35,11 @@ extension Cloudidl {
 extension Cloudidl {
   /// Namespace of proto package `cloudidl.common`.
   public enum Common {}
+}
+
+extension Cloudidl {
+  /// Namespace of proto package `cloudidl.identity`.
+  public enum Identity {}
 }
 
 extension Cloudidl {

@@ -3,8 +3,14 @@
 /// Every service of proto/, with its methods.
 public enum ProtoServices {
   public static let all: [ProtoServiceInfo] = [
+    Cloudidl.Authorizer.AuthorizerService.service,
     Cloudidl.Cluster.ClusterService.service,
     Cloudidl.Clusterpool.ClusterPoolService.service,
+    Cloudidl.Identity.AppsService.service,
+    Cloudidl.Identity.MemberService.service,
+    Cloudidl.Identity.PolicyService.service,
+    Cloudidl.Identity.RoleService.service,
+    Cloudidl.Identity.UserService.service,
     Cloudidl.Queue.QueueService.service,
     Flyteidl2.Auth.AuthMetadataService.service,
     Flyteidl2.Auth.IdentityService.service,
@@ -12,6 +18,55 @@ public enum ProtoServices {
     Grpc.Reflection.V1.ServerReflection.service,
     Rpctest.V1.TestService.service,
   ]
+}
+
+extension Cloudidl.Authorizer {
+  /// Service `cloudidl.authorizer.AuthorizerService`.
+  public enum AuthorizerService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.authorizer.AuthorizerService",
+      methods: [AssignIdentity.method, UnassignIdentity.method, GetIdentityAssignments.method, ListIdentityAssignments.method])
+
+    /// `/cloudidl.authorizer.AuthorizerService/AssignIdentity` (unary).
+    public enum AssignIdentity {
+      public typealias Input = Cloudidl.Authorizer.AssignIdentityRequest
+      public typealias Output = Cloudidl.Authorizer.AssignIdentityResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.authorizer.AuthorizerService", name: "AssignIdentity",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.authorizer.AuthorizerService/UnassignIdentity` (unary).
+    public enum UnassignIdentity {
+      public typealias Input = Cloudidl.Authorizer.UnassignIdentityRequest
+      public typealias Output = Cloudidl.Authorizer.UnassignIdentityResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.authorizer.AuthorizerService", name: "UnassignIdentity",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.authorizer.AuthorizerService/GetIdentityAssignments` (unary).
+    public enum GetIdentityAssignments {
+      public typealias Input = Cloudidl.Authorizer.GetIdentityAssignmentRequest
+      public typealias Output = Cloudidl.Authorizer.GetIdentityAssignmentResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.authorizer.AuthorizerService", name: "GetIdentityAssignments",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.authorizer.AuthorizerService/ListIdentityAssignments` (unary).
+    public enum ListIdentityAssignments {
+      public typealias Input = Cloudidl.Authorizer.ListIdentityAssignmentsRequest
+      public typealias Output = Cloudidl.Authorizer.ListIdentityAssignmentsResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.authorizer.AuthorizerService", name: "ListIdentityAssignments",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
 }
 
 extension Cloudidl.Cluster {
@@ -196,6 +251,281 @@ extension Cloudidl.Clusterpool {
       public typealias Output = Cloudidl.Clusterpool.ListResponse
       public static let method = ProtoMethodInfo(
         serviceName: "cloudidl.clusterpool.ClusterPoolService", name: "List",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Cloudidl.Identity {
+  /// Service `cloudidl.identity.AppsService`.
+  public enum AppsService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.identity.AppsService",
+      methods: [Create.method, Get.method, Update.method, Delete.method, List.method])
+
+    /// `/cloudidl.identity.AppsService/Create` (unary).
+    public enum Create {
+      public typealias Input = Cloudidl.Identity.CreateAppRequest
+      public typealias Output = Cloudidl.Identity.CreateAppResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.AppsService", name: "Create",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.AppsService/Get` (unary).
+    public enum Get {
+      public typealias Input = Cloudidl.Identity.GetAppRequest
+      public typealias Output = Cloudidl.Identity.GetAppResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.AppsService", name: "Get",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.AppsService/Update` (unary).
+    public enum Update {
+      public typealias Input = Cloudidl.Identity.UpdateAppRequest
+      public typealias Output = Cloudidl.Identity.UpdateAppResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.AppsService", name: "Update",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.AppsService/Delete` (unary).
+    public enum Delete {
+      public typealias Input = Cloudidl.Identity.DeleteAppRequest
+      public typealias Output = Cloudidl.Identity.DeleteAppResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.AppsService", name: "Delete",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.AppsService/List` (unary).
+    public enum List {
+      public typealias Input = Cloudidl.Identity.ListAppsRequest
+      public typealias Output = Cloudidl.Identity.ListAppsResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.AppsService", name: "List",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Cloudidl.Identity {
+  /// Service `cloudidl.identity.MemberService`.
+  public enum MemberService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.identity.MemberService",
+      methods: [ListMembers.method])
+
+    /// `/cloudidl.identity.MemberService/ListMembers` (unary).
+    public enum ListMembers {
+      public typealias Input = Cloudidl.Identity.ListMembersRequest
+      public typealias Output = Cloudidl.Identity.ListMembersResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.MemberService", name: "ListMembers",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Cloudidl.Identity {
+  /// Service `cloudidl.identity.PolicyService`.
+  public enum PolicyService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.identity.PolicyService",
+      methods: [CreatePolicy.method, CreatePolicyBinding.method, DeletePolicyBinding.method, GetPolicy.method, DeletePolicy.method, List.method])
+
+    /// `/cloudidl.identity.PolicyService/CreatePolicy` (unary).
+    public enum CreatePolicy {
+      public typealias Input = Cloudidl.Identity.CreatePolicyRequest
+      public typealias Output = Cloudidl.Identity.CreatePolicyResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "CreatePolicy",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.PolicyService/CreatePolicyBinding` (unary).
+    public enum CreatePolicyBinding {
+      public typealias Input = Cloudidl.Identity.CreatePolicyBindingRequest
+      public typealias Output = Cloudidl.Identity.CreatePolicyBindingResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "CreatePolicyBinding",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.PolicyService/DeletePolicyBinding` (unary).
+    public enum DeletePolicyBinding {
+      public typealias Input = Cloudidl.Identity.DeletePolicyBindingRequest
+      public typealias Output = Cloudidl.Identity.DeletePolicyBindingResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "DeletePolicyBinding",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.PolicyService/GetPolicy` (unary).
+    public enum GetPolicy {
+      public typealias Input = Cloudidl.Identity.GetPolicyRequest
+      public typealias Output = Cloudidl.Identity.GetPolicyResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "GetPolicy",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.PolicyService/DeletePolicy` (unary).
+    public enum DeletePolicy {
+      public typealias Input = Cloudidl.Identity.DeletePolicyRequest
+      public typealias Output = Cloudidl.Identity.DeletePolicyResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "DeletePolicy",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.PolicyService/List` (unary).
+    public enum List {
+      public typealias Input = Cloudidl.Identity.ListPoliciesRequest
+      public typealias Output = Cloudidl.Identity.ListPoliciesResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.PolicyService", name: "List",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Cloudidl.Identity {
+  /// Service `cloudidl.identity.RoleService`.
+  public enum RoleService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.identity.RoleService",
+      methods: [CreateRole.method, UpdateRole.method, CreateRoleAction.method, DeleteRoleAction.method, GetRole.method, DeleteRole.method, List.method])
+
+    /// `/cloudidl.identity.RoleService/CreateRole` (unary).
+    public enum CreateRole {
+      public typealias Input = Cloudidl.Identity.CreateRoleRequest
+      public typealias Output = Cloudidl.Identity.CreateRoleResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "CreateRole",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/UpdateRole` (unary).
+    public enum UpdateRole {
+      public typealias Input = Cloudidl.Identity.UpdateRoleRequest
+      public typealias Output = Cloudidl.Identity.UpdateRoleResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "UpdateRole",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/CreateRoleAction` (unary).
+    public enum CreateRoleAction {
+      public typealias Input = Cloudidl.Identity.CreateRoleActionRequest
+      public typealias Output = Cloudidl.Identity.CreateRoleActionResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "CreateRoleAction",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/DeleteRoleAction` (unary).
+    public enum DeleteRoleAction {
+      public typealias Input = Cloudidl.Identity.DeleteRoleActionRequest
+      public typealias Output = Cloudidl.Identity.DeleteRoleActionResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "DeleteRoleAction",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/GetRole` (unary).
+    public enum GetRole {
+      public typealias Input = Cloudidl.Identity.GetRoleRequest
+      public typealias Output = Cloudidl.Identity.GetRoleResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "GetRole",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/DeleteRole` (unary).
+    public enum DeleteRole {
+      public typealias Input = Cloudidl.Identity.DeleteRoleRequest
+      public typealias Output = Cloudidl.Identity.DeleteRoleResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "DeleteRole",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.RoleService/List` (unary).
+    public enum List {
+      public typealias Input = Cloudidl.Identity.ListRolesRequest
+      public typealias Output = Cloudidl.Identity.ListRolesResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.RoleService", name: "List",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Cloudidl.Identity {
+  /// Service `cloudidl.identity.UserService`.
+  public enum UserService {
+    public static let service = ProtoServiceInfo(
+      fullName: "cloudidl.identity.UserService",
+      methods: [CreateUser.method, GetUser.method, DeleteUser.method, ListUsers.method])
+
+    /// `/cloudidl.identity.UserService/CreateUser` (unary).
+    public enum CreateUser {
+      public typealias Input = Cloudidl.Identity.CreateUserRequest
+      public typealias Output = Cloudidl.Identity.CreateUserResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.UserService", name: "CreateUser",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.UserService/GetUser` (unary).
+    public enum GetUser {
+      public typealias Input = Cloudidl.Identity.GetUserRequest
+      public typealias Output = Cloudidl.Identity.GetUserResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.UserService", name: "GetUser",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.UserService/DeleteUser` (unary).
+    public enum DeleteUser {
+      public typealias Input = Cloudidl.Identity.DeleteUserRequest
+      public typealias Output = Cloudidl.Identity.DeleteUserResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.UserService", name: "DeleteUser",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/cloudidl.identity.UserService/ListUsers` (unary).
+    public enum ListUsers {
+      public typealias Input = Cloudidl.Identity.ListUsersRequest
+      public typealias Output = Cloudidl.Identity.ListUsersResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "cloudidl.identity.UserService", name: "ListUsers",
         inputType: Input.self, outputType: Output.self,
         clientStreaming: false, serverStreaming: false)
     }

@@ -60,6 +60,7 @@ extension Cloudidl.Cluster {
       if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
       if let found = ProtoEnumCheck.message(self.status, "status") { return found }
       if let found = ProtoEnumCheck.message(self.drainStatus, "drain_status") { return found }
+      if let found = ProtoEnumCheck.message(self.authorship, "authorship") { return found }
       return nil
     }
   }

@@ -50,6 +50,7 @@ extension Cloudidl.Clusterpool {
 
     public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
       if let found = ProtoEnumCheck.message(self.config, "config") { return found }
+      if let found = ProtoEnumCheck.message(self.authorship, "authorship") { return found }
       return nil
     }
   }

@@ -113,6 +113,116 @@ extension Cloudidl.Common.ClusterIdentifier: ProtoGeneratedMessage {
 }
 
 extension Cloudidl.Common {
+  /// `cloudidl.common.RoleIdentifier`
+  public struct RoleIdentifier: ProtoMessage {
+    public static let protoMessageName = "cloudidl.common.RoleIdentifier"
+
+    /// Field 1 `organization`.
+    public var organization: String = ""
+    /// Field 2 `name`.
+    public var name: String = ""
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      organization: String = "",
+      name: String = ""
+    ) {
+      self.organization = organization
+      self.name = name
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+  }
+}
+
+extension Cloudidl.Common.RoleIdentifier: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.organization = r.string(1)
+    self.name = r.string(2)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setString(1, self.organization)
+    try w.setString(2, self.name)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Common {
+  /// `cloudidl.common.PolicyIdentifier`
+  public struct PolicyIdentifier: ProtoMessage {
+    public static let protoMessageName = "cloudidl.common.PolicyIdentifier"
+
+    /// Field 1 `organization`.
+    public var organization: String = ""
+    /// Field 2 `name`.
+    public var name: String = ""
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      organization: String = "",
+      name: String = ""
+    ) {
+      self.organization = organization
+      self.name = name
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+  }
+}
+
+extension Cloudidl.Common.PolicyIdentifier: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.organization = r.string(1)
+    self.name = r.string(2)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setString(1, self.organization)
+    try w.setString(2, self.name)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Common {
   /// `cloudidl.common.QueueIdentifier`
   public struct QueueIdentifier: ProtoMessage {
     public static let protoMessageName = "cloudidl.common.QueueIdentifier"

@@ -36,7 +36,11 @@ extension Cloudidl.Common {
       try ProtoCodec.encode(self)
     }
 
-    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.createdBy, "created_by") { return found }
+      if let found = ProtoEnumCheck.message(self.updatedBy, "updated_by") { return found }
+      return nil
+    }
   }
 }
 
@@ -87,7 +91,13 @@ extension Cloudidl.Common {
       try ProtoCodec.encode(self)
     }
 
-    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      switch self.principal {
+      case .user(let v)?: if let found = ProtoEnumCheck.message(v, "user") { return found }
+      default: break
+      }
+      return nil
+    }
   }
 }
 
@@ -133,6 +143,10 @@ extension Cloudidl.Common {
     public var id: Cloudidl.Common.UserIdentifier? = nil
     /// Field 2 `spec`.
     public var spec: Cloudidl.Common.UserSpec? = nil
+    /// Field 3 `roles`.
+    public var roles: [Cloudidl.Common.Role] = []
+    /// Field 4 `policies`.
+    public var policies: [Cloudidl.Common.Policy] = []
     /// Fields this schema does not know, kept so that re-encoding reproduces them.
     public var unknownFields = ProtoUnknownFields()
 
@@ -140,10 +154,14 @@ extension Cloudidl.Common {
 
     public init(
       id: Cloudidl.Common.UserIdentifier? = nil,
-      spec: Cloudidl.Common.UserSpec? = nil
+      spec: Cloudidl.Common.UserSpec? = nil,
+      roles: [Cloudidl.Common.Role] = [],
+      policies: [Cloudidl.Common.Policy] = []
     ) {
       self.id = id
       self.spec = spec
+      self.roles = roles
+      self.policies = policies
     }
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
@@ -158,7 +176,10 @@ extension Cloudidl.Common {
       try ProtoCodec.encode(self)
     }
 
-    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.messages(self.roles, "roles") { return found }
+      return nil
+    }
   }
 }
 
@@ -169,12 +190,16 @@ extension Cloudidl.Common.User: ProtoGeneratedMessage {
     self.init()
     self.id = r.message(1)
     self.spec = r.message(2)
+    self.roles = r.repeatedMessages(3)
+    self.policies = r.repeatedMessages(4)
     self.unknownFields = r.unknownFields()
   }
 
   func write(to w: ProtoWriter) throws(ProtoEncodingError) {
     try w.setMessage(1, self.id)
     try w.setMessage(2, self.spec)
+    try w.setRepeatedMessages(3, self.roles)
+    try w.setRepeatedMessages(4, self.policies)
     try w.setUnknownFields(unknownFields)
   }
 }
@@ -468,6 +493,132 @@ extension Cloudidl.Common.AppSpec: ProtoGeneratedMessage {
   func write(to w: ProtoWriter) throws(ProtoEncodingError) {
     try w.setString(1, self.name)
     try w.setString(2, self.organization)
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Common {
+  /// `cloudidl.common.Identity`
+  public struct Identity: ProtoMessage {
+    public static let protoMessageName = "cloudidl.common.Identity"
+
+    /// oneof `principal`: 1 `user_id`, 2 `application_id`, 3 `external_identity`.
+    public var principal: Principal? = nil
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      principal: Principal? = nil
+    ) {
+      self.principal = principal
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+  }
+}
+
+extension Cloudidl.Common.Identity {
+  /// oneof `principal`
+  public enum Principal: Sendable, Hashable {
+    /// Field 1 `user_id`.
+    case userId(Cloudidl.Common.UserIdentifier)
+    /// Field 2 `application_id`.
+    case applicationId(Cloudidl.Common.ApplicationIdentifier)
+    /// Field 3 `external_identity`.
+    case externalIdentity(Cloudidl.Common.ExternalIdentity)
+  }
+}
+
+extension Cloudidl.Common.Identity: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    switch r.oneofCase(1) {
+    case 1: self.principal = .userId(r.messageValue(1))
+    case 2: self.principal = .applicationId(r.messageValue(2))
+    case 3: self.principal = .externalIdentity(r.messageValue(3))
+    default: break
+    }
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    switch principal {
+    case .userId(let v)?: try w.setMessage(1, v)
+    case .applicationId(let v)?: try w.setMessage(2, v)
+    case .externalIdentity(let v)?: try w.setMessage(3, v)
+    case nil: break
+    }
+    try w.setUnknownFields(unknownFields)
+  }
+}
+
+extension Cloudidl.Common {
+  /// `cloudidl.common.ExternalIdentity`
+  public struct ExternalIdentity: ProtoMessage {
+    public static let protoMessageName = "cloudidl.common.ExternalIdentity"
+
+    /// Field 1 `subject`.
+    public var subject: String = ""
+    /// Field 2 `token`.
+    public var token: String = ""
+    /// Fields this schema does not know, kept so that re-encoding reproduces them.
+    public var unknownFields = ProtoUnknownFields()
+
+    public init() {}
+
+    public init(
+      subject: String = "",
+      token: String = ""
+    ) {
+      self.subject = subject
+      self.token = token
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes)
+    }
+
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: ProtoDecodeLimits) throws {
+      self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
+    }
+
+    public func serializedBytes() throws -> [UInt8] {
+      try ProtoCodec.encode(self)
+    }
+
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+  }
+}
+
+extension Cloudidl.Common.ExternalIdentity: ProtoGeneratedMessage {
+  static let protoTable = ProtoTables.table(named: protoMessageName)
+
+  init(protoReader r: ProtoReader) {
+    self.init()
+    self.subject = r.string(1)
+    self.token = r.string(2)
+    self.unknownFields = r.unknownFields()
+  }
+
+  func write(to w: ProtoWriter) throws(ProtoEncodingError) {
+    try w.setString(1, self.subject)
+    try w.setString(2, self.token)
     try w.setUnknownFields(unknownFields)
   }
 }

@@ -59,6 +59,7 @@ extension Cloudidl.Queue {
     public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
       if let found = ProtoEnumCheck.message(self.spec, "spec") { return found }
       if let found = ProtoEnumCheck.message(self.status, "status") { return found }
+      if let found = ProtoEnumCheck.message(self.authorship, "authorship") { return found }
       return nil
     }
   }

@@ -2,6 +2,15 @@
 #include "ClusterPoolProtoC.h"
 
 const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
+  &cloudidl__authorizer__assign_identity_request__descriptor, /* cloudidl.authorizer.AssignIdentityRequest */
+  &cloudidl__authorizer__assign_identity_response__descriptor, /* cloudidl.authorizer.AssignIdentityResponse */
+  &cloudidl__authorizer__get_identity_assignment_request__descriptor, /* cloudidl.authorizer.GetIdentityAssignmentRequest */
+  &cloudidl__authorizer__get_identity_assignment_response__descriptor, /* cloudidl.authorizer.GetIdentityAssignmentResponse */
+  &cloudidl__authorizer__identity_assignment__descriptor, /* cloudidl.authorizer.IdentityAssignment */
+  &cloudidl__authorizer__list_identity_assignments_request__descriptor, /* cloudidl.authorizer.ListIdentityAssignmentsRequest */
+  &cloudidl__authorizer__list_identity_assignments_response__descriptor, /* cloudidl.authorizer.ListIdentityAssignmentsResponse */
+  &cloudidl__authorizer__unassign_identity_request__descriptor, /* cloudidl.authorizer.UnassignIdentityRequest */
+  &cloudidl__authorizer__unassign_identity_response__descriptor, /* cloudidl.authorizer.UnassignIdentityResponse */
   &cloudidl__cluster__accelerator_capacity__descriptor, /* cloudidl.cluster.AcceleratorCapacity */
   &cloudidl__cluster__capabilities__descriptor, /* cloudidl.cluster.Capabilities */
   &cloudidl__cluster__cluster__descriptor, /* cloudidl.cluster.Cluster */
@@ -56,17 +65,80 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__common__cluster_identifier__descriptor, /* cloudidl.common.ClusterIdentifier */
   &cloudidl__common__cluster_pool_config__descriptor, /* cloudidl.common.ClusterPoolConfig */
   &cloudidl__common__cluster_pool_identifier__descriptor, /* cloudidl.common.ClusterPoolIdentifier */
+  &cloudidl__common__domain__descriptor, /* cloudidl.common.Domain */
   &cloudidl__common__enriched_identity__descriptor, /* cloudidl.common.EnrichedIdentity */
+  &cloudidl__common__external_identity__descriptor, /* cloudidl.common.ExternalIdentity */
   &cloudidl__common__filter__descriptor, /* cloudidl.common.Filter */
+  &cloudidl__common__identity__descriptor, /* cloudidl.common.Identity */
   &cloudidl__common__image_registry__descriptor, /* cloudidl.common.ImageRegistry */
+  &cloudidl__common__launch_plan__descriptor, /* cloudidl.common.LaunchPlan */
   &cloudidl__common__list_request__descriptor, /* cloudidl.common.ListRequest */
   &cloudidl__common__object_store_ref__descriptor, /* cloudidl.common.ObjectStoreRef */
+  &cloudidl__common__organization__descriptor, /* cloudidl.common.Organization */
+  &cloudidl__common__permission__descriptor, /* cloudidl.common.Permission */
+  &cloudidl__common__policy__descriptor, /* cloudidl.common.Policy */
+  &cloudidl__common__policy_binding__descriptor, /* cloudidl.common.PolicyBinding */
+  &cloudidl__common__policy_identifier__descriptor, /* cloudidl.common.PolicyIdentifier */
+  &cloudidl__common__project__descriptor, /* cloudidl.common.Project */
   &cloudidl__common__queue_identifier__descriptor, /* cloudidl.common.QueueIdentifier */
+  &cloudidl__common__resource__descriptor, /* cloudidl.common.Resource */
+  &cloudidl__common__role__descriptor, /* cloudidl.common.Role */
+  &cloudidl__common__role_identifier__descriptor, /* cloudidl.common.RoleIdentifier */
+  &cloudidl__common__role_spec__descriptor, /* cloudidl.common.RoleSpec */
   &cloudidl__common__secret_store__descriptor, /* cloudidl.common.SecretStore */
   &cloudidl__common__sort__descriptor, /* cloudidl.common.Sort */
   &cloudidl__common__user__descriptor, /* cloudidl.common.User */
   &cloudidl__common__user_identifier__descriptor, /* cloudidl.common.UserIdentifier */
   &cloudidl__common__user_spec__descriptor, /* cloudidl.common.UserSpec */
+  &cloudidl__common__workflow__descriptor, /* cloudidl.common.Workflow */
+  &cloudidl__identity__app__descriptor, /* cloudidl.identity.App */
+  &cloudidl__identity__create_app_request__descriptor, /* cloudidl.identity.CreateAppRequest */
+  &cloudidl__identity__create_app_response__descriptor, /* cloudidl.identity.CreateAppResponse */
+  &cloudidl__identity__create_policy_binding_request__descriptor, /* cloudidl.identity.CreatePolicyBindingRequest */
+  &cloudidl__identity__create_policy_binding_response__descriptor, /* cloudidl.identity.CreatePolicyBindingResponse */
+  &cloudidl__identity__create_policy_request__descriptor, /* cloudidl.identity.CreatePolicyRequest */
+  &cloudidl__identity__create_policy_response__descriptor, /* cloudidl.identity.CreatePolicyResponse */
+  &cloudidl__identity__create_role_action_request__descriptor, /* cloudidl.identity.CreateRoleActionRequest */
+  &cloudidl__identity__create_role_action_response__descriptor, /* cloudidl.identity.CreateRoleActionResponse */
+  &cloudidl__identity__create_role_request__descriptor, /* cloudidl.identity.CreateRoleRequest */
+  &cloudidl__identity__create_role_response__descriptor, /* cloudidl.identity.CreateRoleResponse */
+  &cloudidl__identity__create_user_request__descriptor, /* cloudidl.identity.CreateUserRequest */
+  &cloudidl__identity__create_user_response__descriptor, /* cloudidl.identity.CreateUserResponse */
+  &cloudidl__identity__delete_app_request__descriptor, /* cloudidl.identity.DeleteAppRequest */
+  &cloudidl__identity__delete_app_response__descriptor, /* cloudidl.identity.DeleteAppResponse */
+  &cloudidl__identity__delete_policy_binding_request__descriptor, /* cloudidl.identity.DeletePolicyBindingRequest */
+  &cloudidl__identity__delete_policy_binding_response__descriptor, /* cloudidl.identity.DeletePolicyBindingResponse */
+  &cloudidl__identity__delete_policy_request__descriptor, /* cloudidl.identity.DeletePolicyRequest */
+  &cloudidl__identity__delete_policy_response__descriptor, /* cloudidl.identity.DeletePolicyResponse */
+  &cloudidl__identity__delete_role_action_request__descriptor, /* cloudidl.identity.DeleteRoleActionRequest */
+  &cloudidl__identity__delete_role_action_response__descriptor, /* cloudidl.identity.DeleteRoleActionResponse */
+  &cloudidl__identity__delete_role_request__descriptor, /* cloudidl.identity.DeleteRoleRequest */
+  &cloudidl__identity__delete_role_response__descriptor, /* cloudidl.identity.DeleteRoleResponse */
+  &cloudidl__identity__delete_user_request__descriptor, /* cloudidl.identity.DeleteUserRequest */
+  &cloudidl__identity__delete_user_response__descriptor, /* cloudidl.identity.DeleteUserResponse */
+  &cloudidl__identity__get_app_request__descriptor, /* cloudidl.identity.GetAppRequest */
+  &cloudidl__identity__get_app_response__descriptor, /* cloudidl.identity.GetAppResponse */
+  &cloudidl__identity__get_policy_request__descriptor, /* cloudidl.identity.GetPolicyRequest */
+  &cloudidl__identity__get_policy_response__descriptor, /* cloudidl.identity.GetPolicyResponse */
+  &cloudidl__identity__get_role_request__descriptor, /* cloudidl.identity.GetRoleRequest */
+  &cloudidl__identity__get_role_response__descriptor, /* cloudidl.identity.GetRoleResponse */
+  &cloudidl__identity__get_user_request__descriptor, /* cloudidl.identity.GetUserRequest */
+  &cloudidl__identity__get_user_response__descriptor, /* cloudidl.identity.GetUserResponse */
+  &cloudidl__identity__list_apps_request__descriptor, /* cloudidl.identity.ListAppsRequest */
+  &cloudidl__identity__list_apps_response__descriptor, /* cloudidl.identity.ListAppsResponse */
+  &cloudidl__identity__list_members_request__descriptor, /* cloudidl.identity.ListMembersRequest */
+  &cloudidl__identity__list_members_response__descriptor, /* cloudidl.identity.ListMembersResponse */
+  &cloudidl__identity__list_policies_request__descriptor, /* cloudidl.identity.ListPoliciesRequest */
+  &cloudidl__identity__list_policies_response__descriptor, /* cloudidl.identity.ListPoliciesResponse */
+  &cloudidl__identity__list_roles_request__descriptor, /* cloudidl.identity.ListRolesRequest */
+  &cloudidl__identity__list_roles_response__descriptor, /* cloudidl.identity.ListRolesResponse */
+  &cloudidl__identity__list_users_request__descriptor, /* cloudidl.identity.ListUsersRequest */
+  &cloudidl__identity__list_users_response__descriptor, /* cloudidl.identity.ListUsersResponse */
+  &cloudidl__identity__profile__descriptor, /* cloudidl.identity.Profile */
+  &cloudidl__identity__update_app_request__descriptor, /* cloudidl.identity.UpdateAppRequest */
+  &cloudidl__identity__update_app_response__descriptor, /* cloudidl.identity.UpdateAppResponse */
+  &cloudidl__identity__update_role_request__descriptor, /* cloudidl.identity.UpdateRoleRequest */
+  &cloudidl__identity__update_role_response__descriptor, /* cloudidl.identity.UpdateRoleResponse */
   &cloudidl__queue__create_queue_request__descriptor, /* cloudidl.queue.CreateQueueRequest */
   &cloudidl__queue__create_queue_response__descriptor, /* cloudidl.queue.CreateQueueResponse */
   &cloudidl__queue__delete_queue_request__descriptor, /* cloudidl.queue.DeleteQueueRequest */
@@ -115,7 +187,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 111;
+const size_t cp_all_message_descriptors_count = 183;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

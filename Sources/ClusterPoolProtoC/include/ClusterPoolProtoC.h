@@ -6,12 +6,22 @@
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "cloudidl/authorizer/authorizer.pb-c.h"
 #include "cloudidl/cluster/accelerator_definition.pb-c.h"
 #include "cloudidl/cluster/cluster.pb-c.h"
 #include "cloudidl/clusterpool/clusterpool.pb-c.h"
+#include "cloudidl/common/authorization.pb-c.h"
 #include "cloudidl/common/common.pb-c.h"
 #include "cloudidl/common/identity.pb-c.h"
 #include "cloudidl/common/list.pb-c.h"
+#include "cloudidl/common/policy.pb-c.h"
+#include "cloudidl/common/role.pb-c.h"
+#include "cloudidl/identity/app.pb-c.h"
+#include "cloudidl/identity/enums.pb-c.h"
+#include "cloudidl/identity/member.pb-c.h"
+#include "cloudidl/identity/policy.pb-c.h"
+#include "cloudidl/identity/role.pb-c.h"
+#include "cloudidl/identity/user.pb-c.h"
 #include "cloudidl/queue/queue.pb-c.h"
 #include "flyteidl2/auth/auth_service.pb-c.h"
 #include "flyteidl2/auth/identity.pb-c.h"

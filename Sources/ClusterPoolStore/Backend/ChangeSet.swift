@@ -15,19 +15,28 @@ public struct ChangeSet: Sendable, Hashable {
   /// Queue rows removed (a deleted cluster's implicit queue, when its name is registered
   /// again); applied before ``queues``, so a queue removed and written again is present.
   public var removedQueues: [QueueKey]
+  /// Identity and access rows as written (apps, roles, policies, users, assignments).
+  public var access: [AccessRow]
+  /// Identity and access rows removed; applied before ``access``.
+  public var removedAccess: [AccessKey]
 
   public init(
-    revision: UInt64, pools: [ClusterPool] = [], clusters: [Cluster] = [], queues: [Queue] = [], removedQueues: [QueueKey] = []
+    revision: UInt64, pools: [ClusterPool] = [], clusters: [Cluster] = [], queues: [Queue] = [], removedQueues: [QueueKey] = [],
+    access: [AccessRow] = [], removedAccess: [AccessKey] = []
   ) {
     self.revision = revision
     self.pools = pools
     self.clusters = clusters
     self.queues = queues
     self.removedQueues = removedQueues
+    self.access = access
+    self.removedAccess = removedAccess
   }
 
   /// Whether no row changed.
-  public var isEmpty: Bool { pools.isEmpty && clusters.isEmpty && queues.isEmpty && removedQueues.isEmpty }
+  public var isEmpty: Bool {
+    pools.isEmpty && clusters.isEmpty && queues.isEmpty && removedQueues.isEmpty && access.isEmpty && removedAccess.isEmpty
+  }
 
   /// Appends the rows of `later` (written after these), taking its revision when higher.
   public mutating func append(_ later: ChangeSet) {
@@ -36,5 +45,7 @@ public struct ChangeSet: Sendable, Hashable {
     clusters += later.clusters
     queues += later.queues
     removedQueues += later.removedQueues
+    access += later.access
+    removedAccess += later.removedAccess
   }
 }

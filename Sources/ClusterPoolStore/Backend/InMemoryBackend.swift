@@ -40,12 +40,14 @@ struct InMemoryRows: Sendable {
   var clusters: [ClusterKey: Cluster] = [:]
   var queues: [QueueKey: Queue] = [:]
   var health: [ClusterKey: ClusterHealthRecord] = [:]
+  var access: [AccessKey: AccessRow] = [:]
 
   init(createdAt: Timestamp) { self.createdAt = createdAt }
 
   var stored: StoredRows {
     StoredRows(
       createdAt: createdAt, revision: revision, pools: Array(pools.values), clusters: Array(clusters.values),
-      queues: Array(queues.values), health: Array(health.values))
+      queues: Array(queues.values), health: Array(health.values),
+      access: Array(access.values))
   }
 }

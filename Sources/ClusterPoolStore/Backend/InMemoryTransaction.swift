@@ -88,6 +88,26 @@ public final class InMemoryTransaction: RowTransaction {
     }
   }
 
+  public func accessRow(_ key: AccessKey) async throws -> AccessRow? { read { $0.access[key] } }
+
+  public func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow] {
+    read { rows in rows.access.values.filter { $0.key.kind == kind && $0.key.organization == organization } }
+  }
+
+  public func upsert(_ row: AccessRow) async throws {
+    change { rows in
+      let old = rows.access.updateValue(row, forKey: row.key)
+      return ((), { $0.access[row.key] = old })
+    }
+  }
+
+  public func deleteAccessRow(_ key: AccessKey) async throws {
+    change { rows in
+      let old = rows.access.removeValue(forKey: key)
+      return ((), { $0.access[key] = old })
+    }
+  }
+
   public func upsert(_ pool: ClusterPool) async throws {
     var row = pool
     row.memberClusters = []

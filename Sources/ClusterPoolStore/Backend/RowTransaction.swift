@@ -65,6 +65,12 @@ public protocol RowTransaction: AnyObject {
   /// `key` (`spec.clusters` holds its name), sorted.
   func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName]
 
+  /// The identity and access row of `key`; nil when none.
+  func accessRow(_ key: AccessKey) async throws -> AccessRow?
+
+  /// The identity and access rows of `kind` in `organization`, in any order.
+  func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow]
+
   // MARK: writes
 
   /// Inserts or replaces the row of `pool` (its `memberClusters` is not stored).
@@ -86,4 +92,10 @@ public protocol RowTransaction: AnyObject {
 
   /// Removes the saved health row of `key`, if any.
   func deleteHealth(_ key: ClusterKey) async throws
+
+  /// Inserts or replaces the identity and access row of `row.key`.
+  func upsert(_ row: AccessRow) async throws
+
+  /// Removes the identity and access row of `key`, if any.
+  func deleteAccessRow(_ key: AccessKey) async throws
 }

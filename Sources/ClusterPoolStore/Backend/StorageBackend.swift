@@ -54,10 +54,12 @@ public struct StoredRows: Sendable {
   public var queues: [Queue]
   /// Every saved health row (the core keeps those of a live cluster's current registration).
   public var health: [ClusterHealthRecord]
+  /// Every identity and access row.
+  public var access: [AccessRow]
 
   public init(
     createdAt: Timestamp, revision: UInt64 = 0, pools: [ClusterPool] = [], clusters: [Cluster] = [], queues: [Queue] = [],
-    health: [ClusterHealthRecord] = []
+    health: [ClusterHealthRecord] = [], access: [AccessRow] = []
   ) {
     self.createdAt = createdAt
     self.revision = revision
@@ -65,5 +67,6 @@ public struct StoredRows: Sendable {
     self.clusters = clusters
     self.queues = queues
     self.health = health
+    self.access = access
   }
 }

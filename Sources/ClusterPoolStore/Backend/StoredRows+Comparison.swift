@@ -1,4 +1,5 @@
 internal import ClusterPoolDomain
+internal import Foundation
 
 extension StoredRows {
   /// The first difference between these rows (`self`, the source) and `target`, in words
@@ -13,6 +14,11 @@ extension StoredRows {
     if let difference = Self.firstDifference("health row of cluster", health, target.health, key: \.key.description) {
       return difference
     }
+    if let difference = Self.firstDifference(
+      "identity row", access.map(\.canonical), target.access.map(\.canonical), key: \.key.description)
+    {
+      return difference
+    }
     if createdAt != target.createdAt {
       return "the store's creation time is \(createdAt) in the source, \(target.createdAt) in the target"
     }
@@ -25,10 +31,11 @@ extension StoredRows {
   /// Counts of the rows, worded (`3 pools, 6 clusters, 7 queues, 4 health rows`).
   public var countsDescription: String {
     func counted(_ count: Int, _ one: String, _ many: String) -> String { "\(count) \(count == 1 ? one : many)" }
-    return [
+    let identity = access.isEmpty ? [] : [counted(access.count, "identity row", "identity rows")]
+    return ([
       counted(pools.count, "pool", "pools"), counted(clusters.count, "cluster", "clusters"),
       counted(queues.count, "queue", "queues"), counted(health.count, "health row", "health rows"),
-    ].joined(separator: ", ")
+    ] + identity).joined(separator: ", ")
   }
 
   /// The first row of `kind` missing from either side or differing, by key in ascending order.
@@ -70,5 +77,17 @@ extension StoredRows {
       }
     }
     return "differs: \(source) in the source, \(target) in the target"
+  }
+}
+
+extension AccessRow {
+  /// The row with its body in one canonical JSON text (sorted keys, no spaces), so that a
+  /// body read back from a database that formats JSON its own way (PostgreSQL's `jsonb`)
+  /// compares equal to the one written.
+  var canonical: AccessRow {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)),
+      let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+    else { return self }
+    return AccessRow(key: key, body: String(decoding: data, as: UTF8.self))
   }
 }

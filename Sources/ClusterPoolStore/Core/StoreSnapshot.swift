@@ -14,11 +14,14 @@ public struct StoreSnapshot: Sendable {
   var queues: [QueueKey: Queue] = [:]
   /// The revision each row written since the load is current as of.
   var rowRevisions = RowRevisions()
+  /// Every organization's identity and access objects.
+  var access: AccessCatalog
 
   /// The read model of `rows` as loaded at open; the `default` pool of organizations that
   /// never wrote one is `defaultPool`'s. Pools' members are derived from the live clusters.
   init(rows: StoredRows, defaultPool: DefaultPoolTemplate) {
     catalog = PoolCatalog(defaultPool: defaultPool)
+    access = AccessCatalog(createdAt: rows.createdAt, rows: rows.access)
     revision = rows.revision
     var members: [PoolKey: [ResourceName]] = [:]
     for cluster in rows.clusters {
@@ -58,6 +61,14 @@ public struct StoreSnapshot: Sendable {
       // an implicit queue follows its cluster and is read from it; its name is no queue of its own
       if queue.lifecycle.clusterManaged { queues[queue.key] = nil } else { queues[queue.key] = queue }
       applied.queues.append(queue)
+    }
+    for key in changes.removedAccess where rowRevisions.take(key, asOf) {
+      access.remove(key)
+      applied.removedAccess.append(key)
+    }
+    for row in changes.access where rowRevisions.take(row.key, asOf) {
+      access.upsert(row)
+      applied.access.append(row)
     }
     revision = max(revision, changes.revision)
     return applied

@@ -62,6 +62,10 @@ final class StoreTransaction {
   func cluster(_ key: ClusterKey) async throws -> Cluster? { try await rows.cluster(key) }
   func queue(_ key: QueueKey) async throws -> Queue? { try await rows.queue(key) }
   func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] { try await rows.queuesPinning(key) }
+  func accessRow(_ key: AccessKey) async throws -> AccessRow? { try await rows.accessRow(key) }
+  func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow] {
+    try await rows.accessRows(kind, in: organization)
+  }
 
   // MARK: writes (recorded for publication)
 
@@ -92,6 +96,16 @@ final class StoreTransaction {
   func removeQueue(_ key: QueueKey) async throws {
     try await rows.deleteQueue(key)
     changes.removedQueues.append(key)
+  }
+
+  func write(_ row: AccessRow) async throws {
+    try await rows.upsert(row)
+    changes.access.append(row)
+  }
+
+  func removeAccessRow(_ key: AccessKey) async throws {
+    try await rows.deleteAccessRow(key)
+    changes.removedAccess.append(key)
   }
 
   func saveHealth(_ record: ClusterHealthRecord) async throws { try await rows.saveHealth(record) }

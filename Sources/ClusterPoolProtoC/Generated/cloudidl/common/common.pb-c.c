@@ -98,6 +98,96 @@ void   cloudidl__common__cluster_identifier__free_unpacked
   assert(message->base.descriptor == &cloudidl__common__cluster_identifier__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cloudidl__common__role_identifier__init
+                     (Cloudidl__Common__RoleIdentifier         *message)
+{
+  static const Cloudidl__Common__RoleIdentifier init_value = CLOUDIDL__COMMON__ROLE_IDENTIFIER__INIT;
+  *message = init_value;
+}
+size_t cloudidl__common__role_identifier__get_packed_size
+                     (const Cloudidl__Common__RoleIdentifier *message)
+{
+  assert(message->base.descriptor == &cloudidl__common__role_identifier__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__common__role_identifier__pack
+                     (const Cloudidl__Common__RoleIdentifier *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__common__role_identifier__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__common__role_identifier__pack_to_buffer
+                     (const Cloudidl__Common__RoleIdentifier *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__common__role_identifier__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Common__RoleIdentifier *
+       cloudidl__common__role_identifier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Common__RoleIdentifier *)
+     protobuf_c_message_unpack (&cloudidl__common__role_identifier__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__common__role_identifier__free_unpacked
+                     (Cloudidl__Common__RoleIdentifier *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__common__role_identifier__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__common__policy_identifier__init
+                     (Cloudidl__Common__PolicyIdentifier         *message)
+{
+  static const Cloudidl__Common__PolicyIdentifier init_value = CLOUDIDL__COMMON__POLICY_IDENTIFIER__INIT;
+  *message = init_value;
+}
+size_t cloudidl__common__policy_identifier__get_packed_size
+                     (const Cloudidl__Common__PolicyIdentifier *message)
+{
+  assert(message->base.descriptor == &cloudidl__common__policy_identifier__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__common__policy_identifier__pack
+                     (const Cloudidl__Common__PolicyIdentifier *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__common__policy_identifier__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__common__policy_identifier__pack_to_buffer
+                     (const Cloudidl__Common__PolicyIdentifier *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__common__policy_identifier__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Common__PolicyIdentifier *
+       cloudidl__common__policy_identifier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Common__PolicyIdentifier *)
+     protobuf_c_message_unpack (&cloudidl__common__policy_identifier__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__common__policy_identifier__free_unpacked
+                     (Cloudidl__Common__PolicyIdentifier *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__common__policy_identifier__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cloudidl__common__queue_identifier__init
                      (Cloudidl__Common__QueueIdentifier         *message)
 {
@@ -423,6 +513,108 @@ const ProtobufCMessageDescriptor cloudidl__common__cluster_identifier__descripto
   cloudidl__common__cluster_identifier__field_indices_by_name,
   1,  cloudidl__common__cluster_identifier__number_ranges,
   (ProtobufCMessageInit) cloudidl__common__cluster_identifier__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__common__role_identifier__field_descriptors[2] =
+{
+  {
+    "organization",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__RoleIdentifier, organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__RoleIdentifier, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__common__role_identifier__field_indices_by_name[] = {
+  1,   /* field[1] = name */
+  0,   /* field[0] = organization */
+};
+static const ProtobufCIntRange cloudidl__common__role_identifier__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__common__role_identifier__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.common.RoleIdentifier",
+  "RoleIdentifier",
+  "Cloudidl__Common__RoleIdentifier",
+  "cloudidl.common",
+  sizeof(Cloudidl__Common__RoleIdentifier),
+  2,
+  cloudidl__common__role_identifier__field_descriptors,
+  cloudidl__common__role_identifier__field_indices_by_name,
+  1,  cloudidl__common__role_identifier__number_ranges,
+  (ProtobufCMessageInit) cloudidl__common__role_identifier__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__common__policy_identifier__field_descriptors[2] =
+{
+  {
+    "organization",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__PolicyIdentifier, organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__PolicyIdentifier, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__common__policy_identifier__field_indices_by_name[] = {
+  1,   /* field[1] = name */
+  0,   /* field[0] = organization */
+};
+static const ProtobufCIntRange cloudidl__common__policy_identifier__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__common__policy_identifier__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.common.PolicyIdentifier",
+  "PolicyIdentifier",
+  "Cloudidl__Common__PolicyIdentifier",
+  "cloudidl.common",
+  sizeof(Cloudidl__Common__PolicyIdentifier),
+  2,
+  cloudidl__common__policy_identifier__field_descriptors,
+  cloudidl__common__policy_identifier__field_indices_by_name,
+  1,  cloudidl__common__policy_identifier__number_ranges,
+  (ProtobufCMessageInit) cloudidl__common__policy_identifier__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cloudidl__common__queue_identifier__field_descriptors[4] =

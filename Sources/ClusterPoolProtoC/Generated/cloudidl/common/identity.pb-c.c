@@ -368,6 +368,96 @@ void   cloudidl__common__app_spec__free_unpacked
   assert(message->base.descriptor == &cloudidl__common__app_spec__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cloudidl__common__identity__init
+                     (Cloudidl__Common__Identity         *message)
+{
+  static const Cloudidl__Common__Identity init_value = CLOUDIDL__COMMON__IDENTITY__INIT;
+  *message = init_value;
+}
+size_t cloudidl__common__identity__get_packed_size
+                     (const Cloudidl__Common__Identity *message)
+{
+  assert(message->base.descriptor == &cloudidl__common__identity__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__common__identity__pack
+                     (const Cloudidl__Common__Identity *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__common__identity__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__common__identity__pack_to_buffer
+                     (const Cloudidl__Common__Identity *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__common__identity__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Common__Identity *
+       cloudidl__common__identity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Common__Identity *)
+     protobuf_c_message_unpack (&cloudidl__common__identity__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__common__identity__free_unpacked
+                     (Cloudidl__Common__Identity *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__common__identity__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cloudidl__common__external_identity__init
+                     (Cloudidl__Common__ExternalIdentity         *message)
+{
+  static const Cloudidl__Common__ExternalIdentity init_value = CLOUDIDL__COMMON__EXTERNAL_IDENTITY__INIT;
+  *message = init_value;
+}
+size_t cloudidl__common__external_identity__get_packed_size
+                     (const Cloudidl__Common__ExternalIdentity *message)
+{
+  assert(message->base.descriptor == &cloudidl__common__external_identity__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cloudidl__common__external_identity__pack
+                     (const Cloudidl__Common__ExternalIdentity *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cloudidl__common__external_identity__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cloudidl__common__external_identity__pack_to_buffer
+                     (const Cloudidl__Common__ExternalIdentity *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cloudidl__common__external_identity__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cloudidl__Common__ExternalIdentity *
+       cloudidl__common__external_identity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cloudidl__Common__ExternalIdentity *)
+     protobuf_c_message_unpack (&cloudidl__common__external_identity__descriptor,
+                                allocator, len, data);
+}
+void   cloudidl__common__external_identity__free_unpacked
+                     (Cloudidl__Common__ExternalIdentity *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cloudidl__common__external_identity__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cloudidl__common__authorship__field_descriptors[2] =
 {
   {
@@ -470,7 +560,7 @@ const ProtobufCMessageDescriptor cloudidl__common__enriched_identity__descriptor
   (ProtobufCMessageInit) cloudidl__common__enriched_identity__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cloudidl__common__user__field_descriptors[2] =
+static const ProtobufCFieldDescriptor cloudidl__common__user__field_descriptors[4] =
 {
   {
     "id",
@@ -496,15 +586,41 @@ static const ProtobufCFieldDescriptor cloudidl__common__user__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "roles",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Common__User, n_roles),
+    offsetof(Cloudidl__Common__User, roles),
+    &cloudidl__common__role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policies",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Common__User, n_policies),
+    offsetof(Cloudidl__Common__User, policies),
+    &cloudidl__common__policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cloudidl__common__user__field_indices_by_name[] = {
   0,   /* field[0] = id */
+  3,   /* field[3] = policies */
+  2,   /* field[2] = roles */
   1,   /* field[1] = spec */
 };
 static const ProtobufCIntRange cloudidl__common__user__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor cloudidl__common__user__descriptor =
 {
@@ -514,7 +630,7 @@ const ProtobufCMessageDescriptor cloudidl__common__user__descriptor =
   "Cloudidl__Common__User",
   "cloudidl.common",
   sizeof(Cloudidl__Common__User),
-  2,
+  4,
   cloudidl__common__user__field_descriptors,
   cloudidl__common__user__field_indices_by_name,
   1,  cloudidl__common__user__number_ranges,
@@ -813,5 +929,120 @@ const ProtobufCMessageDescriptor cloudidl__common__app_spec__descriptor =
   cloudidl__common__app_spec__field_indices_by_name,
   1,  cloudidl__common__app_spec__number_ranges,
   (ProtobufCMessageInit) cloudidl__common__app_spec__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__common__identity__field_descriptors[3] =
+{
+  {
+    "user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Common__Identity, principal_case),
+    offsetof(Cloudidl__Common__Identity, user_id),
+    &cloudidl__common__user_identifier__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "application_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Common__Identity, principal_case),
+    offsetof(Cloudidl__Common__Identity, application_id),
+    &cloudidl__common__application_identifier__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "external_identity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cloudidl__Common__Identity, principal_case),
+    offsetof(Cloudidl__Common__Identity, external_identity),
+    &cloudidl__common__external_identity__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__common__identity__field_indices_by_name[] = {
+  1,   /* field[1] = application_id */
+  2,   /* field[2] = external_identity */
+  0,   /* field[0] = user_id */
+};
+static const ProtobufCIntRange cloudidl__common__identity__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cloudidl__common__identity__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.common.Identity",
+  "Identity",
+  "Cloudidl__Common__Identity",
+  "cloudidl.common",
+  sizeof(Cloudidl__Common__Identity),
+  3,
+  cloudidl__common__identity__field_descriptors,
+  cloudidl__common__identity__field_indices_by_name,
+  1,  cloudidl__common__identity__number_ranges,
+  (ProtobufCMessageInit) cloudidl__common__identity__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cloudidl__common__external_identity__field_descriptors[2] =
+{
+  {
+    "subject",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__ExternalIdentity, subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cloudidl__Common__ExternalIdentity, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cloudidl__common__external_identity__field_indices_by_name[] = {
+  0,   /* field[0] = subject */
+  1,   /* field[1] = token */
+};
+static const ProtobufCIntRange cloudidl__common__external_identity__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cloudidl__common__external_identity__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cloudidl.common.ExternalIdentity",
+  "ExternalIdentity",
+  "Cloudidl__Common__ExternalIdentity",
+  "cloudidl.common",
+  sizeof(Cloudidl__Common__ExternalIdentity),
+  2,
+  cloudidl__common__external_identity__field_descriptors,
+  cloudidl__common__external_identity__field_indices_by_name,
+  1,  cloudidl__common__external_identity__number_ranges,
+  (ProtobufCMessageInit) cloudidl__common__external_identity__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

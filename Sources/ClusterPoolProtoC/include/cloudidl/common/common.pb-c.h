@@ -18,6 +18,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Cloudidl__Common__ClusterPoolIdentifier Cloudidl__Common__ClusterPoolIdentifier;
 typedef struct Cloudidl__Common__ClusterIdentifier Cloudidl__Common__ClusterIdentifier;
+typedef struct Cloudidl__Common__RoleIdentifier Cloudidl__Common__RoleIdentifier;
+typedef struct Cloudidl__Common__PolicyIdentifier Cloudidl__Common__PolicyIdentifier;
 typedef struct Cloudidl__Common__QueueIdentifier Cloudidl__Common__QueueIdentifier;
 typedef struct Cloudidl__Common__ObjectStoreRef Cloudidl__Common__ObjectStoreRef;
 typedef struct Cloudidl__Common__SecretStore Cloudidl__Common__SecretStore;
@@ -59,6 +61,28 @@ struct  Cloudidl__Common__ClusterIdentifier
 };
 #define CLOUDIDL__COMMON__CLUSTER_IDENTIFIER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cloudidl__common__cluster_identifier__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Cloudidl__Common__RoleIdentifier
+{
+  ProtobufCMessage base;
+  char *organization;
+  char *name;
+};
+#define CLOUDIDL__COMMON__ROLE_IDENTIFIER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cloudidl__common__role_identifier__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Cloudidl__Common__PolicyIdentifier
+{
+  ProtobufCMessage base;
+  char *organization;
+  char *name;
+};
+#define CLOUDIDL__COMMON__POLICY_IDENTIFIER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cloudidl__common__policy_identifier__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
@@ -156,6 +180,44 @@ Cloudidl__Common__ClusterIdentifier *
                       const uint8_t       *data);
 void   cloudidl__common__cluster_identifier__free_unpacked
                      (Cloudidl__Common__ClusterIdentifier *message,
+                      ProtobufCAllocator *allocator);
+/* Cloudidl__Common__RoleIdentifier methods */
+void   cloudidl__common__role_identifier__init
+                     (Cloudidl__Common__RoleIdentifier         *message);
+size_t cloudidl__common__role_identifier__get_packed_size
+                     (const Cloudidl__Common__RoleIdentifier   *message);
+size_t cloudidl__common__role_identifier__pack
+                     (const Cloudidl__Common__RoleIdentifier   *message,
+                      uint8_t             *out);
+size_t cloudidl__common__role_identifier__pack_to_buffer
+                     (const Cloudidl__Common__RoleIdentifier   *message,
+                      ProtobufCBuffer     *buffer);
+Cloudidl__Common__RoleIdentifier *
+       cloudidl__common__role_identifier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cloudidl__common__role_identifier__free_unpacked
+                     (Cloudidl__Common__RoleIdentifier *message,
+                      ProtobufCAllocator *allocator);
+/* Cloudidl__Common__PolicyIdentifier methods */
+void   cloudidl__common__policy_identifier__init
+                     (Cloudidl__Common__PolicyIdentifier         *message);
+size_t cloudidl__common__policy_identifier__get_packed_size
+                     (const Cloudidl__Common__PolicyIdentifier   *message);
+size_t cloudidl__common__policy_identifier__pack
+                     (const Cloudidl__Common__PolicyIdentifier   *message,
+                      uint8_t             *out);
+size_t cloudidl__common__policy_identifier__pack_to_buffer
+                     (const Cloudidl__Common__PolicyIdentifier   *message,
+                      ProtobufCBuffer     *buffer);
+Cloudidl__Common__PolicyIdentifier *
+       cloudidl__common__policy_identifier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cloudidl__common__policy_identifier__free_unpacked
+                     (Cloudidl__Common__PolicyIdentifier *message,
                       ProtobufCAllocator *allocator);
 /* Cloudidl__Common__QueueIdentifier methods */
 void   cloudidl__common__queue_identifier__init
@@ -260,6 +322,12 @@ typedef void (*Cloudidl__Common__ClusterPoolIdentifier_Closure)
 typedef void (*Cloudidl__Common__ClusterIdentifier_Closure)
                  (const Cloudidl__Common__ClusterIdentifier *message,
                   void *closure_data);
+typedef void (*Cloudidl__Common__RoleIdentifier_Closure)
+                 (const Cloudidl__Common__RoleIdentifier *message,
+                  void *closure_data);
+typedef void (*Cloudidl__Common__PolicyIdentifier_Closure)
+                 (const Cloudidl__Common__PolicyIdentifier *message,
+                  void *closure_data);
 typedef void (*Cloudidl__Common__QueueIdentifier_Closure)
                  (const Cloudidl__Common__QueueIdentifier *message,
                   void *closure_data);
@@ -283,6 +351,8 @@ typedef void (*Cloudidl__Common__ClusterPoolConfig_Closure)
 
 extern const ProtobufCMessageDescriptor cloudidl__common__cluster_pool_identifier__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__common__cluster_identifier__descriptor;
+extern const ProtobufCMessageDescriptor cloudidl__common__role_identifier__descriptor;
+extern const ProtobufCMessageDescriptor cloudidl__common__policy_identifier__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__common__queue_identifier__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__common__object_store_ref__descriptor;
 extern const ProtobufCMessageDescriptor cloudidl__common__secret_store__descriptor;

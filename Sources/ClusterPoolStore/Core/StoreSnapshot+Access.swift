@@ -1,0 +1,25 @@
+public import ClusterPoolDomain
+
+/// Reads of identity and access objects (built-in roles and policies included).
+extension StoreSnapshot {
+  public func app(_ organization: Organization, clientID: String) -> App? { access.apps[AccessKey(.app, organization, clientID)] }
+  public func apps(in organization: Organization) -> [App] { access.apps(in: organization) }
+  public func role(_ organization: Organization, _ name: String) -> Role? { access.role(organization, name) }
+  public func roles(in organization: Organization) -> [Role] { access.roles(in: organization) }
+  public func policy(_ organization: Organization, _ name: String) -> Policy? { access.policy(organization, name) }
+  public func policies(in organization: Organization) -> [Policy] { access.policies(in: organization) }
+  public func user(_ organization: Organization, subject: String) -> User? { access.users[AccessKey(.user, organization, subject)] }
+  public func users(in organization: Organization) -> [User] { access.users(in: organization) }
+
+  /// The assignment of `identity`; nil when it has none.
+  public func assignment(_ organization: Organization, _ identity: Identity) -> Assignment? {
+    access.assignments[Assignment.key(organization, identity)]
+  }
+
+  public func assignments(in organization: Organization) -> [Assignment] { access.assignments(in: organization) }
+
+  /// The applications whose client id is `clientID`, in every organization (the token
+  /// endpoint names no organization: a client id may be taken in several, and the secret,
+  /// 256 random bits, tells them apart).
+  public func apps(clientID: String) -> [App] { access.apps.values.filter { $0.clientID == clientID } }
+}
