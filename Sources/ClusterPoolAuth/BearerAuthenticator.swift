@@ -1,31 +1,46 @@
 public import RPCCore
 
 /// The `CallAuthenticator` of the server: reads `authorization: Bearer <token>` and verifies
-/// the token with `AccessTokens` (cached after the first verification), giving the call its
-/// caller. Methods in `required` refuse a call without a valid token (`UNAUTHENTICATED`,
+/// the token with `AccessTokens` (cached after the first verification), or, for a bearer that
+/// is an `APIKey` rather than a JWT, checks it against the apps (`APIKeyVerifier`; a hash and a
+/// lookup, never cached, so a deleted key stops at once), giving the call its caller. Methods in `required` refuse a call without a valid token (`UNAUTHENTICATED`,
 /// saying why, never echoing the token). Other methods are not authenticated at all until
 /// authorization is enforced (`--auth on`, a later step): a credential they carry is ignored
 /// unverified, as before authentication existed.
 public final class BearerAuthenticator: CallAuthenticator {
   public let tokens: AccessTokens
+  public let apiKeys: (any APIKeyVerifier)?
   /// Paths (`/package.Service/Method`) that need a verified caller.
   public let required: Set<String>
 
-  public init(tokens: AccessTokens, required: Set<String>) {
+  public init(tokens: AccessTokens, apiKeys: (any APIKeyVerifier)?, required: Set<String>) {
     self.tokens = tokens
+    self.apiKeys = apiKeys
     self.required = required
   }
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
     guard required.contains(context.method.path) else { return nil }
     do throws(AuthenticationFailure) {
-      let caller = try tokens.verify(Self.bearer(context.requestMetadata.first("authorization")))
+      let caller = try self.caller(bearer: Self.bearer(context.requestMetadata.first("authorization")))
       return CallCaller(
         organization: caller.organization, kind: AccessTokens.kind(of: caller.identity) == "app" ? .app : .user,
         subject: caller.identity.subject)
     } catch {
       throw RPCError(code: .unauthenticated, message: error.description)
     }
+  }
+
+  /// The caller a bearer credential names: a JWT of ours, else an API key.
+  public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
+    guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {
+      return try tokens.verify(bearer)
+    }
+    let caller = try apiKeys.authenticateAPIKey(clientID: key.clientID, secret: key.secret)
+    guard key.organization.isEmpty || key.organization == "None" || key.organization == caller.organization else {
+      throw .invalidClient("the API key names organization \(key.organization.prefix(63)), not its app's")
+    }
+    return caller
   }
 
   /// The token of an `authorization` value `Bearer <token>` (the scheme in any case).

@@ -132,7 +132,7 @@ struct ServerCommand: AsyncParsableCommand {
       let kid = try await keyring.load(now: AccessTokens.systemClock())
       logger.info("access tokens signed with key \(kid)", metadata: ["issuer": "\(tokenConfiguration.issuer)"])
       authService = AuthService(
-        tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store),
+        tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
         configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil), logger: logger)
     } catch {
       await store.close()

@@ -74,4 +74,29 @@ import Testing
       #expect(!"\(deleted)".contains(secret))
     }
   }
+
+  @Test func anAPIKeyOrItsTokenAuthenticatesAsBearerAndADeletedKeyStopsAtOnce() async throws {
+    try await withEndpoint { store, endpoint in
+      let (_, secret) = try await store.createApp(acme, clientID: "ci", AppRegistration(), defaultPolicy: nil, by: .user(subject: "u"))
+      let authenticator = BearerAuthenticator(
+        tokens: endpoint.tokens, apiKeys: StoreClientCredentials(store: store), required: [])
+      func key(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+      for bearer in [key("dns:///pools.example:443:ci:\(secret):acme"), key("pools.example:ci:\(secret):None")] {
+        let caller = try authenticator.caller(bearer: bearer)
+        #expect(caller.organization == "acme" && caller.identity == .application(subject: "ci"))
+      }
+      #expect(throws: AuthenticationFailure.self) { try authenticator.caller(bearer: key("pools.example:ci:\(secret):beta")) }
+      #expect(throws: AuthenticationFailure.self) { try authenticator.caller(bearer: key("pools.example:ci:wrong:acme")) }
+      let (_, body, _) = try await post(endpoint, "grant_type=client_credentials&client_id=ci&client_secret=\(secret)")
+      let token = try #require(body["access_token"] as? String)
+      #expect(try authenticator.caller(bearer: token).identity == .application(subject: "ci"))
+      try await store.deleteApp(acme, clientID: "ci", by: .user(subject: "u"))
+      do {
+        _ = try authenticator.caller(bearer: key("pools.example:ci:\(secret):acme"))
+        Issue.record("a deleted API key still authenticates")
+      } catch {
+        #expect("\(error)".hasPrefix("unknown client id or wrong secret"))
+      }
+    }
+  }
 }

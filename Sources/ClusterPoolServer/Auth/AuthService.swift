@@ -1,5 +1,7 @@
 public import ClusterPoolAuth
+internal import ClusterPoolDomain
 internal import ClusterPoolProto
+public import ClusterPoolStore
 public import Logging
 public import RPCCore
 
@@ -30,12 +32,18 @@ public struct AuthService: Sendable {
 
   public let tokens: AccessTokens
   public let clients: any ClientCredentialVerifier
+  /// Where UserInfo finds the caller's name and email (apps and users), when given.
+  public let access: (any AccessStore)?
   public let configuration: Configuration
   let logger: Logger
 
-  public init(tokens: AccessTokens, clients: any ClientCredentialVerifier, configuration: Configuration, logger: Logger) {
+  public init(
+    tokens: AccessTokens, clients: any ClientCredentialVerifier, access: (any AccessStore)? = nil,
+    configuration: Configuration, logger: Logger
+  ) {
     self.tokens = tokens
     self.clients = clients
+    self.access = access
     self.configuration = configuration
     self.logger = logger
   }
@@ -53,7 +61,8 @@ public struct AuthService: Sendable {
   /// Registers both services, the HTTP routes and the authenticator.
   public func register(in registry: MethodRegistry) {
     let service = self
-    registry.authenticate(with: BearerAuthenticator(tokens: tokens, required: Self.requiredPaths))
+    registry.authenticate(
+      with: BearerAuthenticator(tokens: tokens, apiKeys: clients as? any APIKeyVerifier, required: Self.requiredPaths))
     registry.register(TokenEndpoint(tokens: tokens, clients: clients, logger: logger).route)
     registry.register(HTTPRoute(path: AuthorizationServerMetadata.wellKnownPath, methods: ["GET"]) { request in
       HTTPRoute.json(service.metadata(authority: request.authority).json)
@@ -88,7 +97,29 @@ public struct AuthService: Sendable {
       guard let caller = context.caller else {
         throw RPCError(code: .unauthenticated, message: "no credentials: send authorization: Bearer <token>")
       }
-      return Auth.UserInfoResponse(subject: caller.subject, name: caller.subject, preferredUsername: caller.subject)
+      return service.userInfo(caller)
     }
+  }
+
+  /// What UserInfo says of `caller`: its subject, and the name and email the store keeps of it.
+  func userInfo(_ caller: CallCaller) -> Flyteidl2.Auth.UserInfoResponse {
+    var info = Flyteidl2.Auth.UserInfoResponse(subject: caller.subject, name: caller.subject, preferredUsername: caller.subject)
+    guard let access, let organization = try? Organization(validating: caller.organization) else { return info }
+    let snapshot = access.snapshot()
+    switch caller.kind {
+    case .app:
+      if let app = snapshot.app(organization, clientID: caller.subject), !app.registration.clientName.isEmpty {
+        info.name = app.registration.clientName
+      }
+    case .user:
+      if let user = snapshot.user(organization, subject: caller.subject) {
+        let profile = user.profile
+        let full = [profile.firstName, profile.lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        if !full.isEmpty { info.name = full }
+        if !profile.userHandle.isEmpty { info.preferredUsername = profile.userHandle }
+        (info.givenName, info.familyName, info.email) = (profile.firstName, profile.lastName, profile.email)
+      }
+    }
+    return info
   }
 }
