@@ -24,13 +24,15 @@ public struct ServerApplication: Sendable {
   public let healthShutdown: HealthShutdownService
 
   /// Assembles the registry (`registry`, when a server made before the services already
-  /// holds it); `clusterPools` (the pool service over its store), `clusters`, `queues` and
-  /// `auth` (token endpoint, metadata, UserInfo, the call authenticator) are served when
-  /// given. Pool, cluster and queue calls carry the revision headers (``RevisionHeaders``)
-  /// over `revisions`, by default their store's when it keeps revisions (``PoolStore`` does).
+  /// holds it); `clusterPools` (the pool service over its store), `clusters`, `queues`,
+  /// `identity` (the six identity and access services) and `auth` (token endpoint, metadata,
+  /// UserInfo, the call authenticator) are served when given. Pool, cluster and queue calls
+  /// carry the revision headers (``RevisionHeaders``) over `revisions`, by default their
+  /// store's when it keeps revisions (``PoolStore`` does).
   public init(
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
-    clusters: ClusterService? = nil, queues: QueueService? = nil, auth: AuthService? = nil,
+    clusters: ClusterService? = nil, queues: QueueService? = nil, identity: IdentityServices? = nil,
+    auth: AuthService? = nil,
     revisions: (any StoreRevisions)? = nil, logger: Logger
   ) {
     let health = HealthStatusProvider()
@@ -52,14 +54,20 @@ public struct ServerApplication: Sendable {
       queues.register(in: registry)
       services.insert(QueueService.serviceName)
     }
+    if let identity {
+      identity.register(in: registry)
+      services.formUnion(IdentityServices.serviceNames)
+    }
     if options.enableTestService {
       TestService().register(in: registry)
       services.insert(TestService.serviceName)
     }
-    let stores: [Any?] = [clusterPools?.store, clusters?.store, queues?.store]
+    let stores: [Any?] = [clusterPools?.store, clusters?.store, queues?.store, identity?.store]
     if let revisions = revisions ?? stores.lazy.compactMap({ $0 as? any StoreRevisions }).first {
       let policy = RevisionHeaders(store: revisions)
-      for service in [ClusterPoolService.serviceName, ClusterService.serviceName, QueueService.serviceName] {
+      let served = [ClusterPoolService.serviceName, ClusterService.serviceName, QueueService.serviceName]
+        + (identity == nil ? [] : IdentityServices.serviceNames)
+      for service in served {
         registry.apply(policy, toService: service)
       }
     }

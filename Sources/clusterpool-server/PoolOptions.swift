@@ -24,6 +24,13 @@ struct PoolOptions: ParsableArguments {
   @Option(help: "Subject of the user recorded as the author of every change (authentication is off).")
   var defaultIdentity = "anonymous"
 
+  @Option(
+    help: """
+      Policy given to every new API key (app) whose request does not skip it: admin, contributor, \
+      viewer or a policy of its organization; 'none' for none.
+      """)
+  var defaultAppPolicy = "contributor"
+
   @Option(help: "Object store URI of each organization's default pool.")
   var defaultObjectStoreUri = "file:///var/lib/clusterpool/default"
 
@@ -47,6 +54,13 @@ struct PoolOptions: ParsableArguments {
     } catch {
       throw ValidationError("--default-organization: \(error.message)")
     }
+  }
+
+  func identityConfiguration() throws -> IdentityServices.Configuration {
+    let pools = try serviceConfiguration()
+    return IdentityServices.Configuration(
+      defaultOrganization: pools.defaultOrganization, callerIdentity: pools.callerIdentity,
+      defaultAppPolicy: defaultAppPolicy == "none" ? nil : defaultAppPolicy)
   }
 
   func defaultPool() throws -> DefaultPoolTemplate {

@@ -145,9 +145,10 @@ struct ServerCommand: AsyncParsableCommand {
       store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout),
       healthSaveInterval: .seconds(healthSaveInterval))
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
+    let identity = IdentityServices(store: store, configuration: try pools.identityConfiguration())
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
-      clusters: clusters, queues: queues, auth: authService, logger: logger)
+      clusters: clusters, queues: queues, identity: identity, auth: authService, logger: logger)
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health

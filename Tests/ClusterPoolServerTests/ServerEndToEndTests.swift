@@ -87,7 +87,9 @@ import Testing
         return
       }
       #expect(list.service.map(\.name) == [
-        "cloudidl.cluster.ClusterService", "cloudidl.clusterpool.ClusterPoolService", "cloudidl.queue.QueueService",
+        "cloudidl.authorizer.AuthorizerService", "cloudidl.cluster.ClusterService", "cloudidl.clusterpool.ClusterPoolService",
+        "cloudidl.identity.AppsService", "cloudidl.identity.MemberService", "cloudidl.identity.PolicyService",
+        "cloudidl.identity.RoleService", "cloudidl.identity.UserService", "cloudidl.queue.QueueService",
         "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
       ])
       guard case .fileDescriptorResponse(let files) = replies.last?.messageResponse else {

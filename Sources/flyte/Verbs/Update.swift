@@ -4,5 +4,5 @@ import ArgumentParser
 struct Update: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Change a resource.",
-    subcommands: [UpdateClusterPool.self, UpdateCluster.self, UpdateQueue.self])
+    subcommands: [UpdateClusterPool.self, UpdateCluster.self, UpdateQueue.self, UpdateRole.self, UpdatePolicy.self])
 }
