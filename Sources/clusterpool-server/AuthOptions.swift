@@ -19,8 +19,12 @@ struct AuthOptions: ParsableArguments {
   @Option(help: "Seconds an access token from the token endpoint is valid.")
   var tokenLifetime = 3600
 
+  @Option(help: "Seconds between reads of the signing keys (a rotation reaches a running server within this).")
+  var signingKeyRefreshInterval = 30
+
   func validate() throws {
     guard tokenLifetime > 0, tokenLifetime <= 86_400 else { throw ValidationError("--token-lifetime must be 1...86400 seconds") }
+    guard signingKeyRefreshInterval > 0 else { throw ValidationError("--signing-key-refresh-interval must be positive") }
     if let publicUrl, !(publicUrl.hasPrefix("https://") || publicUrl.hasPrefix("http://")) {
       throw ValidationError("--public-url must be an http:// or https:// URL")
     }

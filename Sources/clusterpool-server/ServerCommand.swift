@@ -124,6 +124,7 @@ struct ServerCommand: AsyncParsableCommand {
       throw error
     }
     let authService: AuthService
+    let keyRefresh: SigningKeyRefresh
     do {
       let tokenConfiguration = auth.tokenConfiguration
       let keyring = SigningKeyring(
@@ -131,6 +132,7 @@ struct ServerCommand: AsyncParsableCommand {
         verifyRetiredFor: tokenConfiguration.lifetime + tokenConfiguration.clockSkew)
       let kid = try await keyring.load(now: AccessTokens.systemClock())
       logger.info("access tokens signed with key \(kid)", metadata: ["issuer": "\(tokenConfiguration.issuer)"])
+      keyRefresh = SigningKeyRefresh(keyring: keyring, interval: .seconds(auth.signingKeyRefreshInterval), logger: logger)
       authService = AuthService(
         tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
         configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil), logger: logger)
@@ -159,6 +161,7 @@ struct ServerCommand: AsyncParsableCommand {
       services.append(.init(service: clusters.heartbeatSharing(PostgresHeartbeats(backend: follower.backend), logger: logger)))
     }
     services += [
+      .init(service: keyRefresh),
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),

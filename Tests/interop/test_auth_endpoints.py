@@ -7,6 +7,7 @@ import base64
 import json
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.request
 
@@ -185,3 +186,24 @@ def test_signing_keys_survive_restarts_and_rotate(start_server, server_bin, data
     assert first[0] in rotated and len(rotated) == 2  # the old key still verifies its tokens
     [new] = set(rotated) - set(first)
     assert f"new signing key {new}" in out.stdout
+
+
+def test_a_rotation_reaches_running_servers(start_server, server_bin, postgres_database):
+    """Two servers on one PostgreSQL database: `keys rotate` while they run reaches both within
+    --signing-key-refresh-interval (they sign with the new key and publish both)."""
+    servers = [start_server("--database", postgres_database, "--signing-key-refresh-interval", "1") for _ in range(2)]
+
+    def kids(srv):
+        return sorted(k["kid"] for k in json.loads(curl(srv, "/oauth2/jwks")[2])["keys"])
+
+    first = kids(servers[0])
+    assert kids(servers[1]) == first and len(first) == 1
+    out = subprocess.run([str(server_bin), "keys", "rotate", "--database", postgres_database],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    deadline = time.monotonic() + 30
+    for srv in servers:
+        while len(kids(srv)) != 2:
+            assert time.monotonic() < deadline, f"server {srv.port} still publishes {kids(srv)} after the rotation"
+            time.sleep(0.2)
+        assert first[0] in kids(srv)
