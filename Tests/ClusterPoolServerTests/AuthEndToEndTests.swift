@@ -65,6 +65,8 @@ import Testing
       do {
         let info = try await userInfo(client, bearer: token)
         #expect(info.subject == "ci" && info.name == "CI robot")
+        let claims = Dictionary(uniqueKeysWithValues: (info.additionalClaims?.fields ?? []).map { ($0.key, $0.value?.kind) })
+        #expect(claims["organization"] == .stringValue("acme") && claims["subject_kind"] == .stringValue("app"))
         let apiKey = Data("localhost:ci:\(secret):acme".utf8).base64EncodedString()
         #expect(try await userInfo(client, bearer: apiKey).subject == "ci")
         do {

@@ -64,6 +64,7 @@ def test_tokens_from_curl_over_both_http_versions_call_user_info(tls_server, mod
         info = user_info(identity.UserInfoRequest(), metadata=[("authorization", f"Bearer {body['access_token']}")],
                          timeout=10)
         assert (info.subject, info.name) == ("ci", "CI robot")
+        assert dict(info.additional_claims) == {"organization": "acme", "subject_kind": "app"}
     refused = curl_token(srv.port, dev_certs.ca, "ci", secret + "x", True)
     assert refused["error"] == "invalid_client" and secret not in json.dumps(refused)
 

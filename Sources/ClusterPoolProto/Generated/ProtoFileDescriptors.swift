@@ -539,14 +539,15 @@ public enum ProtoFileDescriptors {
         """),
     ProtoFileDescriptor(
       name: "flyteidl2/auth/identity.proto",
-      dependencies: [],
+      dependencies: ["google/protobuf/struct.proto"],
       base64: """
-        Ch1mbHl0ZWlkbDIvYXV0aC9pZGVudGl0eS5wcm90bxIOZmx5dGVpZGwyLmF1dGgiEQoPVXNlckluZm9SZXF1ZXN0It8BChBV
-        c2VySW5mb1Jlc3BvbnNlEhgKB3N1YmplY3QYASABKAlSB3N1YmplY3QSEgoEbmFtZRgCIAEoCVIEbmFtZRItChJwcmVmZXJy
-        ZWRfdXNlcm5hbWUYAyABKAlSEXByZWZlcnJlZFVzZXJuYW1lEh0KCmdpdmVuX25hbWUYBCABKAlSCWdpdmVuTmFtZRIfCgtm
-        YW1pbHlfbmFtZRgFIAEoCVIKZmFtaWx5TmFtZRIUCgVlbWFpbBgGIAEoCVIFZW1haWwSGAoHcGljdHVyZRgHIAEoCVIHcGlj
-        dHVyZTJiCg9JZGVudGl0eVNlcnZpY2USTwoIVXNlckluZm8SHy5mbHl0ZWlkbDIuYXV0aC5Vc2VySW5mb1JlcXVlc3QaIC5m
-        bHl0ZWlkbDIuYXV0aC5Vc2VySW5mb1Jlc3BvbnNlIgBiBnByb3RvMw==
+        Ch1mbHl0ZWlkbDIvYXV0aC9pZGVudGl0eS5wcm90bxIOZmx5dGVpZGwyLmF1dGgaHGdvb2dsZS9wcm90b2J1Zi9zdHJ1Y3Qu
+        cHJvdG8iEQoPVXNlckluZm9SZXF1ZXN0IqUCChBVc2VySW5mb1Jlc3BvbnNlEhgKB3N1YmplY3QYASABKAlSB3N1YmplY3QS
+        EgoEbmFtZRgCIAEoCVIEbmFtZRItChJwcmVmZXJyZWRfdXNlcm5hbWUYAyABKAlSEXByZWZlcnJlZFVzZXJuYW1lEh0KCmdp
+        dmVuX25hbWUYBCABKAlSCWdpdmVuTmFtZRIfCgtmYW1pbHlfbmFtZRgFIAEoCVIKZmFtaWx5TmFtZRIUCgVlbWFpbBgGIAEo
+        CVIFZW1haWwSGAoHcGljdHVyZRgHIAEoCVIHcGljdHVyZRJEChFhZGRpdGlvbmFsX2NsYWltcxgIIAEoCzIXLmdvb2dsZS5w
+        cm90b2J1Zi5TdHJ1Y3RSEGFkZGl0aW9uYWxDbGFpbXMyYgoPSWRlbnRpdHlTZXJ2aWNlEk8KCFVzZXJJbmZvEh8uZmx5dGVp
+        ZGwyLmF1dGguVXNlckluZm9SZXF1ZXN0GiAuZmx5dGVpZGwyLmF1dGguVXNlckluZm9SZXNwb25zZSIAYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "flyteidl2/core/tasks.proto",
@@ -574,6 +575,20 @@ public enum ProtoFileDescriptors {
         Tl9UUk4yVRDNARIOCglBTURfTUkxMDAQrAISDgoJQU1EX01JMjEwEK0CEg4KCUFNRF9NSTI1MBCuAhIPCgpBTURfTUkyNTBY
         EK8CEg8KCkFNRF9NSTMwMEEQsAISDwoKQU1EX01JMzAwWBCxAhIPCgpBTURfTUkzMjVYELICEg8KCkFNRF9NSTM1MFgQswIS
         DwoKQU1EX01JMzU1WBC0AhISCg1IQUJBTkFfR0FVREkxEJADYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "google/protobuf/struct.proto",
+      dependencies: [],
+      base64: """
+        Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYilAEKBlN0cnVjdBI7CgZmaWVsZHMYASAD
+        KAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5UgZmaWVsZHMaTQoLRmllbGRzRW50cnkSEAoDa2V5GAEg
+        ASgJUgNrZXkSLAoFdmFsdWUYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSBXZhbHVlIrICCgVWYWx1ZRI7CgpudWxs
+        X3ZhbHVlGAEgASgOMhouZ29vZ2xlLnByb3RvYnVmLk51bGxWYWx1ZUgAUgludWxsVmFsdWUSIwoMbnVtYmVyX3ZhbHVlGAIg
+        ASgBSABSC251bWJlclZhbHVlEiMKDHN0cmluZ192YWx1ZRgDIAEoCUgAUgtzdHJpbmdWYWx1ZRIfCgpib29sX3ZhbHVlGAQg
+        ASgISABSCWJvb2xWYWx1ZRI8CgxzdHJ1Y3RfdmFsdWUYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0SABSC3N0cnVj
+        dFZhbHVlEjsKCmxpc3RfdmFsdWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuTGlzdFZhbHVlSABSCWxpc3RWYWx1ZUIGCgRr
+        aW5kIjsKCUxpc3RWYWx1ZRIuCgZ2YWx1ZXMYASADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSBnZhbHVlcyobCglOdWxs
+        VmFsdWUSDgoKTlVMTF9WQUxVRRAAYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "google/protobuf/timestamp.proto",
@@ -929,7 +944,12 @@ public enum ProtoFileDescriptors {
     "flyteidl2.core.Resources": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.Resources.ResourceEntry": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.Resources.ResourceName": "flyteidl2/core/tasks.proto",
+    "google.protobuf.ListValue": "google/protobuf/struct.proto",
+    "google.protobuf.NullValue": "google/protobuf/struct.proto",
+    "google.protobuf.Struct": "google/protobuf/struct.proto",
+    "google.protobuf.Struct.FieldsEntry": "google/protobuf/struct.proto",
     "google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
+    "google.protobuf.Value": "google/protobuf/struct.proto",
     "grpc.health.v1.Health": "grpc/health/v1/health.proto",
     "grpc.health.v1.Health.Check": "grpc/health/v1/health.proto",
     "grpc.health.v1.Health.Watch": "grpc/health/v1/health.proto",

@@ -60,6 +60,8 @@ extension Flyteidl2.Auth {
     public var email: String = ""
     /// Field 7 `picture`.
     public var picture: String = ""
+    /// Field 8 `additional_claims`.
+    public var additionalClaims: Google.Protobuf.Struct? = nil
     /// Fields this schema does not know, kept so that re-encoding reproduces them.
     public var unknownFields = ProtoUnknownFields()
 
@@ -72,7 +74,8 @@ extension Flyteidl2.Auth {
       givenName: String = "",
       familyName: String = "",
       email: String = "",
-      picture: String = ""
+      picture: String = "",
+      additionalClaims: Google.Protobuf.Struct? = nil
     ) {
       self.subject = subject
       self.name = name
@@ -81,6 +84,7 @@ extension Flyteidl2.Auth {
       self.familyName = familyName
       self.email = email
       self.picture = picture
+      self.additionalClaims = additionalClaims
     }
 
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws {
@@ -95,7 +99,10 @@ extension Flyteidl2.Auth {
       try ProtoCodec.encode(self)
     }
 
-    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? { nil }
+    public func undefinedEnumValue() -> ProtoUndefinedEnumValue? {
+      if let found = ProtoEnumCheck.message(self.additionalClaims, "additional_claims") { return found }
+      return nil
+    }
   }
 }
 
@@ -111,6 +118,7 @@ extension Flyteidl2.Auth.UserInfoResponse: ProtoGeneratedMessage {
     self.familyName = r.string(5)
     self.email = r.string(6)
     self.picture = r.string(7)
+    self.additionalClaims = r.message(8)
     self.unknownFields = r.unknownFields()
   }
 
@@ -122,6 +130,7 @@ extension Flyteidl2.Auth.UserInfoResponse: ProtoGeneratedMessage {
     try w.setString(5, self.familyName)
     try w.setString(6, self.email)
     try w.setString(7, self.picture)
+    try w.setMessage(8, self.additionalClaims)
     try w.setUnknownFields(unknownFields)
   }
 }

@@ -169,7 +169,11 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &flyteidl2__core__gpuaccelerator__descriptor, /* flyteidl2.core.GPUAccelerator */
   &flyteidl2__core__resources__descriptor, /* flyteidl2.core.Resources */
   &flyteidl2__core__resources__resource_entry__descriptor, /* flyteidl2.core.Resources.ResourceEntry */
+  &google__protobuf__list_value__descriptor, /* google.protobuf.ListValue */
+  &google__protobuf__struct__descriptor, /* google.protobuf.Struct */
+  &google__protobuf__struct__fields_entry__descriptor, /* google.protobuf.Struct.FieldsEntry */
   &google__protobuf__timestamp__descriptor, /* google.protobuf.Timestamp */
+  &google__protobuf__value__descriptor, /* google.protobuf.Value */
   &grpc__health__v1__health_check_request__descriptor, /* grpc.health.v1.HealthCheckRequest */
   &grpc__health__v1__health_check_response__descriptor, /* grpc.health.v1.HealthCheckResponse */
   &grpc__reflection__v1__error_response__descriptor, /* grpc.reflection.v1.ErrorResponse */
@@ -187,7 +191,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 183;
+const size_t cp_all_message_descriptors_count = 187;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

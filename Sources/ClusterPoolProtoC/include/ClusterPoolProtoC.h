@@ -26,6 +26,7 @@
 #include "flyteidl2/auth/auth_service.pb-c.h"
 #include "flyteidl2/auth/identity.pb-c.h"
 #include "flyteidl2/core/tasks.pb-c.h"
+#include "google/protobuf/struct.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "grpc/health/v1/health.pb-c.h"
 #include "grpc/reflection/v1/reflection.pb-c.h"

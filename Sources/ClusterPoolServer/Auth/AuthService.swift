@@ -101,9 +101,14 @@ public struct AuthService: Sendable {
     }
   }
 
-  /// What UserInfo says of `caller`: its subject, and the name and email the store keeps of it.
+  /// What UserInfo says of `caller`: its subject, organization and kind (`additional_claims`),
+  /// and the name and email the store keeps of it.
   func userInfo(_ caller: CallCaller) -> Flyteidl2.Auth.UserInfoResponse {
     var info = Flyteidl2.Auth.UserInfoResponse(subject: caller.subject, name: caller.subject, preferredUsername: caller.subject)
+    info.additionalClaims = Google.Protobuf.Struct(fields: [
+      .init(key: "organization", value: .init(kind: .stringValue(caller.organization))),
+      .init(key: "subject_kind", value: .init(kind: .stringValue(caller.kind.rawValue))),
+    ])
     guard let access, let organization = try? Organization(validating: caller.organization) else { return info }
     let snapshot = access.snapshot()
     switch caller.kind {

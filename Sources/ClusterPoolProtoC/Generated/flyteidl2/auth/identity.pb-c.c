@@ -116,7 +116,7 @@ const ProtobufCMessageDescriptor flyteidl2__auth__user_info_request__descriptor 
   (ProtobufCMessageInit) flyteidl2__auth__user_info_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor flyteidl2__auth__user_info_response__field_descriptors[7] =
+static const ProtobufCFieldDescriptor flyteidl2__auth__user_info_response__field_descriptors[8] =
 {
   {
     "subject",
@@ -202,8 +202,21 @@ static const ProtobufCFieldDescriptor flyteidl2__auth__user_info_response__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "additional_claims",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Flyteidl2__Auth__UserInfoResponse, additional_claims),
+    &google__protobuf__struct__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned flyteidl2__auth__user_info_response__field_indices_by_name[] = {
+  7,   /* field[7] = additional_claims */
   5,   /* field[5] = email */
   4,   /* field[4] = family_name */
   3,   /* field[3] = given_name */
@@ -215,7 +228,7 @@ static const unsigned flyteidl2__auth__user_info_response__field_indices_by_name
 static const ProtobufCIntRange flyteidl2__auth__user_info_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor flyteidl2__auth__user_info_response__descriptor =
 {
@@ -225,7 +238,7 @@ const ProtobufCMessageDescriptor flyteidl2__auth__user_info_response__descriptor
   "Flyteidl2__Auth__UserInfoResponse",
   "flyteidl2.auth",
   sizeof(Flyteidl2__Auth__UserInfoResponse),
-  7,
+  8,
   flyteidl2__auth__user_info_response__field_descriptors,
   flyteidl2__auth__user_info_response__field_indices_by_name,
   1,  flyteidl2__auth__user_info_response__number_ranges,
