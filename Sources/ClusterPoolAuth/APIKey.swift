@@ -31,4 +31,7 @@ public struct APIKey: Sendable, Hashable {
 public protocol APIKeyVerifier: Sendable {
   /// The app the client id and secret belong to, or why not (`.invalidClient`).
   func authenticateAPIKey(clientID: String, secret: String) throws(AuthenticationFailure) -> AuthenticatedCaller
+
+  /// Whether the app a token names still exists: deleting an API key revokes the tokens it got.
+  func appExists(organization: String, clientID: String) -> Bool
 }

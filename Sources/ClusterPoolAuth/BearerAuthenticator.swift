@@ -3,7 +3,8 @@ public import RPCCore
 /// The `CallAuthenticator` of the server: reads `authorization: Bearer <token>` and verifies
 /// the token with `AccessTokens` (cached after the first verification), or, for a bearer that
 /// is an `APIKey` rather than a JWT, checks it against the apps (`APIKeyVerifier`; a hash and a
-/// lookup, never cached, so a deleted key stops at once), giving the call its caller. Methods in `required` refuse a call without a valid token (`UNAUTHENTICATED`,
+/// lookup, never cached, so a deleted key stops at once), giving the call its caller. A token
+/// of an app is refused once the app is deleted (a lookup in memory per call). Methods in `required` refuse a call without a valid token (`UNAUTHENTICATED`,
 /// saying why, never echoing the token). Other methods are not authenticated at all until
 /// authorization is enforced (`--auth on`, a later step): a credential they carry is ignored
 /// unverified, as before authentication existed.
@@ -34,7 +35,13 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// The caller a bearer credential names: a JWT of ours, else an API key.
   public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
     guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {
-      return try tokens.verify(bearer)
+      let caller = try tokens.verify(bearer)
+      if case .application(let clientID) = caller.identity, let apiKeys,
+        !apiKeys.appExists(organization: caller.organization, clientID: clientID)
+      {
+        throw .invalidClient("the API key \(clientID.prefix(64)) of this token was deleted")
+      }
+      return caller
     }
     let caller = try apiKeys.authenticateAPIKey(clientID: key.clientID, secret: key.secret)
     guard key.organization.isEmpty || key.organization == "None" || key.organization == caller.organization else {

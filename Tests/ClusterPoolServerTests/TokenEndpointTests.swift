@@ -91,6 +91,9 @@ import Testing
       let token = try #require(body["access_token"] as? String)
       #expect(try authenticator.caller(bearer: token).identity == .application(subject: "ci"))
       try await store.deleteApp(acme, clientID: "ci", by: .user(subject: "u"))
+      #expect(throws: AuthenticationFailure.invalidClient("the API key ci of this token was deleted")) {
+        try authenticator.caller(bearer: token)
+      }
       do {
         _ = try authenticator.caller(bearer: key("pools.example:ci:\(secret):acme"))
         Issue.record("a deleted API key still authenticates")

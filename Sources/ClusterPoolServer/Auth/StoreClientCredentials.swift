@@ -1,4 +1,5 @@
 public import ClusterPoolAuth
+internal import ClusterPoolDomain
 public import ClusterPoolStore
 
 /// The client-credentials check over the identity store: an app (API key) of that client id
@@ -20,5 +21,10 @@ public struct StoreClientCredentials: ClientCredentialVerifier, APIKeyVerifier {
       throw .invalidClient("unknown client id or wrong secret for \(id.count > 64 ? String(id.prefix(64)) + "…" : id)")
     }
     return AuthenticatedCaller(organization: app.organization.name, identity: app.identity)
+  }
+
+  public func appExists(organization: String, clientID: String) -> Bool {
+    guard let organization = try? Organization(validating: organization) else { return false }
+    return store.snapshot().app(organization, clientID: clientID) != nil
   }
 }
