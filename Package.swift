@@ -125,11 +125,22 @@ let package = Package(
       ],
       swiftSettings: swift6),
 
+    // MARK: authentication: signed access tokens (JWT, ES256), their keys, verification and
+    // its cache, JWKS and RFC 8414 metadata; the caller a verified credential names
+    .target(
+      name: "ClusterPoolAuth",
+      dependencies: [
+        "ClusterPoolDomain", "ClusterPoolStore", "RPCCore",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swift6),
+
     // MARK: services wired to the router (health, reflection, later the domain services)
     .target(
       name: "ClusterPoolServer",
       dependencies: [
-        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore",
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolAuth",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -150,10 +161,14 @@ let package = Package(
       ],
       swiftSettings: swift6),
     .executableTarget(name: "flyte", dependencies: ["ClusterPoolClient", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
-    // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters).
+    // Load drivers of tools/bench's cluster modes (WatchClusters watchers, heartbeating clusters),
+    // and the token verification micro benchmark (verify-tokens).
     .executableTarget(
       name: "clusterpool-load",
-      dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
     // driven by Tests/interop/test_proto_roundtrip.py against the Python protobuf encoder.
@@ -194,6 +209,9 @@ let package = Package(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(
+      name: "ClusterPoolAuthTests", dependencies: ["ClusterPoolAuth", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore"],
+      swiftSettings: swift6),
+    .testTarget(
       name: "ClusterPoolStoreTests",
       dependencies: [
         "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "ClusterPoolDomain",
@@ -212,7 +230,9 @@ let package = Package(
     .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
-      dependencies: ["ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"],
+      dependencies: [
+        "ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore",
+      ],
       swiftSettings: swift6),
   ]
 )

@@ -24,17 +24,24 @@ public struct ServerApplication: Sendable {
   public let healthShutdown: HealthShutdownService
 
   /// Assembles the registry (`registry`, when a server made before the services already
-  /// holds it); `clusterPools` (the pool service over its store), `clusters`, `queues` and
-  /// `identity` (the six identity and access services) are served when given. Their calls carry the revision headers (``RevisionHeaders``) over
-  /// `revisions`, by default their store's when it keeps revisions (``PoolStore`` does).
+  /// holds it); `clusterPools` (the pool service over its store), `clusters`, `queues`,
+  /// `identity` (the six identity and access services) and `auth` (token endpoint, metadata,
+  /// UserInfo, the call authenticator) are served when given. Pool, cluster and queue calls
+  /// carry the revision headers (``RevisionHeaders``) over `revisions`, by default their
+  /// store's when it keeps revisions (``PoolStore`` does).
   public init(
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
     clusters: ClusterService? = nil, queues: QueueService? = nil, identity: IdentityServices? = nil,
+    auth: AuthService? = nil,
     revisions: (any StoreRevisions)? = nil, logger: Logger
   ) {
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
     var services: Set<String> = [HealthService.serviceName]
+    if let auth {
+      auth.register(in: registry)
+      services.formUnion([AuthService.metadataServiceName, AuthService.identityServiceName])
+    }
     if let clusterPools {
       clusterPools.register(in: registry)
       services.insert(ClusterPoolService.serviceName)

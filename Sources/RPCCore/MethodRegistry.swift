@@ -7,6 +7,10 @@ public final class MethodRegistry: Sendable {
   private let entries = Mutex<[String: (MethodDescriptor, MethodHandler)]>([:])
   /// The call policy of each service that has one, by service name.
   private let policies = Mutex<[String: any CallPolicy]>([:])
+  /// Plain HTTP resources served beside the methods, by path.
+  private let httpRoutes = Mutex<[String: HTTPRoute]>([:])
+  /// Who calls: run for every call before its handler (see ``CallAuthenticator``).
+  private let authenticatorBox = Mutex<(any CallAuthenticator)?>(nil)
 
   /// An empty registry.
   public init() {}
@@ -31,6 +35,25 @@ public final class MethodRegistry: Sendable {
   package func policy(for method: MethodDescriptor) -> (any CallPolicy)? {
     policies.withLock { $0[method.service] }
   }
+
+  /// Serves `route` (plain HTTP on the same port, HTTP/1.1 and HTTP/2), replacing a route of
+  /// the same path.
+  package func register(_ route: HTTPRoute) {
+    httpRoutes.withLock { $0[route.path] = route }
+  }
+
+  /// The plain HTTP routes, as a transport reads them.
+  package func routeSnapshot() -> HTTPRoutes {
+    HTTPRoutes(httpRoutes.withLock { Array($0.values) })
+  }
+
+  /// Authenticates every call with `authenticator` before its handler runs.
+  public func authenticate(with authenticator: any CallAuthenticator) {
+    authenticatorBox.withLock { $0 = authenticator }
+  }
+
+  /// The authenticator of every call, if one is set.
+  package var authenticator: (any CallAuthenticator)? { authenticatorBox.withLock { $0 } }
 
   package func register(_ method: MethodDescriptor, _ handler: MethodHandler) {
     entries.withLock { $0[method.path] = (method, handler) }

@@ -15,6 +15,12 @@ public struct ServerContext: Sendable {
   /// The least version of the policy's response fields this call's answer carries (raised
   /// by the policy while the handler runs, e.g. to a write's own commit revision).
   public let responseVersionFloor = ResponseVersionFloor()
+  /// Who calls, once the registry's `CallAuthenticator` verified the call's credentials;
+  /// `nil` before that and for calls without any.
+  public var caller: CallCaller?
+  /// The request's authority (HTTP/2 `:authority`, HTTP/1.1 `Host`), when it had one: the
+  /// host and port the client reached the server by.
+  public var authority: String?
 
   /// Creates a context.
   public init(

@@ -16,6 +16,7 @@ extension HTTP1ConnectionHandler {
             + "or with Transfer-Encoding: chunked alone"
         ).response, keepAlive: false)
     }
+    if let route = routes.plain[target: head.uri] { return beginPlain(head, route) }
     let wire: WireCall
     do throws(WireRejection) {
       wire = try WireCall(head: Self.wireHead(head), maxMessageSize: configuration.maxMessageSize)
@@ -81,9 +82,15 @@ extension HTTP1ConnectionHandler {
   }
 
   private func start(_ head: HTTPRequestHead, wire: WireCall, route: HTTP1Routes.Route) {
-    let context = ServerContext(
+    var context = ServerContext(
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
+    context.authority = head.headers.first(name: "host")
+    do {
+      context = try context.authenticated(by: routes.authenticator)
+    } catch {
+      return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
+    }
     context.traceStart(wire: "\(wire.wireProtocol) over HTTP/1.1")
     calls += 1
     // HTTP/1.0 has no chunked bodies: a stream there ends by closing the connection.

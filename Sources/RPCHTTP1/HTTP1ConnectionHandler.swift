@@ -42,6 +42,8 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var endingResponse = false
   var heldParts: [HTTPServerRequestPart] = []
   var calls = 0
+  /// The plain HTTP request being received or answered (`+Plain`).
+  var plain: HTTP1PlainRequest?
   /// Closes a connection with no request for its timeout, or whose request body stalled
   /// that long; never one whose call runs (calls end by their deadline or the client).
   private var idleTimer: Scheduled<Void>?
@@ -97,6 +99,8 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       } else if let skipped {
         self.skipped = skipped + bytes.readableBytes
         if skipped + bytes.readableBytes > Self.skipLimit { lingeringClose() }
+      } else if plain != nil {
+        receivePlain(bytes)
       } else {
         receive(bytes)
       }
@@ -108,6 +112,8 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       } else if skipped != nil {
         skipped = nil
         if call == nil { armIdleTimer(configuration.idleTimeout) }
+      } else if plain != nil {
+        endOfPlainRequest()
       } else {
         endOfRequest()
       }
@@ -122,6 +128,8 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   package func channelInactive(context: ChannelHandlerContext) {
     idleTimer?.cancel()
     lingerTimer?.cancel()
+    plain?.task?.cancel()
+    plain = nil
     if let call {
       self.call = nil
       call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
@@ -142,6 +150,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   /// so, else wait for the next request.
   func answered(keepAlive: Bool) {
     call = nil
+    plain = nil
     if requestOpen, keepAlive, !continueAwaited {
       skipped = 0
     } else if requestOpen {
@@ -167,7 +176,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
         handler.logger.debug("HTTP/1.1 request body stalled", metadata: ["peer": "\(handler.peer)"])
         return handler.closeNow()
       }
-      guard handler.call == nil else { return }
+      guard handler.call == nil, handler.plain == nil else { return }
       handler.logger.debug("HTTP/1.1 idle timeout", metadata: ["peer": "\(handler.peer)"])
       handler.closeNow()
     }

@@ -15,6 +15,10 @@ package struct HTTP1Routes: Sendable {
   }
 
   private let table: [String: Route]
+  /// Plain HTTP resources (token endpoint, JWKS, metadata), looked up first.
+  package let plain: HTTPRoutes
+  /// Authenticates every call before its handler runs.
+  package let authenticator: (any CallAuthenticator)?
 
   /// Routes for every method of the registry.
   package init(_ registry: MethodRegistry) {
@@ -24,6 +28,8 @@ package struct HTTP1Routes: Sendable {
       table[path] = Route(descriptor: descriptor, handler: handler, policy: registry.policy(for: descriptor))
     }
     self.table = table
+    self.plain = registry.routeSnapshot()
+    self.authenticator = registry.authenticator
   }
 
   /// The route of a request target (`/service/method`, a query string ignored).

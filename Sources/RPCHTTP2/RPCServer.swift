@@ -138,7 +138,8 @@ public final class RPCServer: Service, Sendable {
             case .http2:
               try pipeline.addHandler(
                 ServerConnectionHandler(
-                  routes: routes, limits: limits, settings: settings, replyBudget: replyBudget,
+                  routes: routes, plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
+                  limits: limits, settings: settings, replyBudget: replyBudget,
                   logger: logger))
             case .http1:
               try pipeline.configureHTTPServerPipeline(

@@ -6,6 +6,8 @@ struct RequestHead {
   var route: ServerRoute?
   var path: String?
   var contentType: String?
+  /// `:authority`, else a `host` field.
+  var authority: String?
   /// Every other field (protocol fields included: `WireCall` takes those out).
   var fields = Metadata()
   /// The header list size as HTTP/2 counts it (name + value + 32 per field).
@@ -33,8 +35,10 @@ struct RequestHead {
     case 7 where name.matches(":method"):
       method = value.matches("POST") ? "POST" : value.string
       return
-    case 7 where name.matches(":scheme"), 10 where name.matches(":authority"),
-      2 where name.matches("te"):
+    case 10 where name.matches(":authority"):
+      authority = value.string
+      return
+    case 7 where name.matches(":scheme"), 2 where name.matches("te"):
       return
     case 12 where name.matches("content-type"):
       // The common content types without making a string.

@@ -19,7 +19,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   static let okTrailers = HeaderBlock([("grpc-status", "0")])
 
   func session(beginHeaders id: Int32) {
-    collecting = streams[id] == nil
+    collecting = streams[id] == nil && plainStreams[id] == nil
     if collecting { head = RequestHead() }
   }
 
@@ -37,6 +37,9 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     noteRequest()
     let request = head
     head = RequestHead()
+    if request.route == nil, let route = plainRoutes[target: request.path ?? ""] {
+      return beginPlain(id, request, route, endStream: endStream)
+    }
     let call: WireCall
     do {
       call = try WireCall(head: request.wireHead, maxMessageSize: limits.maxMessageSize)
@@ -67,9 +70,15 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
     var deadline: ContinuousClock.Instant?
     if let timeout = call.timeout { deadline = .now + timeout }
-    let context = ServerContext(
+    var context = ServerContext(
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
+    context.authority = request.authority ?? call.metadata.first("host")
+    do {
+      context = try context.authenticated(by: authenticator)
+    } catch {
+      return answer(id, ending(call, error, responseStarted: false))
+    }
     context.traceStart(wire: "\(call.wireProtocol) over HTTP/2")
     let stream = ServerStream(id: id, handler: route.handler, policy: route.policy, context: context, call: call)
     streams[id] = stream
@@ -92,6 +101,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   func session(data: ByteBuffer, stream id: Int32) {
     let size = data.readableBytes
+    if plainStreams[id] != nil { return receivePlain(data, stream: id) }
     guard let stream = streams[id] else {
       return session.consume(stream: id, bytes: size)
     }
@@ -128,6 +138,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(endOfStream id: Int32) {
+    if plainStreams[id] != nil { return endOfPlainRequest(stream: id) }
     guard let stream = streams[id] else { return }
     do {
       if let message = try stream.decoder.finish() { try take(message, stream) }
@@ -148,6 +159,10 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(closed id: Int32, errorCode: UInt32) {
+    if let plain = plainStreams.removeValue(forKey: id) {
+      plain.task?.cancel()
+      return noteStreamGone()
+    }
     guard let stream = streams.removeValue(forKey: id) else { return }
     stream.abandon(RPCError(code: .cancelled, message: "stream reset by the client"))
     noteStreamGone()

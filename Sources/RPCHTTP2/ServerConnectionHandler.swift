@@ -13,6 +13,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   struct GracefulShutdownEvent: Sendable {}
 
   let routes: [String: ServerRoute]
+  /// Plain HTTP resources (token endpoint, JWKS, metadata), and their streams (`+Plain`).
+  let plainRoutes: HTTPRoutes
+  var plainStreams: [Int32: PlainStream] = [:]
+  /// Authenticates every call before its handler runs.
+  let authenticator: (any CallAuthenticator)?
   var lastRoute: ServerRoute?
   /// The request header block being collected (header blocks never interleave).
   var head = RequestHead()
@@ -40,10 +45,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let allocator = ByteBufferAllocator()
 
   init(
-    routes: [String: ServerRoute], limits: ServerConfiguration.Limits,
+    routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
+    authenticator: (any CallAuthenticator)? = nil, limits: ServerConfiguration.Limits,
     settings: NGHTTP2Settings, replyBudget: SharedReplyBudget, logger: Logger
   ) {
     self.routes = routes
+    self.plainRoutes = plainRoutes
+    self.authenticator = authenticator
     self.replyBudget = ConnectionReplyBudget(
       limit: limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.limits = limits
@@ -160,7 +168,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       context.flush()
     }
     admitWaiting()
-    if !session.isAlive || (shuttingDown && streams.isEmpty && !session.wantsWrite) {
+    if !session.isAlive || (shuttingDown && streams.isEmpty && plainStreams.isEmpty && !session.wantsWrite) {
       closeAfterWrites(context: context)
     }
   }
@@ -195,7 +203,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   /// A stream went away: arm the idle timer when none is left, or finish a shutdown.
   func noteStreamGone() {
-    guard streams.isEmpty, let context else { return }
+    guard streams.isEmpty, plainStreams.isEmpty, let context else { return }
     if shuttingDown {
       scheduleFlush()
       return
@@ -204,7 +212,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     idleTimer = context.eventLoop.scheduleTask(in: .init(limits.idleTimeout)) {
       let handler = loopBound.value
-      guard handler.streams.isEmpty else { return }
+      guard handler.streams.isEmpty, handler.plainStreams.isEmpty else { return }
       handler.logger.debug("idle timeout", metadata: ["peer": "\(handler.peer)"])
       handler.beginGracefulShutdown()
     }

@@ -7,7 +7,7 @@ struct LoadCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "clusterpool-load",
     abstract: "Load drivers for tools/bench: WatchClusters watchers, simulated heartbeating clusters.",
-    subcommands: [WatchersCommand.self, HeartbeatsCommand.self, GetBodyCommand.self])
+    subcommands: [WatchersCommand.self, HeartbeatsCommand.self, GetBodyCommand.self, VerifyTokensCommand.self])
 }
 
 /// Where to connect and over how many connections.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuildInfo
+import ClusterPoolAuth
 import ClusterPoolDomain
 import ClusterPoolPostgres
 import ClusterPoolServer
@@ -20,6 +21,7 @@ struct ServerCommand: AsyncParsableCommand {
     usage: """
       clusterpool-server [<options>]
       clusterpool-server migrate --from <file> --to <url> [<options>]
+      clusterpool-server keys rotate [--database <database>]
       """,
     discussion: """
       Prints "listening on HOST:PORT" on standard output once it accepts connections \
@@ -28,7 +30,7 @@ struct ServerCommand: AsyncParsableCommand {
       `clusterpool-server migrate` copies an SQLite database into PostgreSQL.
       """,
     version: BuildInfo.versionLine("clusterpool-server"),
-    subcommands: [MigrateCommand.self])
+    subcommands: [MigrateCommand.self, KeysCommand.self])
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
@@ -75,6 +77,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Cluster pools")
   var pools: PoolOptions
 
+  @OptionGroup(title: "Authentication")
+  var auth: AuthOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
@@ -118,6 +123,24 @@ struct ServerCommand: AsyncParsableCommand {
       await server.close()
       throw error
     }
+    let authService: AuthService
+    let keyRefresh: SigningKeyRefresh
+    do {
+      let tokenConfiguration = auth.tokenConfiguration
+      let keyring = SigningKeyring(
+        store: try await pools.signingKeys(postgres: follower?.backend),
+        verifyRetiredFor: tokenConfiguration.lifetime + tokenConfiguration.clockSkew)
+      let kid = try await keyring.load(now: AccessTokens.systemClock())
+      logger.info("access tokens signed with key \(kid)", metadata: ["issuer": "\(tokenConfiguration.issuer)"])
+      keyRefresh = SigningKeyRefresh(keyring: keyring, interval: .seconds(auth.signingKeyRefreshInterval), logger: logger)
+      authService = AuthService(
+        tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
+        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil), logger: logger)
+    } catch {
+      await store.close()
+      await server.close()
+      throw StoreOpenError("cannot load the signing keys: \(error)")
+    }
     let serviceConfiguration = try pools.serviceConfiguration()
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
@@ -127,7 +150,7 @@ struct ServerCommand: AsyncParsableCommand {
     let identity = IdentityServices(store: store, configuration: try pools.identityConfiguration())
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
-      clusters: clusters, queues: queues, identity: identity, logger: logger)
+      clusters: clusters, queues: queues, identity: identity, auth: authService, logger: logger)
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health
@@ -138,6 +161,7 @@ struct ServerCommand: AsyncParsableCommand {
       services.append(.init(service: clusters.heartbeatSharing(PostgresHeartbeats(backend: follower.backend), logger: logger)))
     }
     services += [
+      .init(service: keyRefresh),
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),

@@ -42,6 +42,8 @@ REGISTERED_SERVICES = {
     "cloudidl.authorizer.AuthorizerService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
+    "flyteidl2.auth.AuthMetadataService",
+    "flyteidl2.auth.IdentityService",
 }
 # What health reports SERVING: the services whose methods the server implements. A service
 # that reflection describes but whose methods are not served yet is unknown to health, so a
@@ -58,6 +60,8 @@ SERVED_SERVICES = {
     "cloudidl.authorizer.AuthorizerService",
     "grpc.health.v1.Health",
     "grpc.reflection.v1.ServerReflection",
+    "flyteidl2.auth.AuthMetadataService",
+    "flyteidl2.auth.IdentityService",
 }
 
 

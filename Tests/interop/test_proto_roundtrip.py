@@ -120,7 +120,7 @@ def scalar_value(f, i: int):
     if t == FD.TYPE_BYTES:
         return bytes([0, 1, 255, i % 256]) * (1 + i % 3)
     if t == FD.TYPE_ENUM:
-        known = [v.number for v in f.enum_type.values if v.number != 0]
+        known = [v.number for v in f.enum_type.values if v.number != 0] or [0]  # NullValue has 0 only
         # Every third value is a number the schema does not know (proto3 enums are open).
         return 99 if i % 3 == 2 else known[i % len(known)]
     raise AssertionError(f"unexpected type {t}")
@@ -133,6 +133,19 @@ def fill(msg, variant: int, depth: int = 0):
         if oneof is not None and f.number != oneof.fields[variant % len(oneof.fields)].number:
             continue
         i = variant + f.number
+        if f.is_repeated and f.type == FD.TYPE_MESSAGE and f.message_type.GetOptions().map_entry:
+            # a map (google.protobuf.Struct's fields): ours writes it as its entries
+            items, key_field, value_field = (getattr(msg, f.name), f.message_type.fields_by_name["key"],
+                                             f.message_type.fields_by_name["value"])
+            for k in range(2):
+                key = scalar_value(key_field, i + k)
+                if value_field.type != FD.TYPE_MESSAGE:
+                    items[key] = scalar_value(value_field, i + k)
+                elif depth < 4:
+                    fill(items[key], variant + k, depth + 1)
+                else:
+                    items[key].SetInParent()
+            continue
         if f.is_repeated:
             items = getattr(msg, f.name)
             for k in range(2):

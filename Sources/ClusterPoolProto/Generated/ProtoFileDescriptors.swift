@@ -515,6 +515,41 @@ public enum ProtoFileDescriptors {
         ZXVlLlJlc29sdmVRdWV1ZVJlc3BvbnNlYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
+      name: "flyteidl2/auth/auth_service.proto",
+      dependencies: [],
+      base64: """
+        CiFmbHl0ZWlkbDIvYXV0aC9hdXRoX3NlcnZpY2UucHJvdG8SDmZseXRlaWRsMi5hdXRoIhoKGEdldE9BdXRoMk1ldGFkYXRh
+        UmVxdWVzdCKkBAoZR2V0T0F1dGgyTWV0YWRhdGFSZXNwb25zZRIWCgZpc3N1ZXIYASABKAlSBmlzc3VlchI1ChZhdXRob3Jp
+        emF0aW9uX2VuZHBvaW50GAIgASgJUhVhdXRob3JpemF0aW9uRW5kcG9pbnQSJQoOdG9rZW5fZW5kcG9pbnQYAyABKAlSDXRv
+        a2VuRW5kcG9pbnQSOAoYcmVzcG9uc2VfdHlwZXNfc3VwcG9ydGVkGAQgAygJUhZyZXNwb25zZVR5cGVzU3VwcG9ydGVkEikK
+        EHNjb3Blc19zdXBwb3J0ZWQYBSADKAlSD3Njb3Blc1N1cHBvcnRlZBJQCiV0b2tlbl9lbmRwb2ludF9hdXRoX21ldGhvZHNf
+        c3VwcG9ydGVkGAYgAygJUiF0b2tlbkVuZHBvaW50QXV0aE1ldGhvZHNTdXBwb3J0ZWQSGQoIandrc191cmkYByABKAlSB2p3
+        a3NVcmkSRwogY29kZV9jaGFsbGVuZ2VfbWV0aG9kc19zdXBwb3J0ZWQYCCADKAlSHWNvZGVDaGFsbGVuZ2VNZXRob2RzU3Vw
+        cG9ydGVkEjIKFWdyYW50X3R5cGVzX3N1cHBvcnRlZBgJIAMoCVITZ3JhbnRUeXBlc1N1cHBvcnRlZBJCCh1kZXZpY2VfYXV0
+        aG9yaXphdGlvbl9lbmRwb2ludBgKIAEoCVIbZGV2aWNlQXV0aG9yaXphdGlvbkVuZHBvaW50Ih4KHEdldFB1YmxpY0NsaWVu
+        dENvbmZpZ1JlcXVlc3QisAIKHUdldFB1YmxpY0NsaWVudENvbmZpZ1Jlc3BvbnNlEhsKCWNsaWVudF9pZBgBIAEoCVIIY2xp
+        ZW50SWQSIQoMcmVkaXJlY3RfdXJpGAIgASgJUgtyZWRpcmVjdFVyaRIWCgZzY29wZXMYAyADKAlSBnNjb3BlcxI8ChphdXRo
+        b3JpemF0aW9uX21ldGFkYXRhX2tleRgEIAEoCVIYYXV0aG9yaXphdGlvbk1ldGFkYXRhS2V5EjIKFXNlcnZpY2VfaHR0cF9l
+        bmRwb2ludBgFIAEoCVITc2VydmljZUh0dHBFbmRwb2ludBIaCghhdWRpZW5jZRgGIAEoCVIIYXVkaWVuY2USKQoQZGF0YXBs
+        YW5lX2RvbWFpbhgHIAEoCVIPZGF0YXBsYW5lRG9tYWluMv8BChNBdXRoTWV0YWRhdGFTZXJ2aWNlEm0KEUdldE9BdXRoMk1l
+        dGFkYXRhEiguZmx5dGVpZGwyLmF1dGguR2V0T0F1dGgyTWV0YWRhdGFSZXF1ZXN0GikuZmx5dGVpZGwyLmF1dGguR2V0T0F1
+        dGgyTWV0YWRhdGFSZXNwb25zZSIDkAIBEnkKFUdldFB1YmxpY0NsaWVudENvbmZpZxIsLmZseXRlaWRsMi5hdXRoLkdldFB1
+        YmxpY0NsaWVudENvbmZpZ1JlcXVlc3QaLS5mbHl0ZWlkbDIuYXV0aC5HZXRQdWJsaWNDbGllbnRDb25maWdSZXNwb25zZSID
+        kAIBYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "flyteidl2/auth/identity.proto",
+      dependencies: ["google/protobuf/struct.proto"],
+      base64: """
+        Ch1mbHl0ZWlkbDIvYXV0aC9pZGVudGl0eS5wcm90bxIOZmx5dGVpZGwyLmF1dGgaHGdvb2dsZS9wcm90b2J1Zi9zdHJ1Y3Qu
+        cHJvdG8iEQoPVXNlckluZm9SZXF1ZXN0IqUCChBVc2VySW5mb1Jlc3BvbnNlEhgKB3N1YmplY3QYASABKAlSB3N1YmplY3QS
+        EgoEbmFtZRgCIAEoCVIEbmFtZRItChJwcmVmZXJyZWRfdXNlcm5hbWUYAyABKAlSEXByZWZlcnJlZFVzZXJuYW1lEh0KCmdp
+        dmVuX25hbWUYBCABKAlSCWdpdmVuTmFtZRIfCgtmYW1pbHlfbmFtZRgFIAEoCVIKZmFtaWx5TmFtZRIUCgVlbWFpbBgGIAEo
+        CVIFZW1haWwSGAoHcGljdHVyZRgHIAEoCVIHcGljdHVyZRJEChFhZGRpdGlvbmFsX2NsYWltcxgIIAEoCzIXLmdvb2dsZS5w
+        cm90b2J1Zi5TdHJ1Y3RSEGFkZGl0aW9uYWxDbGFpbXMyYgoPSWRlbnRpdHlTZXJ2aWNlEk8KCFVzZXJJbmZvEh8uZmx5dGVp
+        ZGwyLmF1dGguVXNlckluZm9SZXF1ZXN0GiAuZmx5dGVpZGwyLmF1dGguVXNlckluZm9SZXNwb25zZSIAYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
       name: "flyteidl2/core/tasks.proto",
       dependencies: [],
       base64: """
@@ -540,6 +575,20 @@ public enum ProtoFileDescriptors {
         Tl9UUk4yVRDNARIOCglBTURfTUkxMDAQrAISDgoJQU1EX01JMjEwEK0CEg4KCUFNRF9NSTI1MBCuAhIPCgpBTURfTUkyNTBY
         EK8CEg8KCkFNRF9NSTMwMEEQsAISDwoKQU1EX01JMzAwWBCxAhIPCgpBTURfTUkzMjVYELICEg8KCkFNRF9NSTM1MFgQswIS
         DwoKQU1EX01JMzU1WBC0AhISCg1IQUJBTkFfR0FVREkxEJADYgZwcm90bzM=
+        """),
+    ProtoFileDescriptor(
+      name: "google/protobuf/struct.proto",
+      dependencies: [],
+      base64: """
+        Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYilAEKBlN0cnVjdBI7CgZmaWVsZHMYASAD
+        KAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5UgZmaWVsZHMaTQoLRmllbGRzRW50cnkSEAoDa2V5GAEg
+        ASgJUgNrZXkSLAoFdmFsdWUYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSBXZhbHVlIrICCgVWYWx1ZRI7CgpudWxs
+        X3ZhbHVlGAEgASgOMhouZ29vZ2xlLnByb3RvYnVmLk51bGxWYWx1ZUgAUgludWxsVmFsdWUSIwoMbnVtYmVyX3ZhbHVlGAIg
+        ASgBSABSC251bWJlclZhbHVlEiMKDHN0cmluZ192YWx1ZRgDIAEoCUgAUgtzdHJpbmdWYWx1ZRIfCgpib29sX3ZhbHVlGAQg
+        ASgISABSCWJvb2xWYWx1ZRI8CgxzdHJ1Y3RfdmFsdWUYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0SABSC3N0cnVj
+        dFZhbHVlEjsKCmxpc3RfdmFsdWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuTGlzdFZhbHVlSABSCWxpc3RWYWx1ZUIGCgRr
+        aW5kIjsKCUxpc3RWYWx1ZRIuCgZ2YWx1ZXMYASADKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSBnZhbHVlcyobCglOdWxs
+        VmFsdWUSDgoKTlVMTF9WQUxVRRAAYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
       name: "google/protobuf/timestamp.proto",
@@ -878,13 +927,29 @@ public enum ProtoFileDescriptors {
     "cloudidl.queue.UpdateQueueStateResponse": "cloudidl/queue/queue.proto",
     "cloudidl.queue.WatchQueueMetricsRequest": "cloudidl/queue/queue.proto",
     "cloudidl.queue.WatchQueueMetricsResponse": "cloudidl/queue/queue.proto",
+    "flyteidl2.auth.AuthMetadataService": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.AuthMetadataService.GetOAuth2Metadata": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.AuthMetadataService.GetPublicClientConfig": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.GetOAuth2MetadataRequest": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.GetOAuth2MetadataResponse": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.GetPublicClientConfigRequest": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.GetPublicClientConfigResponse": "flyteidl2/auth/auth_service.proto",
+    "flyteidl2.auth.IdentityService": "flyteidl2/auth/identity.proto",
+    "flyteidl2.auth.IdentityService.UserInfo": "flyteidl2/auth/identity.proto",
+    "flyteidl2.auth.UserInfoRequest": "flyteidl2/auth/identity.proto",
+    "flyteidl2.auth.UserInfoResponse": "flyteidl2/auth/identity.proto",
     "flyteidl2.core.AcceleratorModel": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.GPUAccelerator": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.GPUAccelerator.DeviceClass": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.Resources": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.Resources.ResourceEntry": "flyteidl2/core/tasks.proto",
     "flyteidl2.core.Resources.ResourceName": "flyteidl2/core/tasks.proto",
+    "google.protobuf.ListValue": "google/protobuf/struct.proto",
+    "google.protobuf.NullValue": "google/protobuf/struct.proto",
+    "google.protobuf.Struct": "google/protobuf/struct.proto",
+    "google.protobuf.Struct.FieldsEntry": "google/protobuf/struct.proto",
     "google.protobuf.Timestamp": "google/protobuf/timestamp.proto",
+    "google.protobuf.Value": "google/protobuf/struct.proto",
     "grpc.health.v1.Health": "grpc/health/v1/health.proto",
     "grpc.health.v1.Health.Check": "grpc/health/v1/health.proto",
     "grpc.health.v1.Health.Watch": "grpc/health/v1/health.proto",

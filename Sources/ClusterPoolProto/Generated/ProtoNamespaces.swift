@@ -48,6 +48,11 @@ extension Cloudidl {
 }
 
 extension Flyteidl2 {
+  /// Namespace of proto package `flyteidl2.auth`.
+  public enum Auth {}
+}
+
+extension Flyteidl2 {
   /// Namespace of proto package `flyteidl2.core`.
   public enum Core {}
 }

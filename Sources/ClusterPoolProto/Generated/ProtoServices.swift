@@ -12,6 +12,8 @@ public enum ProtoServices {
     Cloudidl.Identity.RoleService.service,
     Cloudidl.Identity.UserService.service,
     Cloudidl.Queue.QueueService.service,
+    Flyteidl2.Auth.AuthMetadataService.service,
+    Flyteidl2.Auth.IdentityService.service,
     Grpc.Health.V1.Health.service,
     Grpc.Reflection.V1.ServerReflection.service,
     Rpctest.V1.TestService.service,
@@ -623,6 +625,54 @@ extension Cloudidl.Queue {
       public typealias Output = Cloudidl.Queue.ResolveQueueResponse
       public static let method = ProtoMethodInfo(
         serviceName: "cloudidl.queue.QueueService", name: "ResolveQueue",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Flyteidl2.Auth {
+  /// Service `flyteidl2.auth.AuthMetadataService`.
+  public enum AuthMetadataService {
+    public static let service = ProtoServiceInfo(
+      fullName: "flyteidl2.auth.AuthMetadataService",
+      methods: [GetOAuth2Metadata.method, GetPublicClientConfig.method])
+
+    /// `/flyteidl2.auth.AuthMetadataService/GetOAuth2Metadata` (unary).
+    public enum GetOAuth2Metadata {
+      public typealias Input = Flyteidl2.Auth.GetOAuth2MetadataRequest
+      public typealias Output = Flyteidl2.Auth.GetOAuth2MetadataResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "flyteidl2.auth.AuthMetadataService", name: "GetOAuth2Metadata",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/flyteidl2.auth.AuthMetadataService/GetPublicClientConfig` (unary).
+    public enum GetPublicClientConfig {
+      public typealias Input = Flyteidl2.Auth.GetPublicClientConfigRequest
+      public typealias Output = Flyteidl2.Auth.GetPublicClientConfigResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "flyteidl2.auth.AuthMetadataService", name: "GetPublicClientConfig",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Flyteidl2.Auth {
+  /// Service `flyteidl2.auth.IdentityService`.
+  public enum IdentityService {
+    public static let service = ProtoServiceInfo(
+      fullName: "flyteidl2.auth.IdentityService",
+      methods: [UserInfo.method])
+
+    /// `/flyteidl2.auth.IdentityService/UserInfo` (unary).
+    public enum UserInfo {
+      public typealias Input = Flyteidl2.Auth.UserInfoRequest
+      public typealias Output = Flyteidl2.Auth.UserInfoResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "flyteidl2.auth.IdentityService", name: "UserInfo",
         inputType: Input.self, outputType: Output.self,
         clientStreaming: false, serverStreaming: false)
     }

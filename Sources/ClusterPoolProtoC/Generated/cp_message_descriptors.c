@@ -160,10 +160,20 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__queue__update_queue_state_response__descriptor, /* cloudidl.queue.UpdateQueueStateResponse */
   &cloudidl__queue__watch_queue_metrics_request__descriptor, /* cloudidl.queue.WatchQueueMetricsRequest */
   &cloudidl__queue__watch_queue_metrics_response__descriptor, /* cloudidl.queue.WatchQueueMetricsResponse */
+  &flyteidl2__auth__get_oauth2_metadata_request__descriptor, /* flyteidl2.auth.GetOAuth2MetadataRequest */
+  &flyteidl2__auth__get_oauth2_metadata_response__descriptor, /* flyteidl2.auth.GetOAuth2MetadataResponse */
+  &flyteidl2__auth__get_public_client_config_request__descriptor, /* flyteidl2.auth.GetPublicClientConfigRequest */
+  &flyteidl2__auth__get_public_client_config_response__descriptor, /* flyteidl2.auth.GetPublicClientConfigResponse */
+  &flyteidl2__auth__user_info_request__descriptor, /* flyteidl2.auth.UserInfoRequest */
+  &flyteidl2__auth__user_info_response__descriptor, /* flyteidl2.auth.UserInfoResponse */
   &flyteidl2__core__gpuaccelerator__descriptor, /* flyteidl2.core.GPUAccelerator */
   &flyteidl2__core__resources__descriptor, /* flyteidl2.core.Resources */
   &flyteidl2__core__resources__resource_entry__descriptor, /* flyteidl2.core.Resources.ResourceEntry */
+  &google__protobuf__list_value__descriptor, /* google.protobuf.ListValue */
+  &google__protobuf__struct__descriptor, /* google.protobuf.Struct */
+  &google__protobuf__struct__fields_entry__descriptor, /* google.protobuf.Struct.FieldsEntry */
   &google__protobuf__timestamp__descriptor, /* google.protobuf.Timestamp */
+  &google__protobuf__value__descriptor, /* google.protobuf.Value */
   &grpc__health__v1__health_check_request__descriptor, /* grpc.health.v1.HealthCheckRequest */
   &grpc__health__v1__health_check_response__descriptor, /* grpc.health.v1.HealthCheckResponse */
   &grpc__reflection__v1__error_response__descriptor, /* grpc.reflection.v1.ErrorResponse */
@@ -181,7 +191,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 177;
+const size_t cp_all_message_descriptors_count = 187;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

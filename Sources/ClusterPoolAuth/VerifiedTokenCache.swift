@@ -1,0 +1,62 @@
+internal import Crypto
+internal import Synchronization
+
+/// Tokens verified before, by a SHA-256 of the token (the token itself is never kept), each
+/// until it expires: a repeated call costs a hash and a lookup instead of an ECDSA
+/// verification. Bounded: when full, expired entries go first, then the oldest half.
+final class VerifiedTokenCache: Sendable {
+  struct Key: Hashable, Sendable {
+    let a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    init(_ token: String) {
+      var words: [UInt64] = [0, 0, 0, 0]
+      SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { raw in
+        for index in 0..<4 { words[index] = raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }
+      }
+      (a, b, c, d) = (words[0], words[1], words[2], words[3])
+    }
+  }
+
+  private struct Entry {
+    var caller: AuthenticatedCaller
+    var order: Int
+  }
+
+  private struct State {
+    var entries: [Key: Entry] = [:]
+    var inserted = 0
+  }
+
+  private let capacity: Int
+  private let state = Mutex(State())
+
+  init(capacity: Int) { self.capacity = max(capacity, 0) }
+
+  /// The cached caller, if the token was verified and has not expired by `now`.
+  func caller(for key: Key, now: Int64) -> AuthenticatedCaller? {
+    state.withLock { state in
+      guard let entry = state.entries[key] else { return nil }
+      if let expires = entry.caller.expiresAt, now >= expires {
+        state.entries[key] = nil
+        return nil
+      }
+      return entry.caller
+    }
+  }
+
+  func insert(_ caller: AuthenticatedCaller, for key: Key, now: Int64) {
+    guard capacity > 0 else { return }
+    state.withLock { state in
+      if state.entries.count >= capacity {
+        state.entries = state.entries.filter { ($0.value.caller.expiresAt ?? .max) > now }
+        if state.entries.count >= capacity {
+          let cut = state.inserted - state.entries.count / 2
+          state.entries = state.entries.filter { $0.value.order >= cut }
+        }
+      }
+      state.inserted += 1
+      state.entries[key] = Entry(caller: caller, order: state.inserted)
+    }
+  }
+
+  var count: Int { state.withLock { $0.entries.count } }
+}

@@ -1,0 +1,46 @@
+/// Who is calling, as a verified credential says: what authorization and authorship read
+/// from a call's `ServerContext.caller`. Transport-neutral, so the RPC core knows no token
+/// format.
+public struct CallCaller: Sendable, Hashable, CustomStringConvertible {
+  /// A user (a person) or an application (an API key).
+  public enum Kind: String, Sendable, Hashable {
+    case user
+    case app
+  }
+
+  /// The organization the credential belongs to.
+  public var organization: String
+  public var kind: Kind
+  /// The user's or application's subject.
+  public var subject: String
+
+  public init(organization: String, kind: Kind, subject: String) {
+    self.organization = organization
+    self.kind = kind
+    self.subject = subject
+  }
+
+  public var description: String { "\(kind.rawValue):\(subject) in \(organization)" }
+}
+
+/// The authentication step of every call: run by both transports (through
+/// `MethodHandler.admitted`) on the connection's event loop after the request head and before
+/// the call's policy and handler, for every method of the registry. Turns the call's
+/// credentials (`authorization: Bearer ...`) into its caller, from a cache after the first
+/// verification, or refuses the call (`UNAUTHENTICATED`, saying why). Must not block.
+public protocol CallAuthenticator: Sendable {
+  /// The caller of the call `context` describes; `nil` when the method needs none and the
+  /// call carries none (or authentication is off). Throws the refusal.
+  func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller?
+}
+
+extension ServerContext {
+  /// This context with its caller as `authenticator` finds it (unchanged without one); throws
+  /// the authenticator's refusal. Both transports call it once per call, after the head.
+  package func authenticated(by authenticator: (any CallAuthenticator)?) throws(RPCError) -> ServerContext {
+    guard let authenticator else { return self }
+    var context = self
+    context.caller = try authenticator.authenticate(self)
+    return context
+  }
+}
