@@ -43,8 +43,7 @@ import Testing
       try await pools.create("prod")
       try await clusters.create("c1", pool: "prod")
       try await queues.create("q", QueueServiceClient.spec(pool: "prod"))
-      try await clusters.heartbeat("c1")
-      #expect(try await queues.get("q").available == ["c1"])
+      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .milliseconds(300)))
       // wait (bounded) for the timeout to pass, reading the queue until it shows it
       let deadline = ContinuousClock.now + .seconds(10)
       var available = ["c1"]
@@ -54,9 +53,24 @@ import Testing
       }
       #expect(available == [])
       #expect(try await clusters.get("c1").status?.health == .unhealthy)
-      try await clusters.heartbeat("c1")
-      #expect(try await queues.get("q").available == ["c1"])
+      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .milliseconds(300)))
     }
+  }
+
+  /// Whether queue `q` routes to `c1` when read right after a heartbeat of `c1`: a reading
+  /// that came back later than `timeout` after the heartbeat (a loaded machine) proves nothing
+  /// and is taken again, up to five times.
+  private func routedRightAfterAHeartbeat(
+    _ clusters: ClusterServiceClient, _ queues: QueueServiceClient, within timeout: Duration
+  ) async throws -> Bool {
+    for _ in 0..<5 {
+      let beat = ContinuousClock.now
+      try await clusters.heartbeat("c1")
+      let available = try await queues.get("q").available
+      if ContinuousClock.now - beat < timeout { return available == ["c1"] }
+    }
+    Issue.record("no heartbeat and reading within \(timeout) in five tries: the machine is too loaded to tell")
+    return false
   }
 
   @Test func theSeedsMoveSequenceLeavesNoQueueRoutingNowhere() async throws {
