@@ -57,12 +57,16 @@ public final class PoolStore: ClusterPoolStore, Sendable {
   /// Queues `body` as one write touching `organizations` and returns its result once the
   /// commit is durable and visible to reads; throws the rule's ``DomainError``, or
   /// `.unavailable` (`.resourceExhausted` when the disk is full) when the store cannot commit.
+  /// `reads`: the rows `body` will likely read, prefetched with the batch's (``RowKeys``).
+  /// `body` may run more than once (again alone when its batch's rows were refused), each
+  /// time in a transaction that is then rolled back or committed.
   func perform<Result: Sendable>(
-    touching organizations: [Organization], _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
+    touching organizations: [Organization], reading reads: RowKeys = RowKeys(),
+    _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
     let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, DomainError>, Never>) in
       let write = PendingWrite(
-        organizations: organizations,
+        organizations: organizations, reads: reads,
         apply: { tx in
           let result = try await body(tx)
           return { continuation.resume(returning: .success(result)) }

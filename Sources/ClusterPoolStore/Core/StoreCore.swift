@@ -36,7 +36,8 @@ final class StoreCore: Sendable {
   /// Runs `batch` in one transaction: locks the organizations of all its writes, then runs
   /// each inside ``RowTransaction/beginWrite()`` and ``RowTransaction/endWrite(keeping:)`` so
   /// that a rejected write leaves the others intact; publishes the commit once durable, then
-  /// answers every caller.
+  /// answers every caller, each exactly once. When the database refused the batch's rows
+  /// (``CommitFailure/refusedRows``; nothing was written), every write runs again alone.
   func commit(_ batch: [PendingWrite]) async {
     let rows: any RowTransaction
     do {
@@ -51,6 +52,9 @@ final class StoreCore: Sendable {
     let tx = StoreTransaction(rows: rows, now: Self.now(), defaultPool: defaultPool, revision: revision)
     do {
       try await tx.lock(batch.flatMap(\.organizations))
+      var reads = RowKeys()
+      for write in batch { reads.formUnion(write.reads) }
+      if !reads.isEmpty { try await rows.prefetch(reads) }
     } catch {
       await rows.rollback()
       logger.error("cannot lock the organizations of a transaction", metadata: ["error": "\(error)"])
@@ -68,6 +72,13 @@ final class StoreCore: Sendable {
       changes.revision = try await rows.commit(changes)
     } catch {
       await rows.rollback()
+      if batch.count > 1, let refusal = error as? any CommitFailure, refusal.refusedRows {
+        // one write's rows may be at fault: each runs again alone (their outcomes above may
+        // have depended on the others), so that only the one at fault fails
+        logger.warning("the database refused a batch's rows; retrying its writes one by one", metadata: ["error": "\(error)"])
+        for write in batch { await commit([write]) }
+        return
+      }
       logger.error("commit failed", metadata: ["error": "\(error)"])
       let failure = backend.failure(error, "the store could not commit the change")
       for (write, outcome) in zip(batch, outcomes) {

@@ -5,6 +5,8 @@ internal import Synchronization
 struct PendingWrite: Sendable {
   /// The organizations it touches, locked (with its batch's) before the transaction's first read.
   let organizations: [Organization]
+  /// The rows it will likely read (prefetched with its batch's).
+  var reads = RowKeys()
   /// Checks the rules and writes rows (throwing undoes this write only); returns how to
   /// answer the caller once the commit is durable and published.
   let apply: @Sendable (StoreTransaction) async throws -> @Sendable () -> Void
