@@ -34,7 +34,9 @@ public final class PoolStore: ClusterPoolStore, Sendable {
     loadedHealth = HealthWrites.current(rows.health, clusters: rows.clusters)
     let writes = self.writes
     loop = Task(executorPreference: backend.executor) {
-      while let batch = await writes.next(limit: max(1, backend.maxBatch)) { await core.commit(batch) }
+      while let batch = await writes.next(limit: max(1, backend.maxBatch)) {
+        await core.commit(batch) { limit, organizations in writes.take(limit: limit, within: organizations) }
+      }
       await backend.close()
     }
     logger.info("opened the pool store", metadata: ["store": "\(backend.description)", "pools": "\(snapshot.poolCount)"])

@@ -38,7 +38,13 @@ final class StoreCore: Sendable {
   /// that a rejected write leaves the others intact; publishes the commit once durable, then
   /// answers every caller, each exactly once. When the database refused the batch's rows
   /// (``CommitFailure/refusedRows``; nothing was written), every write runs again alone.
-  func commit(_ batch: [PendingWrite]) async {
+  ///
+  /// `more` is asked, once the organizations are locked, for queued writes touching only
+  /// them (at most the count given): they join the batch, so that the writes that arrived while
+  /// the transaction waited for the locks of organizations shared with other servers commit
+  /// with it instead of waiting for the next lock.
+  func commit(_ batch: [PendingWrite], more: (Int, Set<Organization>) -> [PendingWrite] = { _, _ in [] }) async {
+    var batch = batch
     let rows: any RowTransaction
     do {
       rows = try await backend.begin()
@@ -51,7 +57,9 @@ final class StoreCore: Sendable {
     let revision = state.withLock { $0.revision }
     let tx = StoreTransaction(rows: rows, now: Self.now(), defaultPool: defaultPool, revision: revision)
     do {
-      try await tx.lock(batch.flatMap(\.organizations))
+      let organizations = batch.flatMap(\.organizations)
+      try await tx.lock(organizations)
+      batch += more(backend.maxBatch - batch.count, Set(organizations))
       var reads = RowKeys()
       for write in batch { reads.formUnion(write.reads) }
       if !reads.isEmpty { try await rows.prefetch(reads) }
