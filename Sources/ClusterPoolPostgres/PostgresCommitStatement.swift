@@ -30,43 +30,76 @@ enum PostgresCommitStatement {
     let removedHealth = try json(rows.health.filter { $0.value == nil }.keys.map { key($0.organization, $0.name) })
     let organizations = PostgresChangeLog.organizations(changes)
     let keys = log ? try PostgresChangeLog.keys(changes) : "{}"
-    let revisions = try await connection.rows(
-      """
-      WITH pools_written AS (
-        INSERT INTO cluster_pools (\(unescaped: PostgresPoolRows.columns))
-        SELECT \(unescaped: PostgresPoolRows.columns) FROM jsonb_populate_recordset(NULL::cluster_pools, \(pools)::jsonb)
-        ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: PostgresPoolRows.updates)
-      ), clusters_written AS (
-        INSERT INTO clusters (\(unescaped: PostgresClusterRows.columns))
-        SELECT \(unescaped: PostgresClusterRows.columns) FROM jsonb_populate_recordset(NULL::clusters, \(clusters)::jsonb)
-        ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: PostgresClusterRows.updates)
-      ), queues_removed AS (
-        DELETE FROM queues q USING jsonb_to_recordset(\(removedQueues)::jsonb) AS k(organization text, name text)
-        WHERE q.organization = k.organization AND q.name = k.name
-      ), queues_written AS (
-        INSERT INTO queues (\(unescaped: PostgresQueueRows.writtenColumns))
-        SELECT \(unescaped: PostgresQueueRows.writtenColumns) FROM jsonb_populate_recordset(NULL::queues, \(queues)::jsonb)
-        ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: PostgresQueueRows.updates)
-      ), health_removed AS (
-        DELETE FROM cluster_health h USING jsonb_to_recordset(\(removedHealth)::jsonb) AS k(organization text, name text)
-        WHERE h.organization = k.organization AND h.name = k.name
-      ), health_written AS (
-        INSERT INTO cluster_health (\(unescaped: PostgresHealthRows.writtenColumns))
-        SELECT \(unescaped: PostgresHealthRows.writtenColumns) FROM jsonb_populate_recordset(NULL::cluster_health, \(health)::jsonb)
-        ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: PostgresHealthRows.updates)
-      ), next AS (
-        UPDATE store_info SET value = GREATEST(value + 1, \(Int64(bitPattern: last))) WHERE key = 'revision' AND \(log)
-        RETURNING value
-      ), logged AS (
-        INSERT INTO change_log (revision, organizations, changes, replica)
-        SELECT value, \(organizations), \(keys)::jsonb, \(replica) FROM next RETURNING revision
-      )
-      SELECT revision, pg_notify('\(unescaped: PostgresChangeLog.channel)', revision::text) FROM logged
-      """, logger: logger
-    ) { UInt64(bitPattern: try PostgresColumns($0, "change log").int(0)) }
+    let statement = Prepared(
+      pools: pools, clusters: clusters, removedQueues: removedQueues, queues: queues, removedHealth: removedHealth, health: health,
+      after: Int64(bitPattern: last), log: log, organizations: organizations, keys: keys, replica: replica)
+    var revisions: [UInt64] = []
+    for try await revision in try await connection.execute(statement, logger: logger) { revisions.append(revision) }
     guard log else { return nil }
     guard let revision = revisions.first else { throw PostgresChangeLogError.noRevisionRow }
     return revision
+  }
+
+  /// The statement, prepared once per connection (its text never changes: tables without rows
+  /// get `[]`), so that each commit skips parsing and planning it.
+  struct Prepared: PostgresPreparedStatement {
+    static let name = "clusterpool_commit_v1"
+    static let sql = """
+      WITH pools_written AS (
+        INSERT INTO cluster_pools (\(PostgresPoolRows.columns))
+        SELECT \(PostgresPoolRows.columns) FROM jsonb_populate_recordset(NULL::cluster_pools, $1::jsonb)
+        ON CONFLICT (organization, name) DO UPDATE SET \(PostgresPoolRows.updates)
+      ), clusters_written AS (
+        INSERT INTO clusters (\(PostgresClusterRows.columns))
+        SELECT \(PostgresClusterRows.columns) FROM jsonb_populate_recordset(NULL::clusters, $2::jsonb)
+        ON CONFLICT (organization, name) DO UPDATE SET \(PostgresClusterRows.updates)
+      ), queues_removed AS (
+        DELETE FROM queues q USING jsonb_to_recordset($3::jsonb) AS k(organization text, name text)
+        WHERE q.organization = k.organization AND q.name = k.name
+      ), queues_written AS (
+        INSERT INTO queues (\(PostgresQueueRows.writtenColumns))
+        SELECT \(PostgresQueueRows.writtenColumns) FROM jsonb_populate_recordset(NULL::queues, $4::jsonb)
+        ON CONFLICT (organization, name) DO UPDATE SET \(PostgresQueueRows.updates)
+      ), health_removed AS (
+        DELETE FROM cluster_health h USING jsonb_to_recordset($5::jsonb) AS k(organization text, name text)
+        WHERE h.organization = k.organization AND h.name = k.name
+      ), health_written AS (
+        INSERT INTO cluster_health (\(PostgresHealthRows.writtenColumns))
+        SELECT \(PostgresHealthRows.writtenColumns) FROM jsonb_populate_recordset(NULL::cluster_health, $6::jsonb)
+        ON CONFLICT (organization, name) DO UPDATE SET \(PostgresHealthRows.updates)
+      ), next AS (
+        UPDATE store_info SET value = GREATEST(value + 1, $7::bigint) WHERE key = 'revision' AND $8::boolean
+        RETURNING value
+      ), logged AS (
+        INSERT INTO change_log (revision, organizations, changes, replica)
+        SELECT value, $9::text[], $10::jsonb, $11::text FROM next RETURNING revision
+      )
+      SELECT revision, pg_notify('\(PostgresChangeLog.channel)', revision::text) FROM logged
+      """
+    static let bindingDataTypes: [PostgresDataType] = [
+      .text, .text, .text, .text, .text, .text, .int8, .bool, .textArray, .text, .text,
+    ]
+
+    var pools, clusters, removedQueues, queues, removedHealth, health: String
+    var after: Int64
+    var log: Bool
+    var organizations: [String]
+    var keys, replica: String
+
+    func makeBindings() throws -> PostgresBindings {
+      var bindings = PostgresBindings(capacity: 11)
+      for json in [pools, clusters, removedQueues, queues, removedHealth, health] { bindings.append(json) }
+      bindings.append(after)
+      bindings.append(log)
+      bindings.append(organizations)
+      bindings.append(keys)
+      bindings.append(replica)
+      return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> UInt64 {
+      UInt64(bitPattern: try PostgresColumns(row, "change log").int(0))
+    }
   }
 
   private static func key(_ key: QueueKey) -> [String: Any] { Self.key(key.organization, key.name) }

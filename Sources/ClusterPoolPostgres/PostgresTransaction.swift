@@ -56,6 +56,11 @@ public final class PostgresTransaction: RowTransaction {
   private let began = ContinuousClock.now
   private var lockedAt: ContinuousClock.Instant?
   private var ended = false
+  /// The first statement of this transaction that failed: PostgreSQL refuses every later one
+  /// ("current transaction is aborted"), so the commit fails at once with this error (and
+  /// never prepares its statement in an aborted transaction: postgres-nio would keep that
+  /// failure for the connection's later commits).
+  private var failure: PostgresDatabaseError?
 
   init(backend: PostgresBackend, lease: PostgresLease) {
     self.backend = backend
@@ -78,11 +83,14 @@ public final class PostgresTransaction: RowTransaction {
     do {
       return try await body()
     } catch let error as PostgresDatabaseError {
+      failure = failure ?? error
       throw error
     } catch let error as StoreOpenError {
-      throw error
+      throw error  // a row that cannot be read: the database's transaction is intact
     } catch {
-      throw PostgresDatabaseError(error, action, on: backend.client.url)
+      let error = PostgresDatabaseError(error, action, on: backend.client.url)
+      failure = failure ?? error
+      throw error
     }
   }
 
@@ -101,17 +109,18 @@ public final class PostgresTransaction: RowTransaction {
     if lockedAt == nil { lockedAt = .now }
   }
 
-  /// Reads the pool, cluster and queue rows of `keys` not read yet, one query per table, and
-  /// the revision counter (every batch that writes reads it), in the organizations' locks.
+  /// Reads the pool, cluster and queue rows of `keys` not read yet, one query per table, the
+  /// pools' with the revision counter (every batch that writes reads it), in the
+  /// organizations' locks.
   public func prefetch(_ keys: RowKeys) async throws {
     let pools = keys.pools.filter { cache.pools[$0] == nil }
     if !pools.isEmpty {
-      let rows = try await database("read \(pools.count) pools") {
-        try await PostgresRowPrefetch.rows(connection, PostgresPoolRows.columns, "cluster_pools", pools.map { ($0.organization, $0.name) },
-          logger: logger, PostgresPoolRows.pool)
+      let read = try await database("read \(pools.count) pools") {
+        try await PostgresRowPrefetch.poolsAndRevision(connection, pools.map { ($0.organization, $0.name) }, logger: logger)
       }
       for key in pools { cache.pools[key] = .some(nil) }
-      for row in rows { cache.pools[row.key] = .some(row) }
+      for row in read.pools { cache.pools[row.key] = .some(row) }
+      if revision == nil { revision = read.revision }
     }
     let clusters = keys.clusters.filter { cache.clusters[$0] == nil }
     if !clusters.isEmpty {
@@ -161,6 +170,7 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   private func writeAndCommit(_ changes: ChangeSet) async throws -> UInt64 {
+    if let failure { throw failure }
     let committing = ContinuousClock.now
     // Any statement of a transaction that had failed fails ("current transaction is
     // aborted"), so COMMIT never answers ROLLBACK here; rows refused fail it before COMMIT.
