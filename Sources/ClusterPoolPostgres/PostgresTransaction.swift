@@ -9,8 +9,10 @@ internal import PostgresNIO
 /// the batch will read, one query per table (``prefetch(_:)``); the writes' rows kept in memory
 /// (``PostgresWriteBuffer``: an undone write restores it, no savepoint) and sent at commit in
 /// one statement that also takes the commit's revision, writes the change log row and notifies
-/// followers (``PostgresCommitStatement``), then `COMMIT`. A batch of any size is about six
-/// round trips (two before the lock, four under it). Every error names the database.
+/// followers (``PostgresCommitStatement``, prepared once per connection), then `COMMIT`. A
+/// batch of pool writes of any size is five round trips: `BEGIN`, the locks, and under them
+/// the pools with the revision counter, the rows' statement and `COMMIT` (one more per other
+/// table read ahead). Every error names the database.
 ///
 /// A row the database refuses at commit (e.g. a value it cannot store) fails the whole
 /// statement before `COMMIT` is sent: the error says so (``PostgresDatabaseError/refusedRows``)
