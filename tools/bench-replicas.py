@@ -8,7 +8,8 @@
 Each scenario starts its servers on a fresh database of that instance and measures:
   gets         pool Get req/s on one server (h2load through tools/bench-load, -c 16 -m 32),
                PostgreSQL vs an SQLite file, both seeded alike (tools/bench-seed.py: 1,000 pools
-               with 3 member clusters each); reads are served from memory on both
+               with 3 member clusters each), median of 5 rounds alternating which goes first;
+               reads are served from memory on both
   creates      durable pool Creates/s from `--concurrency` concurrent calls (grpc.aio, one
                channel per replica): 1 replica; 3 replicas of one organization; two
                organizations, on one replica vs on two (each replica its default organization)
@@ -179,7 +180,7 @@ def bench_load(target, rpc, body, seconds, workdir, tag):
     return dict(f.split("=", 1) for f in line.split()[1:])
 
 
-def gets(binary, admin, workdir, seconds, rounds=3):
+def gets(binary, admin, workdir, seconds, rounds=5):
     """Pool Get req/s on one server, PostgreSQL vs SQLite, the same data seeded through each."""
     python = sys.executable
     body = workdir / "get.bin"
@@ -196,8 +197,9 @@ def gets(binary, admin, workdir, seconds, rounds=3):
                 print(f"  seeded {backend}: " + " / ".join(seeded.stdout.strip().splitlines()))
             finally:
                 server.stop()
-        for r in range(rounds):  # alternating, each on a server started afresh over the seeded data
-            for backend, database in (("sqlite", str(workdir / "gets.db")), ("postgres", db.url)):
+        for r in range(rounds):  # alternating (and which goes first), each on a server started afresh
+            order = (("sqlite", str(workdir / "gets.db")), ("postgres", db.url))
+            for backend, database in (order if r % 2 == 0 else order[::-1]):
                 server = ServerProcess(binary, ["--database", database, "--default-identity", "bench",
                                                 "--log-level", "warning"], workdir / f"gets-{backend}-{r}.log")
                 try:
