@@ -17,29 +17,26 @@ enum PostgresChangeLog {
 
   /// Takes the commit's revision (the counter plus one, or `last` when higher: the last
   /// revision the transaction handed out), writes `changes`' change log row under it, written
-  /// by `replica`, and notifies ``channel``, in one statement, the last before `COMMIT`
-  /// (see ``PostgresTransaction`` for why). Returns the revision.
+  /// by `replica`, and notifies ``channel``, in one statement (``PostgresCommitStatement``, with
+  /// no rows of its own), the last before `COMMIT` (see ``PostgresTransaction`` for why).
+  /// Returns the revision.
   static func append(
     _ connection: PostgresConnection, _ changes: ChangeSet, after last: UInt64, replica: String, logger: Logger
   ) async throws -> UInt64 {
-    let organizations = Set(
+    guard
+      let revision = try await PostgresCommitStatement.run(
+        connection, PostgresWriteBuffer(), log: changes, after: last, replica: replica, logger: logger)
+    else { throw PostgresChangeLogError.noRevisionRow }
+    return revision
+  }
+
+  /// The organizations `changes` touched, sorted.
+  static func organizations(_ changes: ChangeSet) -> [String] {
+    Set(
       changes.pools.map(\.organization.name) + changes.clusters.map(\.key.organization.name)
         + changes.queues.map(\.key.organization.name) + changes.removedQueues.map(\.organization.name)
         + changes.access.map(\.key.organization.name) + changes.removedAccess.map(\.organization.name)
     ).sorted()
-    let revisions = try await connection.rows(
-      """
-      WITH next AS (
-        UPDATE store_info SET value = GREATEST(value + 1, \(Int64(bitPattern: last))) WHERE key = 'revision' RETURNING value
-      ), logged AS (
-        INSERT INTO change_log (revision, organizations, changes, replica)
-        SELECT value, \(organizations), \(try keys(changes))::jsonb, \(replica) FROM next RETURNING revision
-      )
-      SELECT revision, pg_notify('\(unescaped: channel)', revision::text) FROM logged
-      """, logger: logger
-    ) { UInt64(bitPattern: try PostgresColumns($0, "change log").int(0)) }
-    guard let revision = revisions.first else { throw PostgresChangeLogError.noRevisionRow }
-    return revision
   }
 
   /// The JSON of the keys `changes` wrote, each listed once.

@@ -1,5 +1,6 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolStore
+internal import Foundation
 internal import PostgresNIO
 
 /// Cluster rows (`clusters`) and their mapping to ``Cluster``; a cluster's implicit queue is a
@@ -29,11 +30,27 @@ enum PostgresClusterRows {
         \(cluster.lifecycle.state.description), \(Int64(bitPattern: cluster.lifecycle.generation)), \(cluster.lifecycle.hasReported),
         \(cluster.createdAt.nanosecondsSinceEpoch), \(cluster.updatedAt.nanosecondsSinceEpoch),
         \(cluster.deletedAt?.nanosecondsSinceEpoch), \(cluster.createdBy.storageForm), \(cluster.updatedBy.storageForm))
-      ON CONFLICT (organization, name) DO UPDATE SET
-        pool_name = excluded.pool_name, state = excluded.state, generation = excluded.generation,
-        has_reported = excluded.has_reported, created_at_ns = excluded.created_at_ns, updated_at_ns = excluded.updated_at_ns,
-        deleted_at_ns = excluded.deleted_at_ns, created_by = excluded.created_by, updated_by = excluded.updated_by
+      ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: updates)
       """, logger: logger)
+  }
+
+  /// What an upsert replaces of a row already stored: every column but the key.
+  static let updates = """
+    pool_name = excluded.pool_name, state = excluded.state, generation = excluded.generation,
+      has_reported = excluded.has_reported, created_at_ns = excluded.created_at_ns, updated_at_ns = excluded.updated_at_ns,
+      deleted_at_ns = excluded.deleted_at_ns, created_by = excluded.created_by, updated_by = excluded.updated_by
+    """
+
+  /// `cluster` as a JSON object of its columns (``columns``), for ``PostgresCommitStatement``.
+  static func json(_ cluster: Cluster) -> [String: Any] {
+    [
+      "organization": cluster.key.organization.name, "name": cluster.key.name.value, "pool_name": cluster.poolName.value,
+      "state": cluster.lifecycle.state.description, "generation": Int64(bitPattern: cluster.lifecycle.generation),
+      "has_reported": cluster.lifecycle.hasReported, "created_at_ns": cluster.createdAt.nanosecondsSinceEpoch,
+      "updated_at_ns": cluster.updatedAt.nanosecondsSinceEpoch,
+      "deleted_at_ns": cluster.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(),
+      "created_by": cluster.createdBy.storageForm, "updated_by": cluster.updatedBy.storageForm,
+    ]
   }
 
   static func cluster(_ row: PostgresRow) throws -> Cluster {

@@ -1,3 +1,4 @@
+public import ClusterPoolStore
 internal import NIOCore
 internal import NIOPosix
 internal import NIOSSL
@@ -8,7 +9,7 @@ public import PostgresNIO
 
 /// PostgreSQL failed: could not be reached, refused the login, or refused a statement. The
 /// message names the database (`HOST:PORT/DATABASE`) and the cause, never the password.
-public struct PostgresDatabaseError: Error, CustomStringConvertible {
+public struct PostgresDatabaseError: CommitFailure, CustomStringConvertible {
   /// The database, as `HOST:PORT/DATABASE`.
   public var endpoint: String
   /// What could not be done (e.g. `cannot connect`).
@@ -17,6 +18,14 @@ public struct PostgresDatabaseError: Error, CustomStringConvertible {
   public var reason: String
   /// The SQLSTATE of a server error (e.g. `28P01` for a wrong password); nil otherwise.
   public var sqlState: String?
+  /// Whether a commit's rows were refused before `COMMIT` was sent (nothing was written; see
+  /// ``CommitFailure``); set by ``PostgresTransaction``.
+  public var refusedRows = false
+
+  /// Whether PostgreSQL refused a statement for its values: a data exception (SQLSTATE class
+  /// 22, e.g. a text it cannot store) or an integrity constraint (23). Not the connection,
+  /// resources or the server's state, which no retry of a single write would change.
+  var isRowRefusal: Bool { sqlState.map { $0.hasPrefix("22") || $0.hasPrefix("23") } ?? false }
 
   public var description: String { "PostgreSQL \(endpoint): \(action): \(reason)" }
 

@@ -32,17 +32,37 @@ enum PostgresHealthRows {
     let reported = record.reported ?? ReportedDataPlane()
     try await connection.run(
       """
-      INSERT INTO cluster_health (organization, name, registered_at_ns, last_seen_ns, has_report, object_store_uri,
-        object_store_endpoint, secret_store_type, secret_store_locator, image_registry)
+      INSERT INTO cluster_health (\(unescaped: writtenColumns))
       VALUES (\(record.key.organization.name), \(record.key.name.value), \(record.registeredAt.nanosecondsSinceEpoch),
         \(record.lastSeen.nanosecondsSinceEpoch), \(record.reported != nil), \(reported.objectStoreURI),
         \(reported.objectStoreEndpoint), \(reported.secretStoreType), \(reported.secretStoreLocator), \(reported.imageRegistry))
-      ON CONFLICT (organization, name) DO UPDATE SET
-        registered_at_ns = excluded.registered_at_ns, last_seen_ns = excluded.last_seen_ns, has_report = excluded.has_report,
-        object_store_uri = excluded.object_store_uri, object_store_endpoint = excluded.object_store_endpoint,
-        secret_store_type = excluded.secret_store_type, secret_store_locator = excluded.secret_store_locator,
-        image_registry = excluded.image_registry
+      ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: updates)
       """, logger: logger)
+  }
+
+  static let writtenColumns = """
+    organization, name, registered_at_ns, last_seen_ns, has_report, object_store_uri, object_store_endpoint,
+      secret_store_type, secret_store_locator, image_registry
+    """
+
+  /// What an upsert replaces of a row already stored: every column but the key.
+  static let updates = """
+    registered_at_ns = excluded.registered_at_ns, last_seen_ns = excluded.last_seen_ns, has_report = excluded.has_report,
+      object_store_uri = excluded.object_store_uri, object_store_endpoint = excluded.object_store_endpoint,
+      secret_store_type = excluded.secret_store_type, secret_store_locator = excluded.secret_store_locator,
+      image_registry = excluded.image_registry
+    """
+
+  /// `record` as a JSON object of its columns (``writtenColumns``), for ``PostgresCommitStatement``.
+  static func json(_ record: ClusterHealthRecord) -> [String: Any] {
+    let reported = record.reported ?? ReportedDataPlane()
+    return [
+      "organization": record.key.organization.name, "name": record.key.name.value,
+      "registered_at_ns": record.registeredAt.nanosecondsSinceEpoch, "last_seen_ns": record.lastSeen.nanosecondsSinceEpoch,
+      "has_report": record.reported != nil, "object_store_uri": reported.objectStoreURI,
+      "object_store_endpoint": reported.objectStoreEndpoint, "secret_store_type": Int(reported.secretStoreType),
+      "secret_store_locator": reported.secretStoreLocator, "image_registry": reported.imageRegistry,
+    ]
   }
 
   static func delete(_ connection: PostgresConnection, _ key: ClusterKey, logger: Logger) async throws {

@@ -1,5 +1,6 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolStore
+internal import Foundation
 internal import PostgresNIO
 
 /// Pool rows (`cluster_pools`) and their mapping to ``ClusterPool``. All values are bound.
@@ -44,13 +45,31 @@ enum PostgresPoolRows {
         \(config.secretStoreType.rawValue), \(config.secretStoreLocator), \(config.imageRegistry),
         \(pool.createdAt.nanosecondsSinceEpoch), \(pool.updatedAt.nanosecondsSinceEpoch), \(pool.deletedAt?.nanosecondsSinceEpoch),
         \(pool.createdBy.storageForm), \(pool.updatedBy.storageForm), \(Int64(bitPattern: pool.revision)))
-      ON CONFLICT (organization, name) DO UPDATE SET
-        object_store_uri = excluded.object_store_uri, object_store_endpoint = excluded.object_store_endpoint,
-        secret_store_type = excluded.secret_store_type, secret_store_locator = excluded.secret_store_locator,
-        image_registry = excluded.image_registry, created_at_ns = excluded.created_at_ns,
-        updated_at_ns = excluded.updated_at_ns, deleted_at_ns = excluded.deleted_at_ns,
-        created_by = excluded.created_by, updated_by = excluded.updated_by, revision = excluded.revision
+      ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: updates)
       """, logger: logger)
+  }
+
+  /// What an upsert replaces of a row already stored: every column but the key.
+  static let updates = """
+    object_store_uri = excluded.object_store_uri, object_store_endpoint = excluded.object_store_endpoint,
+      secret_store_type = excluded.secret_store_type, secret_store_locator = excluded.secret_store_locator,
+      image_registry = excluded.image_registry, created_at_ns = excluded.created_at_ns,
+      updated_at_ns = excluded.updated_at_ns, deleted_at_ns = excluded.deleted_at_ns,
+      created_by = excluded.created_by, updated_by = excluded.updated_by, revision = excluded.revision
+    """
+
+  /// `pool` as a JSON object of its columns (``columns``), for a statement writing many rows
+  /// from `jsonb_populate_recordset` (``PostgresCommitStatement``).
+  static func json(_ pool: ClusterPool) -> [String: Any] {
+    let config = pool.config
+    return [
+      "organization": pool.organization.name, "name": pool.name.value, "object_store_uri": config.objectStoreURI,
+      "object_store_endpoint": config.objectStoreEndpoint, "secret_store_type": Int(config.secretStoreType.rawValue),
+      "secret_store_locator": config.secretStoreLocator, "image_registry": config.imageRegistry,
+      "created_at_ns": pool.createdAt.nanosecondsSinceEpoch, "updated_at_ns": pool.updatedAt.nanosecondsSinceEpoch,
+      "deleted_at_ns": pool.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(), "created_by": pool.createdBy.storageForm,
+      "updated_by": pool.updatedBy.storageForm, "revision": Int64(bitPattern: pool.revision),
+    ]
   }
 
   static func pool(_ row: PostgresRow) throws -> ClusterPool {

@@ -1,5 +1,6 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolStore
+internal import Foundation
 internal import PostgresNIO
 
 /// Queue rows (`queues`): queues of their own, and clusters' implicit queues
@@ -38,23 +39,51 @@ enum PostgresQueueRows {
     let accelerators = try QueueCapColumns.encode(spec.maxAccelerators, none: "[]")
     try await connection.run(
       """
-      INSERT INTO queues (organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
-        cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness, scheduling,
-        clusters, max_resources, max_accelerators)
+      INSERT INTO queues (\(unescaped: writtenColumns))
       VALUES (\(queue.key.organization.name), \(queue.key.name.value), \(spec.poolName.value),
         \(queue.createdAt.nanosecondsSinceEpoch), \(queue.updatedAt.nanosecondsSinceEpoch), \(queue.deletedAt?.nanosecondsSinceEpoch),
         \(queue.createdBy.storageForm), \(queue.updatedBy.storageForm), \(queue.lifecycle.clusterManaged),
         \(queue.lifecycle.state.description), \(Int64(bitPattern: queue.lifecycle.generation)), \(Int64(spec.runConcurrency)),
         \(Int64(spec.actionConcurrency)), \(Int64(spec.depth)), \(spec.priority), \(spec.fairness), \(spec.scheduling),
         \(spec.clusters.map(\.value)), \(resources)::jsonb, \(accelerators)::jsonb)
-      ON CONFLICT (organization, name) DO UPDATE SET
-        pool_name = excluded.pool_name, created_at_ns = excluded.created_at_ns, updated_at_ns = excluded.updated_at_ns,
-        deleted_at_ns = excluded.deleted_at_ns, created_by = excluded.created_by, updated_by = excluded.updated_by,
-        cluster_managed = excluded.cluster_managed, state = excluded.state, state_generation = excluded.state_generation,
-        run_concurrency = excluded.run_concurrency, action_concurrency = excluded.action_concurrency, depth = excluded.depth,
-        priority = excluded.priority, fairness = excluded.fairness, scheduling = excluded.scheduling,
-        clusters = excluded.clusters, max_resources = excluded.max_resources, max_accelerators = excluded.max_accelerators
+      ON CONFLICT (organization, name) DO UPDATE SET \(unescaped: updates)
       """, logger: logger)
+  }
+
+  /// The columns an upsert writes (``columns`` reads the caps as text).
+  static let writtenColumns = """
+    organization, name, pool_name, created_at_ns, updated_at_ns, deleted_at_ns, created_by, updated_by,
+      cluster_managed, state, state_generation, run_concurrency, action_concurrency, depth, priority, fairness, scheduling,
+      clusters, max_resources, max_accelerators
+    """
+
+  /// What an upsert replaces of a row already stored: every column but the key.
+  static let updates = """
+    pool_name = excluded.pool_name, created_at_ns = excluded.created_at_ns, updated_at_ns = excluded.updated_at_ns,
+      deleted_at_ns = excluded.deleted_at_ns, created_by = excluded.created_by, updated_by = excluded.updated_by,
+      cluster_managed = excluded.cluster_managed, state = excluded.state, state_generation = excluded.state_generation,
+      run_concurrency = excluded.run_concurrency, action_concurrency = excluded.action_concurrency, depth = excluded.depth,
+      priority = excluded.priority, fairness = excluded.fairness, scheduling = excluded.scheduling,
+      clusters = excluded.clusters, max_resources = excluded.max_resources, max_accelerators = excluded.max_accelerators
+    """
+
+  /// `queue` as a JSON object of its columns (``writtenColumns``; the caps as JSON values),
+  /// for ``PostgresCommitStatement``.
+  static func json(_ queue: Queue) throws -> [String: Any] {
+    let spec = queue.spec
+    func caps(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+    return [
+      "organization": queue.key.organization.name, "name": queue.key.name.value, "pool_name": spec.poolName.value,
+      "created_at_ns": queue.createdAt.nanosecondsSinceEpoch, "updated_at_ns": queue.updatedAt.nanosecondsSinceEpoch,
+      "deleted_at_ns": queue.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(),
+      "created_by": queue.createdBy.storageForm, "updated_by": queue.updatedBy.storageForm,
+      "cluster_managed": queue.lifecycle.clusterManaged, "state": queue.lifecycle.state.description,
+      "state_generation": Int64(bitPattern: queue.lifecycle.generation), "run_concurrency": Int64(spec.runConcurrency),
+      "action_concurrency": Int64(spec.actionConcurrency), "depth": Int64(spec.depth), "priority": Int(spec.priority),
+      "fairness": Int(spec.fairness), "scheduling": Int(spec.scheduling), "clusters": spec.clusters.map(\.value),
+      "max_resources": try caps(try QueueCapColumns.encode(spec.maxResources, none: "[]")),
+      "max_accelerators": try caps(try QueueCapColumns.encode(spec.maxAccelerators, none: "[]")),
+    ]
   }
 
   static func delete(_ connection: PostgresConnection, _ key: QueueKey, logger: Logger) async throws {

@@ -1,13 +1,22 @@
 public import ClusterPoolDomain
 public import ClusterPoolStore
+internal import Foundation
 internal import NIOCore
 internal import PostgresNIO
 
 /// A transaction of the ``PostgresBackend`` on a leased connection: `BEGIN`; the advisory
-/// locks of every organization of the batch before its first read (held to the end); a
-/// savepoint per write, made before the write's first row change (a write rejected by its
-/// reads costs no round trip); at commit one statement takes the commit's revision, writes
-/// the change log row and notifies followers, then `COMMIT`. Every error names the database.
+/// locks of every organization of the batch before its first read (held to the end); the rows
+/// the batch will read, one query per table (``prefetch(_:)``); the writes' rows kept in memory
+/// (``PostgresWriteBuffer``: an undone write restores it, no savepoint) and sent at commit in
+/// one statement that also takes the commit's revision, writes the change log row and notifies
+/// followers (``PostgresCommitStatement``, prepared once per connection), then `COMMIT`. A
+/// batch of pool writes of any size is five round trips: `BEGIN`, the locks, and under them
+/// the pools with the revision counter, the rows' statement and `COMMIT` (one more per other
+/// table read ahead). Every error names the database.
+///
+/// A row the database refuses at commit (e.g. a value it cannot store) fails the whole
+/// statement before `COMMIT` is sent: the error says so (``PostgresDatabaseError/refusedRows``)
+/// and the core runs each of the batch's writes again alone, so only the one at fault fails.
 ///
 /// Revision order (how followers apply other servers' commits without skipping one): the
 /// global revision (`store_info.revision`) is taken only at commit, by
@@ -28,22 +37,32 @@ internal import PostgresNIO
 public final class PostgresTransaction: RowTransaction {
   private let backend: PostgresBackend
   private let lease: PostgresLease
-  private var connection: PostgresConnection { lease.connection }
-  private var logger: Logger { backend.logger }
+  var connection: PostgresConnection { lease.connection }
+  var logger: Logger { backend.logger }
   /// The last revision handed out; nil until the counter is first read.
-  private var revision: UInt64?
-  /// ``revision`` when the current write began.
-  private var savedRevision: UInt64?
+  var revision: UInt64?
   /// Organizations whose advisory lock this transaction holds.
   private var locked: Set<String> = []
-  /// Whether the current write has made its savepoint (before its first row change).
-  private var savepointMade = false
   /// Rows read or written in this transaction, so a batch reads each at most once (e.g. the
   /// organization's `default` pool, checked by every pool write). Safe because the rows of an
   /// organization change only under its advisory lock, which this transaction holds from its
-  /// first read to its end; dropped when a write is undone.
-  private var cache = PostgresRowCache()
+  /// first read to its end.
+  var cache = PostgresRowCache()
+  /// Rows written, sent at commit.
+  var written = PostgresWriteBuffer()
+  /// ``revision``, ``cache`` and ``written`` when the current write began, restored when it is undone.
+  private var saved: (UInt64?, PostgresRowCache, PostgresWriteBuffer)?
+  /// Statements sent and when the transaction began and was locked, for the debug log of its
+  /// commit (rows, statements, lock wait, time under the lock, the rows' statement, COMMIT).
+  private var statements = 1
+  private let began = ContinuousClock.now
+  private var lockedAt: ContinuousClock.Instant?
   private var ended = false
+  /// The first statement of this transaction that failed: PostgreSQL refuses every later one
+  /// ("current transaction is aborted"), so the commit fails at once with this error (and
+  /// never prepares its statement in an aborted transaction: postgres-nio would keep that
+  /// failure for the connection's later commits).
+  private var failure: PostgresDatabaseError?
 
   init(backend: PostgresBackend, lease: PostgresLease) {
     self.backend = backend
@@ -60,18 +79,20 @@ public final class PostgresTransaction: RowTransaction {
     }
   }
 
-  /// Runs `body`, turning its error into a ``PostgresDatabaseError`` naming the database.
-  private func database<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+  /// Runs `body` (one statement), turning its error into a ``PostgresDatabaseError`` naming the database.
+  func database<T>(_ action: String, _ body: () async throws -> T) async throws -> T {
+    statements += 1
     do {
       return try await body()
     } catch let error as PostgresDatabaseError {
-      throw error
-    } catch let error as PostgresCommitUnconfirmed {
+      failure = failure ?? error
       throw error
     } catch let error as StoreOpenError {
-      throw error
+      throw error  // a row that cannot be read: the database's transaction is intact
     } catch {
-      throw PostgresDatabaseError(error, action, on: backend.client.url)
+      let error = PostgresDatabaseError(error, action, on: backend.client.url)
+      failure = failure ?? error
+      throw error
     }
   }
 
@@ -87,30 +108,21 @@ public final class PostgresTransaction: RowTransaction {
         FROM (SELECT name FROM unnest(\(names)::text[]) WITH ORDINALITY AS t(name, position) ORDER BY position) AS ordered
         """, logger: logger)
     }
+    if lockedAt == nil { lockedAt = .now }
   }
 
   public func beginWrite() async throws {
-    savedRevision = revision
-    savepointMade = false
-  }
-
-  /// Makes the current write's savepoint, before its first row change.
-  private func savepoint() async throws {
-    guard !savepointMade else { return }
-    try await database("begin a write") { try await connection.run("SAVEPOINT write", logger: logger) }
-    savepointMade = true
+    saved = (revision, cache, written)
   }
 
   public func endWrite(keeping: Bool) async throws {
-    // An undone write hands its revisions out again.
-    if !keeping { revision = savedRevision }
-    guard savepointMade else { return }
-    if !keeping { cache = PostgresRowCache() }
-    savepointMade = false
-    try await database("end a write") {
-      if !keeping { try await connection.run("ROLLBACK TO SAVEPOINT write", logger: logger) }
-      try await connection.run("RELEASE SAVEPOINT write", logger: logger)
+    // An undone write leaves no row and hands its revisions out again.
+    if !keeping, let (revision, cache, written) = saved {
+      self.revision = revision
+      self.cache = cache
+      self.written = written
     }
+    saved = nil
   }
 
   @discardableResult
@@ -127,24 +139,44 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   private func writeAndCommit(_ changes: ChangeSet) async throws -> UInt64 {
-    try await database("commit") {
-      var committed = changes.revision
-      if !changes.isEmpty {
-        committed = try await PostgresChangeLog.append(
-          connection, changes, after: max(changes.revision, revision ?? 0), replica: backend.replica, logger: logger)
-      } else {
-        // COMMIT of a transaction that had failed answers ROLLBACK, not an error; any statement
-        // in it fails ("current transaction is aborted"), the change log's or this one.
-        try await connection.run("SELECT 1", logger: logger)
+    if let failure { throw failure }
+    let committing = ContinuousClock.now
+    // Any statement of a transaction that had failed fails ("current transaction is
+    // aborted"), so COMMIT never answers ROLLBACK here; rows refused fail it before COMMIT.
+    let logged: UInt64?
+    do {
+      try await writeAccessRows()
+      logged = try await database("write \(written.count) rows") {
+        try await PostgresCommitStatement.run(
+          connection, written, log: changes, after: max(changes.revision, revision ?? 0), replica: backend.replica, logger: logger)
       }
-      do {
-        try await connection.run("COMMIT", logger: logger)
-      } catch {
-        throw PostgresCommitUnconfirmed(error, on: backend.client.url)
-      }
-      if !changes.isEmpty { backend.committed(committed) }
-      return committed
+    } catch var error as PostgresDatabaseError {
+      error.refusedRows = error.isRowRefusal
+      throw error
     }
+    let flushed = ContinuousClock.now
+    statements += 1
+    do {
+      try await connection.run("COMMIT", logger: logger)
+    } catch {
+      throw PostgresCommitUnconfirmed(error, on: backend.client.url)
+    }
+    let committed = logged ?? changes.revision
+    if logged != nil { backend.committed(committed) }
+    logger.debug(
+      "committed",
+      metadata: [
+        "rows": "\(written.count)", "statements": "\(statements)", "lock_wait_ms": "\(milliseconds(began, lockedAt))",
+        "locked_ms": "\(milliseconds(lockedAt, .now))", "write_ms": "\(milliseconds(committing, flushed))",
+        "commit_ms": "\(milliseconds(flushed, .now))",
+      ])
+    return committed
+  }
+
+  private func milliseconds(_ from: ContinuousClock.Instant?, _ to: ContinuousClock.Instant?) -> String {
+    guard let from, let to else { return "-" }
+    let duration = to - from
+    return String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
   }
 
   public func rollback() async {
@@ -168,96 +200,5 @@ public final class PostgresTransaction: RowTransaction {
     }
     revision! += 1
     return revision!
-  }
-
-  public func pool(_ key: PoolKey) async throws -> ClusterPool? {
-    if let cached = cache.pools[key] { return cached }
-    let row = try await database("read pool \(key)") { try await PostgresPoolRows.select(connection, key, logger: logger) }
-    cache.pools[key] = .some(row)
-    return row
-  }
-
-  public func poolReferences(_ key: PoolKey) async throws -> PoolReferences {
-    try await database("read the references of pool \(key)") {
-      try await PostgresPoolRows.references(connection, key, logger: logger)
-    }
-  }
-
-  public func cluster(_ key: ClusterKey) async throws -> Cluster? {
-    if let cached = cache.clusters[key] { return cached }
-    let row = try await database("read cluster \(key)") { try await PostgresClusterRows.select(connection, key, logger: logger) }
-    cache.clusters[key] = .some(row)
-    return row
-  }
-
-  public func queue(_ key: QueueKey) async throws -> Queue? {
-    if let cached = cache.queues[key] { return cached }
-    let row = try await database("read queue \(key)") { try await PostgresQueueRows.select(connection, key, logger: logger) }
-    cache.queues[key] = .some(row)
-    return row
-  }
-
-  public func queuesPinning(_ key: ClusterKey) async throws -> [ResourceName] {
-    try await database("read the queues pinning \(key)") { try await PostgresQueueRows.pinning(connection, key, logger: logger) }
-  }
-
-  public func accessRow(_ key: AccessKey) async throws -> AccessRow? {
-    try await database("read \(key)") { try await PostgresAccessRows.select(connection, key, logger: logger) }
-  }
-
-  public func accessRows(_ kind: AccessKind, in organization: Organization) async throws -> [AccessRow] {
-    try await database("read the \(kind) rows of \(organization)") {
-      try await PostgresAccessRows.all(connection, kind, organization, logger: logger)
-    }
-  }
-
-  public func upsert(_ row: AccessRow) async throws {
-    try await savepoint()
-    try await database("write \(row.key)") { try await PostgresAccessRows.upsert(connection, row, logger: logger) }
-  }
-
-  public func deleteAccessRow(_ key: AccessKey) async throws {
-    try await savepoint()
-    try await database("remove \(key)") { try await PostgresAccessRows.delete(connection, key, logger: logger) }
-  }
-
-  public func upsert(_ pool: ClusterPool) async throws {
-    try await savepoint()
-    cache.pools[pool.key] = nil
-    try await database("write pool \(pool.key)") { try await PostgresPoolRows.upsert(connection, pool, logger: logger) }
-    var stored = pool
-    stored.memberClusters = []
-    cache.pools[pool.key] = .some(stored)
-  }
-
-  public func upsert(_ cluster: Cluster) async throws {
-    try await savepoint()
-    cache.clusters[cluster.key] = nil
-    try await database("write cluster \(cluster.key)") { try await PostgresClusterRows.upsert(connection, cluster, logger: logger) }
-    cache.clusters[cluster.key] = .some(cluster)
-  }
-
-  public func upsert(_ queue: Queue) async throws {
-    try await savepoint()
-    cache.queues[queue.key] = nil
-    try await database("write queue \(queue.key)") { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
-    cache.queues[queue.key] = .some(queue)
-  }
-
-  public func deleteQueue(_ key: QueueKey) async throws {
-    try await savepoint()
-    cache.queues[key] = nil
-    try await database("remove queue \(key)") { try await PostgresQueueRows.delete(connection, key, logger: logger) }
-    cache.queues[key] = .some(nil)
-  }
-
-  public func saveHealth(_ record: ClusterHealthRecord) async throws {
-    try await savepoint()
-    try await database("save the health of \(record.key)") { try await PostgresHealthRows.save(connection, record, logger: logger) }
-  }
-
-  public func deleteHealth(_ key: ClusterKey) async throws {
-    try await savepoint()
-    try await database("remove the health of \(key)") { try await PostgresHealthRows.delete(connection, key, logger: logger) }
   }
 }

@@ -10,7 +10,7 @@ extension PoolStore {
   /// meanwhile are skipped); returns once durable.
   public func saveHealth(_ records: [ClusterHealthRecord]) async throws(DomainError) {
     guard !records.isEmpty else { return }
-    try await perform(touching: records.map(\.key.organization)) { tx in try await HealthWrites.save(records, in: tx) }
+    try await perform(touching: records.map(\.key.organization), reading: RowKeys(clusters: Set(records.map(\.key)))) { tx in try await HealthWrites.save(records, in: tx) }
     healthSaves.add(1, ordering: .relaxed)
   }
 

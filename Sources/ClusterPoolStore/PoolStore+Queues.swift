@@ -12,7 +12,10 @@ extension PoolStore: QueueStore {
   public func createQueue(_ key: QueueKey, _ spec: QueueSpec, state: QueueState, by actor: Identity) async throws(DomainError)
     -> Queue
   {
-    try await perform(touching: [key.organization]) { tx in try await QueueWrites.create(key, spec, state: state, by: actor, in: tx) }
+    let reads = RowKeys(
+      pools: [PoolKey(organization: key.organization, name: .defaultName), PoolKey(organization: key.organization, name: spec.poolName)],
+      clusters: [key.clusterKey], queues: [key])
+    return try await perform(touching: [key.organization], reading: reads) { tx in try await QueueWrites.create(key, spec, state: state, by: actor, in: tx) }
   }
 
   public func updateQueue(_ key: QueueKey, _ spec: QueueSpec, by actor: Identity) async throws(DomainError) -> Queue {

@@ -34,7 +34,9 @@ public final class PoolStore: ClusterPoolStore, Sendable {
     loadedHealth = HealthWrites.current(rows.health, clusters: rows.clusters)
     let writes = self.writes
     loop = Task(executorPreference: backend.executor) {
-      while let batch = await writes.next(limit: max(1, backend.maxBatch)) { await core.commit(batch) }
+      while let batch = await writes.next(limit: max(1, backend.maxBatch)) {
+        await core.commit(batch) { limit, organizations in writes.take(limit: limit, within: organizations) }
+      }
       await backend.close()
     }
     logger.info("opened the pool store", metadata: ["store": "\(backend.description)", "pools": "\(snapshot.poolCount)"])
@@ -58,13 +60,17 @@ public final class PoolStore: ClusterPoolStore, Sendable {
   /// commit is durable and visible to reads (its revision recorded in the task's
   /// ``CommittedRevisions``, when one is bound); throws the rule's ``DomainError``, or
   /// `.unavailable` (`.resourceExhausted` when the disk is full) when the store cannot commit.
+  /// `reads`: the rows `body` will likely read, prefetched with the batch's (``RowKeys``).
+  /// `body` may run more than once (again alone when its batch's rows were refused), each
+  /// time in a transaction that is then rolled back or committed.
   func perform<Result: Sendable>(
-    touching organizations: [Organization], _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
+    touching organizations: [Organization], reading reads: RowKeys = RowKeys(),
+    _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Swift.Result<(Result, UInt64), DomainError>, Never>) in
       let write = PendingWrite(
-        organizations: organizations,
+        organizations: organizations, reads: reads,
         apply: { tx in
           let result = try await body(tx)
           return { revision in continuation.resume(returning: .success((result, revision))) }

@@ -51,6 +51,43 @@ struct PostgresTransactionTests {
     }
   }
 
+  /// After a statement failed, PostgreSQL refuses the rest of the transaction: the commit fails
+  /// with that first error, and the connection's later commits work (the commit's prepared
+  /// statement is never prepared inside an aborted transaction, which would spoil it for the
+  /// connection).
+  @Test func aCommitAfterAFailedStatementFailsWithItAndLaterCommitsWork() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      let backend = try await PostgresBackend.open(url: url, logger: logger)
+      try await TestPostgres.execute("ALTER TABLE clusters RENAME TO clusters_away", on: url)
+      for attempt in 0..<3 {
+        let failing = try await backend.begin()
+        try await failing.lock([acme])
+        let revision = try await failing.nextRevision()
+        await #expect(throws: PostgresDatabaseError.self) {
+          _ = try await failing.cluster(ClusterKey(organization: acme, name: try ResourceName(validating: "c1", kind: "cluster")))
+        }
+        try await failing.upsert(pool("lost-\(attempt)", revision: revision))
+        do {
+          try await failing.commit(ChangeSet(revision: revision, pools: [pool("lost-\(attempt)", revision: revision)]))
+          Issue.record("a commit after a failed statement succeeded")
+        } catch let error as PostgresDatabaseError {
+          #expect(error.description.contains("clusters"), "the first failure: \(error)")
+        }
+      }
+      try await TestPostgres.execute("ALTER TABLE clusters_away RENAME TO clusters", on: url)
+      for attempt in 0..<12 {  // more than the pool's connections: each is used again
+        let tx = try await backend.begin()
+        try await tx.lock([acme])
+        let revision = try await tx.nextRevision()
+        try await tx.upsert(pool("kept-\(attempt)", revision: revision))
+        try await tx.commit(ChangeSet(revision: revision, pools: [pool("kept-\(attempt)", revision: revision)]))
+      }
+      let rows = try await backend.loadAll()
+      #expect(rows.pools.count == 12 && rows.pools.allSatisfy { $0.name.value.hasPrefix("kept-") })
+      await backend.close()
+    }
+  }
+
   @Test func anOrganizationsWritesWaitForEachOtherAcrossServers() async throws {
     try await TestPostgres.withFreshDatabase { url in
       // two backends on one database: two servers

@@ -25,6 +25,11 @@ public protocol RowTransaction: AnyObject {
   /// and before any read; a failure fails the whole transaction.
   func lock(_ organizations: [Organization]) async throws
 
+  /// Reads ahead the rows the batch's writes will read (a hint, see ``RowKeys``), right after
+  /// ``lock(_:)``; later reads of them are then served without the database. A backend whose
+  /// reads are cheap ignores it (the default).
+  func prefetch(_ keys: RowKeys) async throws
+
   /// Starts one write inside the transaction (e.g. a savepoint).
   func beginWrite() async throws
 
@@ -98,4 +103,8 @@ public protocol RowTransaction: AnyObject {
 
   /// Removes the identity and access row of `key`, if any.
   func deleteAccessRow(_ key: AccessKey) async throws
+}
+
+extension RowTransaction {
+  public func prefetch(_ keys: RowKeys) async throws {}
 }

@@ -8,7 +8,10 @@ enum PoolWrites {
     let key = command.key
     try await materializeDefault(key.organization, in: tx)
     let existing = try await tx.pool(key)
-    let references = try await tx.references(key)
+    // No cluster or queue can name a pool never stored (registering and creating a queue
+    // need the pool, checked under the same organization's lock; the `default` pool is stored
+    // before either), so a pool's first write reads no references.
+    let references = existing == nil ? PoolReferences.none : try await tx.references(key)
     var pool = try ClusterPoolRules.apply(command, existing: existing, references: references, by: actor, at: tx.now)
     pool.revision = try await tx.nextRevision()
     try await tx.write(pool)

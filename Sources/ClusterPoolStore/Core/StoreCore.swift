@@ -39,8 +39,15 @@ final class StoreCore: Sendable {
   /// Runs `batch` in one transaction: locks the organizations of all its writes, then runs
   /// each inside ``RowTransaction/beginWrite()`` and ``RowTransaction/endWrite(keeping:)`` so
   /// that a rejected write leaves the others intact; publishes the commit once durable, then
-  /// answers every caller.
-  func commit(_ batch: [PendingWrite]) async {
+  /// answers every caller, each exactly once. When the database refused the batch's rows
+  /// (``CommitFailure/refusedRows``; nothing was written), every write runs again alone.
+  ///
+  /// `more` is asked, once the organizations are locked, for queued writes touching only
+  /// them (at most the count given): they join the batch, so that the writes that arrived while
+  /// the transaction waited for the locks of organizations shared with other servers commit
+  /// with it instead of waiting for the next lock.
+  func commit(_ batch: [PendingWrite], more: (Int, Set<Organization>) -> [PendingWrite] = { _, _ in [] }) async {
+    var batch = batch
     let rows: any RowTransaction
     do {
       rows = try await backend.begin()
@@ -53,7 +60,12 @@ final class StoreCore: Sendable {
     let revision = state.withLock { $0.revision }
     let tx = StoreTransaction(rows: rows, now: Self.now(), defaultPool: defaultPool, revision: revision)
     do {
-      try await tx.lock(batch.flatMap(\.organizations))
+      let organizations = batch.flatMap(\.organizations)
+      try await tx.lock(organizations)
+      batch += more(backend.maxBatch - batch.count, Set(organizations))
+      var reads = RowKeys()
+      for write in batch { reads.formUnion(write.reads) }
+      if !reads.isEmpty { try await rows.prefetch(reads) }
     } catch {
       await rows.rollback()
       logger.error("cannot lock the organizations of a transaction", metadata: ["error": "\(error)"])
@@ -71,6 +83,13 @@ final class StoreCore: Sendable {
       changes.revision = try await rows.commit(changes)
     } catch {
       await rows.rollback()
+      if batch.count > 1, let refusal = error as? any CommitFailure, refusal.refusedRows {
+        // one write's rows may be at fault: each runs again alone (their outcomes above may
+        // have depended on the others), so that only the one at fault fails
+        logger.warning("the database refused a batch's rows; retrying its writes one by one", metadata: ["error": "\(error)"])
+        for write in batch { await commit([write]) }
+        return
+      }
       logger.error("commit failed", metadata: ["error": "\(error)"])
       let failure = backend.failure(error, "the store could not commit the change")
       for (write, outcome) in zip(batch, outcomes) {

@@ -5,6 +5,8 @@ internal import Synchronization
 struct PendingWrite: Sendable {
   /// The organizations it touches, locked (with its batch's) before the transaction's first read.
   let organizations: [Organization]
+  /// The rows it will likely read (prefetched with its batch's).
+  var reads = RowKeys()
   /// Checks the rules and writes rows (throwing undoes this write only); returns how to
   /// answer the caller once the commit is durable and published (told the commit's revision).
   let apply: @Sendable (StoreTransaction) async throws -> @Sendable (UInt64) -> Void
@@ -46,6 +48,23 @@ final class WriteQueue: Sendable {
 
   /// Whether ``close()`` was called.
   var isClosed: Bool { state.withLock { $0.closed } }
+
+  /// Queued writes, at most `limit`, in the order queued, that touch only `organizations`
+  /// (a transaction holding their locks takes them in: writes that arrived while it waited for
+  /// the locks); never waits. Others stay queued in their order: a write of other organizations
+  /// is independent of these, so committing these first serves both in an order they allow.
+  func take(limit: Int, within organizations: Set<Organization>) -> [PendingWrite] {
+    guard limit > 0 else { return [] }
+    return state.withLock { state in
+      var taken: [PendingWrite] = []
+      var kept: [PendingWrite] = []
+      for write in state.pending {
+        if taken.count < limit && write.organizations.allSatisfy(organizations.contains) { taken.append(write) } else { kept.append(write) }
+      }
+      if !taken.isEmpty { state.pending = kept }
+      return taken
+    }
+  }
 
   /// The next writes, at most `limit`, in the order queued; waits for one; nil once the
   /// queue is closed and empty. One caller at a time.
