@@ -21,7 +21,7 @@ import pytest
 
 import protogen
 from clients import echo_stub
-from postgres_process import FreshDatabase, PostgresInstance, psql, url_from_environment
+from postgres_process import DatabaseSupply, FreshDatabase, PostgresInstance, psql, url_from_environment
 from server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,6 +206,14 @@ def postgres_url():
         instance.stop()
 
 
+@pytest.fixture(scope="session")
+def database_supply(postgres_url):
+    """Fresh databases on the private instance, made ahead of need (DatabaseSupply)."""
+    supply = DatabaseSupply(postgres_url)
+    yield supply
+    supply.close()
+
+
 @pytest.fixture
 def fresh_databases():
     """The FreshDatabases made for this test (append), dropped after it: set up before the
@@ -218,9 +226,9 @@ def fresh_databases():
 
 
 @pytest.fixture
-def postgres_database(postgres_url, fresh_databases):
+def postgres_database(database_supply, fresh_databases):
     """A fresh database on the private instance for this test (its URL), dropped after it."""
-    fresh_databases.append(FreshDatabase(postgres_url))
+    fresh_databases.append(database_supply.take())
     return fresh_databases[-1].url
 
 
@@ -245,7 +253,7 @@ def database(request, backend, tmp_path, fresh_databases):
         if backend == "sqlite":
             return str(tmp_path / name)
         if name not in made:
-            fresh_databases.append(FreshDatabase(request.getfixturevalue("postgres_url")))
+            fresh_databases.append(request.getfixturevalue("database_supply").take())
             made[name] = fresh_databases[-1].url
         return made[name]
 

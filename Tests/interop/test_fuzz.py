@@ -27,7 +27,6 @@ import pytest
 
 import protogen
 from fuzz_campaign import ALLOWED, Campaign
-from postgres_process import FreshDatabase
 
 SEED = int(os.environ.get("FUZZ_SEED", "16"))
 BODIES = int(os.environ.get("FUZZ_BODIES", "600"))
@@ -40,16 +39,16 @@ IDS = [f"{s.split('.')[-1]}-{p}" for s, p in CAMPAIGNS]
 @pytest.fixture(scope="module")
 def campaigns(pb, server_bin, tmp_path_factory, request):
     """Runs each campaign once per store backend, when a test first asks for it: on an SQLite
-    file, or on a fresh PostgreSQL database (postgres_url) dropped at the end of the module."""
+    file, or on a fresh PostgreSQL database (database_supply) dropped at the end of the module."""
     done: dict = {}
-    databases: list[FreshDatabase] = []
+    databases = []
 
     def get(service: str, protocol: str, backend: str) -> Campaign:
         key = (service, protocol, backend)
         if key not in done:
             database = None
             if backend == "postgres":
-                databases.append(FreshDatabase(request.getfixturevalue("postgres_url")))
+                databases.append(request.getfixturevalue("database_supply").take())
                 database = databases[-1].url
             c = Campaign(service, protocol, seed=SEED, bodies=BODIES, server_bin=server_bin,
                          workdir=tmp_path_factory.mktemp(f"fuzz-{service.split('.')[-1]}-{protocol}"),
