@@ -108,10 +108,17 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("backend", ["sqlite"] if only_sqlite else BACKENDS, indirect=True)
 
 
+COLLECTED: set[tuple[str, str]] = set()  # (module, test function) of every test collected
+
+
+def pytest_itemcollected(item):  # before -k/-m deselect any
+    COLLECTED.add((Path(item.fspath).name, getattr(item, "originalname", item.name)))
+
+
 def pytest_collection_finish(session):
     """An SQLITE_ONLY entry naming a test that does not exist (renamed, a typo) would let that
     test run on both backends unnoticed: refuse it when its module was collected."""
-    collected = {(Path(item.fspath).name, getattr(item, "originalname", item.name)) for item in session.items}
+    collected = COLLECTED
     modules = {module for module, _ in collected}
     stale = [key for key in SQLITE_ONLY if "::" in key and key.split("::")[0] in modules
              and tuple(key.split("::")) not in collected]
@@ -166,7 +173,6 @@ def start_server(server_bin, tmp_path, request, database):
         started.append(srv)
         return srv
 
-    start.started = started
     yield start
     failures = []
     for srv in started:
@@ -245,8 +251,9 @@ def database(request, backend, tmp_path, fresh_databases):
     """database(NAME) is the --database value of a store named NAME in this test, on its
     backend (the same NAME gives the same store, e.g. for a restart): the SQLite file
     tmp_path/NAME, or the URL of a fresh PostgreSQL database on the private instance
-    (postgres_url), dropped after the test. database.backend names the backend;
-    database.query(NAME, SQL) runs a query on that store (its rows as tuples of text)."""
+    (database_supply), dropped after the test. database.backend names the backend;
+    database.query(NAME, SQL) runs a query on that store: its rows as tuples of text, NULL
+    as "" (as psql prints them)."""
     made: dict[str, str] = {}
 
     def named(name: str) -> str:
@@ -260,7 +267,7 @@ def database(request, backend, tmp_path, fresh_databases):
     def query(name: str, sql: str) -> list[tuple]:
         if backend == "sqlite":
             with sqlite3.connect(f"file:{named(name)}?mode=ro", uri=True) as db:
-                return [tuple(str(v) for v in row) for row in db.execute(sql).fetchall()]
+                return [tuple("" if v is None else str(v) for v in row) for row in db.execute(sql).fetchall()]
         return [tuple(line.split("|")) for line in psql(named(name), sql).splitlines()]
 
     named.backend = backend
