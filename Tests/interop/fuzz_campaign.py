@@ -149,7 +149,7 @@ class Caller:
 class Campaign(Judge):
     """Mutated bodies of every unary method of `service`, over `protocol`, on a fresh server."""
 
-    def __init__(self, service: str, protocol: str, seed: int, bodies: int, server_bin, workdir):
+    def __init__(self, service: str, protocol: str, seed: int, bodies: int, server_bin, workdir, database=None):
         self.service, self.protocol, self.bodies = service, protocol, bodies
         self.rng = random.Random(f"{seed}-{service}-{protocol}")
         self.seeds = seed_requests()[service]
@@ -157,7 +157,7 @@ class Campaign(Judge):
         self.methods_called: set[str] = set()
         self.mutators = {name: Mutator(self.rng, req.DESCRIPTOR) for name, req in self.seeds.items()}
         self.pool, self.cl, self.q, self.c, self.lst = modules()
-        self.server = ServerProcess(server_bin, ["--database", str(workdir / "fuzz.db"), "--default-organization", "acme",
+        self.server = ServerProcess(server_bin, ["--database", database or str(workdir / "fuzz.db"), "--default-organization", "acme",
                                                  "--default-identity", "fuzzer"], workdir / "server.stderr.log")
         self.violations: list[Violation] = []
         self.calls = self.skipped = 0

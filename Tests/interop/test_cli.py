@@ -70,8 +70,8 @@ def flyte_bin():
 
 
 @pytest.fixture
-def pool_server(start_server, tmp_path):
-    return start_server("--database", str(tmp_path / "pools.db"), test_service=False)
+def pool_server(start_server, database):
+    return start_server("--database", database("pools.db"), test_service=False)
 
 
 @pytest.fixture

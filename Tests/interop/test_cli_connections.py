@@ -149,8 +149,8 @@ def test_a_watch_whose_server_shuts_down_says_so(flyte_bin, pool_server, tmp_pat
                    f"the view shows the clusters as they were; run the command again to resume\n")
 
 
-def test_a_watch_that_loses_its_connection_says_so(flyte_bin, tmp_path):
-    srv = ServerProcess(SERVER_BIN, ["--database", str(tmp_path / "pools.db")], tmp_path / "server.log")
+def test_a_watch_that_loses_its_connection_says_so(flyte_bin, database, tmp_path):
+    srv = ServerProcess(SERVER_BIN, ["--database", database("pools.db")], tmp_path / "server.log")
     try:
         watch = start_watch(srv.port, tmp_path)
         srv.signal(signal.SIGKILL)

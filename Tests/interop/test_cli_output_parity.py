@@ -84,8 +84,8 @@ class Both:
 
 
 @pytest.fixture
-def both(flyte_bin, official_cli, start_server, tmp_path, pb) -> Both:  # pb: protogen modules
-    srv = start_server("--database", str(tmp_path / "parity.db"), test_service=False)
+def both(flyte_bin, official_cli, start_server, database, tmp_path, pb) -> Both:  # pb: protogen modules
+    srv = start_server("--database", database("parity.db"), test_service=False)
     Both.target = srv.target
     home = tmp_path / "home"
     home.mkdir()

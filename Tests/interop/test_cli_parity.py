@@ -253,8 +253,8 @@ def describe(o: Outcome) -> str:
 
 
 @pytest.fixture
-def parity(flyte_bin, official_cli, start_server, tmp_path, pb):  # pb: protogen modules
-    srv = start_server(*DEFAULT_POOL_FLAGS, "--database", str(tmp_path / "parity.db"), test_service=False)
+def parity(flyte_bin, official_cli, start_server, database, tmp_path, pb):  # pb: protogen modules
+    srv = start_server(*DEFAULT_POOL_FLAGS, "--database", database("parity.db"), test_service=False)
     home = tmp_path / "home"
     home.mkdir()
     return Parity(srv, home)

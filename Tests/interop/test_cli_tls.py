@@ -10,10 +10,10 @@ from tls_certs import make_tls_files
 
 
 @pytest.fixture
-def tls_pool_server(start_server, tmp_path):
+def tls_pool_server(start_server, database, tmp_path):
     files = make_tls_files(tmp_path / "tls")
     srv = start_server("--tls-cert", str(files.cert), "--tls-key", str(files.key),
-                       "--database", str(tmp_path / "pools.db"), test_service=False)
+                       "--database", database("pools.db"), test_service=False)
     return srv, files
 
 

@@ -34,9 +34,9 @@ def cl(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def server(start_server, tmp_path):
+def server(start_server, database):
     # the default heartbeat timeout (60 s): silence never ends DELETING during these tests
-    return start_server("--database", str(tmp_path / "load.db"), "--default-organization", "acme",
+    return start_server("--database", database("load.db"), "--default-organization", "acme",
                         test_service=False)
 
 

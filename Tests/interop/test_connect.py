@@ -25,12 +25,12 @@ def m(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def caller(start_server, tmp_path):
+def caller(start_server, database):
     """caller(protocol) -> Caller on a fresh server of its own (same org, empty database)."""
     made = []
 
     def make(protocol, **kw):
-        srv = start_server("--database", str(tmp_path / f"{protocol}.db"), "--default-organization", "acme",
+        srv = start_server("--database", database(f"{protocol}.db"), "--default-organization", "acme",
                            "--default-identity", "tester")
         c = Caller(srv.port, protocol, **kw)
         made.append(c)

@@ -10,9 +10,9 @@ judging only what rules.md promises:
 - the server is alive at the end, its RSS within RSS_GROWTH_KIB of its size before fuzzing, and
   SIGTERM still ends it with exit code 0.
 
-One campaign per service and protocol: a fresh server, a small world (pools, a cluster, a
-queue), then BODIES mutated bodies (fuzz_mutations.py) of the methods' valid seed requests,
-drawn from random.Random(SEED). FUZZ_SEED and FUZZ_BODIES override both. A broken promise
+One campaign per service, protocol and store backend: a fresh server, a small world (pools, a
+cluster, a queue), then BODIES mutated bodies (fuzz_mutations.py) of the methods' valid seed
+requests, drawn from random.Random(SEED). FUZZ_SEED and FUZZ_BODIES override both. A broken promise
 is reported with the method, the mutations and the body's hex, so it can be replayed.
 
 What it found while it was written (status messages quoting long input past a client's header
@@ -37,15 +37,22 @@ IDS = [f"{s.split('.')[-1]}-{p}" for s, p in CAMPAIGNS]
 
 
 @pytest.fixture(scope="module")
-def campaigns(pb, server_bin, tmp_path_factory):
-    """Runs each campaign once, when a test first asks for it."""
+def campaigns(pb, server_bin, tmp_path_factory, request):
+    """Runs each campaign once per store backend, when a test first asks for it: on an SQLite
+    file, or on a fresh PostgreSQL database (database_supply) dropped at the end of the module."""
     done: dict = {}
+    databases = []
 
-    def get(service: str, protocol: str) -> Campaign:
-        key = (service, protocol)
+    def get(service: str, protocol: str, backend: str) -> Campaign:
+        key = (service, protocol, backend)
         if key not in done:
+            database = None
+            if backend == "postgres":
+                databases.append(request.getfixturevalue("database_supply").take())
+                database = databases[-1].url
             c = Campaign(service, protocol, seed=SEED, bodies=BODIES, server_bin=server_bin,
-                         workdir=tmp_path_factory.mktemp(f"fuzz-{service.split('.')[-1]}-{protocol}"))
+                         workdir=tmp_path_factory.mktemp(f"fuzz-{service.split('.')[-1]}-{protocol}"),
+                         database=database)
             started = time.monotonic()
             try:
                 c.run()
@@ -56,7 +63,9 @@ def campaigns(pb, server_bin, tmp_path_factory):
             done[key] = c
         return done[key]
 
-    return get
+    yield get
+    for fresh in databases:
+        fresh.drop()
 
 
 def report(violations) -> str:
@@ -66,9 +75,9 @@ def report(violations) -> str:
 
 
 @pytest.mark.parametrize("service,protocol", CAMPAIGNS, ids=IDS)
-def test_fuzz_promises(campaigns, service, protocol):
-    """Everything rules.md promises."""
-    c = campaigns(service, protocol)
+def test_fuzz_promises(campaigns, service, protocol, backend):
+    """Everything rules.md promises, on each store backend."""
+    c = campaigns(service, protocol, backend)
     assert c.calls >= BODIES, f"only {c.calls} of {BODIES} bodies were sent"
     assert c.methods_called == c.unary_methods, f"methods never called: {c.unary_methods - c.methods_called}"
     assert not c.violations, report(c.violations)

@@ -207,16 +207,16 @@ DEFAULT_POOL_FLAGS = ["--default-object-store-uri", "s3://acme-default/data",
                       "--default-secret-store-type", "KUBERNETES"]
 
 
-def server_flags(transport, certs, tmp_path, *extra):
-    flags = ["--database", str(tmp_path / "pools.db"), *DEFAULT_POOL_FLAGS, *extra]
+def server_flags(transport, certs, database, *extra):
+    flags = ["--database", database("pools.db"), *DEFAULT_POOL_FLAGS, *extra]
     if transport == "tls":
         flags += ["--tls-cert", str(certs.cert), "--tls-key", str(certs.key)]
     return flags
 
 
 @pytest.fixture(params=["tls", "insecure"], ids=["tls-h2", "cleartext-http1"])
-def official(request, official_cli, dev_certs, start_server, tmp_path):
-    srv = start_server(*server_flags(request.param, dev_certs, tmp_path), test_service=False)
+def official(request, official_cli, dev_certs, start_server, database, tmp_path):
+    srv = start_server(*server_flags(request.param, dev_certs, database), test_service=False)
     home = tmp_path / "home"
     home.mkdir()
     return Official(srv, request.param, dev_certs, home)
@@ -333,11 +333,11 @@ def test_seed_python_snippets(official, cpb):
     assert pools_of(official, cpb, "127") == {"default": []}
 
 
-def test_localhost_endpoint_uses_the_default_organization(official_cli, dev_certs, start_server,
+def test_localhost_endpoint_uses_the_default_organization(official_cli, dev_certs, start_server, database,
                                                           tmp_path, cpb):
     """`localhost` yields no organization: requests carry an empty one, so the server's
     --default-organization owns what the CLI creates."""
-    srv = start_server(*server_flags("tls", dev_certs, tmp_path, "--default-organization", "acme"),
+    srv = start_server(*server_flags("tls", dev_certs, database, "--default-organization", "acme"),
                        test_service=False)
     home = tmp_path / "home"
     home.mkdir()
@@ -349,11 +349,11 @@ def test_localhost_endpoint_uses_the_default_organization(official_cli, dev_cert
     assert pools_of(official, cpb, "acme") == {"default": [], "prod": []}
 
 
-def test_bearer_token_accepted_and_never_logged(official_cli, dev_certs, start_server, tmp_path, cpb):
+def test_bearer_token_accepted_and_never_logged(official_cli, dev_certs, start_server, database, tmp_path, cpb):
     """A cached login makes the official CLI send `authorization: Bearer ...` on every call;
     the server accepts and ignores it, and prints it on no log line even at trace level."""
     token = "tok-9f3c1e-never-in-logs"
-    srv = start_server(*server_flags("tls", dev_certs, tmp_path, "--log-level", "trace"),
+    srv = start_server(*server_flags("tls", dev_certs, database, "--log-level", "trace"),
                        test_service=False)
     home = tmp_path / "home"
     home.mkdir()

@@ -22,12 +22,12 @@ OFFICIAL_FLYTE = OFFICIAL_VENV / "bin/flyte"
 
 
 @pytest.fixture
-def official(start_server, tmp_path, ql):
+def official(start_server, database, tmp_path, ql):
     if not OFFICIAL_FLYTE.exists():
         pytest.fail(f"{OFFICIAL_FLYTE} is missing: make the venv {OFFICIAL_VENV} from "
                     f"Tests/interop/requirements-official.txt (tools/test does) or set OFFICIAL_VENV",
                     pytrace=False)
-    srv = start_server("--database", str(tmp_path / "official-queues.db"), "--default-organization", "acme",
+    srv = start_server("--database", database("official-queues.db"), "--default-organization", "acme",
                        test_service=False)
     home = tmp_path / "home"
     home.mkdir()

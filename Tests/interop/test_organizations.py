@@ -1,7 +1,6 @@
 """Organization names follow the rule of every other name (rules.md, Names): a request naming
 an invalid one is INVALID_ARGUMENT naming the rule, over gRPC, Connect and the CLI's --org,
 and creates nothing; digits-only names (the official CLI's `127`) stay valid."""
-import sqlite3
 import subprocess
 from types import SimpleNamespace
 
@@ -45,17 +44,15 @@ def calls(m, cp, org):
     ]
 
 
-def stored_organizations(database) -> set:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT organization FROM cluster_pools UNION SELECT organization FROM clusters "
-                          "UNION SELECT organization FROM queues").fetchall()
+def stored_organizations(database, name: str) -> set:
+    rows = database.query(name, "SELECT organization FROM cluster_pools UNION SELECT organization FROM clusters "
+                                "UNION SELECT organization FROM queues")
     return {r[0] for r in rows}
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "connect"])
-def test_invalid_organization_is_invalid_argument(start_server, tmp_path, m, cp, protocol):
-    database = tmp_path / "pools.db"
-    srv = start_server("--database", str(database), test_service=False)
+def test_invalid_organization_is_invalid_argument(start_server, database, m, cp, protocol):
+    srv = start_server("--database", database("pools.db"), test_service=False)
     caller = Caller(srv.port, protocol)
     try:
         for service, method, request, response in calls(m, cp, BAD):
@@ -68,11 +65,11 @@ def test_invalid_organization_is_invalid_argument(start_server, tmp_path, m, cp,
     finally:
         caller.close()
     assert srv.stop() == 0
-    assert stored_organizations(database) == {"127"}, "a rejected organization was stored"
+    assert stored_organizations(database, "pools.db") == {"127"}, "a rejected organization was stored"
 
 
-def test_cli_org_flag(start_server, tmp_path):
-    srv = start_server("--database", str(tmp_path / "pools.db"), test_service=False)
+def test_cli_org_flag(start_server, database, tmp_path):
+    srv = start_server("--database", database("pools.db"), test_service=False)
     (tmp_path / "home").mkdir()
     env = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
     get = [str(FLYTE_BIN), "get", "cluster-pool", "--endpoint", srv.target, "--insecure"]

@@ -45,10 +45,9 @@ def update(stubs, ql, name, pool="default", **kw):
                                     timeout=10).queue
 
 
-def test_caps_stored_read_updated_and_kept_across_restart(start_server, tmp_path, ql, caps):
+def test_caps_stored_read_updated_and_kept_across_restart(start_server, database, ql, caps):
     res, gpu, tasks = caps
-    database = tmp_path / "caps.db"
-    first = start_server("--database", str(database), "--default-organization", "acme", test_service=False)
+    first = start_server("--database", database("caps.db"), "--default-organization", "acme", test_service=False)
     resources = [res("CPU", "4"), res("MEMORY", "16Gi"), res("EPHEMERAL_STORAGE", "100G")]
     accelerators = [gpu("nvidia-h100", 8, model=tasks.NVIDIA_H100), gpu("", 2),
                     gpu("nvidia-a100", 3, partition="1g.5gb", model=tasks.NVIDIA_A100),
@@ -72,7 +71,7 @@ def test_caps_stored_read_updated_and_kept_across_restart(start_server, tmp_path
         assert as_tuples(get(stubs, ql, "default").spec)[0] == [(1, "500m")]
     assert first.stop() == 0
 
-    second = start_server("--database", str(database), "--default-organization", "acme", test_service=False)
+    second = start_server("--database", database("caps.db"), "--default-organization", "acme", test_service=False)
     with grpc.insecure_channel(second.target) as ch:
         stubs = type("Stubs", (), {"queues": ql.grpc.QueueServiceStub(ch)})
         assert as_tuples(get(stubs, ql, "gpu").spec) == ([(3, "32Gi")], [(0, "", "unpartitioned", "", 0, 4)])

@@ -28,9 +28,9 @@ def m(pb):  # pb generates every module of proto/ once per session
 
 
 @pytest.fixture
-def callers(start_server, tmp_path):
+def callers(start_server, database):
     """One server (a cluster c1 registered into default) and a Caller per protocol."""
-    srv = start_server("--database", str(tmp_path / "decoding.db"), "--default-organization", "acme",
+    srv = start_server("--database", database("decoding.db"), "--default-organization", "acme",
                        "--default-identity", "tester", test_service=False)
     made = {p: Caller(srv.port, p) for p in PROTOCOLS}
     yield made
@@ -90,11 +90,11 @@ def test_undefined_enum_values_are_invalid_argument_naming_the_field(callers, m,
             assert outcome(lambda: c.unary(service, method, request, response)) == ("OK", ""), (method, direction)
 
 
-def test_update_queue_with_spec_sent_twice_merges_them(start_server, tmp_path, m):
+def test_update_queue_with_spec_sent_twice_merges_them(start_server, database, m):
     """UpdateQueueRequest.spec as two fields 2: the first sets run_concurrency (and the pool),
     the second action_concurrency; both survive, as Python protobuf reads those bytes."""
     q, c = m.queue, m.common
-    srv = start_server("--database", str(tmp_path / "merge.db"), "--default-organization", "acme", test_service=False)
+    srv = start_server("--database", database("merge.db"), "--default-organization", "acme", test_service=False)
     with grpc.insecure_channel(srv.target) as ch:
         grpc.channel_ready_future(ch).result(timeout=10)
         create = ch.unary_unary(f"/{QUEUES}/CreateQueue", request_serializer=q.CreateQueueRequest.SerializeToString,

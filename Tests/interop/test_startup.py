@@ -1,6 +1,6 @@
-"""Start-up: a port in use or unusable TLS files stop the server before it creates anything,
-with one line naming the address or the file and the cause; one server per database file
-(a flock on FILE.lock, gone with its process)."""
+"""Start-up: a port in use or unusable TLS files stop the server before it creates anything (no
+file, no table in a PostgreSQL database), with one line naming the address or the file and the cause;
+one server per database file (a flock on FILE.lock, gone with its process)."""
 import hashlib
 import signal
 import socket
@@ -34,8 +34,13 @@ def error_line(proc: subprocess.CompletedProcess) -> str:
     return errors[0]
 
 
-def nothing_created(folder: Path) -> None:
+def nothing_created(folder: Path, database=None) -> None:
+    """No file in `folder`; on PostgreSQL, no table in the test's database data/pools.db
+    (the refused server never migrated it)."""
     assert sorted(p.name for p in folder.iterdir()) == [], "a failed start left files behind"
+    if database is not None and database.backend == "postgres":
+        tables = database.query("data/pools.db", "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        assert tables == [], f"a failed start created tables: {tables}"
 
 
 @pytest.fixture(scope="module")
@@ -44,31 +49,31 @@ def tls(tmp_path_factory):
     return make_tls_files(root / "a"), make_tls_files(root / "b")
 
 
-def test_port_in_use(server_bin, tmp_path):
+def test_port_in_use(server_bin, database, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        proc = run_refused(server_bin, "--port", str(port), "--database", str(data / "pools.db"))
+        proc = run_refused(server_bin, "--port", str(port), "--database", database("data/pools.db"))
     assert error_line(proc) == f"Error: cannot listen on 127.0.0.1:{port}: address already in use"
     assert "serving" not in proc.stderr  # nothing was set up before the port
-    nothing_created(data)
+    nothing_created(data, database)
 
 
-def test_unknown_host(server_bin, tmp_path):
+def test_unknown_host(server_bin, database, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     proc = subprocess.run([str(server_bin), "--host", "no-such-host.invalid", "--port", "0",
-                           "--database", str(data / "pools.db")], stdin=subprocess.DEVNULL,
+                           "--database", database("data/pools.db")], stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=60)
     assert error_line(proc) == "Error: cannot listen on no-such-host.invalid:0: unknown host"
-    nothing_created(data)
+    nothing_created(data, database)
 
 
 @pytest.mark.parametrize("case", ["missing cert", "missing key", "key of another cert", "cert is no PEM"])
-def test_unusable_tls_files(server_bin, tmp_path, tls, case):
+def test_unusable_tls_files(server_bin, database, tmp_path, tls, case):
     a, b = tls
     data = tmp_path / "data"
     data.mkdir()
@@ -81,10 +86,10 @@ def test_unusable_tls_files(server_bin, tmp_path, tls, case):
         "key of another cert": (a.cert, b.key, "--tls-key does not match --tls-cert"),
         "cert is no PEM": (not_pem, a.key, f"cannot load --tls-cert {not_pem}: no PEM certificate in it"),
     }[case]
-    proc = run_refused(server_bin, "--port", "0", "--database", str(data / "pools.db"),
+    proc = run_refused(server_bin, "--port", "0", "--database", database("data/pools.db"),
                        "--tls-cert", str(cert), "--tls-key", str(key))
     assert error_line(proc) == f"Error: {want}"
-    nothing_created(data)
+    nothing_created(data, database)
 
 
 def snapshot(folder: Path) -> dict:

@@ -89,8 +89,8 @@ def _list_cases(m):
 
 
 @pytest.mark.parametrize("protocol", ["grpc", "connect"])
-def test_huge_list_inputs_get_a_status_within_a_second(start_server, tmp_path, m, protocol):
-    srv = start_server("--database", str(tmp_path / "big.db"), "--default-organization", "acme",
+def test_huge_list_inputs_get_a_status_within_a_second(start_server, database, m, protocol):
+    srv = start_server("--database", database("big.db"), "--default-organization", "acme",
                        test_service=False)
     caller = Caller(srv.port, protocol)
     try:
