@@ -24,7 +24,7 @@ struct PostgresRefusedRowsTests: AcmeStoreValues {
           organizations: [acme], reads: .pools(acme, poolKey(name)),
           apply: { [alice = alice, config = config(), key = poolKey(name)] tx in
             _ = try await PoolWrites.apply(.create(key, config, sentMembers: []), by: alice, in: tx)
-            return { answers.withLock { $0[name, default: []].append(.success(())) } }
+            return { _ in answers.withLock { $0[name, default: []].append(.success(())) } }
           },
           fail: { error in answers.withLock { $0[name, default: []].append(.failure(error)) } })
       }

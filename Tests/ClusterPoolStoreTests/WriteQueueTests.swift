@@ -7,7 +7,7 @@ import Testing
 /// meanwhile that touch only those, in their order, and leaves the others queued in theirs.
 @Suite struct WriteQueueTests {
   static func write(_ organizations: [Organization], _ label: String) -> PendingWrite {
-    PendingWrite(organizations: organizations, reads: RowKeys(), apply: { _ in { _ = label } }, fail: { _ in })
+    PendingWrite(organizations: organizations, reads: RowKeys(), apply: { _ in { _ in _ = label } }, fail: { _ in })
   }
 
   @Test func takeWithinLockedOrganizationsKeepsTheOthersInOrder() async throws {

@@ -110,8 +110,9 @@ SQLITE_ONLY = {
 }
 # Tests that pick their stores themselves (an SQLite file and PostgreSQL databases of their
 # own, several replicas on one database) are not parametrized: test_migrate.py (file to
-# PostgreSQL), test_replicas.py and test_postgres_backend.py (PostgreSQL only).
-OWN_STORES = ("test_migrate.py", "test_replicas.py", "test_postgres_backend.py")
+# PostgreSQL), test_replicas.py, test_replica_failures.py and test_postgres_backend.py
+# (PostgreSQL only).
+OWN_STORES = ("test_migrate.py", "test_replicas.py", "test_replica_failures.py", "test_postgres_backend.py")
 
 
 def pytest_generate_tests(metafunc):
