@@ -190,6 +190,7 @@ def start_server(server_bin, tmp_path, request, database):
         started.append(srv)
         return srv
 
+    start.started = started  # for tests that stop a server themselves (test_replica_failures.py)
     yield start
     failures = []
     for srv in started:
