@@ -20,10 +20,8 @@ public final class PostgresBackend: StorageBackend {
   let logger: Logger
   /// This server's name in the change log (`replica`): unique per opened backend.
   public let replica = UUID().uuidString
-  /// This server's commits not yet passed by its follower (kept only once a follower is
-  /// attached, so that a backend without one does not collect them), and the revision of the
-  /// last ``loadAll()`` (where a follower starts).
-  let own = Mutex<(revisions: Set<UInt64>, loaded: UInt64, followed: Bool)>(([], 0, false))
+  /// The revision of the last ``loadAll()`` (where a follower starts).
+  let loadedRevision = Mutex<UInt64>(0)
 
   /// Migrating the schema, started at init; loads and transactions wait for it.
   private let migration: Task<Void, any Error>
@@ -86,18 +84,13 @@ public final class PostgresBackend: StorageBackend {
           health: try await PostgresHealthRows.all(connection, logger: logger),
           access: try await PostgresAccessRows.all(connection, logger: logger))
         try await connection.run("COMMIT", logger: logger)
-        own.withLock { $0.loaded = rows.revision }
+        loadedRevision.withLock { $0 = rows.revision }
         return rows
       } catch {
         _ = try? await connection.run("ROLLBACK", logger: logger)
         throw error
       }
     }
-  }
-
-  /// Records a commit of this server (before the core applies it), for the follower to skip.
-  func committed(_ revision: UInt64) {
-    own.withLock { own in if own.followed { own.revisions.insert(revision) } }
   }
 
   public func begin() async throws -> PostgresTransaction {

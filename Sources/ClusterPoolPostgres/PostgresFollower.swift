@@ -45,7 +45,7 @@ public final class PostgresFollower: Service, Sendable {
     self.settings = settings
     self.store = store
     self.logger = logger
-    applied = Mutex(backend.own.withLock { $0.loaded })
+    applied = Mutex(backend.loadedRevision.withLock { $0 })
     store.followCommitsElsewhere()
   }
 

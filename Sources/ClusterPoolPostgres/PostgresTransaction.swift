@@ -162,7 +162,6 @@ public final class PostgresTransaction: RowTransaction {
       throw PostgresCommitUnconfirmed(error, on: backend.client.url)
     }
     let committed = logged ?? changes.revision
-    if logged != nil { backend.committed(committed) }
     logger.debug(
       "committed",
       metadata: [
