@@ -190,6 +190,9 @@ def start_server(server_bin, tmp_path, request, database):
         started.append(srv)
         return srv
 
+    # test_replica_failures.py takes a server it killed off the list, and stops the servers on
+    # its private PostgreSQL before that instance goes
+    start.started = started
     yield start
     failures = []
     for srv in started:
