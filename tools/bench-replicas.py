@@ -12,7 +12,8 @@ Each scenario starts its servers on a fresh database of that instance and measur
                reads are served from memory on both
   creates      durable pool Creates/s from `--concurrency` concurrent calls (grpc.aio, one
                channel per replica): 1 replica; 3 replicas of one organization; two
-               organizations, on one replica vs on two (each replica its default organization)
+               organizations, on one replica vs on two (each replica its default organization);
+               each with the servers' CPU per Create (/proc/PID/stat utime+stime over the run)
   propagation  a watcher on replica B, CreateCluster calls one at a time on replica A: the time
                from A's reply (durable) to B's watch message, p50/p99/max
   heartbeats   5,000 clusters (clusterpool-load) heartbeating once a second, a third of them
@@ -154,13 +155,18 @@ async def creates(m, targets, seconds, concurrency, label):
     for ch in channels:
         await ch.close()
     print(f"{label}: {done / elapsed:.0f} Creates/s ({done} in {elapsed:.1f} s, {errors} errors, {concurrency} concurrent)")
+    return done
 
 
 def scenario(m, binary, admin, workdir, orgs, seconds, concurrency, label):
     db = FreshDatabase(admin)
     servers = start(binary, db.url, orgs, workdir)
     try:
-        asyncio.run(creates(m, [s.target for s in servers], seconds, concurrency, label))
+        before = [ticks(s.pid) for s in servers]
+        done = asyncio.run(creates(m, [s.target for s in servers], seconds, concurrency, label))
+        per = [1000 * (ticks(s.pid) - b) / os.sysconf("SC_CLK_TCK") / max(done, 1) for s, b in zip(servers, before)]
+        print(f"  server CPU per Create: {sum(per):.3f} ms (" + ", ".join(f"{p:.3f}" for p in per) +
+              f" per server; /proc/PID/stat utime+stime over the run), load average {os.getloadavg()[0]:.1f}")
         if EXTRA_ARGS:
             for s in servers:
                 s.stop()

@@ -14,6 +14,31 @@ public struct PoolCatalog: Sendable {
         names.insert(name, at: names.lowerBound(of: name))
       }
     }
+
+    /// Adds or replaces `pools` (a later one of the same name wins): the names new to the
+    /// organization are merged into ``names`` in one pass, where inserting them one by one
+    /// moves the array's tail once per name (with tens of thousands of pools, that was most of
+    /// what applying a batch of creates cost).
+    mutating func upsert(contentsOf batch: [ClusterPool]) {
+      var added: [String] = []
+      for pool in batch where pools.updateValue(pool, forKey: pool.name.value) == nil { added.append(pool.name.value) }
+      guard added.count > 1 else {
+        if let name = added.first { names.insert(name, at: names.lowerBound(of: name)) }
+        return
+      }
+      added.sort()
+      var merged: [String] = []
+      merged.reserveCapacity(names.count + added.count)
+      var old = names.startIndex
+      for name in added {
+        let end = names[old...].lowerBound(of: name)
+        merged.append(contentsOf: names[old..<end])
+        merged.append(name)
+        old = end
+      }
+      merged.append(contentsOf: names[old...])
+      names = merged
+    }
   }
 
   var organizations: [Organization: OrgPools] = [:]
@@ -33,6 +58,18 @@ public struct PoolCatalog: Sendable {
   /// Adds or replaces a pool.
   public mutating func upsert(_ pool: ClusterPool) {
     organizations[pool.organization, default: OrgPools()].upsert(pool)
+  }
+
+  /// Adds or replaces `pools`, in order (a later one of the same key wins), each
+  /// organization's new names merged in at once.
+  public mutating func upsert(contentsOf pools: [ClusterPool]) {
+    guard pools.count > 1 else {
+      if let pool = pools.first { upsert(pool) }
+      return
+    }
+    var byOrganization: [Organization: [ClusterPool]] = [:]
+    for pool in pools { byOrganization[pool.organization, default: []].append(pool) }
+    for (organization, batch) in byOrganization { organizations[organization, default: OrgPools()].upsert(contentsOf: batch) }
   }
 
   /// Number of stored pools over all organizations.
@@ -84,10 +121,10 @@ extension PoolCatalog.OrgPools {
   }
 }
 
-extension Array where Element == String {
+extension RandomAccessCollection where Element == String, Index == Int {
   /// First index whose element is not less than `value` (binary search on a sorted array).
   func lowerBound(of value: String) -> Int {
-    var low = 0, high = count
+    var low = startIndex, high = endIndex
     while low < high {
       let mid = (low + high) / 2
       if self[mid] < value { low = mid + 1 } else { high = mid }
@@ -97,7 +134,7 @@ extension Array where Element == String {
 
   /// First index whose element is greater than `value`.
   func upperBound(of value: String) -> Int {
-    var low = 0, high = count
+    var low = startIndex, high = endIndex
     while low < high {
       let mid = (low + high) / 2
       if self[mid] <= value { low = mid + 1 } else { high = mid }

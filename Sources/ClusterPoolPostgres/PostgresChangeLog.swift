@@ -45,16 +45,16 @@ enum PostgresChangeLog {
       var seen: Set<[String]> = []
       return keys.filter { seen.insert($0).inserted }
     }
-    var object: [String: [[String]]] = [
-      "pools": unique(changes.pools.map { [$0.organization.name, $0.name.value] }),
-      "clusters": unique(changes.clusters.map { [$0.key.organization.name, $0.key.name.value] }),
-      "queues": unique(changes.queues.map { [$0.key.organization.name, $0.key.name.value] }),
-      "removed_queues": unique(changes.removedQueues.map { [$0.organization.name, $0.name.value] }),
-    ]
-    let access = unique((changes.access.map(\.key) + changes.removedAccess).map { [$0.kind.rawValue, $0.organization.name, $0.name] })
+    func list(_ keys: [[String]]) -> String { PostgresJSON.array(unique(keys).map { PostgresJSON.array($0.map(PostgresJSON.string)) }) }
+    var object = PostgresJSONObject()
+    let access = (changes.access.map(\.key) + changes.removedAccess).map { [$0.kind.rawValue, $0.organization.name, $0.name] }
     // only when there are some, so that entries without any read as before
-    if !access.isEmpty { object["access"] = access }
-    return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    if !access.isEmpty { object.field("access", json: list(access)) }
+    object.field("clusters", json: list(changes.clusters.map { [$0.key.organization.name, $0.key.name.value] }))
+    object.field("pools", json: list(changes.pools.map { [$0.organization.name, $0.name.value] }))
+    object.field("queues", json: list(changes.queues.map { [$0.key.organization.name, $0.key.name.value] }))
+    object.field("removed_queues", json: list(changes.removedQueues.map { [$0.organization.name, $0.name.value] }))
+    return object.json
   }
 }
 

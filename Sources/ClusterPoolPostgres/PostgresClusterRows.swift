@@ -42,15 +42,20 @@ enum PostgresClusterRows {
     """
 
   /// `cluster` as a JSON object of its columns (``columns``), for ``PostgresCommitStatement``.
-  static func json(_ cluster: Cluster) -> [String: Any] {
-    [
-      "organization": cluster.key.organization.name, "name": cluster.key.name.value, "pool_name": cluster.poolName.value,
-      "state": cluster.lifecycle.state.description, "generation": Int64(bitPattern: cluster.lifecycle.generation),
-      "has_reported": cluster.lifecycle.hasReported, "created_at_ns": cluster.createdAt.nanosecondsSinceEpoch,
-      "updated_at_ns": cluster.updatedAt.nanosecondsSinceEpoch,
-      "deleted_at_ns": cluster.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(),
-      "created_by": cluster.createdBy.storageForm, "updated_by": cluster.updatedBy.storageForm,
-    ]
+  static func json(_ cluster: Cluster) -> String {
+    var object = PostgresJSONObject()
+    object.field("organization", cluster.key.organization.name)
+    object.field("name", cluster.key.name.value)
+    object.field("pool_name", cluster.poolName.value)
+    object.field("state", cluster.lifecycle.state.description)
+    object.field("generation", Int64(bitPattern: cluster.lifecycle.generation))
+    object.field("has_reported", cluster.lifecycle.hasReported)
+    object.field("created_at_ns", cluster.createdAt.nanosecondsSinceEpoch)
+    object.field("updated_at_ns", cluster.updatedAt.nanosecondsSinceEpoch)
+    object.field("deleted_at_ns", cluster.deletedAt?.nanosecondsSinceEpoch)
+    object.field("created_by", cluster.createdBy.storageForm)
+    object.field("updated_by", cluster.updatedBy.storageForm)
+    return object.json
   }
 
   static func cluster(_ row: PostgresRow) throws -> Cluster {

@@ -1,11 +1,10 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolStore
-internal import Foundation
 internal import PostgresNIO
 
 /// The one statement a ``PostgresTransaction`` sends at its commit, right before `COMMIT`:
 /// every row it wrote (``PostgresWriteBuffer``: one multi-row upsert per table from
-/// `jsonb_populate_recordset`, one delete per table of rows removed), then, when the
+/// `jsonb_populate_recordset` over JSON written by ``PostgresJSONObject``, one delete per table of rows removed), then, when the
 /// transaction changed rows the store publishes, the commit's revision taken from the counter
 /// (see ``PostgresTransaction`` for why it is the last thing before `COMMIT`), the change log
 /// row and the notification of followers. One round trip, whatever the batch's size.
@@ -22,12 +21,12 @@ enum PostgresCommitStatement {
     logger: Logger
   ) async throws -> UInt64? {
     let log = !changes.isEmpty
-    let pools = try json(rows.pools.values.map(PostgresPoolRows.json))
-    let clusters = try json(rows.clusters.values.map(PostgresClusterRows.json))
-    let queues = try json(try rows.queues.values.compactMap { try $0.map(PostgresQueueRows.json) })
-    let removedQueues = try json(rows.queues.filter { $0.value == nil }.keys.map(key))
-    let health = try json(rows.health.values.compactMap { $0.map(PostgresHealthRows.json) })
-    let removedHealth = try json(rows.health.filter { $0.value == nil }.keys.map { key($0.organization, $0.name) })
+    let pools = PostgresJSON.array(rows.pools.values.map(PostgresPoolRows.json))
+    let clusters = PostgresJSON.array(rows.clusters.values.map(PostgresClusterRows.json))
+    let queues = PostgresJSON.array(try rows.queues.values.compactMap { try $0.map(PostgresQueueRows.json) })
+    let removedQueues = PostgresJSON.array(rows.queues.filter { $0.value == nil }.keys.map(key))
+    let health = PostgresJSON.array(rows.health.values.compactMap { $0.map(PostgresHealthRows.json) })
+    let removedHealth = PostgresJSON.array(rows.health.filter { $0.value == nil }.keys.map { key($0.organization, $0.name) })
     let organizations = PostgresChangeLog.organizations(changes)
     let keys = log ? try PostgresChangeLog.keys(changes) : "{}"
     let statement = Prepared(
@@ -102,14 +101,11 @@ enum PostgresCommitStatement {
     }
   }
 
-  private static func key(_ key: QueueKey) -> [String: Any] { Self.key(key.organization, key.name) }
-  private static func key(_ organization: Organization, _ name: ResourceName) -> [String: Any] {
-    ["organization": organization.name, "name": name.value]
-  }
-
-  /// `objects` as a JSON array (its order is not the point: each row once).
-  private static func json(_ objects: [[String: Any]]) throws -> String {
-    guard !objects.isEmpty else { return "[]" }
-    return String(decoding: try JSONSerialization.data(withJSONObject: objects), as: UTF8.self)
+  private static func key(_ key: QueueKey) -> String { Self.key(key.organization, key.name) }
+  private static func key(_ organization: Organization, _ name: ResourceName) -> String {
+    var object = PostgresJSONObject()
+    object.field("organization", organization.name)
+    object.field("name", name.value)
+    return object.json
   }
 }

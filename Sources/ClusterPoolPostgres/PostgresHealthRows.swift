@@ -54,15 +54,20 @@ enum PostgresHealthRows {
     """
 
   /// `record` as a JSON object of its columns (``writtenColumns``), for ``PostgresCommitStatement``.
-  static func json(_ record: ClusterHealthRecord) -> [String: Any] {
+  static func json(_ record: ClusterHealthRecord) -> String {
     let reported = record.reported ?? ReportedDataPlane()
-    return [
-      "organization": record.key.organization.name, "name": record.key.name.value,
-      "registered_at_ns": record.registeredAt.nanosecondsSinceEpoch, "last_seen_ns": record.lastSeen.nanosecondsSinceEpoch,
-      "has_report": record.reported != nil, "object_store_uri": reported.objectStoreURI,
-      "object_store_endpoint": reported.objectStoreEndpoint, "secret_store_type": Int(reported.secretStoreType),
-      "secret_store_locator": reported.secretStoreLocator, "image_registry": reported.imageRegistry,
-    ]
+    var object = PostgresJSONObject()
+    object.field("organization", record.key.organization.name)
+    object.field("name", record.key.name.value)
+    object.field("registered_at_ns", record.registeredAt.nanosecondsSinceEpoch)
+    object.field("last_seen_ns", record.lastSeen.nanosecondsSinceEpoch)
+    object.field("has_report", record.reported != nil)
+    object.field("object_store_uri", reported.objectStoreURI)
+    object.field("object_store_endpoint", reported.objectStoreEndpoint)
+    object.field("secret_store_type", Int64(reported.secretStoreType))
+    object.field("secret_store_locator", reported.secretStoreLocator)
+    object.field("image_registry", reported.imageRegistry)
+    return object.json
   }
 
   static func delete(_ connection: PostgresConnection, _ key: ClusterKey, logger: Logger) async throws {

@@ -60,16 +60,23 @@ enum PostgresPoolRows {
 
   /// `pool` as a JSON object of its columns (``columns``), for a statement writing many rows
   /// from `jsonb_populate_recordset` (``PostgresCommitStatement``).
-  static func json(_ pool: ClusterPool) -> [String: Any] {
+  static func json(_ pool: ClusterPool) -> String {
     let config = pool.config
-    return [
-      "organization": pool.organization.name, "name": pool.name.value, "object_store_uri": config.objectStoreURI,
-      "object_store_endpoint": config.objectStoreEndpoint, "secret_store_type": Int(config.secretStoreType.rawValue),
-      "secret_store_locator": config.secretStoreLocator, "image_registry": config.imageRegistry,
-      "created_at_ns": pool.createdAt.nanosecondsSinceEpoch, "updated_at_ns": pool.updatedAt.nanosecondsSinceEpoch,
-      "deleted_at_ns": pool.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(), "created_by": pool.createdBy.storageForm,
-      "updated_by": pool.updatedBy.storageForm, "revision": Int64(bitPattern: pool.revision),
-    ]
+    var object = PostgresJSONObject()
+    object.field("organization", pool.organization.name)
+    object.field("name", pool.name.value)
+    object.field("object_store_uri", config.objectStoreURI)
+    object.field("object_store_endpoint", config.objectStoreEndpoint)
+    object.field("secret_store_type", Int64(config.secretStoreType.rawValue))
+    object.field("secret_store_locator", config.secretStoreLocator)
+    object.field("image_registry", config.imageRegistry)
+    object.field("created_at_ns", pool.createdAt.nanosecondsSinceEpoch)
+    object.field("updated_at_ns", pool.updatedAt.nanosecondsSinceEpoch)
+    object.field("deleted_at_ns", pool.deletedAt?.nanosecondsSinceEpoch)
+    object.field("created_by", pool.createdBy.storageForm)
+    object.field("updated_by", pool.updatedBy.storageForm)
+    object.field("revision", Int64(bitPattern: pool.revision))
+    return object.json
   }
 
   static func pool(_ row: PostgresRow) throws -> ClusterPool {

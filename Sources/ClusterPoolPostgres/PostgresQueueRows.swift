@@ -69,21 +69,31 @@ enum PostgresQueueRows {
 
   /// `queue` as a JSON object of its columns (``writtenColumns``; the caps as JSON values),
   /// for ``PostgresCommitStatement``.
-  static func json(_ queue: Queue) throws -> [String: Any] {
+  static func json(_ queue: Queue) throws -> String {
     let spec = queue.spec
-    func caps(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
-    return [
-      "organization": queue.key.organization.name, "name": queue.key.name.value, "pool_name": spec.poolName.value,
-      "created_at_ns": queue.createdAt.nanosecondsSinceEpoch, "updated_at_ns": queue.updatedAt.nanosecondsSinceEpoch,
-      "deleted_at_ns": queue.deletedAt.map { $0.nanosecondsSinceEpoch as Any } ?? NSNull(),
-      "created_by": queue.createdBy.storageForm, "updated_by": queue.updatedBy.storageForm,
-      "cluster_managed": queue.lifecycle.clusterManaged, "state": queue.lifecycle.state.description,
-      "state_generation": Int64(bitPattern: queue.lifecycle.generation), "run_concurrency": Int64(spec.runConcurrency),
-      "action_concurrency": Int64(spec.actionConcurrency), "depth": Int64(spec.depth), "priority": Int(spec.priority),
-      "fairness": Int(spec.fairness), "scheduling": Int(spec.scheduling), "clusters": spec.clusters.map(\.value),
-      "max_resources": try caps(try QueueCapColumns.encode(spec.maxResources, none: "[]")),
-      "max_accelerators": try caps(try QueueCapColumns.encode(spec.maxAccelerators, none: "[]")),
-    ]
+    var object = PostgresJSONObject()
+    object.field("organization", queue.key.organization.name)
+    object.field("name", queue.key.name.value)
+    object.field("pool_name", spec.poolName.value)
+    object.field("created_at_ns", queue.createdAt.nanosecondsSinceEpoch)
+    object.field("updated_at_ns", queue.updatedAt.nanosecondsSinceEpoch)
+    object.field("deleted_at_ns", queue.deletedAt?.nanosecondsSinceEpoch)
+    object.field("created_by", queue.createdBy.storageForm)
+    object.field("updated_by", queue.updatedBy.storageForm)
+    object.field("cluster_managed", queue.lifecycle.clusterManaged)
+    object.field("state", queue.lifecycle.state.description)
+    object.field("state_generation", Int64(bitPattern: queue.lifecycle.generation))
+    object.field("run_concurrency", Int64(spec.runConcurrency))
+    object.field("action_concurrency", Int64(spec.actionConcurrency))
+    object.field("depth", Int64(spec.depth))
+    object.field("priority", Int64(spec.priority))
+    object.field("fairness", Int64(spec.fairness))
+    object.field("scheduling", Int64(spec.scheduling))
+    object.field("clusters", spec.clusters.map(\.value))
+    // the caps' JSON text (QueueCapColumns writes it with JSONSerialization) as their values
+    object.field("max_resources", json: try QueueCapColumns.encode(spec.maxResources, none: "[]"))
+    object.field("max_accelerators", json: try QueueCapColumns.encode(spec.maxAccelerators, none: "[]"))
+    return object.json
   }
 
   static func delete(_ connection: PostgresConnection, _ key: QueueKey, logger: Logger) async throws {

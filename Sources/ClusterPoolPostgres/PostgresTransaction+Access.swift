@@ -23,10 +23,12 @@ extension PostgresTransaction {
   }
 
   public func upsert(_ row: AccessRow) async throws {
+    recordUndo(.access(row.key, written: written.access[row.key]))
     written.access[row.key] = .some(row)
   }
 
   public func deleteAccessRow(_ key: AccessKey) async throws {
+    recordUndo(.access(key, written: written.access[key]))
     written.access[key] = .some(nil)
   }
 

@@ -77,30 +77,36 @@ extension PostgresTransaction {
   public func upsert(_ pool: ClusterPool) async throws {
     var stored = pool
     stored.memberClusters = []
+    recordUndo(.pool(pool.key, written: written.pools[pool.key], cached: cache.pools[pool.key]))
     written.pools[pool.key] = stored
     cache.pools[pool.key] = .some(stored)
   }
 
   public func upsert(_ cluster: Cluster) async throws {
+    recordUndo(.cluster(cluster.key, written: written.clusters[cluster.key], cached: cache.clusters[cluster.key]))
     written.clusters[cluster.key] = cluster
     cache.clusters[cluster.key] = .some(cluster)
   }
 
   public func upsert(_ queue: Queue) async throws {
+    recordUndo(.queue(queue.key, written: written.queues[queue.key], cached: cache.queues[queue.key]))
     written.queues[queue.key] = .some(queue)
     cache.queues[queue.key] = .some(queue)
   }
 
   public func deleteQueue(_ key: QueueKey) async throws {
+    recordUndo(.queue(key, written: written.queues[key], cached: cache.queues[key]))
     written.queues[key] = .some(nil)
     cache.queues[key] = .some(nil)
   }
 
   public func saveHealth(_ record: ClusterHealthRecord) async throws {
+    recordUndo(.health(record.key, written: written.health[record.key]))
     written.health[record.key] = .some(record)
   }
 
   public func deleteHealth(_ key: ClusterKey) async throws {
+    recordUndo(.health(key, written: written.health[key]))
     written.health[key] = .some(nil)
   }
 }

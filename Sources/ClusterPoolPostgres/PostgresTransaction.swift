@@ -50,8 +50,9 @@ public final class PostgresTransaction: RowTransaction {
   var cache = PostgresRowCache()
   /// Rows written, sent at commit.
   var written = PostgresWriteBuffer()
-  /// ``revision``, ``cache`` and ``written`` when the current write began, restored when it is undone.
-  private var saved: (UInt64?, PostgresRowCache, PostgresWriteBuffer)?
+  /// While a write runs: ``revision`` when it began and its row changes' undo steps, in order
+  /// (``PostgresWriteUndo``), applied in reverse when it is undone.
+  private var undoing: (revision: UInt64?, steps: [PostgresWriteUndo])?
   /// Statements sent and when the transaction began and was locked, for the debug log of its
   /// commit (rows, statements, lock wait, time under the lock, the rows' statement, COMMIT).
   private var statements = 1
@@ -112,17 +113,21 @@ public final class PostgresTransaction: RowTransaction {
   }
 
   public func beginWrite() async throws {
-    saved = (revision, cache, written)
+    undoing = (revision, [])
   }
 
   public func endWrite(keeping: Bool) async throws {
     // An undone write leaves no row and hands its revisions out again.
-    if !keeping, let (revision, cache, written) = saved {
-      self.revision = revision
-      self.cache = cache
-      self.written = written
+    if !keeping, let undoing {
+      revision = undoing.revision
+      for step in undoing.steps.reversed() { step.restore(&cache, &written) }
     }
-    saved = nil
+    undoing = nil
+  }
+
+  /// Records how to undo a row change about to be made (when a write is running).
+  func recordUndo(_ step: @autoclosure () -> PostgresWriteUndo) {
+    if undoing != nil { undoing!.steps.append(step()) }
   }
 
   @discardableResult

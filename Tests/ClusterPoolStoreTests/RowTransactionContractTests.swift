@@ -36,8 +36,11 @@ import Testing
     let undone = try await tx.nextRevision()
     try await tx.upsert(Self.poolRow(key("gone"), revision: undone))
     #expect(try await tx.pool(key("gone")) != nil, "a write reads its own rows")
+    try await tx.upsert(Self.poolRow(Self.prod, revision: undone))  // a row the kept write wrote, written again
+    try await tx.upsert(Self.poolRow(Self.prod, revision: undone + 1))
     try await tx.endWrite(keeping: false)
     #expect(try await tx.pool(key("gone")) == nil)
+    #expect(try await tx.pool(Self.prod) == Self.poolRow(Self.prod, revision: first), "the kept write's row is back")
     #expect(try await tx.nextRevision() == undone, "an undone write's revisions are handed out again")
     try await tx.commit(ChangeSet(revision: undone, pools: [Self.poolRow(Self.prod, revision: first)]))
 

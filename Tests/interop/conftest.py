@@ -190,7 +190,9 @@ def start_server(server_bin, tmp_path, request, database):
         started.append(srv)
         return srv
 
-    start.started = started  # for tests that stop a server themselves (test_replica_failures.py)
+    # test_replica_failures.py takes a server it killed off the list, and stops the servers on
+    # its private PostgreSQL before that instance goes
+    start.started = started
     yield start
     failures = []
     for srv in started:

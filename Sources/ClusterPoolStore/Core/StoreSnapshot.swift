@@ -28,11 +28,14 @@ public struct StoreSnapshot: Sendable {
       clusters[cluster.key] = cluster
       if cluster.isLive { members[cluster.poolKey, default: []].append(cluster.key.name) }
     }
+    var pools: [ClusterPool] = []
+    pools.reserveCapacity(rows.pools.count)
     for var pool in rows.pools {
       pool.memberClusters = pool.isDeleted ? [] : (members[pool.key] ?? []).sorted()
-      catalog.upsert(pool)
+      pools.append(pool)
       revision = max(revision, pool.revision)
     }
+    catalog.upsert(contentsOf: pools)
     for queue in rows.queues where !queue.lifecycle.clusterManaged { queues[queue.key] = queue }
   }
 
@@ -49,10 +52,8 @@ public struct StoreSnapshot: Sendable {
       queues[key] = nil
       applied.removedQueues.append(key)
     }
-    for pool in changes.pools where rowRevisions.take(pool.key, asOf) {
-      catalog.upsert(pool)
-      applied.pools.append(pool)
-    }
+    for pool in changes.pools where rowRevisions.take(pool.key, asOf) { applied.pools.append(pool) }
+    catalog.upsert(contentsOf: applied.pools)
     for cluster in changes.clusters where rowRevisions.take(cluster.key, asOf) {
       clusters[cluster.key] = cluster
       applied.clusters.append(cluster)
