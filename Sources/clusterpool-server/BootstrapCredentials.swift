@@ -1,0 +1,63 @@
+import ClusterPoolDomain
+import ClusterPoolStore
+import Foundation
+import Logging
+
+/// The first administrator of a store with auth on: on a store holding no app, user or
+/// assignment, an app `bootstrap-admin` of the default organization given the built-in
+/// `admin` policy, its `FLYTE_API_KEY` written to a file only its owner reads (mode 0600).
+/// Only the file's path is logged, never the key.
+struct BootstrapCredentials {
+  static let clientID = "bootstrap-admin"
+
+  /// `--bootstrap-credentials`, else beside the database.
+  static func path(option: String?, database: DatabaseLocation) -> String {
+    if let option { return option }
+    if case .sqlite(let path) = database { return path + ".bootstrap-credentials" }
+    return "clusterpool.bootstrap-credentials"
+  }
+
+  /// The host an API key names (the official client splits the key on its first three
+  /// colons, so no port): `--public-url`'s host, else the listening host (`localhost` for a
+  /// wildcard or IPv6 one).
+  static func endpoint(publicURL: String?, host: String) -> String {
+    if let publicURL, let url = URL(string: publicURL), let name = url.host, !name.contains(":") { return name }
+    return host == "0.0.0.0" || host.contains(":") ? "localhost" : host
+  }
+
+  /// Makes the admin app and writes its key to `path` when `store` holds no identity yet;
+  /// returns whether it did. A key it cannot write undoes the app (the next start tries again).
+  static func createIfEmpty(
+    store: any AccessStore, organization: Organization, actor: Identity, path: String, endpoint: String, logger: Logger
+  ) async throws -> Bool {
+    guard !store.snapshot().holdsIdentities else { return false }
+    var registration = AppRegistration()
+    registration.clientName = "bootstrap administrator"
+    let (_, secret) = try await store.createApp(
+      organization, clientID: clientID, registration, defaultPolicy: "admin", by: actor)
+    let key = Data("\(endpoint):\(clientID):\(secret):\(organization.name)".utf8).base64EncodedString()
+    do {
+      try write(key + "\n", to: path)
+    } catch {
+      try? await store.deleteApp(organization, clientID: clientID, by: actor)
+      throw BootstrapError("cannot write --bootstrap-credentials \(path): \(error)")
+    }
+    logger.notice("bootstrap credentials: an admin API key of organization \(organization) written to \(path)")
+    return true
+  }
+
+  /// Writes `text` to a new file `path` readable by its owner only (an old one is replaced).
+  static func write(_ text: String, to path: String) throws {
+    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard fd >= 0 else { throw BootstrapError(String(cString: strerror(errno))) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard Foundation.write(fd, bytes, bytes.count) == bytes.count else { throw BootstrapError(String(cString: strerror(errno))) }
+  }
+}
+
+struct BootstrapError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
