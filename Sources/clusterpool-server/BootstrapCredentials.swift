@@ -26,34 +26,40 @@ struct BootstrapCredentials {
   }
 
   /// Makes the admin app and writes its key to `path` when `store` holds no identity yet;
-  /// returns whether it did. A key it cannot write undoes the app (the next start tries again).
+  /// returns whether it did. The file is created (mode 0600) before the app, so that a path it
+  /// cannot write stops the start with no app made (and the next start tries again).
   static func createIfEmpty(
     store: any AccessStore, organization: Organization, actor: Identity, path: String, endpoint: String, logger: Logger
   ) async throws -> Bool {
     guard !store.snapshot().holdsIdentities else { return false }
+    let file = try create(path)
+    defer { close(file) }
     var registration = AppRegistration()
     registration.clientName = "bootstrap administrator"
-    let (_, secret) = try await store.createApp(
-      organization, clientID: clientID, registration, defaultPolicy: "admin", by: actor)
-    let key = Data("\(endpoint):\(clientID):\(secret):\(organization.name)".utf8).base64EncodedString()
+    let secret: String
     do {
-      try write(key + "\n", to: path)
+      secret = try await store.createApp(organization, clientID: clientID, registration, defaultPolicy: "admin", by: actor).secret
     } catch {
-      try? await store.deleteApp(organization, clientID: clientID, by: actor)
-      throw BootstrapError("cannot write --bootstrap-credentials \(path): \(error)")
+      unlink(path)
+      throw error
+    }
+    let key = Data("\(endpoint):\(clientID):\(secret):\(organization.name)".utf8).base64EncodedString()
+    let bytes = Array((key + "\n").utf8)
+    guard Foundation.write(file, bytes, bytes.count) == bytes.count, fsync(file) == 0 else {
+      throw BootstrapError("cannot write --bootstrap-credentials \(path): \(String(cString: strerror(errno)))")
     }
     logger.notice("bootstrap credentials: an admin API key of organization \(organization) written to \(path)")
     return true
   }
 
-  /// Writes `text` to a new file `path` readable by its owner only (an old one is replaced).
-  static func write(_ text: String, to path: String) throws {
-    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+  /// A new empty file `path` readable by its owner only (an old one is replaced).
+  static func create(_ path: String) throws -> Int32 {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw BootstrapError("cannot replace --bootstrap-credentials \(path): \(String(cString: strerror(errno)))")
+    }
     let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-    guard fd >= 0 else { throw BootstrapError(String(cString: strerror(errno))) }
-    defer { close(fd) }
-    let bytes = Array(text.utf8)
-    guard Foundation.write(fd, bytes, bytes.count) == bytes.count else { throw BootstrapError(String(cString: strerror(errno))) }
+    guard fd >= 0 else { throw BootstrapError("cannot create --bootstrap-credentials \(path): \(String(cString: strerror(errno)))") }
+    return fd
   }
 }
 

@@ -8,6 +8,7 @@ credentials is UNAUTHENTICATED; health needs none."""
 import base64
 import os
 import stat
+import subprocess
 from types import SimpleNamespace
 
 import grpc
@@ -167,3 +168,10 @@ def test_auth_defaults_and_bootstrap_only_once(start_server, server_bin, dev_cer
     assert "authentication is off (loopback 127.0.0.1 without TLS" in srv.stderr_tail() and not boot.exists()
     srv = start_server(*args, "--auth", "off", test_service=False)
     assert "--auth off: every caller" in srv.stderr_tail() and not boot.exists()
+    # a file it cannot create stops the start, before any app is made
+    bad = ["--database", database("boot-bad.db"), "--auth", "on"]
+    proc = subprocess.run([str(server_bin), "--host", "127.0.0.1", "--port", "0", *bad, "--bootstrap-credentials", str(tmp_path / "no-dir" / "key")],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1 and "cannot create --bootstrap-credentials" in proc.stderr, proc.stderr
+    srv = start_server(*bad, "--bootstrap-credentials", str(boot), test_service=False)
+    assert boot.exists() and "bootstrap credentials: an admin API key of organization default" in srv.stderr_tail()
