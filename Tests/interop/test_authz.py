@@ -61,7 +61,7 @@ def api_key(client_id, secret, org="acme"):
     return base64.b64encode(f"localhost:{client_id}:{secret}:{org}".encode()).decode()
 
 
-def test_bootstrap_key_grants_and_denials(secured, m):
+def test_bootstrap_key_grants_and_denials(secured, m, dev_certs):  # noqa: F811
     srv, ch, boot = secured
     assert stat.S_IMODE(os.stat(boot).st_mode) == 0o600
     admin = boot.read_text().strip()
@@ -142,6 +142,23 @@ def test_bootstrap_key_grants_and_denials(secured, m):
     code, message = code_of(lambda: clusters.DeleteCluster(m.cluster.DeleteRequest(
         cluster_id=m.common.ClusterIdentifier(name="c1")), timeout=10, metadata=as_key(dp)))
     assert code == S.PERMISSION_DENIED and "ACTION_MANAGE_CLUSTER" in message, message
+
+    # Connect over HTTP/1.1 (curl): 401 without credentials, 403 for a lacking action, 200 when held
+    def connect(method, body, key=None):
+        auth = ["-H", f"authorization: Bearer {key}"] if key else []
+        out = subprocess.run(["curl", "-s", "--http1.1", "--max-time", "10", "--cacert", str(dev_certs.ca), "-w", "\n%{http_code}",
+                              "-H", "content-type: application/proto", *auth, "--data-binary", "@-",
+                              f"https://localhost:{srv.port}/cloudidl.clusterpool.ClusterPoolService/{method}"],
+                             input=body, capture_output=True, timeout=20, check=True).stdout
+        text, code = out.rsplit(b"\n", 1)
+        return int(code), text.decode(errors="replace")
+    prod = m.pool.GetRequest(id=pid(m, "prod")).SerializeToString()
+    assert connect("List", b"")[0] == 401
+    code, text = connect("Delete", m.pool.DeleteRequest(id=pid(m, "prod")).SerializeToString(), dp)
+    assert code == 403 and "permission_denied" in text and "ACTION_MANAGE_CLUSTER" in text, text
+    assert connect("List", b"", dp)[0] == 403  # a cluster binding of ACTION_MANAGE_CLUSTER grants no reads
+    code, text = connect("Get", prod, ci)
+    assert code == 200 and "prod" in text, text
 
     # a wrong secret is no credential
     code, message = code_of(lambda: pools.List(m.pool.ListRequest(), timeout=10, metadata=as_key(api_key("ci", secret + "x"))))
