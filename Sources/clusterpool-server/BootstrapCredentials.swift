@@ -1,4 +1,5 @@
 import ClusterPoolDomain
+import ClusterPoolServer
 import ClusterPoolStore
 import Foundation
 import Logging
@@ -66,4 +67,14 @@ struct BootstrapCredentials {
 struct BootstrapError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
+}
+
+extension ServerCommand {
+  /// The bootstrap admin of an empty store (auth on), by this command's flags.
+  func bootstrap(_ store: any AccessStore, _ configuration: ClusterPoolService.Configuration, _ logger: Logger) async throws {
+    _ = try await BootstrapCredentials.createIfEmpty(
+      store: store, organization: configuration.defaultOrganization, actor: configuration.callerIdentity,
+      path: BootstrapCredentials.path(option: auth.bootstrapCredentials, database: try pools.databaseLocation()),
+      endpoint: BootstrapCredentials.endpoint(publicURL: auth.publicUrl, host: host), logger: logger)
+  }
 }

@@ -144,17 +144,12 @@ struct ServerCommand: AsyncParsableCommand {
       throw StoreOpenError("cannot load the signing keys: \(error)")
     }
     let serviceConfiguration = try pools.serviceConfiguration()
-    if enforce {
-      do {
-        _ = try await BootstrapCredentials.createIfEmpty(
-          store: store, organization: serviceConfiguration.defaultOrganization, actor: serviceConfiguration.callerIdentity,
-          path: BootstrapCredentials.path(option: auth.bootstrapCredentials, database: try pools.databaseLocation()),
-          endpoint: BootstrapCredentials.endpoint(publicURL: auth.publicUrl, host: host), logger: logger)
-      } catch {
-        await store.close()
-        await server.close()
-        throw StoreOpenError("cannot create the bootstrap credentials: \(error)")
-      }
+    do {
+      if enforce { try await bootstrap(store, serviceConfiguration, logger) }
+    } catch {
+      await store.close()
+      await server.close()
+      throw StoreOpenError("cannot create the bootstrap credentials: \(error)")
     }
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
