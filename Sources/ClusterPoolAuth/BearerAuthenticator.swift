@@ -22,6 +22,12 @@ public final class BearerAuthenticator: CallAuthenticator {
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
     guard required.contains(context.method.path) else { return nil }
+    return try verifiedCaller(context)
+  }
+
+  /// The caller of the call's `authorization: Bearer <credential>`; `UNAUTHENTICATED` saying
+  /// why without a valid one.
+  public func verifiedCaller(_ context: ServerContext) throws(RPCError) -> CallCaller {
     do throws(AuthenticationFailure) {
       let caller = try self.caller(bearer: Self.bearer(context.requestMetadata.first("authorization")))
       return CallCaller(

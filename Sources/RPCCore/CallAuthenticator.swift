@@ -13,11 +13,15 @@ public struct CallCaller: Sendable, Hashable, CustomStringConvertible {
   public var kind: Kind
   /// The user's or application's subject.
   public var subject: String
+  /// The resources (by name, e.g. clusters) the call's authorization is limited to, when the
+  /// caller holds the method's action on some of them only; `nil` for the whole organization.
+  public var limitedTo: Set<String>?
 
-  public init(organization: String, kind: Kind, subject: String) {
+  public init(organization: String, kind: Kind, subject: String, limitedTo: Set<String>? = nil) {
     self.organization = organization
     self.kind = kind
     self.subject = subject
+    self.limitedTo = limitedTo
   }
 
   public var description: String { "\(kind.rawValue):\(subject) in \(organization)" }

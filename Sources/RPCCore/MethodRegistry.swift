@@ -59,6 +59,8 @@ public final class MethodRegistry: Sendable {
     entries.withLock { $0[method.path] = (method, handler) }
   }
 
+  // Every handler runs with its context bound to `ServerContext.current`.
+
   /// Registers a unary method whose handler runs on the connection's event loop with no
   /// task hop: for handlers that only read in-memory state and never block (the hot path).
   public func registerUnaryInline<Req, Resp>(
@@ -69,7 +71,7 @@ public final class MethodRegistry: Sendable {
   ) {
     register(method, .unaryInline { bytes, context, framer, out in
       let request = try deserializer.decodeRequest(bytes)
-      let response = try handler(request, context)
+      let response = try ServerContext.$current.withValue(context) { try handler(request, context) }
       try framer.frame(into: &out) { try serializer.serialize(response, into: &$0) }
     })
   }
@@ -83,7 +85,7 @@ public final class MethodRegistry: Sendable {
   ) {
     register(method, .unary { bytes, context in
       let request = try deserializer.decodeRequest(bytes)
-      return try serializer.encode(try await handler(request, context))
+      return try serializer.encode(try await ServerContext.$current.withValue(context) { try await handler(request, context) })
     })
   }
 
@@ -96,7 +98,9 @@ public final class MethodRegistry: Sendable {
   ) {
     register(method, .serverStreaming { bytes, writer, context in
       let request = try deserializer.decodeRequest(bytes)
-      try await handler(request, writer.map { try serializer.encode($0) }, context)
+      try await ServerContext.$current.withValue(context) {
+        try await handler(request, writer.map { try serializer.encode($0) }, context)
+      }
     })
   }
 
@@ -110,7 +114,9 @@ public final class MethodRegistry: Sendable {
   ) {
     register(method, .bidiStreaming { requests, writer, context in
       let typed = requests.map { try deserializer.decodeRequest($0) }
-      try await handler(typed, writer.map { try serializer.encode($0) }, context)
+      try await ServerContext.$current.withValue(context) {
+        try await handler(typed, writer.map { try serializer.encode($0) }, context)
+      }
     })
   }
 }

@@ -22,6 +22,11 @@ public struct ServerContext: Sendable {
   /// host and port the client reached the server by.
   public var authority: String?
 
+  /// The context of the call whose handler is running, bound by ``MethodRegistry`` around
+  /// every handler it registered: what code below a handler (organization scope, authorship)
+  /// reads of the caller without threading the context through every function.
+  @TaskLocal public static var current: ServerContext?
+
   /// Creates a context.
   public init(
     method: MethodDescriptor, requestMetadata: Metadata, deadline: ContinuousClock.Instant?,

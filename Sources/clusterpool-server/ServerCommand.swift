@@ -105,6 +105,8 @@ struct ServerCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "clusterpool-server")
+    let (enforce, authWarning) = auth.enforcement(host: host, tls: tlsCert != nil)
+    if let authWarning { logger.warning("\(authWarning)") }
 
     // Start order: flags (validate()) → TLS files → port → database → services → serving.
     // Whatever fails first is told in words, before anything is created on disk.
@@ -135,13 +137,20 @@ struct ServerCommand: AsyncParsableCommand {
       keyRefresh = SigningKeyRefresh(keyring: keyring, interval: .seconds(auth.signingKeyRefreshInterval), logger: logger)
       authService = AuthService(
         tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
-        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil), logger: logger)
+        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil, enforce: enforce), logger: logger)
     } catch {
       await store.close()
       await server.close()
       throw StoreOpenError("cannot load the signing keys: \(error)")
     }
     let serviceConfiguration = try pools.serviceConfiguration()
+    do {
+      if enforce { try await bootstrap(store, serviceConfiguration, logger) }
+    } catch {
+      await store.close()
+      await server.close()
+      throw StoreOpenError("cannot create the bootstrap credentials: \(error)")
+    }
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
     let clusters = ClusterService(
       store: store, configuration: serviceConfiguration, heartbeatTimeout: .seconds(heartbeatTimeout),

@@ -174,6 +174,9 @@ def server_bin():
 def start_server(server_bin, tmp_path, request, database):
     """Factory: start_server(*extra_flags, test_service=True) -> ServerProcess.
 
+    A server with --tls-cert gets --auth off unless the test passes --auth (the tests of
+    authorization pass --auth on); on loopback without TLS auth is off by default.
+
     A server started without --database gets a store of its own on the test's backend
     (`database`): server-N.db, or a fresh PostgreSQL database for [postgres].
     Teardown SIGTERMs every server still running and requires exit code 0; the server's
@@ -184,6 +187,8 @@ def start_server(server_bin, tmp_path, request, database):
 
     def start(*extra: str, test_service: bool = True) -> ServerProcess:
         args = [*(["--enable-test-service"] if test_service else []), *extra]
+        if "--tls-cert" in extra and "--auth" not in extra:  # TLS turns auth on: tests of it say --auth on
+            args += ["--auth", "off"]
         if "--database" not in extra:  # never share (or leave behind) a database in the checkout
             args += ["--database", database(f"server-{len(started)}.db")]
         srv = ServerProcess(server_bin, args, tmp_path / f"server-{len(started)}.stderr.log")

@@ -9,11 +9,13 @@ public import RPCCore
 /// endpoint and keys are), `flyteidl2.auth.IdentityService/UserInfo` (who the bearer token
 /// names), and the plain HTTP resources beside them: the OAuth2 token endpoint
 /// (client-credentials), `/.well-known/oauth-authorization-server` (RFC 8414) and the JWKS.
-/// It also sets the registry's `CallAuthenticator` (``BearerAuthenticator``).
+/// It also sets the registry's `CallAuthenticator`: with `enforce` (`--auth on`) the
+/// ``AccessGate`` (every method authenticated and authorized), else a ``BearerAuthenticator``
+/// that checks `UserInfo`'s credential only.
 public struct AuthService: Sendable {
   public static let metadataServiceName = "flyteidl2.auth.AuthMetadataService"
   public static let identityServiceName = "flyteidl2.auth.IdentityService"
-  /// The methods that need a verified caller while authorization is not enforced yet.
+  /// The methods that need a verified caller when authorization is not enforced.
   public static let requiredPaths: Set<String> = ["/\(identityServiceName)/UserInfo"]
 
   /// Where clients reach the server.
@@ -23,10 +25,13 @@ public struct AuthService: Sendable {
     public var publicURL: String?
     /// Whether the port speaks TLS (the scheme of URLs made from the request's authority).
     public var tls: Bool
+    /// `--auth on`: every call authenticated and authorized (needs the service's `access`).
+    public var enforce: Bool
 
-    public init(publicURL: String? = nil, tls: Bool) {
+    public init(publicURL: String? = nil, tls: Bool, enforce: Bool = false) {
       self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
       self.tls = tls
+      self.enforce = enforce
     }
   }
 
@@ -61,8 +66,13 @@ public struct AuthService: Sendable {
   /// Registers both services, the HTTP routes and the authenticator.
   public func register(in registry: MethodRegistry) {
     let service = self
-    registry.authenticate(
-      with: BearerAuthenticator(tokens: tokens, apiKeys: clients as? any APIKeyVerifier, required: Self.requiredPaths))
+    let bearer = BearerAuthenticator(tokens: tokens, apiKeys: clients as? any APIKeyVerifier, required: Self.requiredPaths)
+    if configuration.enforce {
+      guard let access else { preconditionFailure("AuthService: enforcing access needs the access store") }
+      registry.authenticate(with: AccessGate(bearer: bearer, store: access))
+    } else {
+      registry.authenticate(with: bearer)
+    }
     registry.register(TokenEndpoint(tokens: tokens, clients: clients, logger: logger).route)
     registry.register(HTTPRoute(path: AuthorizationServerMetadata.wellKnownPath, methods: ["GET"]) { request in
       HTTPRoute.json(service.metadata(authority: request.authority).json)

@@ -29,9 +29,9 @@ extension ClusterPoolService {
 
   /// List: one page, assembled from each pool's cached bytes.
   func list(_ request: ListRequest) throws(RPCError) -> EncodedMessage {
-    let fallback = configuration.defaultOrganization
+    let resolved = try CallScope.resolve(request.organization, fallback: configuration.defaultOrganization)
     let page = try mappingDomainErrors { () throws(DomainError) -> ListPage in
-      let org = try Organization.resolve(request.organization, fallback: fallback)
+      let org = resolved
       let list = request.request ?? .init()
       let sort = list.sortByFields.first ?? list.sortBy
       let query = try ListQuery(

@@ -33,20 +33,23 @@ extension ClusterPoolService {
 
   /// Key, validated config and sent membership of a Create or Update.
   func poolSpec(_ message: PoolMessage?) throws(RPCError) -> (PoolKey, ClusterPoolConfig, [String]) {
-    try mappingDomainErrors { () throws(DomainError) in
+    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let spec = try mappingDomainErrors { () throws(DomainError) in
       guard let message else {
         throw DomainError(.invalidArgument, "cluster_pool is required: give its id (name) and config")
       }
-      let key = try ClusterPoolMessages.key(message.id, configuration.defaultOrganization)
+      let key = try ClusterPoolMessages.key(message.id, fallback)
       let config = try ClusterPoolMessages.config(message.config)
       return (key, config, ClusterPoolMessages.sentMembers(message.memberClusters, key.organization))
     }
+    try CallScope.check(spec.0.organization)
+    return spec
   }
 
   /// Applies `command` as the caller, once durable.
   func execute(_ command: PoolCommand) async throws(RPCError) -> ClusterPool {
     let store = self.store
-    let actor = configuration.callerIdentity
+    let actor = CallScope.actor(configuration.callerIdentity)
     return try await mappingDomainErrors { () async throws(DomainError) in try await store.execute(command, by: actor) }
   }
 }

@@ -28,6 +28,9 @@ public struct ClusterPoolService: Sendable {
 
   /// The organization and name a request's `id` means.
   func key(_ id: Cloudidl.Common.ClusterPoolIdentifier?) throws(RPCError) -> PoolKey {
-    try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, configuration.defaultOrganization) }
+    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let key = try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, fallback) }
+    try CallScope.check(key.organization)
+    return key
   }
 }

@@ -25,9 +25,9 @@ extension ClusterService {
   func query(
     _ organization: String, _ limit: UInt32, _ token: String, _ filters: [Cloudidl.Common.Filter], _ rawFilters: [String]
   ) throws(RPCError) -> (Organization, ClusterListQuery) {
-    let fallback = configuration.defaultOrganization
+    let resolved = try CallScope.resolve(organization, fallback: configuration.defaultOrganization)
     return try mappingDomainErrors { () throws(DomainError) in
-      let org = try Organization.resolve(organization, fallback: fallback)
+      let org = resolved
       return (
         org,
         try ClusterListQuery(

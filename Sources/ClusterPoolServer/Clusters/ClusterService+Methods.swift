@@ -15,13 +15,15 @@ extension ClusterService {
 
   func registerWrites(in registry: MethodRegistry) {
     registry.unary(Self.method("CreateCluster"), API.CreateClusterRequest.self, API.CreateClusterResponse.self) { request, _ in
+      let fallback = CallScope.organization(configuration.defaultOrganization)
       let (key, pool) = try mappingDomainErrors { () throws(DomainError) in
-        let key = try ClusterMessages.key(request.clusterId, configuration.defaultOrganization)
+        let key = try ClusterMessages.key(request.clusterId, fallback)
         return (ClusterKey(organization: key.organization, name: try ClusterRegistration.name(key.name.value)),
           try ClusterMessages.poolName(request.clusterPoolName))
       }
+      try CallScope.check(key.organization)
       let store = self.store
-      let actor = configuration.callerIdentity
+      let actor = CallScope.actor(configuration.callerIdentity)
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
       health.forget(key)  // a name registered again starts with no health (watchers were told by the store)
       return .init()
@@ -71,7 +73,7 @@ extension ClusterService {
   /// Applies a lifecycle change as the caller, once durable.
   func apply(_ change: ClusterLifecycleRequest, to key: ClusterKey) async throws(RPCError) -> Cluster {
     let store = self.store
-    let actor = configuration.callerIdentity
+    let actor = CallScope.actor(configuration.callerIdentity)
     // watchers are told by the store (ClusterService.init's observer)
     return try await mappingDomainErrors { () async throws(DomainError) in try await store.changeCluster(key, change, by: actor) }
   }

@@ -9,11 +9,14 @@ extension ClusterService {
   /// plane), and a zero-load report of a DRAINING or DELETING cluster (DRAINED, DELETED).
   func registerReports(in registry: MethodRegistry) {
     registry.unary(Self.method("Heartbeat"), API.HeartbeatRequest.self, API.HeartbeatRequestResponse.self) { request, _ in
-      try await report(.heartbeat, .alive, of: try found(try key(request.clusterId)))
+      let clusterKey = try key(request.clusterId)
+      try CallScope.check(clusterKey, .manageCluster)
+      try await report(.heartbeat, .alive, of: try found(clusterKey))
       return .init()
     }
     registry.unary(Self.method("UpdateStatus"), API.UpdateStatusRequest.self, API.UpdateStatusResponse.self) { request, _ in
       let clusterKey = try key(request.clusterId)
+      try CallScope.check(clusterKey, .manageCluster)
       let load = try mappingDomainErrors { () throws(DomainError) in
         try request.status?.capabilities?.executionLoad.map(ClusterMessages.load)
       }
@@ -34,7 +37,7 @@ extension ClusterService {
     let next = try mappingDomainErrors { () throws(DomainError) in try cluster.lifecycle.applying(.report(signal), name: cluster.key.name) }
     guard next != cluster.lifecycle else { return }
     let store = self.store
-    let actor = configuration.callerIdentity
+    let actor = CallScope.actor(configuration.callerIdentity)
     let stored = try await mappingDomainErrors { () async throws(DomainError) in
       try await store.changeCluster(cluster.key, .report(signal), by: actor)
     }

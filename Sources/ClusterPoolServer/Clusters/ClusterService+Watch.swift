@@ -8,7 +8,7 @@ extension ClusterService {
   func registerWatch(in registry: MethodRegistry) {
     registry.serverStreaming(Self.method("WatchClusters"), API.WatchClustersRequest.self, API.WatchClustersResponse.self) {
       request, writer, _ in
-      let org = configuration.defaultOrganization
+      let org = CallScope.organization(configuration.defaultOrganization)
       let query = try mappingDomainErrors { () throws(DomainError) in
         try ClusterListQuery(organization: org, limit: 0, token: "", filters: ClusterPoolMessages.filters(request.filters))
       }

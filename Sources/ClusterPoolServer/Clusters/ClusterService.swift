@@ -61,7 +61,10 @@ public struct ClusterService: Sendable {
 
   /// The cluster a request's `cluster_id` means.
   func key(_ id: Cloudidl.Common.ClusterIdentifier?) throws(RPCError) -> ClusterKey {
-    try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.key(id, configuration.defaultOrganization) }
+    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let key = try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.key(id, fallback) }
+    try CallScope.check(key.organization)
+    return key
   }
 
   /// The cluster of `key`: live, or deleted too when `includeDeleted`; `NOT_FOUND` otherwise.

@@ -18,7 +18,7 @@ extension IdentityServices {
         for binding in message.bindings { bindings.append(try IdentityMessages.binding(binding, organization)) }
         return Policy(
           organization: organization, name: name, description: message.description, bindings: bindings,
-          authorship: Authorship(at: Timestamp(nanosecondsSinceEpoch: 0), by: configuration.callerIdentity))
+          authorship: Authorship(at: Timestamp(nanosecondsSinceEpoch: 0), by: CallScope.actor(configuration.callerIdentity)))
       }
       _ = try await write { store, actor throws(DomainError) in try await store.createPolicy(policy, by: actor) }
       return .init()

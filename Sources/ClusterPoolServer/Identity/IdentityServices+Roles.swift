@@ -82,7 +82,7 @@ extension IdentityServices {
       }
       return Role(
         organization: organization, name: name, description: message.roleSpec?.description ?? "", actions: actions,
-        authorship: Authorship(at: Timestamp(nanosecondsSinceEpoch: 0), by: configuration.callerIdentity))
+        authorship: Authorship(at: Timestamp(nanosecondsSinceEpoch: 0), by: CallScope.actor(configuration.callerIdentity)))
     }
   }
 

@@ -19,7 +19,7 @@ extension IdentityServices {
     }
     registry.inline(Self.method(service, "GetUser"), Cloudidl.Identity.GetUserRequest.self, Cloudidl.Identity.GetUserResponse.self) {
       request, _ in
-      let organization = configuration.defaultOrganization
+      let organization = CallScope.organization(configuration.defaultOrganization)
       let subject = request.id?.subject ?? ""
       let snapshot = store.snapshot()
       guard let user = snapshot.user(organization, subject: subject) else {

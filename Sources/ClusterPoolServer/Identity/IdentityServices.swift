@@ -56,9 +56,7 @@ public struct IdentityServices: Sendable {
 
   /// The organization a request means: the one named, or the default one when empty.
   func organization(_ requested: String) throws(RPCError) -> Organization {
-    try mappingDomainErrors { () throws(DomainError) in
-      try Organization.resolve(requested, fallback: configuration.defaultOrganization)
-    }
+    try CallScope.resolve(requested, fallback: configuration.defaultOrganization)
   }
 
   /// The organization of an object's identifier and of the request naming it, which must agree
@@ -75,7 +73,7 @@ public struct IdentityServices: Sendable {
   /// Runs a store write as the caller, mapping its rejection to the wire status.
   func write<T: Sendable>(_ body: @Sendable (any AccessStore, Identity) async throws(DomainError) -> T) async throws(RPCError) -> T {
     let store = self.store
-    let actor = configuration.callerIdentity
+    let actor = CallScope.actor(configuration.callerIdentity)
     return try await mappingDomainErrors { () async throws(DomainError) in try await body(store, actor) }
   }
 }

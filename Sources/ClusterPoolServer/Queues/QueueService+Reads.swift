@@ -23,10 +23,10 @@ extension QueueService {
       Self.method("ListQueues"), deserializer: ProtoDeserializer<API.ListQueuesRequest>(),
       serializer: ProtoSerializer<API.ListQueuesResponse>()
     ) { request, _ in
-      let fallback = configuration.defaultOrganization
+      let resolved = try CallScope.resolve(request.organization, fallback: configuration.defaultOrganization)
       let list = request.request ?? .init()
       let (org, query) = try mappingDomainErrors { () throws(DomainError) in
-        let org = try Organization.resolve(request.organization, fallback: fallback)
+        let org = resolved
         return (
           org,
           try QueueListQuery(

@@ -13,7 +13,7 @@ extension QueueService {
         return (try QueueMessages.spec(request.spec, poolRequired: false), try QueueMessages.initialState(request.state))
       }
       let store = self.store
-      let actor = configuration.callerIdentity
+      let actor = CallScope.actor(configuration.callerIdentity)
       let queue = try await mappingDomainErrors { () async throws(DomainError) in
         try await store.createQueue(key, spec, state: state, by: actor)
       }
@@ -26,7 +26,7 @@ extension QueueService {
         return try QueueMessages.spec(request.spec, poolRequired: true)
       }
       let store = self.store
-      let actor = configuration.callerIdentity
+      let actor = CallScope.actor(configuration.callerIdentity)
       let queue = try await mappingDomainErrors { () async throws(DomainError) in try await store.updateQueue(key, spec, by: actor) }
       return .init(queue: render(.own(queue)))
     }
@@ -56,7 +56,7 @@ extension QueueService {
   /// Applies a lifecycle change as the caller; the queue as it is once durable.
   func apply(_ change: QueueLifecycleRequest, to key: QueueKey) async throws(RPCError) -> QueueMessage {
     let store = self.store
-    let actor = configuration.callerIdentity
+    let actor = CallScope.actor(configuration.callerIdentity)
     let queue = try await mappingDomainErrors { () async throws(DomainError) in try await store.changeQueue(key, change, by: actor) }
     return render(.own(queue))
   }

@@ -35,7 +35,10 @@ public struct QueueService: Sendable {
 
   /// The queue a request's `id` means.
   func key(_ id: Cloudidl.Common.QueueIdentifier?) throws(RPCError) -> QueueKey {
-    try mappingDomainErrors { () throws(DomainError) in try QueueMessages.key(id, configuration.defaultOrganization) }
+    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let key = try mappingDomainErrors { () throws(DomainError) in try QueueMessages.key(id, fallback) }
+    try CallScope.check(key.organization)
+    return key
   }
 
   /// The queue of `key`, live or deleted; nil when there is none.

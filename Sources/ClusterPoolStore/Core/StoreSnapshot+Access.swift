@@ -18,6 +18,10 @@ extension StoreSnapshot {
 
   public func assignments(in organization: Organization) -> [Assignment] { access.assignments(in: organization) }
 
+  /// Whether any organization holds an app, a user or an assignment: false for a new store
+  /// (the server's bootstrap admin is made then).
+  public var holdsIdentities: Bool { !access.apps.isEmpty || !access.users.isEmpty || !access.assignments.isEmpty }
+
   /// The applications whose client id is `clientID`, in every organization (the token
   /// endpoint names no organization: a client id may be taken in several, and the secret,
   /// 256 random bits, tells them apart).

@@ -1,0 +1,50 @@
+public import ClusterPoolDomain
+public import RPCCore
+
+/// The organization and author of the running call (``ServerContext/current``), as the
+/// handlers read them: with a verified caller (`--auth on`), the caller's organization and
+/// identity; without one (`--auth off`), the server's defaults. The one place a request's
+/// organization is checked against its caller's.
+public enum CallScope {
+  /// The verified caller of the running call, if any.
+  static var caller: CallCaller? { ServerContext.current?.caller }
+
+  /// The organization an empty `organization` means: the caller's, else `fallback`.
+  public static func organization(_ fallback: Organization) -> Organization {
+    caller.map { Organization(stored: $0.organization) } ?? fallback
+  }
+
+  /// The organization a request means (`requested`, or the caller's when empty); another
+  /// organization than the caller's is `PERMISSION_DENIED`, whether or not it holds the object.
+  public static func resolve(_ requested: String, fallback: Organization) throws(RPCError) -> Organization {
+    let organization = try mappingDomainErrors { () throws(DomainError) in
+      try Organization.resolve(requested, fallback: Self.organization(fallback))
+    }
+    try check(organization)
+    return organization
+  }
+
+  /// Refuses `organization` unless it is the caller's (anything goes without a caller).
+  public static func check(_ organization: Organization) throws(RPCError) {
+    guard let caller, caller.organization != organization.name else { return }
+    throw RPCError(
+      code: .permissionDenied,
+      message: "\(caller.kind.rawValue) \(caller.subject) belongs to organization \(caller.organization): "
+        + "it may not act in organization \(organization.name.prefix(63))")
+  }
+
+  /// Refuses cluster `key` to a call whose authorization is limited to other clusters.
+  public static func check(_ key: ClusterKey, _ action: AccessAction) throws(RPCError) {
+    try check(key.organization)
+    guard let caller, let allowed = caller.limitedTo, !allowed.contains(key.name.value) else { return }
+    throw RPCError(
+      code: .permissionDenied,
+      message: "\(caller.kind.rawValue) \(caller.subject) lacks \(action) on cluster \(key.name.value) of organization \(caller.organization)")
+  }
+
+  /// Who the running call's changes are recorded as made by: the caller, else `fallback`.
+  public static func actor(_ fallback: Identity) -> Identity {
+    guard let caller else { return fallback }
+    return caller.kind == .app ? .application(subject: caller.subject) : .user(subject: caller.subject)
+  }
+}
