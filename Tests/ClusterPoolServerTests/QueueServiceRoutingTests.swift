@@ -39,11 +39,11 @@ import Testing
   }
 
   @Test func aClusterSilentPastTheHeartbeatTimeoutLeavesRouting() async throws {
-    try await withQueueServer(heartbeatTimeout: .milliseconds(300)) { pools, clusters, queues, _ in
+    try await withQueueServer(heartbeatTimeout: .seconds(1)) { pools, clusters, queues, _ in
       try await pools.create("prod")
       try await clusters.create("c1", pool: "prod")
       try await queues.create("q", QueueServiceClient.spec(pool: "prod"))
-      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .milliseconds(300)))
+      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .seconds(1)))
       // wait (bounded) for the timeout to pass, reading the queue until it shows it
       let deadline = ContinuousClock.now + .seconds(10)
       var available = ["c1"]
@@ -53,23 +53,23 @@ import Testing
       }
       #expect(available == [])
       #expect(try await clusters.get("c1").status?.health == .unhealthy)
-      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .milliseconds(300)))
+      #expect(try await routedRightAfterAHeartbeat(clusters, queues, within: .seconds(1)))
     }
   }
 
   /// Whether queue `q` routes to `c1` when read right after a heartbeat of `c1`: a reading
   /// that came back later than `timeout` after the heartbeat (a loaded machine) proves nothing
-  /// and is taken again, up to five times.
+  /// and is taken again, up to ten times.
   private func routedRightAfterAHeartbeat(
     _ clusters: ClusterServiceClient, _ queues: QueueServiceClient, within timeout: Duration
   ) async throws -> Bool {
-    for _ in 0..<5 {
+    for _ in 0..<10 {
       let beat = ContinuousClock.now
       try await clusters.heartbeat("c1")
       let available = try await queues.get("q").available
       if ContinuousClock.now - beat < timeout { return available == ["c1"] }
     }
-    Issue.record("no heartbeat and reading within \(timeout) in five tries: the machine is too loaded to tell")
+    Issue.record("no heartbeat and reading within \(timeout) in ten tries: the machine is too loaded to tell")
     return false
   }
 

@@ -22,7 +22,7 @@ import pytest
 import protogen
 from clients import echo_stub
 from postgres_process import DatabaseSupply, FreshDatabase, PostgresInstance, psql, url_from_environment
-from server_process import ServerProcess
+from server_process import ServerProcess, masked
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_BIN = Path(os.environ.get("SERVER_BIN", ROOT / ".build/debug/clusterpool-server"))
@@ -211,7 +211,7 @@ def start_server(server_bin, tmp_path, request, database):
     call_report = getattr(request.node, "report_call", None)
     if failures or (call_report is not None and call_report.failed):
         for srv in started:
-            print(f"----- stderr of server pid {srv.pid} ({' '.join(srv.args)}) -----")
+            print(f"----- stderr of server pid {srv.pid} ({masked(srv.args)}) -----")
             print(srv.stderr_tail())
     assert not failures, "; ".join(failures)
 

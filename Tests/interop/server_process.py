@@ -7,6 +7,12 @@ import threading
 from pathlib import Path
 
 LISTENING = re.compile(r"^listening on (\S+):(\d+)\s*$")
+URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@/\s]+@")
+
+
+def masked(args: list[str]) -> str:
+    """The arguments for a message, a database URL's password replaced by ***."""
+    return " ".join(URL_PASSWORD.sub(r"\1***@", a) for a in args)
 
 
 class ServerProcess:
@@ -46,7 +52,7 @@ class ServerProcess:
                 self.proc.kill()
                 self.proc.wait(5)
             raise RuntimeError(
-                f"{self.binary} {' '.join(self.args)} printed no 'listening on 127.0.0.1:PORT' "
+                f"{self.binary} {masked(self.args)} printed no 'listening on 127.0.0.1:PORT' "
                 f"line within {timeout}s (exit code {code}); stdout: {b''.join(extra)[:2000]!r}\n"
                 f"stderr:\n{self.stderr_tail()}")
         return found["port"]
