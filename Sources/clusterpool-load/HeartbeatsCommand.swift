@@ -60,13 +60,14 @@ struct HeartbeatsCommand: AsyncParsableCommand {
     let end = start + .seconds(duration)
     await withTaskGroup(of: Void.self) { group in
       var slice = 0
-      let perSlice = max(1, (clusters + slices - 1) / slices)
       while true {
         let due = start + .seconds(1) * slice / slices
         if due >= end { break }
         try? await clock.sleep(until: due, tolerance: .microseconds(500))
-        let first = (slice % slices) * perSlice
-        for index in first..<min(first + perSlice, clusters) {
+        // slice k of each second sends clusters k·n/s ..< (k+1)·n/s: every cluster once a
+        // second, whether or not the count divides evenly
+        let k = slice % slices
+        for index in (k * clusters / slices)..<((k + 1) * clusters / slices) {
           sent.add()
           group.addTask {
             let begin = clock.now
