@@ -11,7 +11,10 @@ extension HTTP1ConnectionHandler {
     let keepAlive = keepAlive && !(requestOpen && continueAwaited)
     if let head = response.head {
       var headers = Self.headers(head, keepAlive: keepAlive)
-      headers.replaceOrAdd(name: "content-length", value: String(response.body?.readableBytes ?? 0))
+      // a bodiless answer that states its length (a HEAD answer: the GET's) keeps it
+      if response.body != nil || !headers.contains(name: "content-length") {
+        headers.replaceOrAdd(name: "content-length", value: String(response.body?.readableBytes ?? 0))
+      }
       writeHead(HTTPResponseHead(version: responseVersion, status: .init(statusCode: head.status), headers: headers))
     }
     if let body = response.body, body.readableBytes > 0 { writeBody(body) }

@@ -60,6 +60,9 @@ def test_metadata_and_jwks(server, http2):
     assert metadata["grant_types_supported"] == ["client_credentials"]
     assert set(metadata["token_endpoint_auth_methods_supported"]) == {"client_secret_basic", "client_secret_post"}
     status, _, body = curl(server, "/oauth2/jwks", http2=http2)
+    # HEAD: the GET's head, its content-length the GET body's, and no body
+    head_status, head_headers, head_body = curl(server, "/oauth2/jwks", "-I", "-o", "/dev/null", http2=http2)
+    assert (head_status, head_headers["content-length"], head_body) == (200, str(len(body)), b""), head_headers
     keys = json.loads(body)["keys"]
     assert status == 200 and len(keys) == 1
     assert {k: keys[0][k] for k in ("kty", "crv", "alg", "use")} == {"kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig"}
