@@ -172,6 +172,7 @@ let package = Package(
       dependencies: [
         "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
       ],
       swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,

@@ -54,14 +54,19 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// The caller a bearer credential names: a JWT of ours, else an API key.
   public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
     guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {
+      // one digest for both caches: a provider's token verified before costs a hash and two lookups
+      let digest = VerifiedTokenCache.Key(bearer)
+      if let oidc, let people, let cached = oidc.cachedCaller(digest) { return try existing(cached, people) }
       let caller: AuthenticatedCaller
       do {
-        caller = try tokens.verify(bearer)
+        caller = try tokens.verify(bearer, digest: digest)
       } catch {
         // not one of ours: the provider's, when its unverified iss says so
         guard let oidc, let people else { throw error }
         let issuer = CompactJWS.unverifiedIssuer(bearer)
-        if issuer == oidc.configuration.issuer { return try providerCaller(bearer, oidc, people) }
+        if issuer == oidc.configuration.issuer {
+          return try existing(oidc.caller(bearer, digest: digest) { person throws(AuthenticationFailure) in try people.user(person) }, people)
+        }
         // neither ours nor the provider's: the issuer is the reason, not our key or algorithm
         if let issuer, issuer != tokens.configuration.issuer { throw .wrongIssuer(issuer.count > 200 ? String(issuer.prefix(200)) + "…" : issuer) }
         throw error
@@ -80,11 +85,8 @@ public final class BearerAuthenticator: CallAuthenticator {
     return caller
   }
 
-  /// The user a provider's token names (cached with the token), while that user exists.
-  func providerCaller(_ bearer: String, _ oidc: OIDCTokens, _ people: any UserDirectory) throws(AuthenticationFailure)
-    -> AuthenticatedCaller
-  {
-    let caller = try oidc.caller(bearer) { person throws(AuthenticationFailure) in try people.user(person) }
+  /// The user a provider's token named, while that user exists.
+  func existing(_ caller: AuthenticatedCaller, _ people: any UserDirectory) throws(AuthenticationFailure) -> AuthenticatedCaller {
     guard people.userExists(organization: caller.organization, subject: caller.identity.subject) else {
       throw .unknownPerson("the user \(caller.identity.subject.prefix(64)) of this token was deleted")
     }

@@ -46,8 +46,18 @@ public final class OIDCTokens: Sendable {
   public func caller(
     _ token: String, resolve: (Person) throws(AuthenticationFailure) -> AuthenticatedCaller
   ) throws(AuthenticationFailure) -> AuthenticatedCaller {
+    try caller(token, digest: VerifiedTokenCache.Key(token), resolve: resolve)
+  }
+
+  /// The caller of a token verified before, by its digest; nil when not cached (or expired).
+  func cachedCaller(_ digest: VerifiedTokenCache.Key) -> AuthenticatedCaller? {
+    cache.caller(for: digest, now: clock() - configuration.clockSkew)
+  }
+
+  func caller(
+    _ token: String, digest: VerifiedTokenCache.Key, resolve: (Person) throws(AuthenticationFailure) -> AuthenticatedCaller
+  ) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    let digest = VerifiedTokenCache.Key(token)
     if let caller = cache.caller(for: digest, now: now - configuration.clockSkew) { return caller }
     let caller = try resolve(verify(token, now: now))
     cache.insert(caller, for: digest, now: now - configuration.clockSkew)

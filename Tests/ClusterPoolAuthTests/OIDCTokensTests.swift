@@ -1,4 +1,5 @@
 @testable import ClusterPoolAuth
+import ClusterPoolStore
 import Synchronization
 import Testing
 
@@ -90,5 +91,51 @@ import Testing
     #expect(resolved.withLock { $0 } == 1)
     clock.advance(200)  // past exp and the leeway
     #expect(throws: AuthenticationFailure.expired(at: clock.now - 100)) { try tokens.caller(token, resolve: resolve) }
+  }
+}
+
+/// The people of the bearer test: users by subject, some deleted.
+final class TestPeople: UserDirectory {
+  let deleted = Mutex<Set<String>>([])
+  func user(_ person: OIDCTokens.Person) throws(AuthenticationFailure) -> AuthenticatedCaller {
+    guard person.email == "ada@example.com" else { throw .unknownPerson("no user \(person.subject)") }
+    return AuthenticatedCaller(organization: "acme", identity: .user(subject: "ada@example.com"), expiresAt: person.expiresAt)
+  }
+  func userExists(organization: String, subject: String) -> Bool { !deleted.withLock { $0.contains(subject) } }
+}
+
+@Suite struct BearerWithProviderTests {
+  @Test func jwtsGoToTheirIssuerAndADeletedUserStopsAtOnce() async throws {
+    let clock = TestClock()
+    let keys = ProviderKeys.shared
+    let config = TokenConfiguration(issuer: "https://cp.example", audience: "clusterpool")
+    let keyring = SigningKeyring(store: InMemorySigningKeyStore(), verifyRetiredFor: 3660)
+    try await keyring.load(now: clock.now)
+    let ours = AccessTokens(configuration: config, keyring: keyring, clock: clock.closure)
+    let oidc = OIDCTokens(configuration: OIDCConfiguration(issuer: "https://idp.example", audience: "pools-api"), clock: clock.closure)
+    oidc.install(try JSONWebKeySet(json: Array(#"{"keys":[\#(keys.rsaJWK(kid: "r1"))]}"#.utf8)))
+    let people = TestPeople()
+    let bearer = BearerAuthenticator(tokens: ours, apiKeys: nil, oidc: oidc, people: people, required: [])
+    func claims(_ iss: String, _ email: String) -> String {
+      #"{"iss":"\#(iss)","aud":"pools-api","sub":"idp|1","email":"\#(email)","exp":\#(clock.now + 600)}"#
+    }
+    func failure(_ token: String) -> AuthenticationFailure? {
+      do throws(AuthenticationFailure) {
+        _ = try bearer.caller(bearer: token)
+        return nil
+      } catch {
+        return error
+      }
+    }
+
+    let app = AuthenticatedCaller(organization: "acme", identity: .application(subject: "ci"))
+    #expect(try bearer.caller(bearer: ours.issue(for: app).token).identity == .application(subject: "ci"))
+    let person = keys.token(kid: "r1", claims: claims("https://idp.example", "ada@example.com"))
+    #expect(try bearer.caller(bearer: person).identity == .user(subject: "ada@example.com"))
+    #expect(try bearer.caller(bearer: person).organization == "acme")  // cached
+    #expect(failure(keys.token(kid: "r1", claims: claims("https://idp.example", "eve@example.com"))) == .unknownPerson("no user idp|1"))
+    #expect(failure(keys.token(kid: "r1", claims: claims("https://third.example", "ada@example.com"))) == .wrongIssuer("https://third.example"))
+    people.deleted.withLock { _ = $0.insert("ada@example.com") }
+    #expect(failure(person) == .unknownPerson("the user ada@example.com of this token was deleted"))
   }
 }
