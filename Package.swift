@@ -89,6 +89,8 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOTLS", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        // the HTTP/1.1 client of HTTPFetcher (an OpenID Connect provider's documents)
+        .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -132,6 +134,8 @@ let package = Package(
       dependencies: [
         "ClusterPoolDomain", "ClusterPoolStore", "RPCCore",
         .product(name: "Crypto", package: "swift-crypto"),
+        // RSA (RS256) signatures of an OpenID Connect provider's tokens
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swift6),
@@ -168,6 +172,7 @@ let package = Package(
       dependencies: [
         "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
       ],
       swiftSettings: swift6),
     // Conformance testee: decodes protobuf bytes with the Swift bridge and re-encodes them,
@@ -209,7 +214,11 @@ let package = Package(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(
-      name: "ClusterPoolAuthTests", dependencies: ["ClusterPoolAuth", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore"],
+      name: "ClusterPoolAuthTests",
+      dependencies: [
+        "ClusterPoolAuth", "ClusterPoolDomain", "ClusterPoolStore", "RPCCore",
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ],
       swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolStoreTests",

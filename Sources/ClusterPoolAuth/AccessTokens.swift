@@ -61,8 +61,12 @@ public final class AccessTokens: Sendable {
   /// The caller a token names, from the cache when it was verified before and has not
   /// expired; else verified in full (and cached).
   public func verify(_ token: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
+    try verify(token, digest: VerifiedTokenCache.Key(token))
+  }
+
+  /// `verify(_:)` with the token's digest computed by the caller (shared with the OIDC cache).
+  func verify(_ token: String, digest: VerifiedTokenCache.Key) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    let digest = VerifiedTokenCache.Key(token)
     if let caller = cache.caller(for: digest, now: now - configuration.clockSkew) { return caller }
     let caller = try verifyUncached(token, now: now)
     cache.insert(caller, for: digest, now: now - configuration.clockSkew)

@@ -25,6 +25,14 @@ public enum AuthenticationFailure: Error, Sendable, Hashable, CustomStringConver
   case claim(String)
   /// The client id and secret of a token request (or an API key) do not match an app.
   case invalidClient(String)
+  /// An OpenID Connect provider's token of an `alg` other than RS256 and ES256.
+  case providerAlgorithm(String)
+  /// The provider's key set has no key of the token's `kid` (its set is fetched again).
+  case unknownProviderKey(String)
+  /// The provider's key set is not loaded.
+  case providerKeysMissing
+  /// A valid provider token naming no user of the store; the reason says whom it sought.
+  case unknownPerson(String)
 
   public var description: String {
     switch self {
@@ -40,6 +48,11 @@ public enum AuthenticationFailure: Error, Sendable, Hashable, CustomStringConver
     case .wrongAudience: "token audience is not this server's"
     case .claim(let why): "token claims: \(why)"
     case .invalidClient(let why): why
+    case .providerAlgorithm(let alg): "token algorithm \(alg) is not accepted from the OIDC provider (RS256, ES256)"
+    case .unknownProviderKey(let kid):
+      "unknown key id \(kid) of the OIDC provider (its key set is being fetched again: retry in a few seconds)"
+    case .providerKeysMissing: "the OIDC provider's keys are not loaded"
+    case .unknownPerson(let why): why
     }
   }
 

@@ -8,15 +8,28 @@ public import RPCCore
 /// saying why, never echoing the token). Other methods are not authenticated at all until
 /// authorization is enforced (`--auth on`, a later step): a credential they carry is ignored
 /// unverified, as before authentication existed.
+///
+/// With an OpenID Connect provider (`oidc`, `people`), a JWT that is not ours and whose `iss`
+/// is the provider's is verified with the provider's keys (``OIDCTokens``) and names the user
+/// ``UserDirectory`` finds for it (by `sub`, then `email`); a deleted user is refused at once.
 public final class BearerAuthenticator: CallAuthenticator {
   public let tokens: AccessTokens
   public let apiKeys: (any APIKeyVerifier)?
+  /// The external OpenID Connect provider's tokens, when one is configured.
+  public let oidc: OIDCTokens?
+  /// Where the people of the provider's tokens are found (with `oidc`).
+  public let people: (any UserDirectory)?
   /// Paths (`/package.Service/Method`) that need a verified caller.
   public let required: Set<String>
 
-  public init(tokens: AccessTokens, apiKeys: (any APIKeyVerifier)?, required: Set<String>) {
+  public init(
+    tokens: AccessTokens, apiKeys: (any APIKeyVerifier)?, oidc: OIDCTokens? = nil, people: (any UserDirectory)? = nil,
+    required: Set<String>
+  ) {
     self.tokens = tokens
     self.apiKeys = apiKeys
+    self.oidc = oidc
+    self.people = people
     self.required = required
   }
 
@@ -41,7 +54,23 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// The caller a bearer credential names: a JWT of ours, else an API key.
   public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
     guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {
-      let caller = try tokens.verify(bearer)
+      // one digest for both caches: a provider's token verified before costs a hash and two lookups
+      let digest = VerifiedTokenCache.Key(bearer)
+      if let oidc, let people, let cached = oidc.cachedCaller(digest) { return try existing(cached, people) }
+      let caller: AuthenticatedCaller
+      do {
+        caller = try tokens.verify(bearer, digest: digest)
+      } catch {
+        // not one of ours: the provider's, when its unverified iss says so
+        guard let oidc, let people else { throw error }
+        let issuer = CompactJWS.unverifiedIssuer(bearer)
+        if issuer == oidc.configuration.issuer {
+          return try existing(oidc.caller(bearer, digest: digest) { person throws(AuthenticationFailure) in try people.user(person) }, people)
+        }
+        // neither ours nor the provider's: the issuer is the reason, not our key or algorithm
+        if let issuer, issuer != tokens.configuration.issuer { throw .wrongIssuer(issuer.count > 200 ? String(issuer.prefix(200)) + "…" : issuer) }
+        throw error
+      }
       if case .application(let clientID) = caller.identity, let apiKeys,
         !apiKeys.appExists(organization: caller.organization, clientID: clientID)
       {
@@ -52,6 +81,14 @@ public final class BearerAuthenticator: CallAuthenticator {
     let caller = try apiKeys.authenticateAPIKey(clientID: key.clientID, secret: key.secret)
     guard key.organization.isEmpty || key.organization == "None" || key.organization == caller.organization else {
       throw .invalidClient("the API key names organization \(key.organization.prefix(63)), not its app's")
+    }
+    return caller
+  }
+
+  /// The user a provider's token named, while that user exists.
+  func existing(_ caller: AuthenticatedCaller, _ people: any UserDirectory) throws(AuthenticationFailure) -> AuthenticatedCaller {
+    guard people.userExists(organization: caller.organization, subject: caller.identity.subject) else {
+      throw .unknownPerson("the user \(caller.identity.subject.prefix(64)) of this token was deleted")
     }
     return caller
   }

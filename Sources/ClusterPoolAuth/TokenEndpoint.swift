@@ -7,14 +7,28 @@ public import RPCCore
 /// fields `client_id` and `client_secret` (not both); answers
 /// `{"access_token", "token_type": "Bearer", "expires_in"}` or a section 5.2 error (400, or 401
 /// `invalid_client` with `WWW-Authenticate`), always with `Cache-Control: no-store`.
+///
+/// With an OpenID Connect provider, the grants of people (`passedOn`: device code, refresh
+/// token, authorization code) are passed on to the provider's token endpoint by `passOn`: the
+/// official CLI reads one token endpoint for every flow, so ours serves apps and relays people.
 public struct TokenEndpoint: Sendable {
+  /// The grant types relayed to the provider when `passOn` is set.
+  public static let passedOn: Set<String> = [
+    "urn:ietf:params:oauth:grant-type:device_code", "refresh_token", "authorization_code",
+  ]
   public let tokens: AccessTokens
   public let clients: any ClientCredentialVerifier
+  /// Relays a token request to the OpenID Connect provider and returns its answer.
+  package let passOn: (@Sendable (HTTPRouteRequest) async -> WireResponse)?
   let logger: Logger
 
-  public init(tokens: AccessTokens, clients: any ClientCredentialVerifier, logger: Logger) {
+  package init(
+    tokens: AccessTokens, clients: any ClientCredentialVerifier,
+    passOn: (@Sendable (HTTPRouteRequest) async -> WireResponse)? = nil, logger: Logger
+  ) {
     self.tokens = tokens
     self.clients = clients
+    self.passOn = passOn
     self.logger = logger
   }
 
@@ -37,8 +51,10 @@ public struct TokenEndpoint: Sendable {
       }
       let form = FormBody(Array(request.body.readableBytesView))
       guard let grant = try form.value("grant_type") else { throw .init(.invalidRequest, "grant_type is missing") }
+      if let passOn, Self.passedOn.contains(grant) { return await passOn(request) }
       guard grant == "client_credentials" else {
-        throw .init(.unsupportedGrantType, "grant_type \(grant.prefix(64)) is not supported (client_credentials only)")
+        let others = passOn == nil ? " only" : " here, or " + Self.passedOn.sorted().joined(separator: ", ") + " for the OIDC provider"
+        throw .init(.unsupportedGrantType, "grant_type \(grant.prefix(64)) is not supported (client_credentials\(others))")
       }
       let (id, secret) = try Self.client(request.fields.first("authorization"), form, basic: &basic)
       let caller: AuthenticatedCaller

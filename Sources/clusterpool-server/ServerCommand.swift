@@ -80,6 +80,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Authentication")
   var auth: AuthOptions
 
+  @OptionGroup(title: "OpenID Connect provider (people)")
+  var oidc: OIDCOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
@@ -108,14 +111,26 @@ struct ServerCommand: AsyncParsableCommand {
     let (enforce, authWarning) = auth.enforcement(host: host, tls: tlsCert != nil)
     if let authWarning { logger.warning("\(authWarning)") }
 
-    // Start order: flags (validate()) → TLS files → port → database → services → serving.
-    // Whatever fails first is told in words, before anything is created on disk.
+    // Start order: flags (validate()) → TLS files → port → OIDC provider → database →
+    // services → serving. Whatever fails first is told in words, before anything is created
+    // on disk.
     let registry = MethodRegistry()
     let server = RPCServer(configuration: serverConfiguration(), registry: registry, logger: logger)
     do {
       try await server.bind()
     } catch {
       throw StartupError(error)
+    }
+    let oidcProvider: OIDCProvider?
+    do {
+      oidcProvider = try oidc.provider(logger: logger)
+      try await oidcProvider?.load()
+    } catch {
+      await server.close()
+      throw StartupError(message: "cannot load the OpenID Connect provider: \(error)")
+    }
+    if let oidcProvider, let keys = oidcProvider.tokens.keySet {
+      logger.info("OIDC provider \(oidcProvider.tokens.configuration.issuer): \(keys.keys.count) verification keys")
     }
     let store: PoolStore
     let follower: PostgresFollower?
@@ -137,7 +152,8 @@ struct ServerCommand: AsyncParsableCommand {
       keyRefresh = SigningKeyRefresh(keyring: keyring, interval: .seconds(auth.signingKeyRefreshInterval), logger: logger)
       authService = AuthService(
         tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
-        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil, enforce: enforce), logger: logger)
+        configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil, enforce: enforce), oidc: oidcProvider,
+        logger: logger)
     } catch {
       await store.close()
       await server.close()
@@ -171,6 +187,9 @@ struct ServerCommand: AsyncParsableCommand {
     }
     services += [
       .init(service: keyRefresh),
+    ]
+    if let oidcProvider { services.append(.init(service: oidcProvider)) }
+    services += [
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),

@@ -5,6 +5,8 @@ import RPCHTTP2
 struct StartupError: Error, CustomStringConvertible {
   let description: String
 
+  init(message: String) { description = message }
+
   init(_ error: ServerStartError) {
     description =
       switch error.reason {

@@ -12,6 +12,11 @@ public import RPCCore
 /// It also sets the registry's `CallAuthenticator`: with `enforce` (`--auth on`) the
 /// ``AccessGate`` (every method authenticated and authorized), else a ``BearerAuthenticator``
 /// that checks `UserInfo`'s credential only.
+///
+/// With an OpenID Connect provider (`oidc`), its tokens are accepted for the store's users,
+/// the metadata advertises its authorization and device authorization endpoints, our token
+/// endpoint relays people's grants to it, and `GetPublicClientConfig` gives its public client
+/// id, redirect URI, scopes and audience: the official CLI's Pkce and DeviceFlow go through it.
 public struct AuthService: Sendable {
   public static let metadataServiceName = "flyteidl2.auth.AuthMetadataService"
   public static let identityServiceName = "flyteidl2.auth.IdentityService"
@@ -40,16 +45,19 @@ public struct AuthService: Sendable {
   /// Where UserInfo finds the caller's name and email (apps and users), when given.
   public let access: (any AccessStore)?
   public let configuration: Configuration
+  /// The external OpenID Connect provider of people's tokens, loaded, if any.
+  public let oidc: OIDCProvider?
   let logger: Logger
 
   public init(
     tokens: AccessTokens, clients: any ClientCredentialVerifier, access: (any AccessStore)? = nil,
-    configuration: Configuration, logger: Logger
+    configuration: Configuration, oidc: OIDCProvider? = nil, logger: Logger
   ) {
     self.tokens = tokens
     self.clients = clients
     self.access = access
     self.configuration = configuration
+    self.oidc = oidc
     self.logger = logger
   }
 
@@ -60,20 +68,26 @@ public struct AuthService: Sendable {
   }
 
   func metadata(authority: String?) -> AuthorizationServerMetadata {
-    AuthorizationServerMetadata(issuer: tokens.configuration.issuer, baseURL: baseURL(authority: authority))
+    let ours = AuthorizationServerMetadata(issuer: tokens.configuration.issuer, baseURL: baseURL(authority: authority))
+    guard let oidc, let provider = oidc.metadata else { return ours }
+    return ours.with(provider: provider, scopes: oidc.tokens.configuration.scopes)
   }
 
   /// Registers both services, the HTTP routes and the authenticator.
   public func register(in registry: MethodRegistry) {
     let service = self
-    let bearer = BearerAuthenticator(tokens: tokens, apiKeys: clients as? any APIKeyVerifier, required: Self.requiredPaths)
+    let bearer = BearerAuthenticator(
+      tokens: tokens, apiKeys: clients as? any APIKeyVerifier, oidc: oidc?.tokens, people: access.map { StoreUserDirectory(store: $0) },
+      required: Self.requiredPaths)
     if configuration.enforce {
       guard let access else { preconditionFailure("AuthService: enforcing access needs the access store") }
       registry.authenticate(with: AccessGate(bearer: bearer, store: access))
     } else {
       registry.authenticate(with: bearer)
     }
-    registry.register(TokenEndpoint(tokens: tokens, clients: clients, logger: logger).route)
+    var passOn: (@Sendable (HTTPRouteRequest) async -> WireResponse)?
+    if let oidc { passOn = { request in await oidc.passOn(request) } }
+    registry.register(TokenEndpoint(tokens: tokens, clients: clients, passOn: passOn, logger: logger).route)
     registry.register(HTTPRoute(path: AuthorizationServerMetadata.wellKnownPath, methods: ["GET"]) { request in
       HTTPRoute.json(service.metadata(authority: request.authority).json)
     })
@@ -86,19 +100,28 @@ public struct AuthService: Sendable {
       Auth.GetOAuth2MetadataRequest.self, Auth.GetOAuth2MetadataResponse.self
     ) { _, context in
       let metadata = service.metadata(authority: context.authority)
-      return Auth.GetOAuth2MetadataResponse(
+      var response = Auth.GetOAuth2MetadataResponse(
         issuer: metadata.issuer, tokenEndpoint: metadata.tokenEndpoint,
         responseTypesSupported: metadata.responseTypesSupported, scopesSupported: metadata.scopesSupported,
         tokenEndpointAuthMethodsSupported: metadata.tokenEndpointAuthMethodsSupported, jwksUri: metadata.jwksURI,
         grantTypesSupported: metadata.grantTypesSupported)
+      response.authorizationEndpoint = metadata.authorizationEndpoint
+      response.deviceAuthorizationEndpoint = metadata.deviceAuthorizationEndpoint
+      response.codeChallengeMethodsSupported = metadata.codeChallengeMethodsSupported
+      return response
     }
     registry.inline(
       MethodDescriptor(service: Self.metadataServiceName, method: "GetPublicClientConfig"),
       Auth.GetPublicClientConfigRequest.self, Auth.GetPublicClientConfigResponse.self
     ) { _, context in
-      Auth.GetPublicClientConfigResponse(
+      var response = Auth.GetPublicClientConfigResponse(
         scopes: ["all"], authorizationMetadataKey: "authorization",
         serviceHttpEndpoint: service.baseURL(authority: context.authority), audience: service.tokens.configuration.audience)
+      if let provider = service.oidc?.tokens.configuration {
+        (response.clientId, response.redirectUri) = (provider.clientID, provider.redirectURI)
+        (response.scopes, response.audience) = (provider.scopes, provider.audience)
+      }
+      return response
     }
     registry.inline(
       MethodDescriptor(service: Self.identityServiceName, method: "UserInfo"),

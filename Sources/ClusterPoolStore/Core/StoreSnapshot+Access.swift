@@ -10,6 +10,14 @@ extension StoreSnapshot {
   public func policies(in organization: Organization) -> [Policy] { access.policies(in: organization) }
   public func user(_ organization: Organization, subject: String) -> User? { access.users[AccessKey(.user, organization, subject)] }
   public func users(in organization: Organization) -> [User] { access.users(in: organization) }
+  /// The users whose subject is `subject`, in every organization (a scan: for a provider
+  /// token's first verification, cached after).
+  public func users(subject: String) -> [User] { access.users.values.filter { $0.subject == subject } }
+  /// The users whose email is `email` (compared in lowercase), in every organization.
+  public func users(email: String) -> [User] {
+    let email = email.lowercased()
+    return access.users.values.filter { $0.profile.email.lowercased() == email }
+  }
 
   /// The assignment of `identity`; nil when it has none.
   public func assignment(_ organization: Organization, _ identity: Identity) -> Assignment? {
