@@ -259,3 +259,129 @@ def test_every_refused_credential_is_unauthenticated_saying_which(acme, m, start
         assert token not in message
     fresh = token_for(acme.srv.port, ci)
     assert via_grpcio(acme, POOLS_LIST, body, f"Bearer {fresh}") == ("OK", "")
+
+
+BETA_NAMES = ("beta-secret", "beta-other")  # every name of beta's objects starts with one of these
+
+
+def test_another_organization_is_denied_telling_nothing_of_its_objects(acme, m):
+    ci = make_app(acme, m, "ci", policy="contributor")  # may read and write everything of acme
+    c, q = m.common, m.queue
+    pool = lambda name, org="beta": c.ClusterPoolIdentifier(organization=org, name=name)  # noqa: E731
+    cluster = lambda name, org="beta": c.ClusterIdentifier(organization=org, name=name)  # noqa: E731
+    queue = lambda name, org="beta": c.QueueIdentifier(organization=org, name=name)  # noqa: E731
+    # each pair: the call on an existing object of beta, and on a name beta does not hold
+    pairs = {
+        "pool Get": [(m.pools, "Get", m.pool.GetRequest(id=pool(n))) for n in ("beta-secret-pool", "nope")],
+        "pool Update": [(m.pools, "Update", m.pool.UpdateRequest(cluster_pool=make_pool(m, n, org="beta")))
+                        for n in ("beta-secret-pool", "nope")],
+        "pool Delete": [(m.pools, "Delete", m.pool.DeleteRequest(id=pool(n))) for n in ("beta-secret-pool", "nope")],
+        "pool Create": [(m.pools, "Create", m.pool.CreateRequest(cluster_pool=make_pool(m, n, org="beta")))
+                        for n in ("beta-secret-pool", "nope")],
+        "cluster Get": [(m.clusters, "GetCluster", m.cluster.GetRequest(cluster_id=cluster(n)))
+                        for n in ("beta-secret-cluster", "nope")],
+        "cluster Delete": [(m.clusters, "DeleteCluster", m.cluster.DeleteRequest(cluster_id=cluster(n)))
+                           for n in ("beta-secret-cluster", "nope")],
+        "cluster Create": [(m.clusters, "CreateCluster", m.cluster.CreateClusterRequest(
+            cluster_id=cluster(n), cluster_pool_name="beta-secret-pool")) for n in ("beta-secret-cluster", "nope")],
+        "Heartbeat": [(m.clusters, "Heartbeat", m.cluster.HeartbeatRequest(cluster_id=cluster(n)))
+                      for n in ("beta-secret-cluster", "nope")],
+        "UpdateStatus": [(m.clusters, "UpdateStatus", m.cluster.UpdateStatusRequest(cluster_id=cluster(n)))
+                         for n in ("beta-secret-cluster", "nope")],
+        "queue Get": [(m.queues, "GetQueue", q.GetQueueRequest(id=queue(n))) for n in ("beta-secret-queue", "nope")],
+        "queue Delete": [(m.queues, "DeleteQueue", q.DeleteQueueRequest(id=queue(n))) for n in ("beta-secret-queue", "nope")],
+        "queue Create": [(m.queues, "CreateQueue", q.CreateQueueRequest(
+            id=queue(n), spec=q.QueueSpec(run_concurrency=1, action_concurrency=1))) for n in ("beta-secret-queue", "nope")],
+    }
+    lists = {  # listing beta: nothing to compare with, the refusal alone
+        "pool List": (m.pools, "List", m.pool.ListRequest(organization="beta")),
+        "cluster List": (m.clusters, "ListClusters", m.cluster.ListRequest(organization="beta")),
+        "cluster Count": (m.clusters, "Count", m.cluster.CountRequest(organization="beta")),
+        "queue List": (m.queues, "ListQueues", q.ListQueuesRequest(organization="beta")),
+        "app List": (m.apps, "List", m.app.ListAppsRequest(organization="beta")),
+    }
+    for name, ((stub, method, real), (_, _, missing)) in pairs.items():
+        got = [outcome(lambda r=r: acme.call(stub, method, r, ci)) for r in (real, missing)]
+        assert got[0] == got[1], (name, got)  # the same answer: existence is not told
+        code, message = got[0]
+        assert code == S.PERMISSION_DENIED and "organization beta" in message, (name, got)
+        assert not any(n in message for n in BETA_NAMES), (name, message)
+    for name, (stub, method, request) in lists.items():
+        code, message = outcome(lambda: acme.call(stub, method, request, ci))
+        assert code == S.PERMISSION_DENIED and "organization beta" in message, (name, code, message)
+    # over every transport, the existing and the missing pool read the same
+    for n in ("beta-secret-pool", "nope"):
+        got = every_transport(acme, "/cloudidl.clusterpool.ClusterPoolService/Get",
+                              m.pool.GetRequest(id=pool(n)).SerializeToString(), f"Bearer {ci}")
+        assert {t: code for t, (code, _) in got.items()} == {t: "PERMISSION_DENIED" for t in TRANSPORTS}, got
+        assert len({message for _, message in got.values()}) == 1 and "beta-secret" not in str(got), got
+    # watching: a watch is of the caller's organization only; beta's clusters never show
+    acme.call(m.pools, "Create", m.pool.CreateRequest(cluster_pool=make_pool(m, "acme-pool")), ci)
+    stream = acme.ch.unary_stream("/cloudidl.cluster.ClusterService/WatchClusters",
+                                  request_serializer=m.cluster.WatchClustersRequest.SerializeToString,
+                                  response_deserializer=m.cluster.WatchClustersResponse.FromString)(
+        m.cluster.WatchClustersRequest(), timeout=20, metadata=as_key(ci))
+    first = next(stream)
+    assert [s.id.name for s in first.clusters] == [], first
+    acme.call(m.clusters, "CreateCluster", m.cluster.CreateClusterRequest(
+        cluster_id=cluster("acme-cluster", org=""), cluster_pool_name="acme-pool"), ci)
+    seen = next(stream)
+    assert [(s.id.organization, s.id.name) for s in seen.clusters] == [("acme", "acme-cluster")], seen
+    stream.cancel()
+    # nothing of beta was changed by the refused writes
+    rows = acme.database.query("store.db", "SELECT name FROM cluster_pools WHERE organization = 'beta' ORDER BY name")
+    assert "beta-secret-pool" in [r[0] for r in rows] and "nope" not in [r[0] for r in rows], rows
+
+
+def test_a_cluster_bound_key_reports_its_cluster_only(acme, m):
+    admin = acme.admin
+    c = m.common
+    acme.call(m.pools, "Create", m.pool.CreateRequest(cluster_pool=make_pool(m, "prod")), admin)
+    for name in ("c1", "c2"):
+        acme.call(m.clusters, "CreateCluster", m.cluster.CreateClusterRequest(
+            cluster_id=c.ClusterIdentifier(name=name), cluster_pool_name="prod"), admin)
+    acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=m.crole.Role(
+        id=c.RoleIdentifier(name="reporter"), actions=[m.authn.Action.Value("ACTION_MANAGE_CLUSTER")])), admin)
+    acme.call(m.policies, "CreatePolicy", m.policy.CreatePolicyRequest(policy=m.cpolicy.Policy(
+        id=c.PolicyIdentifier(name="dp-c1"), bindings=[m.cpolicy.PolicyBinding(
+            role_id=c.RoleIdentifier(name="reporter"),
+            resource=m.authn.Resource(cluster=c.ClusterIdentifier(organization="acme", name="c1")))])), admin)
+    dp = make_app(acme, m, "dp-c1", policy="dp-c1")
+    dp_token = token_for(acme.srv.port, dp)
+    for key in (dp, dp_token):
+        assert outcome(lambda: acme.call(m.clusters, "Heartbeat", m.cluster.HeartbeatRequest(
+            cluster_id=c.ClusterIdentifier(name="c1")), key)) == (S.OK, "")
+        assert outcome(lambda: acme.call(m.clusters, "UpdateStatus", m.cluster.UpdateStatusRequest(
+            cluster_id=c.ClusterIdentifier(name="c1"), status=m.cluster.Status()), key)) == (S.OK, "")
+        for name in ("c2", "no-such-cluster"):  # another cluster, existing or not: the same refusal shape
+            for method, request in (("Heartbeat", m.cluster.HeartbeatRequest(cluster_id=c.ClusterIdentifier(name=name))),
+                                    ("UpdateStatus", m.cluster.UpdateStatusRequest(cluster_id=c.ClusterIdentifier(name=name)))):
+                code, message = outcome(lambda: acme.call(m.clusters, method, request, key))
+                assert code == S.PERMISSION_DENIED and f"lacks ACTION_MANAGE_CLUSTER on cluster {name}" in message, (method, message)
+        # the same cluster name in another organization
+        code, message = outcome(lambda: acme.call(m.clusters, "Heartbeat", m.cluster.HeartbeatRequest(
+            cluster_id=c.ClusterIdentifier(organization="beta", name="c1")), key))
+        assert code == S.PERMISSION_DENIED and "organization beta" in message, message
+        # nothing else: reads, writes and identity calls, even on c1 itself
+        others = [
+            (m.clusters, "GetCluster", m.cluster.GetRequest(cluster_id=c.ClusterIdentifier(name="c1"))),
+            (m.clusters, "ListClusters", m.cluster.ListRequest()),
+            (m.clusters, "Count", m.cluster.CountRequest()),
+            (m.clusters, "DeleteCluster", m.cluster.DeleteRequest(cluster_id=c.ClusterIdentifier(name="c1"))),
+            (m.clusters, "CreateCluster", m.cluster.CreateClusterRequest(
+                cluster_id=c.ClusterIdentifier(name="c3"), cluster_pool_name="prod")),
+            (m.pools, "List", m.pool.ListRequest()),
+            (m.pools, "Get", m.pool.GetRequest(id=c.ClusterPoolIdentifier(name="prod"))),
+            (m.queues, "ListQueues", m.queue.ListQueuesRequest()),
+            (m.apps, "List", m.app.ListAppsRequest()),
+            (m.roles, "CreateRole", m.role.CreateRoleRequest(role=m.crole.Role(id=c.RoleIdentifier(name="mine")))),
+        ]
+        for stub, method, request in others:
+            code, message = outcome(lambda: acme.call(stub, method, request, key))
+            assert code == S.PERMISSION_DENIED and "app dp-c1 lacks ACTION_" in message, (method, code, message)
+        stream = acme.ch.unary_stream("/cloudidl.cluster.ClusterService/WatchClusters",
+                                      request_serializer=m.cluster.WatchClustersRequest.SerializeToString,
+                                      response_deserializer=m.cluster.WatchClustersResponse.FromString)(
+            m.cluster.WatchClustersRequest(), timeout=10, metadata=as_key(key))
+        code, message = outcome(lambda: next(stream))
+        assert code == S.PERMISSION_DENIED and "ACTION_VIEW_CLUSTER_CONFIG" in message, message
