@@ -385,3 +385,120 @@ def test_a_cluster_bound_key_reports_its_cluster_only(acme, m):
             m.cluster.WatchClustersRequest(), timeout=10, metadata=as_key(key))
         code, message = outcome(lambda: next(stream))
         assert code == S.PERMISSION_DENIED and "ACTION_VIEW_CLUSTER_CONFIG" in message, message
+
+
+def role_msg(m, name, *actions):
+    return m.crole.Role(id=m.common.RoleIdentifier(name=name), actions=[m.authn.Action.Value(a) for a in actions])
+
+
+def org_binding(m, role):
+    return m.cpolicy.PolicyBinding(role_id=m.common.RoleIdentifier(name=role),
+                                   resource=m.authn.Resource(organization=m.authn.Organization(name="acme")))
+
+
+def test_the_last_permission_manager_cannot_be_removed_by_any_path(acme, m):
+    admin, c = acme.admin, m.common
+    def locked(fn):
+        code, message = outcome(fn)
+        return code == S.FAILED_PRECONDITION and "no identity holding ACTION_MANAGE_PERMISSIONS" in message
+    # the bootstrap admin alone holds it: neither unassigned nor deleted
+    assert locked(lambda: acme.call(m.assign, "UnassignIdentity", m.authz.UnassignIdentityRequest(
+        identity=app_identity(m, "bootstrap-admin"), policy_id=c.PolicyIdentifier(name="admin")), admin))
+    assert locked(lambda: acme.call(m.apps, "Delete", m.app.DeleteAppRequest(client_id="bootstrap-admin"), admin))
+    # hand it over to app ops through a custom role bound by a custom policy, then drop the admin's
+    acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=role_msg(
+        m, "keeper", "ACTION_MANAGE_PERMISSIONS", "ACTION_VIEW_IDENTITIES")), admin)
+    acme.call(m.policies, "CreatePolicy", m.policy.CreatePolicyRequest(policy=m.cpolicy.Policy(
+        id=c.PolicyIdentifier(name="keepers"), bindings=[org_binding(m, "keeper")])), admin)
+    ops = make_app(acme, m, "ops", policy="keepers")
+    acme.call(m.assign, "UnassignIdentity", m.authz.UnassignIdentityRequest(
+        identity=app_identity(m, "bootstrap-admin"), policy_id=c.PolicyIdentifier(name="admin")), admin)
+    # ops is now the last: every path that would take the action away is refused
+    paths = {
+        "unassign": lambda: acme.call(m.assign, "UnassignIdentity", m.authz.UnassignIdentityRequest(
+            identity=app_identity(m, "ops"), policy_id=c.PolicyIdentifier(name="keepers")), ops),
+        "delete the app": lambda: acme.call(m.apps, "Delete", m.app.DeleteAppRequest(client_id="ops"), ops),
+        "remove the action from the role": lambda: acme.call(m.roles, "DeleteRoleAction", m.role.DeleteRoleActionRequest(
+            id=c.RoleIdentifier(name="keeper"), action=m.authn.Action.Value("ACTION_MANAGE_PERMISSIONS")), ops),
+        "update the role without it": lambda: acme.call(m.roles, "UpdateRole", m.role.UpdateRoleRequest(
+            role=role_msg(m, "keeper", "ACTION_VIEW_IDENTITIES")), ops),
+        "remove the binding": lambda: acme.call(m.policies, "DeletePolicyBinding", m.policy.DeletePolicyBindingRequest(
+            id=c.PolicyIdentifier(name="keepers"), binding=org_binding(m, "keeper")), ops),
+    }
+    for name, path in paths.items():
+        code, message = outcome(path)
+        assert code == S.FAILED_PRECONDITION and "no identity holding ACTION_MANAGE_PERMISSIONS" in message, (name, message)
+        assert "app:ops" in message, (name, message)
+    # deleting the policy or the role is refused too (still assigned, still bound)
+    for name, path in {
+        "delete the policy": lambda: acme.call(m.policies, "DeletePolicy", m.policy.DeletePolicyRequest(
+            id=c.PolicyIdentifier(name="keepers")), ops),
+        "delete the role": lambda: acme.call(m.roles, "DeleteRole", m.role.DeleteRoleRequest(id=c.RoleIdentifier(name="keeper")), ops),
+    }.items():
+        code, message = outcome(path)
+        assert code == S.FAILED_PRECONDITION, (name, code, message)
+    # handing it to a user instead lets ops go (a user as the last holder: DeleteUser is refused
+    # alike, AccessStoreTests; no user can call here without an OpenID Connect issuer)
+    subject = acme.call(m.users, "CreateUser", m.user.CreateUserRequest(spec=m.ident.UserSpec(email="kim@acme.example")), ops).id.subject
+    acme.call(m.assign, "AssignIdentity", m.authz.AssignIdentityRequest(
+        identity=m.ident.Identity(user_id=m.ident.UserIdentifier(subject=subject)), policy_id=c.PolicyIdentifier(name="keepers")), ops)
+    assert outcome(paths["unassign"]) == (S.OK, "")
+    assert outcome(lambda: acme.call(m.apps, "Delete", m.app.DeleteAppRequest(client_id="ops"), ops))[0] == S.PERMISSION_DENIED
+
+
+def test_no_caller_grants_actions_it_lacks(acme, m):
+    admin, c = acme.admin, m.common
+    A = lambda *names: [m.authn.Action.Value(n) for n in names]  # noqa: E731
+    acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=role_msg(
+        m, "keeper", "ACTION_MANAGE_PERMISSIONS", "ACTION_VIEW_IDENTITIES")), admin)
+    acme.call(m.policies, "CreatePolicy", m.policy.CreatePolicyRequest(policy=m.cpolicy.Policy(
+        id=c.PolicyIdentifier(name="keepers"), bindings=[org_binding(m, "keeper")])), admin)
+    ops = make_app(acme, m, "ops", policy="keepers")  # manages permissions, nothing else
+    make_app(acme, m, "other")
+
+    def denied(fn, *actions):
+        code, message = outcome(fn)
+        assert code == S.PERMISSION_DENIED and "app ops lacks" in message, (code, message)
+        for action in actions:
+            assert action in message, (actions, message)
+        return message
+
+    # roles: creating or widening one beyond what ops holds
+    denied(lambda: acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=role_msg(
+        m, "big", "ACTION_VIEW_IDENTITIES", "ACTION_MANAGE_CLUSTER")), ops), "ACTION_MANAGE_CLUSTER")
+    acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=role_msg(m, "small", "ACTION_VIEW_IDENTITIES")), ops)
+    denied(lambda: acme.call(m.roles, "UpdateRole", m.role.UpdateRoleRequest(role=role_msg(
+        m, "small", "ACTION_VIEW_IDENTITIES", "ACTION_MANAGE_QUEUE")), ops), "ACTION_MANAGE_QUEUE")
+    denied(lambda: acme.call(m.roles, "CreateRoleAction", m.role.CreateRoleActionRequest(
+        id=c.RoleIdentifier(name="small"), action=A("ACTION_ADMINISTER_ACCOUNT")[0]), ops), "ACTION_ADMINISTER_ACCOUNT")
+    acme.call(m.roles, "CreateRoleAction", m.role.CreateRoleActionRequest(
+        id=c.RoleIdentifier(name="small"), action=A("ACTION_MANAGE_PERMISSIONS")[0]), ops)  # held: allowed
+    # policies: binding a role with actions ops lacks, on the organization or on one cluster
+    denied(lambda: acme.call(m.policies, "CreatePolicy", m.policy.CreatePolicyRequest(policy=m.cpolicy.Policy(
+        id=c.PolicyIdentifier(name="contrib"), bindings=[org_binding(m, "contributor")])), ops), "ACTION_MANAGE_CLUSTER")
+    denied(lambda: acme.call(m.policies, "CreatePolicyBinding", m.policy.CreatePolicyBindingRequest(
+        id=c.PolicyIdentifier(name="keepers"), binding=m.cpolicy.PolicyBinding(
+            role_id=c.RoleIdentifier(name="viewer"),
+            resource=m.authn.Resource(cluster=c.ClusterIdentifier(organization="acme", name="c1")))), ops),
+        "ACTION_VIEW_CLUSTER_CONFIG")
+    # assignments: admin or contributor to itself or to another app, directly or by policy
+    for who in ("ops", "other"):
+        denied(lambda: assign(acme, m, who, "admin", key=ops), "ACTION_MANAGE_CLUSTER", "ACTION_ADMINISTER_ACCOUNT")
+        denied(lambda: acme.call(m.assign, "AssignIdentity", m.authz.AssignIdentityRequest(
+            identity=app_identity(m, who), role_id=c.RoleIdentifier(name="contributor")), ops), "ACTION_MANAGE_CLUSTER")
+    # an API key with the default policy (contributor) would be one too; without it, allowed
+    denied(lambda: acme.call(m.apps, "Create", m.app.CreateAppRequest(client_id="sneaky"), ops), "ACTION_MANAGE_CLUSTER")
+    acme.call(m.apps, "Create", m.app.CreateAppRequest(client_id="plain", skip_default_policy_assignments=True), ops)
+    # what ops holds it may pass on
+    assign(acme, m, "other", "keepers", key=ops)
+    acme.call(m.policies, "CreatePolicy", m.policy.CreatePolicyRequest(policy=m.cpolicy.Policy(
+        id=c.PolicyIdentifier(name="small-ones"), bindings=[org_binding(m, "small")])), ops)
+    # nothing was written by the refusals
+    assert "big" not in [r.id.name for r in acme.call(m.roles, "List", m.role.ListRolesRequest(), ops).roles]
+    assert {p.id.name for p in acme.call(m.assign, "GetIdentityAssignments", m.authz.GetIdentityAssignmentRequest(
+        identity=app_identity(m, "ops")), ops).identity_assignment.policies} == {"keepers"}
+    # the admin holds every action: the rule never stops it
+    acme.call(m.roles, "CreateRole", m.role.CreateRoleRequest(role=role_msg(
+        m, "big", "ACTION_VIEW_IDENTITIES", "ACTION_MANAGE_CLUSTER")), admin)
+    assign(acme, m, "other", "contributor", key=admin)
+
