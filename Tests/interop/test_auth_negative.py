@@ -502,3 +502,59 @@ def test_no_caller_grants_actions_it_lacks(acme, m):
         m, "big", "ACTION_VIEW_IDENTITIES", "ACTION_MANAGE_CLUSTER")), admin)
     assign(acme, m, "other", "contributor", key=admin)
 
+
+def watch(acme, m, key, timeout=30):
+    return acme.ch.unary_stream("/cloudidl.cluster.ClusterService/WatchClusters",
+                                request_serializer=m.cluster.WatchClustersRequest.SerializeToString,
+                                response_deserializer=m.cluster.WatchClustersResponse.FromString)(
+        m.cluster.WatchClustersRequest(), timeout=timeout, metadata=as_key(key))
+
+
+def ends_with(stream, timeout=15):
+    """(code, message) the stream ends with, reading on until then; fails after `timeout`."""
+    result = {}
+
+    def drain():
+        try:
+            for _ in stream:
+                pass
+            result["end"] = (S.OK, "")
+        except grpc.RpcError as e:
+            result["end"] = (e.code(), e.details())
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        stream.cancel()
+        pytest.fail(f"the watch was still open {timeout} s after its caller's access was revoked")
+    return result["end"]
+
+
+def test_an_open_watch_ends_when_its_callers_access_is_revoked(acme, m):
+    admin, c = acme.admin, m.common
+    acme.call(m.pools, "Create", m.pool.CreateRequest(cluster_pool=make_pool(m, "prod")), admin)
+    viewer = make_app(acme, m, "viewer", policy="viewer")
+    gone = make_app(acme, m, "gone", policy="viewer")
+    stays = make_app(acme, m, "stays", policy="viewer")
+    by_token = token_for(acme.srv.port, make_app(acme, m, "by-token", policy="viewer"))
+    streams = {name: watch(acme, m, key) for name, key in
+               (("viewer", viewer), ("gone", gone), ("stays", stays), ("by-token", by_token))}
+    for stream in streams.values():
+        assert list(next(stream).clusters) == []
+    # the assignment goes: PERMISSION_DENIED naming the action
+    acme.call(m.assign, "UnassignIdentity", m.authz.UnassignIdentityRequest(
+        identity=app_identity(m, "viewer"), policy_id=c.PolicyIdentifier(name="viewer")), admin)
+    code, message = ends_with(streams["viewer"])
+    assert code == S.PERMISSION_DENIED and "app viewer lacks ACTION_VIEW_CLUSTER_CONFIG" in message, (code, message)
+    # the key is deleted: UNAUTHENTICATED; so is a watch opened with a token of a deleted key
+    acme.call(m.apps, "Delete", m.app.DeleteAppRequest(client_id="gone"), admin)
+    code, message = ends_with(streams["gone"])
+    assert code == S.UNAUTHENTICATED and "unknown client id or wrong secret for gone" in message, (code, message)
+    acme.call(m.apps, "Delete", m.app.DeleteAppRequest(client_id="by-token"), admin)
+    code, message = ends_with(streams["by-token"])
+    assert code == S.UNAUTHENTICATED and "the API key by-token of this token was deleted" in message, (code, message)
+    # a caller whose access is unchanged keeps watching through all that
+    acme.call(m.clusters, "CreateCluster", m.cluster.CreateClusterRequest(
+        cluster_id=c.ClusterIdentifier(name="c1"), cluster_pool_name="prod"), admin)
+    assert [s.id.name for s in next(streams["stays"]).clusters] == ["c1"]
+    streams["stays"].cancel()
