@@ -231,6 +231,11 @@ def test_every_refused_credential_is_unauthenticated_saying_which(acme, m, start
             credential = (authorization or "").split(" ", 1)[-1]
             assert not credential or credential not in message, (name, transport, message)
             assert secret_part is None or secret_part not in message, (name, transport, message)
+    # nor does the server's log hold any credential, refused or accepted
+    log = acme.srv.stderr_tail(10**7)
+    for authorization, _, _ in cases.values():
+        assert not authorization or authorization.split(" ", 1)[1] not in log, authorization
+    assert token not in log and ci not in log and gone not in log
     # an expired token of our own making is refused the same on a method with no action (UserInfo)
     code, message = via_grpcio(acme, "/flyteidl2.auth.IdentityService/UserInfo", b"", cases["expired"][0])
     assert code == "UNAUTHENTICATED" and "token expired at" in message, message
