@@ -563,3 +563,17 @@ def test_an_open_watch_ends_when_its_callers_access_is_revoked(acme, m):
         cluster_id=c.ClusterIdentifier(name="c1"), cluster_pool_name="prod"), admin)
     assert [s.id.name for s in next(streams["stays"]).clusters] == ["c1"]
     streams["stays"].cancel()
+
+
+def test_an_open_watch_ends_when_its_token_expires(acme, m):
+    # a token of the server's own key, expiring (with the 60 s of clock skew) 6 s from now
+    key = make_app(acme, m, "short", policy="viewer")
+    kid, private = signing_key(acme)
+    now = int(time.time())
+    claims = {**jwt_es256.claims_of(token_for(acme.srv.port, key)), "iat": now - 3600, "nbf": now - 3600, "exp": now - 54}
+    stream = watch(acme, m, jwt_es256.sign(claims, kid, private))
+    assert list(next(stream).clusters) == []  # accepted at the start
+    started = time.monotonic()
+    code, message = ends_with(stream, timeout=30)
+    assert code == S.UNAUTHENTICATED and "token expired at" in message, (code, message)
+    assert time.monotonic() - started > 2, "ended long before its token expired"
