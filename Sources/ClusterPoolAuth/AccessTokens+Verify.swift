@@ -3,7 +3,8 @@ public import RPCCore
 
 /// Full verification of one token (no cache): format, header, signature, then claims.
 extension AccessTokens {
-  func verifyUncached(_ token: String, now: Int64) throws(AuthenticationFailure) -> AuthenticatedCaller {
+  /// The caller and the `kid` of the key that verified the token.
+  func verifyUncached(_ token: String, now: Int64) throws(AuthenticationFailure) -> (AuthenticatedCaller, String) {
     guard token.utf8.count <= Self.maxTokenSize else {
       throw .malformed("longer than \(Self.maxTokenSize) bytes")
     }
@@ -26,7 +27,7 @@ extension AccessTokens {
     guard let signature = Base64URL.decode(parts[2]) else { throw .malformed("the signature is not base64url") }
     let signingInput = token.prefix(parts[0].count + 1 + parts[1].count)
     guard key.verify(signature, over: signingInput.utf8) else { throw .badSignature }
-    return try caller(from: Self.object(parts[1], "claims"), now: now)
+    return (try caller(from: Self.object(parts[1], "claims"), now: now), kid)
   }
 
   private func caller(from claims: JSONValue, now: Int64) throws(AuthenticationFailure) -> AuthenticatedCaller {

@@ -16,7 +16,8 @@ public import RPCCore
 /// Verification is strict: exactly three parts, a header of `typ` JWT/at+jwt (or none),
 /// `alg` ES256 (the keys' algorithm: `none` and every other value refused), a known `kid`,
 /// a valid signature, then the exact issuer, the audience, and `exp`/`nbf`/`iat` within the
-/// clock skew. Verified tokens are cached (`VerifiedTokenCache`) until they expire.
+/// clock skew. Verified tokens are cached (`VerifiedTokenCache`) until they expire, each while
+/// the key that verified it still verifies.
 public final class AccessTokens: Sendable {
   /// The longest token accepted at all, in bytes: ours are about 400.
   static let maxTokenSize = 8192
@@ -67,9 +68,13 @@ public final class AccessTokens: Sendable {
   /// `verify(_:)` with the token's digest computed by the caller (shared with the OIDC cache).
   func verify(_ token: String, digest: VerifiedTokenCache.Key) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    if let caller = cache.caller(for: digest, now: now - configuration.clockSkew) { return caller }
-    let caller = try verifyUncached(token, now: now)
-    cache.insert(caller, for: digest, now: now - configuration.clockSkew)
+    if let caller = cache.caller(
+      for: digest, now: now - configuration.clockSkew, keyVerifies: { keyring.verificationKey($0, now: now) != nil })
+    {
+      return caller
+    }
+    let (caller, kid) = try verifyUncached(token, now: now)
+    cache.insert(caller, keyID: kid, for: digest, now: now - configuration.clockSkew)
     return caller
   }
 

@@ -51,6 +51,15 @@ public final class BearerAuthenticator: CallAuthenticator {
     }
   }
 
+  /// The last second its clock skew accepts the call's access token in; `nil` for an API key,
+  /// or a credential not accepted at all.
+  public func credentialExpiry(_ context: ServerContext) -> Int64? {
+    guard let bearer = try? Self.bearer(context.requestMetadata.first("authorization")),
+      let expiresAt = (try? caller(bearer: bearer))?.expiresAt
+    else { return nil }
+    return expiresAt + tokens.configuration.clockSkew
+  }
+
   /// The caller a bearer credential names: a JWT of ours, else an API key.
   public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
     guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {

@@ -31,8 +31,8 @@ public final class OIDCTokens: Sendable {
     self.clock = clock
   }
 
-  /// Makes `keySet` the provider's current keys (tokens verified with removed keys stay
-  /// cached until they expire).
+  /// Makes `keySet` the provider's current keys (a cached token whose key was removed counts
+  /// no more, as with our own keys).
   public func install(_ keySet: JSONWebKeySet) { keys.withLock { $0 = keySet } }
 
   /// The provider's current keys, if fetched.
@@ -51,21 +51,36 @@ public final class OIDCTokens: Sendable {
 
   /// The caller of a token verified before, by its digest; nil when not cached (or expired).
   func cachedCaller(_ digest: VerifiedTokenCache.Key) -> AuthenticatedCaller? {
-    cache.caller(for: digest, now: clock() - configuration.clockSkew)
+    cache.caller(for: digest, now: clock() - configuration.clockSkew, keyVerifies: keyIsCurrent)
   }
 
   func caller(
     _ token: String, digest: VerifiedTokenCache.Key, resolve: (Person) throws(AuthenticationFailure) -> AuthenticatedCaller
   ) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    if let caller = cache.caller(for: digest, now: now - configuration.clockSkew) { return caller }
-    let caller = try resolve(verify(token, now: now))
-    cache.insert(caller, for: digest, now: now - configuration.clockSkew)
+    if let caller = cache.caller(for: digest, now: now - configuration.clockSkew, keyVerifies: keyIsCurrent) {
+      return caller
+    }
+    let (person, kid) = try verifyNamingKey(token, now: now)
+    let caller = try resolve(person)
+    cache.insert(caller, keyID: kid, for: digest, now: now - configuration.clockSkew)
     return caller
+  }
+
+  /// Whether the provider's current keys still hold the key `kid` (a cached token counts while
+  /// so); a token that named no key counts while any keys are loaded.
+  private func keyIsCurrent(_ kid: String) -> Bool {
+    guard let keySet else { return false }
+    return kid.isEmpty || keySet.contains(id: kid)
   }
 
   /// Full verification of one token (no cache).
   public func verify(_ token: String, now: Int64) throws(AuthenticationFailure) -> Person {
+    try verifyNamingKey(token, now: now).0
+  }
+
+  /// `verify(_:now:)` and the `kid` of the key that verified it.
+  private func verifyNamingKey(_ token: String, now: Int64) throws(AuthenticationFailure) -> (Person, String) {
     let jws = try CompactJWS(token, maxSize: AccessTokens.maxTokenSize)
     guard case .string(let alg)? = jws.header["alg"] else { throw .malformed("the header has no alg") }
     guard alg == "RS256" || alg == "ES256" else { throw .providerAlgorithm(alg) }
@@ -85,6 +100,6 @@ public final class OIDCTokens: Sendable {
     guard case .string(let sub)? = jws.claims["sub"], !sub.isEmpty, sub.utf8.count <= 255 else { throw .claim("no sub") }
     var email = jws.claims["email"]?.stringValue
     if case .bool(false)? = jws.claims["email_verified"] { email = nil }
-    return Person(subject: sub, email: email?.isEmpty == false ? email : nil, expiresAt: exp)
+    return (Person(subject: sub, email: email?.isEmpty == false ? email : nil, expiresAt: exp), kid ?? "")
   }
 }

@@ -3,7 +3,9 @@ internal import Synchronization
 
 /// Tokens verified before, by a SHA-256 of the token (the token itself is never kept), each
 /// until it expires: a repeated call costs a hash and a lookup instead of an ECDSA
-/// verification. Bounded: when full, expired entries go first, then the oldest half.
+/// verification. Each entry keeps the `kid` that verified it: a hit counts only while that key
+/// still verifies (a key retired past its grace, or removed from the store, stops its cached
+/// tokens at once). Bounded: when full, expired entries go first, then the oldest half.
 final class VerifiedTokenCache: Sendable {
   struct Key: Hashable, Sendable {
     let a: UInt64, b: UInt64, c: UInt64, d: UInt64
@@ -18,6 +20,7 @@ final class VerifiedTokenCache: Sendable {
 
   private struct Entry {
     var caller: AuthenticatedCaller
+    var keyID: String
     var order: Int
   }
 
@@ -31,11 +34,12 @@ final class VerifiedTokenCache: Sendable {
 
   init(capacity: Int) { self.capacity = max(capacity, 0) }
 
-  /// The cached caller, if the token was verified and has not expired by `now`.
-  func caller(for key: Key, now: Int64) -> AuthenticatedCaller? {
+  /// The cached caller, if the token was verified, has not expired by `now` and its key
+  /// still verifies (`keyVerifies(kid)`); an entry failing either is dropped.
+  func caller(for key: Key, now: Int64, keyVerifies: (String) -> Bool) -> AuthenticatedCaller? {
     state.withLock { state in
       guard let entry = state.entries[key] else { return nil }
-      if let expires = entry.caller.expiresAt, now >= expires {
+      if now >= entry.caller.expiresAt ?? .max || !keyVerifies(entry.keyID) {
         state.entries[key] = nil
         return nil
       }
@@ -43,7 +47,7 @@ final class VerifiedTokenCache: Sendable {
     }
   }
 
-  func insert(_ caller: AuthenticatedCaller, for key: Key, now: Int64) {
+  func insert(_ caller: AuthenticatedCaller, keyID: String, for key: Key, now: Int64) {
     guard capacity > 0 else { return }
     state.withLock { state in
       if state.entries.count >= capacity {
@@ -54,7 +58,7 @@ final class VerifiedTokenCache: Sendable {
         }
       }
       state.inserted += 1
-      state.entries[key] = Entry(caller: caller, order: state.inserted)
+      state.entries[key] = Entry(caller: caller, keyID: keyID, order: state.inserted)
     }
   }
 

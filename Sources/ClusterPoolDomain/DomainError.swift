@@ -15,6 +15,8 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let alreadyExists = Code("already exists")
     /// The system is not in a state that allows the change (e.g. a pool still referenced).
     public static let failedPrecondition = Code("failed precondition")
+    /// The caller may not make this change (e.g. grant actions it does not hold).
+    public static let permissionDenied = Code("permission denied")
     /// A concurrent change won (e.g. a generation guard did not match).
     public static let aborted = Code("aborted")
     /// A size or quota limit was hit, or the file system of the store is full.

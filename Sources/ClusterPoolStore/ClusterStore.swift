@@ -37,5 +37,11 @@ public protocol ClusterStore: Sendable {
   /// Calls `observer` after every commit applied that wrote clusters, whichever server made
   /// it, with each cluster before and after (reads already see it), e.g. to tell watchers.
   func observeClusters(_ observer: @escaping @Sendable ([ClusterChange]) -> Void)
+
+  /// Calls `observer` after every commit applied that wrote identity and access rows (apps,
+  /// users, roles, policies, assignments), whichever server made it, with their organizations
+  /// (`nil`: any organization, after a reload of every row); reads already see them. E.g. to
+  /// re-authorize the callers of open streams.
+  func observeAccess(_ observer: @escaping @Sendable (Set<Organization>?) -> Void)
 }
 

@@ -46,4 +46,11 @@ extension PoolStore: ClusterStore {
   public func observeClusters(_ observer: @escaping @Sendable ([ClusterChange]) -> Void) {
     core.clusterObservers.withLock { $0.append(observer) }
   }
+
+  /// Calls `observer` after every commit applied that wrote identity and access rows (this
+  /// server's, or another's), with their organizations; `nil` after a reload of every row. It
+  /// runs on the write loop or the follower and must not block.
+  public func observeAccess(_ observer: @escaping @Sendable (Set<Organization>?) -> Void) {
+    core.accessObservers.withLock { $0.append(observer) }
+  }
 }

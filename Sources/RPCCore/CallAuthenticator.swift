@@ -36,6 +36,15 @@ public protocol CallAuthenticator: Sendable {
   /// The caller of the call `context` describes; `nil` when the method needs none and the
   /// call carries none (or authentication is off). Throws the refusal.
   func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller?
+
+  /// Until when (seconds since 1970) the credential of the call `context` describes is
+  /// accepted, when it expires (an access token); `nil` for one that does not (an API key) or
+  /// none. A long call (a watch) authenticates again then.
+  func credentialExpiry(_ context: ServerContext) -> Int64?
+}
+
+extension CallAuthenticator {
+  public func credentialExpiry(_ context: ServerContext) -> Int64? { nil }
 }
 
 extension ServerContext {

@@ -133,6 +133,22 @@ final class TestClock: Sendable {
     #expect(restarted.keyring.verificationKeys(now: clock.now).map(\.id) == [newKey])
   }
 
+  @Test func aCachedTokenStopsOnceItsKeyNoLongerVerifies() async throws {
+    // a key retired past its grace (here 10 s) while its token is still unexpired: what an
+    // operator gets by shortening the grace or removing a compromised key from the store
+    let keyring = SigningKeyring(store: InMemorySigningKeyStore(), verifyRetiredFor: 10)
+    try await keyring.load(now: clock.now)
+    let tokens = AccessTokens(
+      configuration: TokenConfiguration(issuer: "https://cp.example", audience: "clusterpool"), keyring: keyring, clock: clock.closure)
+    let (token, _) = try tokens.issue(for: caller)
+    #expect(throws: Never.self) { try tokens.verify(token) }  // verified, and cached
+    let (_, retired) = try await keyring.rotate(now: clock.now)
+    clock.advance(5)
+    #expect(throws: Never.self) { try tokens.verify(token) }  // within the grace: still good
+    clock.advance(6)
+    #expect(failure(tokens, token) == .unknownKey(retired[0]))
+  }
+
   @Test func theJWKSPublishesP256PublicKeysOnly() async throws {
     let tokens = try await tokens()
     let jwks = tokens.keyring.jwks(now: clock.now)
@@ -149,10 +165,10 @@ final class TestClock: Sendable {
   @Test func theCacheIsBounded() async throws {
     let cache = VerifiedTokenCache(capacity: 4)
     for index in 0..<10 {
-      cache.insert(caller, for: .init("token \(index)"), now: 0)
+      cache.insert(caller, keyID: "k", for: .init("token \(index)"), now: 0)
       #expect(cache.count <= 4)
     }
-    #expect(cache.caller(for: .init("token 9"), now: 0) == caller)
+    #expect(cache.caller(for: .init("token 9"), now: 0, keyVerifies: { _ in true }) == caller)
   }
 
   func kid(_ token: String) -> String? {

@@ -1,5 +1,6 @@
 import ClusterPoolDomain
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ClusterPoolStore
@@ -117,6 +118,23 @@ import Testing
       #expect(reopened.snapshot().users(in: acme) == before.users(in: acme))
       #expect(reopened.snapshot().assignments(in: acme) == before.assignments(in: acme))
       await reopened.close()
+    }
+  }
+
+  @Test(arguments: StoreKind.allCases) func accessObserversHearOfEveryAccessCommitWithItsOrganizations(_ kind: StoreKind) async throws {
+    try await kind.with { store in
+      let heard = Mutex<[Set<Organization>?]>([])
+      store.observeAccess { organizations in heard.withLock { $0.append(organizations) } }
+      _ = try await store.createApp(acme, clientID: "ci", ci(), defaultPolicy: "viewer", by: alice)
+      let ops = Role(organization: beta, name: "ops", actions: [.manageCluster], authorship: .init(at: .init(nanosecondsSinceEpoch: 0), by: alice))
+      _ = try await store.createRole(ops, by: alice)
+      try await store.unassign(acme, .application(subject: "ci"), .policy("viewer"), by: alice)
+      try await store.deleteApp(acme, clientID: "ci", by: alice)
+      #expect(heard.withLock { $0 } == [[acme], [beta], [acme], [acme]])
+      // a rejected access write and a write of no access row tell nothing
+      _ = try? await store.deleteApp(acme, clientID: "ci", by: alice)
+      _ = try await store.registerCluster(clusterKey("c1"), into: pool("default"), by: alice)
+      #expect(heard.withLock { $0 }.count == 4)
     }
   }
 }

@@ -42,6 +42,8 @@ public final class AccessGate: CallAuthenticator {
     return caller
   }
 
+  public func credentialExpiry(_ context: ServerContext) -> Int64? { bearer.credentialExpiry(context) }
+
   /// The grants of `caller`, from the cache while the store's revision is unchanged.
   func grants(of caller: CallCaller) -> AccessGrants {
     let snapshot = store.snapshot()

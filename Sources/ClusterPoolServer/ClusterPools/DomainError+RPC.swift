@@ -10,6 +10,7 @@ extension DomainError {
       case .notFound: .notFound
       case .alreadyExists: .alreadyExists
       case .failedPrecondition: .failedPrecondition
+      case .permissionDenied: .permissionDenied
       case .aborted: .aborted
       case .resourceExhausted: .resourceExhausted
       case .unavailable: .unavailable

@@ -36,6 +36,8 @@ public struct ClusterService: Sendable {
     }
     // Every cluster change a watcher could see, made here or on another replica (followed
     // from the change log), reaches the watchers from this one place.
+    // A change of identity and access rows re-authorizes the organization's open watches.
+    store.observeAccess { [watchers] organizations in watchers.publishAccess(organizations) }
     store.observeClusters { [watchers] changes in
       for change in changes where change.isVisible { watchers.publish(change.after.key) }
     }

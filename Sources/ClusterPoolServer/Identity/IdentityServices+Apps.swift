@@ -14,6 +14,12 @@ extension IdentityServices {
         request.contacts, request.logoUri, request.clientUri, request.policyUri, request.tosUri, request.jwksUri,
         request.tokenEndpointAuthMethod)
       let policy = request.skipDefaultPolicyAssignments ? nil : configuration.defaultAppPolicy
+      if let policy {
+        try checkDelegable(
+          actions(of: .policy(policy), in: organization), in: organization,
+          "creating API key \"\(request.clientId.prefix(128))\" with the default policy \"\(policy)\" "
+            + "(skip_default_policy_assignments creates it without)")
+      }
       let (app, secret) = try await write { store, actor throws(DomainError) in
         try await store.createApp(organization, clientID: request.clientId, registration, defaultPolicy: policy, by: actor)
       }

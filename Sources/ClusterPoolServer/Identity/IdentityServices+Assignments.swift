@@ -12,6 +12,7 @@ extension IdentityServices {
       Cloudidl.Authorizer.AssignIdentityResponse.self
     ) { request, _ in
       let (organization, identity, target) = try assignment(request.organization, request.identity, request.assignment)
+      try checkDelegable(actions(of: target, in: organization), in: organization, "assigning \(target) to \(identity)")
       try await write { store, actor throws(DomainError) in try await store.assign(organization, identity, target, by: actor) }
       return .init()
     }

@@ -20,6 +20,7 @@ extension IdentityServices {
           organization: organization, name: name, description: message.description, bindings: bindings,
           authorship: Authorship(at: Timestamp(nanosecondsSinceEpoch: 0), by: CallScope.actor(configuration.callerIdentity)))
       }
+      try checkDelegable(actions(bound: policy.bindings, in: organization), in: organization, "creating policy \"\(name)\"")
       _ = try await write { store, actor throws(DomainError) in try await store.createPolicy(policy, by: actor) }
       return .init()
     }
@@ -72,6 +73,7 @@ extension IdentityServices {
   {
     let (organization, name) = try policyID(id)
     let binding = try mappingDomainErrors { () throws(DomainError) in try IdentityMessages.binding(message, organization) }
+    if adding { try checkDelegable(actions(bound: [binding], in: organization), in: organization, "binding \(binding) in policy \"\(name)\"") }
     _ = try await write { store, actor throws(DomainError) in
       try await store.changeBinding(organization, policy: name, binding, adding: adding, by: actor)
     }

@@ -9,12 +9,15 @@ extension IdentityServices {
     registry.unary(Self.method(service, "CreateRole"), Cloudidl.Identity.CreateRoleRequest.self, Cloudidl.Identity.CreateRoleResponse.self) {
       request, _ in
       let role = try role(request.role)
+      try checkDelegable(Set(role.actions), in: role.organization, "creating role \"\(role.name)\"")
       _ = try await write { store, actor throws(DomainError) in try await store.createRole(role, by: actor) }
       return .init()
     }
     registry.unary(Self.method(service, "UpdateRole"), Cloudidl.Identity.UpdateRoleRequest.self, Cloudidl.Identity.UpdateRoleResponse.self) {
       request, _ in
       let role = try role(request.role)
+      let before = store.snapshot().role(role.organization, role.name)?.actions ?? []
+      try checkDelegable(Set(role.actions).subtracting(before), in: role.organization, "updating role \"\(role.name)\"")
       _ = try await write { store, actor throws(DomainError) in try await store.updateRole(role, by: actor) }
       return .init()
     }
@@ -89,6 +92,7 @@ extension IdentityServices {
   func changeAction(_ id: Cloudidl.Common.RoleIdentifier?, _ action: Cloudidl.Common.Action, adding: Bool) async throws(RPCError) {
     let (organization, name) = try roleID(id)
     let action = try mappingDomainErrors { () throws(DomainError) in try AccessAction(validatingNumber: action.rawValue) }
+    if adding { try checkDelegable([action], in: organization, "adding \(action) to role \"\(name)\"") }
     _ = try await write { store, actor throws(DomainError) in
       try await store.changeRoleAction(organization, role: name, action, adding: adding, by: actor)
     }

@@ -23,6 +23,8 @@ final class StoreCore: Sendable {
   let revisions: Mutex<AppliedRevisions>
   /// Told about the clusters of every commit (``PoolStore/observeClusters(_:)``).
   let clusterObservers = Mutex<[@Sendable ([ClusterChange]) -> Void]>([])
+  /// Told about the organizations of the access rows of every commit (``PoolStore/observeAccess(_:)``).
+  let accessObservers = Mutex<[@Sendable (Set<Organization>?) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -161,6 +163,10 @@ final class StoreCore: Sendable {
       let clusters = applied.clusters.reversed().filter { seen.insert($0.key).inserted }.reversed()
       let changed = clusters.map { ClusterChange(before: before[$0.key] ?? nil, after: $0) }
       for observer in clusterObservers.withLock({ $0 }) { observer(changed) }
+    }
+    if !applied.access.isEmpty || !applied.removedAccess.isEmpty {
+      let organizations = Set(applied.access.map(\.key.organization)).union(applied.removedAccess.map(\.organization))
+      for observer in accessObservers.withLock({ $0 }) { observer(organizations) }
     }
     guard !applied.pools.isEmpty else { return }
     var seen = Set<PoolKey>()
