@@ -59,9 +59,8 @@ extension RPCClient {
     if !request.body.isEmpty { fields.append(("content-length", String(request.body.count))) }
     for field in request.fields where !field.name.hasPrefix(":") { fields.append((field.name, field.value)) }
     let headers = NGHTTP2Session.HeaderBlock(fields)
-    var body: ByteBuffer?
-    if !request.body.isEmpty { body = ByteBuffer(bytes: request.body) }
-    let initial = body
+    // Always given, even empty: the stream's request side ends with it (a GET has no body).
+    let initial = ByteBuffer(bytes: request.body)
     let head = PlainResponseHead()
     let (responses, continuation) = AsyncThrowingStream<GRPCEnvelope, any Error>.makeStream()
     let window = InboundWindow(highWater: 1 << 20)
