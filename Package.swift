@@ -236,7 +236,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2"], swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
       dependencies: [

@@ -8,7 +8,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
   func open(
     headers: HeaderBlock, request: ByteBuffer?, timeout: Duration?, framer: GRPCMessageFramer,
     responses: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation, window: InboundWindow,
-    onResponseMetadata: (@Sendable (Metadata) -> Void)? = nil
+    onResponseMetadata: (@Sendable (Metadata) -> Void)? = nil, plain: PlainResponseHead? = nil
   ) -> ClientCallHandle? {
     guard !retired, let context, context.channel.isActive,
       let id = session.submitRequest(headers: headers)
@@ -16,6 +16,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     let stream = ClientStream(
       id: id, maxMessageSize: maxMessageSize, responses: responses, window: window)
     stream.onResponseMetadata = onResponseMetadata
+    stream.plain = plain
     streams[id] = stream
     if let request {
       session.enqueue(request, stream: id)
@@ -88,6 +89,9 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     let fields = responseFields
     responseFields = Metadata()
     guard let stream = streams[id] else { return }
+    if let plain = stream.plain {
+      return plainHeaders(stream, plain, status: responseStatus, fields: fields, endStream: endStream)
+    }
     stream.onResponseMetadata?(fields)
     if !stream.sawHeaders {
       stream.sawHeaders = true
@@ -109,6 +113,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
     guard let stream = streams[id] else {
       return session.consume(stream: id, bytes: size)
     }
+    if stream.plain != nil { return plainData(stream, data) }
     defer {
       if stream.window.mustWithhold() {
         stream.withheld += size
@@ -128,6 +133,7 @@ extension ClientConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(endOfStream id: Int32) {
+    if streams[id]?.plain != nil { return finishPlain(id) }
     finish(id, RPCError(code: .internalError, message: "response ended without trailers"))
   }
 

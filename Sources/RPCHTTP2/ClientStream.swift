@@ -14,6 +14,10 @@ final class ClientStream {
   var writers = SuspendedWriters()
   /// Told each response header block's fields (``CallOptions/onResponseMetadata``).
   var onResponseMetadata: (@Sendable (Metadata) -> Void)?
+  /// A plain HTTP exchange (``RPCClient/exchange(_:timeout:)``), not a gRPC call: its head
+  /// goes here and its body, unframed, to `responses` as one envelope at the end.
+  var plain: PlainResponseHead?
+  var plainBody: ByteBuffer?
 
   init(
     id: Int32, maxMessageSize: Int,

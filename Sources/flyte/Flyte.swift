@@ -30,6 +30,12 @@ struct Flyte: CommandGroup {
            127 for dns:///127.0.0.1:8089), else the server's default.
       Tables name the organization they show in their title.
 
+      Credentials, first found: --api-key, FLYTE_API_KEY (an API key as flyte create api-key \
+      prints it; its endpoint and organization come right after --endpoint and --org), the \
+      config file's admin.authType ClientSecret (admin.clientId with admin.clientSecretLocation \
+      or admin.clientSecretEnvVar) or ExternalCommand (admin.command). They are sent only over \
+      TLS unless --allow-insecure-credentials.
+
       The options below may stand before the verb, as with the official CLI \
       (flyte --endpoint E --org O get cluster-pool, flyte -c FILE -of json get queue), or \
       after the command. --auth-type and --no-progress are accepted for the official CLI's \

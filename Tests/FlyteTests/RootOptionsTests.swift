@@ -49,6 +49,18 @@ import Testing
     #expect(try Self.parse(["update", "cluster", "c1", "--pool", "prod"], as: UpdateCluster.self).pool == "prod")
   }
 
+  @Test func theAPIKeyIsARootOption() throws {
+    for arguments in [
+      ["--api-key", "K", "--allow-insecure-credentials", "get", "cluster-pool"],
+      ["get", "cluster-pool", "--api-key", "K", "--allow-insecure-credentials"],
+    ] {
+      let overrides = try Self.parse(arguments, as: GetClusterPool.self).connection.overrides
+      #expect(overrides.apiKey == "K" && overrides.allowInsecureCredentials == true)
+    }
+    let plain = try Self.parse(["get", "cluster-pool"], as: GetClusterPool.self).connection.overrides
+    #expect(plain.apiKey == nil && plain.allowInsecureCredentials == nil)
+  }
+
   @Test func usageErrorsAreValidationFailures() {
     let usage: [[String]] = [
       ["--image-builder", "local", "get", "queue"], ["--log-format", "json", "get", "queue"],

@@ -124,10 +124,14 @@ def cpb(pb):  # pb generates every module of proto/ once per session
 
 
 class Official:
-    """One server and a flyte config pointing at it, plus runners for the official CLI/SDK."""
+    """One server and a flyte config pointing at it, plus runners for the official CLI/SDK.
 
-    def __init__(self, server, transport, certs, home: Path, host="127.0.0.1"):
+    With `api_key` (the tls-auth variant: a server with --auth on) every command and snippet runs
+    with FLYTE_API_KEY set to it, and the grpcio checks send it as their bearer token."""
+
+    def __init__(self, server, transport, certs, home: Path, host="127.0.0.1", api_key: str | None = None):
         self.server, self.transport, self.certs, self.home = server, transport, certs, home
+        self.host, self.api_key = host, api_key
         self.config = home / "config.yaml"
         admin = [f"  endpoint: dns:///{host}:{server.port}"]
         if transport == "tls":
@@ -144,6 +148,9 @@ class Official:
         env.update(HOME=str(self.home), DO_NOT_TRACK="1", COLUMNS="240", NO_COLOR="1",
                    PYTHONPATH=str(HERE), PYTHON_KEYRING_BACKEND="official_keyring.FileKeyring",
                    OFFICIAL_KEYRING_FILE=str(self.keyring), PYTHONUNBUFFERED="1")
+        if self.api_key:
+            # the official client's token request (httpx) trusts SSL_CERT_FILE, not admin.caCertFilePath
+            env.update(FLYTE_API_KEY=self.api_key, SSL_CERT_FILE=str(self.certs.ca))
         return env
 
     def flyte(self, *args: str, answer: str | None = None, editor: str | None = None
@@ -153,17 +160,29 @@ class Official:
         if editor is not None:
             env.update(EDITOR=editor, VISUAL=editor)
         stdin = {"input": answer} if answer is not None else {"stdin": subprocess.DEVNULL}
-        return subprocess.run([str(OFFICIAL_FLYTE), "--config", str(self.config), *args],
+        # The official client splits FLYTE_API_KEY on its first three colons: the key's endpoint
+        # has no port, and --endpoint (which wins over it) names the server's.
+        endpoint = ["--endpoint", f"dns:///{self.host}:{self.server.port}"] if self.api_key else []
+        return subprocess.run([str(OFFICIAL_FLYTE), "--config", str(self.config), *endpoint, *args],
                               cwd=self.home, env=env, capture_output=True, text=True, timeout=120,
                               **stdin)
 
     def python(self, body: str) -> subprocess.CompletedProcess:
-        """Runs a seed snippet after `flyte.init_from_config(config)`, as a user's script would."""
+        """Runs a seed snippet after `flyte.init_from_config(config)`, as a user's script would;
+        with FLYTE_API_KEY, after the init the official CLI makes of it with --endpoint
+        (`flyte.init_from_api_key()` would dial the key's endpoint, which cannot hold a port)."""
         script = self.home / "snippet.py"
+        init = f"flyte.init_from_config({str(self.config)!r})\n"
+        if self.api_key:
+            init = ("import os\nfrom flyte.remote._client.auth._auth_utils import decode_api_key\n"
+                    "_, client_id, secret, org = decode_api_key(os.environ['FLYTE_API_KEY'])\n"
+                    f"flyte.init(endpoint='dns:///{self.host}:{self.server.port}', org=org, client_id=client_id,\n"
+                    f"           client_credentials_secret=secret, auth_type='ClientSecret',\n"
+                    f"           ca_cert_file_path={str(self.certs.ca)!r})\n")
         # The script ends with os._exit: pyqwest 0.12 on CPython 3.11 aborts at interpreter
         # exit in about 4 runs of 10 (a tokio worker thread takes the GIL during finalization;
         # the same against Python's own http.server), after the snippet has done its work.
-        script.write_text(f"import flyte\nflyte.init_from_config({str(self.config)!r})\n"
+        script.write_text("import flyte\n" + init
                           + textwrap.dedent(body)
                           + "\nimport os, sys\nsys.stdout.flush()\nsys.stderr.flush()\nos._exit(0)\n")
         return subprocess.run([str(OFFICIAL_PYTHON), str(script)], cwd=self.home, env=self.env(),
@@ -173,6 +192,8 @@ class Official:
         target = self.server.target
         if self.transport == "tls":
             creds = grpc.ssl_channel_credentials(root_certificates=self.certs.ca.read_bytes())
+            if self.api_key:  # an API key is also a static bearer token
+                creds = grpc.composite_channel_credentials(creds, grpc.access_token_call_credentials(self.api_key))
             return grpc.secure_channel(f"localhost:{self.server.port}", creds)
         return grpc.insecure_channel(target)
 
@@ -214,12 +235,19 @@ def server_flags(transport, certs, database, *extra):
     return flags
 
 
-@pytest.fixture(params=["tls", "insecure"], ids=["tls-h2", "cleartext-http1"])
+@pytest.fixture(params=["tls", "insecure", "tls-auth"], ids=["tls-h2", "cleartext-http1", "tls-auth-api-key"])
 def official(request, official_cli, dev_certs, start_server, database, tmp_path):
-    srv = start_server(*server_flags(request.param, dev_certs, database), test_service=False)
+    """The seed's commands and snippets over TLS, over cleartext, and over TLS with --auth on
+    and the bootstrap admin's FLYTE_API_KEY (organization 127, what the endpoint gives the
+    others)."""
+    auth = request.param == "tls-auth"
+    boot = tmp_path / "bootstrap-credentials"
+    extra = ["--auth", "on", "--default-organization", "127", "--bootstrap-credentials", str(boot)] if auth else []
+    srv = start_server(*server_flags("tls" if auth else request.param, dev_certs, database, *extra), test_service=False)
     home = tmp_path / "home"
     home.mkdir()
-    return Official(srv, request.param, dev_certs, home)
+    return Official(srv, "tls" if auth else request.param, dev_certs, home,
+                    api_key=boot.read_text().strip() if auth else None)
 
 
 def pools_of(official: Official, cpb, org: str) -> dict:
@@ -264,7 +292,8 @@ def test_seed_cli_commands(official, cpb):
     # The CLI's organization is "127" (from the endpoint's host): the pools are there, the
     # server's default organization has only its own `default`.
     assert pools_of(official, cpb, "127") == {"default": [], "prod": ["prod-us-east-1"]}
-    assert pools_of(official, cpb, "") == {"default": []}
+    if not official.api_key:  # under auth an empty organization is the caller's (127)
+        assert pools_of(official, cpb, "") == {"default": []}
 
 
 SEED_INSPECT = """

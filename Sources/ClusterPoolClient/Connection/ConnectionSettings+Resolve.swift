@@ -19,6 +19,12 @@ public struct ConnectionOverrides: Sendable, Hashable {
   /// `--min-revision`: every call needs at least this revision applied (a client raises it
   /// further as answers come; see ``ControlPlaneClient/highestRevision``).
   public var minRevision: UInt64?
+  /// `--api-key`: an API key (`FLYTE_API_KEY`'s format); beats `FLYTE_API_KEY` and the config
+  /// file's credentials.
+  public var apiKey: String?
+  /// `--allow-insecure-credentials`: send credentials over cleartext too
+  /// (``ConnectionSettings/sendsCredentialsInCleartext``).
+  public var allowInsecureCredentials: Bool?
 
   /// Creates overrides; `nil` leaves a setting to the config file and the environment.
   public init(
@@ -57,8 +63,13 @@ extension ConnectionSettings {
   ///    the official client derives it (``organization(derivedFrom:)``: `127` for
   ///    `dns:///127.0.0.1:8089`), else the server's default.
   ///
-  /// Config files give `admin.endpoint`, `admin.insecure`, `admin.caCertFilePath` and
-  /// `task.org`. A config file that was named but is missing, or that is not valid, is an
+  /// An API key (`--api-key`, else `FLYTE_API_KEY`) is the credentials, and, as with the
+  /// official client, its endpoint and organization come right after `--endpoint` and `--org`
+  /// (before the config file's and the environment's). Without one, the config file's
+  /// `admin.authType` gives the credentials (``FlyteConfigFile/credentials(environment:)``).
+  ///
+  /// Config files give `admin.endpoint`, `admin.insecure`, `admin.caCertFilePath`, the
+  /// credentials keys and `task.org`. A config file that was named but is missing, or that is not valid, is an
   /// error naming it. `environment` defaults to the process's, `currentDirectory` to its own.
   public static func resolve(
     _ overrides: ConnectionOverrides = .init(),
@@ -84,9 +95,14 @@ extension ConnectionSettings {
       file.flatMap { file in file[keyPath: key].map { ($0, "\(name) in \(file.path)") } }
     }
 
+    let keyChoice = overrides.apiKey.map { ($0, "--api-key") } ?? env(["FLYTE_API_KEY"])
+    let apiKey = try keyChoice.map { choice throws(ConfigurationError) in try FlyteAPIKey(parsing: choice.0, origin: choice.1) }
+    let keyOrigin = keyChoice?.1 ?? ""
     let endpointChoice = first(
       [
-        overrides.endpoint.map { ($0, "--endpoint") }, from(explicit, \.endpoint, "admin.endpoint"),
+        overrides.endpoint.map { ($0, "--endpoint") },
+        apiKey.flatMap { $0.endpoint.isEmpty ? nil : ($0.endpoint, "the endpoint of \(keyOrigin)") },
+        from(explicit, \.endpoint, "admin.endpoint"),
         env(environmentNames.endpoint), from(fallback, \.endpoint, "admin.endpoint"),
       ])
     let (endpointText, source) = endpointChoice ?? (defaultEndpoint, "the default \(defaultEndpoint)")
@@ -114,15 +130,21 @@ extension ConnectionSettings {
     }
     let organization = first(
       [
-        overrides.organization.map { ($0, "--org") }, from(explicit, \.organization, "task.org"),
+        overrides.organization.map { ($0, "--org") }, apiKey?.organization.map { ($0, keyOrigin) },
+        from(explicit, \.organization, "task.org"),
         env(environmentNames.organization), from(fallback, \.organization, "task.org"),
       ])?.0
-    return ConnectionSettings(
+    var credentials = apiKey.map { ClientCredentials.apiKey($0, source: keyOrigin) }
+    if credentials == nil, let file = explicit ?? fallback { credentials = try file.credentials(environment: environment) }
+    var settings = ConnectionSettings(
       endpoint: endpoint,
       insecure: insecure ?? (endpointChoice == nil ? true : endpoint.impliesInsecure ?? false),
       caCertificatePath: caCert,
       organization: organization ?? endpointChoice.flatMap { Self.organization(derivedFrom: $0.0) } ?? "",
       callTimeout: overrides.callTimeout ?? defaultCallTimeout, endpointSource: source)
+    settings.credentials = credentials
+    settings.sendsCredentialsInCleartext = overrides.allowInsecureCredentials ?? false
+    return settings
   }
 
   private static func first<T>(_ candidates: [(T, String)?]) -> (T, String)? {

@@ -18,6 +18,13 @@ public struct ConnectionSettings: Sendable, Hashable {
   /// Where the endpoint came from (`--endpoint`, `FLYTE_ENDPOINT`, a config file, the
   /// default), for messages.
   public var endpointSource: String
+  /// How calls authenticate; `nil` sends no credentials.
+  public var credentials: ClientCredentials?
+  /// Send credentials over a cleartext connection too (where TLS ends in front of the
+  /// server). Default `false`: like the official client with `admin.insecure: true`, a
+  /// cleartext client sends none, and a server that wants them answers `UNAUTHENTICATED`
+  /// with a message saying so.
+  public var sendsCredentialsInCleartext = false
 
   /// Creates settings.
   public init(
@@ -31,6 +38,10 @@ public struct ConnectionSettings: Sendable, Hashable {
     self.callTimeout = callTimeout
     self.endpointSource = endpointSource
   }
+
+  /// Whether calls carry ``credentials``: there are some, and the connection is TLS or
+  /// ``sendsCredentialsInCleartext`` allows cleartext.
+  public var sendsCredentials: Bool { credentials != nil && (!insecure || sendsCredentialsInCleartext) }
 
   /// The deadline of a call unless one is set: 30 s, long enough for any request the control
   /// plane answers (its calls take milliseconds) on a slow link, short enough for a script.

@@ -13,14 +13,21 @@ internal import RPCHTTP2
 public final class ControlPlaneClient: Sendable {
   /// The settings this client was made with.
   public let settings: ConnectionSettings
-  private let rpc: RPCClient
+  let rpc: RPCClient
   let revisions = RevisionMemory()
+  /// The bearer tokens of `settings.credentials`, when they are sent (see ``sendsCredentials``).
+  let tokens: BearerTokens?
 
   /// A client for `settings`; nothing connects until the first call. `logger` receives the
   /// transport's messages; `nil` discards them.
   public init(settings: ConnectionSettings, logger: Logger? = nil) {
     self.settings = settings
-    self.rpc = RPCClient(configuration: settings.clientConfiguration, logger: logger ?? Self.silentLogger)
+    let logger = logger ?? Self.silentLogger
+    let rpc = RPCClient(configuration: settings.clientConfiguration, logger: logger)
+    self.rpc = rpc
+    self.tokens = settings.credentials.flatMap { credentials in
+      settings.sendsCredentials ? BearerTokens(credentials: credentials, settings: settings, rpc: rpc, logger: logger) : nil
+    }
   }
 
   /// A client configured like the CLI: `overrides`, then the environment, then the config file.
@@ -36,6 +43,7 @@ public final class ControlPlaneClient: Sendable {
 
   /// Closes the connection once its calls finish; later calls fail.
   public func close() async {
+    await tokens?.close()
     await rpc.close()
   }
 
@@ -44,10 +52,11 @@ public final class ControlPlaneClient: Sendable {
     _ method: ProtoMethodInfo, _ request: Request, returning: Response.Type = Response.self
   ) async throws(ClientError) -> Response {
     do {
-      return try await rpc.unary(
-        MethodDescriptor(service: method.serviceName, method: method.name), request: request,
-        serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
-        options: callOptions(timeout: settings.callTimeout))
+      return try await authorized(timeout: settings.callTimeout, retry: true) { options in
+        try await rpc.unary(
+          MethodDescriptor(service: method.serviceName, method: method.name), request: request,
+          serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(), options: options)
+      }
     } catch {
       throw ClientError(error, settings: settings, method: Self.operation(method))
     }
@@ -60,10 +69,13 @@ public final class ControlPlaneClient: Sendable {
     handler: (RPCAsyncSequence<Response>) async throws -> Result
   ) async throws(ClientError) -> Result {
     do {
-      return try await rpc.serverStreaming(
-        MethodDescriptor(service: method.serviceName, method: method.name), request: request,
-        serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(),
-        options: callOptions(timeout: nil), handler: handler)
+      // No retry: the handler may have read responses before a failure.
+      return try await authorized(timeout: nil, retry: false) { options in
+        try await rpc.serverStreaming(
+          MethodDescriptor(service: method.serviceName, method: method.name), request: request,
+          serializer: ProtoSerializer<Request>(), deserializer: ProtoDeserializer<Response>(), options: options,
+          handler: handler)
+      }
     } catch {
       throw ClientError(error, settings: settings, method: Self.operation(method))
     }

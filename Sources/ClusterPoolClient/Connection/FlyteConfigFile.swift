@@ -8,6 +8,11 @@ internal import Yams
 ///   endpoint: dns:///localhost:8089
 ///   insecure: true                 # cleartext HTTP/2 (h2c)
 ///   caCertFilePath: /path/ca.pem   # TLS trust roots; relative to the file's folder
+///   authType: ClientSecret         # or ExternalCommand (Pkce, DeviceFlow: none sent)
+///   clientId: ci                   # ClientSecret: the app, and its secret from
+///   clientSecretLocation: ci.secret  # a file (relative to the file's folder) or
+///   clientSecretEnvVar: CI_SECRET    # an environment variable
+///   command: [print-token, --org, acme]  # ExternalCommand: prints the bearer token
 /// task:
 ///   org: my-org                    # optional; empty means the server's default
 /// ```
@@ -20,6 +25,11 @@ struct FlyteConfigFile: Sendable, Hashable {
   var insecure: Bool?
   var caCertFilePath: String?
   var organization: String?
+  var authType: String?
+  var clientID: String?
+  var clientSecretLocation: String?
+  var clientSecretEnvVar: String?
+  var command: [String]?
 
   /// Reads and parses the file at `path`; every error names the path.
   static func load(path: String) throws(ConfigurationError) -> FlyteConfigFile {
@@ -62,6 +72,13 @@ struct FlyteConfigFile: Sendable, Hashable {
         }
         file.insecure = value
       }
+      file.authType = try string(admin["authType"], "admin.authType", path)
+      file.clientID = try string(admin["clientId"], "admin.clientId", path)
+      file.clientSecretLocation = try string(admin["clientSecretLocation"], "admin.clientSecretLocation", path).map {
+        resolve($0, relativeTo: path)
+      }
+      file.clientSecretEnvVar = try string(admin["clientSecretEnvVar"], "admin.clientSecretEnvVar", path)
+      file.command = try argv(admin["command"], "admin.command", path)
     }
     if let task = top["task"]?.mapping {
       file.organization = try string(task["org"], "task.org", path)
@@ -76,6 +93,22 @@ struct FlyteConfigFile: Sendable, Hashable {
     }
     let value = scalar.string.trimmingWhitespace()
     return value.isEmpty ? nil : value
+  }
+
+  /// A list of strings, or one string split at spaces and commas (the official client takes both).
+  private static func argv(_ node: Node?, _ key: String, _ path: String) throws(ConfigurationError) -> [String]? {
+    guard let node, node.null == nil else { return nil }
+    if let list = node.sequence {
+      var argv: [String] = []
+      for item in list {
+        guard let scalar = item.scalar else { throw ConfigurationError("config file \(path): \(key) must be a list of strings") }
+        argv.append(scalar.string)
+      }
+      return argv.isEmpty ? nil : argv
+    }
+    guard let scalar = node.scalar else { throw ConfigurationError("config file \(path): \(key) must be a list of strings") }
+    let argv = scalar.string.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+    return argv.isEmpty ? nil : argv
   }
 
   /// `~` expanded; a relative path taken from the config file's folder.

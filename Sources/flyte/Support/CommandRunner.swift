@@ -49,6 +49,8 @@ enum CommandRunner {
       let organization = settings.organization.isEmpty ? "the server's default" : settings.organization
       Terminal.printError(
         "  endpoint: \(settings.target) (\(settings.insecure ? "cleartext" : "TLS"), from \(settings.endpointSource)); organization: \(organization)")
+      let sent = settings.sendsCredentials ? "" : " (not sent over cleartext)"
+      Terminal.printError("  credentials: \(settings.credentials.map { "\($0)\(sent)" } ?? "none")")
     }
     if verbosity >= 1, let revision, revision > 0 {
       Terminal.printError("  revision: \(revision)")

@@ -29,6 +29,16 @@ struct ConnectionOptions: ParsableArguments {
       valueName: "revision"))
   var minRevision: UInt64?
 
+  @Option(
+    name: .customLong("api-key"),
+    help: ArgumentHelp(
+      "API key as flyte create api-key prints it (default: FLYTE_API_KEY, else the config file's admin.authType); sent only over TLS.",
+      valueName: "key"))
+  var apiKey: String?
+
+  @Flag(help: "Send credentials over a cleartext connection too (where TLS ends in front of the server).")
+  var allowInsecureCredentials = false
+
   mutating func validate() throws {
     if let timeout, !(timeout > 0 && timeout <= 86_400) {
       throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, not \(timeout)")
@@ -44,6 +54,8 @@ struct ConnectionOptions: ParsableArguments {
       endpoint: endpoint, insecure: insecure, caCertificatePath: caCert, configPath: config, organization: org)
     overrides.callTimeout = timeout.map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
     overrides.minRevision = minRevision
+    overrides.apiKey = apiKey
+    overrides.allowInsecureCredentials = allowInsecureCredentials ? true : nil
     return overrides
   }
 }

@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Accepted for the official CLI's scripts and ignored: this server has no authentication yet.",
+      "Accepted for the official CLI's scripts and ignored: credentials come from --api-key, FLYTE_API_KEY or the config file's admin.authType.",
       valueName: "type"))
   var authType: AuthType?
 
