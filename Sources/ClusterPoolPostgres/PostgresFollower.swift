@@ -13,7 +13,7 @@ internal import Synchronization
 /// revision applied (in revision order, at most ``PostgresChangeReader/batchLimit`` at a
 /// time) and, in the same snapshot, the current rows of the keys they name, and applies them
 /// with ``PoolStore/apply(_:asOf:)``; entries this server committed are skipped (its store
-/// applied them at commit, ``PoolStore/isOwnCommitApplied(_:)``). The store's revision (the
+/// applied them at commit, ``PoolStore/ownCommitsApplied()``). The store's revision (the
 /// one responses report and `clusterpool-min-revision` waits for) is the contiguous one: its
 /// own commits count once this follower has read past them (``PoolStore/followCommitsElsewhere()``).
 /// Rows read later than their entry are newer, never older, and the store keeps a row current
@@ -120,7 +120,7 @@ public final class PostgresFollower: Service, Sendable {
       let from = appliedRevision
       let batch: PostgresChangeBatch?
       do {
-        batch = try await PostgresChangeReader.read(connection, after: from, isOwn: store.isOwnCommitApplied, logger: logger)
+        batch = try await PostgresChangeReader.read(connection, after: from, own: store.ownCommitsApplied(), logger: logger)
       } catch let error as PostgresChangeLogEntryError {
         try await reload(because: "\(error)")
         return total
