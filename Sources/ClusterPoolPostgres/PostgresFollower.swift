@@ -70,42 +70,56 @@ public final class PostgresFollower: Service, Sendable {
     }
   }
 
-  /// One connection's life: LISTEN, catch up, then catch up on every notification or poll
-  /// tick (and prune the change log every ``Settings/pruneInterval``, first at once) until the
-  /// connection fails (thrown) or the task is cancelled.
+  /// One connection's life (``follow(on:)``); the connection is closed at its end.
   private func follow() async throws {
     try await backend.client.withConnection("follow the change log") { connection in
-      try await connection.listen(on: PostgresChangeLog.channel) { notifications in
-        let connects = counts.withLock { $0.connects += 1; return $0.connects }
-        let caught = try await catchUp(connection)
-        logger.info(
-          connects == 1 ? "following the change log" : "reconnected to the change log",
-          metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
-        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-          group.addTask {
-            for try await _ in notifications { wake.yield() }
-            throw PostgresFollowerError.listenEnded
-          }
-          group.addTask { [pollInterval] in
-            while true {
-              try await Task.sleep(for: pollInterval)
-              wake.yield()
-            }
-          }
-          group.addTask {
-            var nextPrune = ContinuousClock.now
-            for await _ in wakes {
-              _ = try await self.catchUp(connection)
-              if ContinuousClock.now >= nextPrune {
-                try await self.prune(connection)
-                nextPrune = .now + self.settings.pruneInterval
-              }
-            }
-          }
-          defer { group.cancelAll() }
-          try await group.next()
+      // the connection carries the catch-up statement's session settings: closed, never
+      // handed back to the pool for other statements
+      do {
+        try await follow(on: connection)
+      } catch {
+        try? await connection.close()
+        throw error
+      }
+      try? await connection.close()
+    }
+  }
+
+  /// The catch-up statement's session settings, LISTEN, catch up, then catch up on every
+  /// notification or poll tick (and prune the change log every ``Settings/pruneInterval``,
+  /// first at once) until the connection fails (thrown) or the task is cancelled.
+  private func follow(on connection: PostgresConnection) async throws {
+    try await connection.run(PostgresChangeStatement.session, logger: logger)
+    try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+      let connects = counts.withLock { $0.connects += 1; return $0.connects }
+      let caught = try await catchUp(connection)
+      logger.info(
+        connects == 1 ? "following the change log" : "reconnected to the change log",
+        metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
+      let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          for try await _ in notifications { wake.yield() }
+          throw PostgresFollowerError.listenEnded
         }
+        group.addTask { [pollInterval] in
+          while true {
+            try await Task.sleep(for: pollInterval)
+            wake.yield()
+          }
+        }
+        group.addTask {
+          var nextPrune = ContinuousClock.now
+          for await _ in wakes {
+            _ = try await self.catchUp(connection)
+            if ContinuousClock.now >= nextPrune {
+              try await self.prune(connection)
+              nextPrune = .now + self.settings.pruneInterval
+            }
+          }
+        }
+        defer { group.cancelAll() }
+        try await group.next()
       }
     }
   }
