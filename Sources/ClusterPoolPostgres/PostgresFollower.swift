@@ -33,8 +33,11 @@ public final class PostgresFollower: Service, Sendable {
   let logger: Logger
   /// The last revision applied (this server's commits and followed ones, contiguous).
   let applied: Mutex<UInt64>
-  /// Catch-ups done, entries applied, reconnects, reloads and prunes, for tests and logs.
-  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0))
+  /// The highest revision notified (`.max` at a poll tick) since the last catch-up began.
+  let wanted = Mutex<UInt64>(0)
+  /// Batches applied, catch-up statements run, entries applied, reconnects, reloads and
+  /// prunes, for tests and logs.
+  let counts = Mutex<(catchUps: Int, reads: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0, 0))
   /// How many revisions behind a catch-up reloads every row instead of reading the entries.
   public var reloadBehind: UInt64 { settings.reloadBehind }
 
@@ -99,19 +102,30 @@ public final class PostgresFollower: Service, Sendable {
       let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
-          for try await _ in notifications { wake.yield() }
+          for try await notification in notifications {
+            let revision = UInt64(notification.payload) ?? .max
+            self.wanted.withLock { $0 = max($0, revision) }
+            wake.yield()
+          }
           throw PostgresFollowerError.listenEnded
         }
         group.addTask { [pollInterval] in
           while true {
             try await Task.sleep(for: pollInterval)
+            self.wanted.withLock { $0 = .max }
             wake.yield()
           }
         }
         group.addTask {
           var nextPrune = ContinuousClock.now
           for await _ in wakes {
-            _ = try await self.catchUp(connection)
+            // a commit notified while the last catch-up ran may have been read by it already
+            // (PostgreSQL delivers notifications between statements): no statement for it
+            let wanted = self.wanted.withLock { wanted in
+              defer { wanted = 0 }
+              return wanted
+            }
+            if wanted > self.appliedRevision { _ = try await self.catchUp(connection) }
             if ContinuousClock.now >= nextPrune {
               try await self.prune(connection)
               nextPrune = .now + self.settings.pruneInterval
@@ -133,6 +147,7 @@ public final class PostgresFollower: Service, Sendable {
     while true {
       let from = appliedRevision
       let batch: PostgresChangeBatch?
+      counts.withLock { $0.reads += 1 }
       do {
         batch = try await PostgresChangeReader.read(connection, after: from, own: store.ownCommitsApplied(), logger: logger)
       } catch let error as PostgresChangeLogEntryError {

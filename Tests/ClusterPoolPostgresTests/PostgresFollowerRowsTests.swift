@@ -93,3 +93,26 @@ struct PostgresFollowerRowsTests: AcmeStoreValues {
     }
   }
 }
+
+extension PostgresFollowerRowsTests {
+  /// A notification of a commit the follower has read already (PostgreSQL delivers those
+  /// that came during a catch-up after it) runs no statement; one above it does.
+  @Test func aNotificationOfACommitAlreadyReadRunsNoStatement() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      let a = try await replica(url)
+      let b = try await replica(url)
+      try await eventually("both listening") { a.follower.connections == 1 && b.follower.connections == 1 }
+      let created = try await a.store.execute(.create(poolKey("prod"), config(), sentMembers: []), by: alice)
+      try await eventually("B read A's commit") { b.follower.appliedRevision >= created.revision }
+      let reads = b.follower.counts.withLock { $0.reads }
+      for _ in 0..<5 {
+        try await TestPostgres.execute("SELECT pg_notify('clusterpool_changes', '\(created.revision)')", on: url)
+      }
+      try await TestPostgres.execute("SELECT pg_notify('clusterpool_changes', '\(created.revision + 1)')", on: url)
+      try await eventually("B read after the newer notification") { b.follower.counts.withLock { $0.reads } > reads }
+      #expect(b.follower.counts.withLock { $0.reads } == reads + 1, "the five stale notifications ran no statement")
+      await a.close()
+      await b.close()
+    }
+  }
+}
