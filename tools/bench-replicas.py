@@ -14,6 +14,7 @@ Each scenario starts its servers on a fresh database of that instance and measur
                channel per replica): 1 replica; 3 replicas of one organization; two
                organizations, on one replica vs on two (each replica its default organization);
                each with the servers' CPU per Create (/proc/PID/stat utime+stime over the run)
+  replicas     the Creates scenario of 3 replicas of one organization alone (for A/B runs)
   propagation  a watcher on replica B, CreateCluster calls one at a time on replica A: the time
                from A's reply (durable) to B's watch message, p50/p99/max
   heartbeats   5,000 clusters (clusterpool-load) heartbeating once a second, a third of them
@@ -289,7 +290,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--concurrency", type=int, default=64)
-    ap.add_argument("--only", choices=["gets", "creates", "orgs", "propagation", "heartbeats"])
+    ap.add_argument("--only", choices=["gets", "creates", "replicas", "orgs", "propagation", "heartbeats"])
     ap.add_argument("--profile", action="store_true",
                     help="servers log at debug level; per Creates scenario, the mean commit's rows, statements and times")
     args = ap.parse_args()
@@ -306,6 +307,8 @@ def main():
     c, s = args.concurrency, args.seconds
     if args.only in (None, "gets"):
         gets(binary, admin, workdir, s)
+    if args.only == "replicas":
+        scenario(m, binary, admin, workdir, ["acme"] * 3, s, c, "3 replicas, 1 org")
     if args.only == "orgs":
         scenario(m, binary, admin, workdir, ["acme", "globex"], s, c, "2 replicas, 2 orgs (one each)")
     if args.only in (None, "creates"):

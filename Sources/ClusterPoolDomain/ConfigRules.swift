@@ -6,6 +6,8 @@ enum ConfigRules {
   static let maxTextBytes = 1024
   /// Schemes of object stores (`file` for local development).
   static let objectStoreSchemes = ["s3", "gs", "abfs", "abfss", "az", "oci", "file"]
+  /// ``objectStoreSchemes`` as error messages list them (joined once, not at every check).
+  static let objectStoreSchemeList = objectStoreSchemes.joined(separator: ", ")
 
   static func checkObjectStoreURI(_ uri: String) throws(DomainError) {
     let field = "object_store_ref.uri"
@@ -13,7 +15,7 @@ enum ConfigRules {
       throw .invalid("\(field) is required: give the pool's object store, e.g. s3://my-bucket/prefix")
     }
     try TextRules.check(uri, field: field, maxBytes: maxURIBytes)
-    let schemes = objectStoreSchemes.joined(separator: ", ")
+    let schemes = objectStoreSchemeList
     guard let parts = URIParts(uri) else {
       throw .invalid(
         "\(field) \(ResourceName.quoted(uri)) is not an absolute URI: write SCHEME://BUCKET/PATH with a scheme among \(schemes)")

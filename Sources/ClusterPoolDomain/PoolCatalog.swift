@@ -4,41 +4,13 @@
 public struct PoolCatalog: Sendable {
   /// One organization's pools (live and deleted).
   struct OrgPools: Sendable {
-    /// Sorted ascending.
-    var names: [String] = []
+    var names = SortedNames()
     var pools: [String: ClusterPool] = [:]
 
     mutating func upsert(_ pool: ClusterPool) {
-      let name = pool.name.value
-      if pools.updateValue(pool, forKey: name) == nil {
-        names.insert(name, at: names.lowerBound(of: name))
-      }
+      if pools.updateValue(pool, forKey: pool.name.value) == nil { names.insert(pool.name.value) }
     }
 
-    /// Adds or replaces `pools` (a later one of the same name wins): the names new to the
-    /// organization are merged into ``names`` in one pass, where inserting them one by one
-    /// moves the array's tail once per name (with tens of thousands of pools, that was most of
-    /// what applying a batch of creates cost).
-    mutating func upsert(contentsOf batch: [ClusterPool]) {
-      var added: [String] = []
-      for pool in batch where pools.updateValue(pool, forKey: pool.name.value) == nil { added.append(pool.name.value) }
-      guard added.count > 1 else {
-        if let name = added.first { names.insert(name, at: names.lowerBound(of: name)) }
-        return
-      }
-      added.sort()
-      var merged: [String] = []
-      merged.reserveCapacity(names.count + added.count)
-      var old = names.startIndex
-      for name in added {
-        let end = names[old...].lowerBound(of: name)
-        merged.append(contentsOf: names[old..<end])
-        merged.append(name)
-        old = end
-      }
-      merged.append(contentsOf: names[old...])
-      names = merged
-    }
   }
 
   var organizations: [Organization: OrgPools] = [:]
@@ -60,16 +32,9 @@ public struct PoolCatalog: Sendable {
     organizations[pool.organization, default: OrgPools()].upsert(pool)
   }
 
-  /// Adds or replaces `pools`, in order (a later one of the same key wins), each
-  /// organization's new names merged in at once.
+  /// Adds or replaces `pools`, in order (a later one of the same key wins).
   public mutating func upsert(contentsOf pools: [ClusterPool]) {
-    guard pools.count > 1 else {
-      if let pool = pools.first { upsert(pool) }
-      return
-    }
-    var byOrganization: [Organization: [ClusterPool]] = [:]
-    for pool in pools { byOrganization[pool.organization, default: []].append(pool) }
-    for (organization, batch) in byOrganization { organizations[organization, default: OrgPools()].upsert(contentsOf: batch) }
+    for pool in pools { upsert(pool) }
   }
 
   /// Number of stored pools over all organizations.
@@ -100,8 +65,8 @@ extension PoolCatalog.OrgPools {
     var result: [ClusterPool] = []
     result.reserveCapacity(min(query.limit, names.count))
     var more = false
-    func visit(_ index: Int) -> Bool {
-      guard let pool = pools[names[index]], query.matches(pool) else { return true }
+    func visit(_ name: String) -> Bool {
+      guard let pool = pools[name], query.matches(pool) else { return true }
       if result.count == query.limit {
         more = true
         return false
@@ -110,11 +75,9 @@ extension PoolCatalog.OrgPools {
       return true
     }
     if query.descending {
-      var index = (query.after.map { names.lowerBound(of: $0) } ?? names.count) - 1
-      while index >= 0, visit(index) { index -= 1 }
+      names.visit(descendingBefore: query.after.map { names.lowerBound(of: $0) } ?? names.end, visit)
     } else {
-      var index = query.after.map { names.upperBound(of: $0) } ?? 0
-      while index < names.count, visit(index) { index += 1 }
+      names.visit(ascendingFrom: query.after.map { names.upperBound(of: $0) } ?? names.start, visit)
     }
     let token = more ? result.last.map { query.token(after: $0.name.value) } ?? "" : ""
     return ListPage(pools: result, nextToken: token)

@@ -61,8 +61,10 @@ enum PostgresAccessRows {
       """, logger: logger)
   }
 
-  static func accessRow(_ row: PostgresRow) throws -> AccessRow {
-    let columns = PostgresColumns(row, "identity")
+  static func accessRow(_ row: PostgresRow) throws -> AccessRow { try accessRow(PostgresColumns(row, "identity")) }
+
+  /// The row whose columns (in ``columns``' order) start at `columns`' base.
+  static func accessRow(_ columns: PostgresColumns) throws -> AccessRow {
     let kindName = try columns.text(0)
     guard let kind = AccessKind(rawValue: kindName) else { throw StoreOpenError("corrupt identity row: unknown kind \(kindName)") }
     return AccessRow(key: AccessKey(kind, Organization(stored: try columns.text(1)), try columns.text(2)), body: try columns.text(3))

@@ -58,8 +58,10 @@ enum PostgresClusterRows {
     return object.json
   }
 
-  static func cluster(_ row: PostgresRow) throws -> Cluster {
-    let columns = PostgresColumns(row, "cluster")
+  static func cluster(_ row: PostgresRow) throws -> Cluster { try cluster(PostgresColumns(row, "cluster")) }
+
+  /// The row whose columns (in ``columns``' order) start at `columns`' base.
+  static func cluster(_ columns: PostgresColumns) throws -> Cluster {
     let key = ClusterKey(
       organization: Organization(stored: try columns.text(0)),
       name: try ResourceName(validating: try columns.text(1), kind: "cluster"))

@@ -13,7 +13,7 @@ internal import Synchronization
 /// revision applied (in revision order, at most ``PostgresChangeReader/batchLimit`` at a
 /// time) and, in the same snapshot, the current rows of the keys they name, and applies them
 /// with ``PoolStore/apply(_:asOf:)``; entries this server committed are skipped (its store
-/// applied them at commit, ``PoolStore/isOwnCommitApplied(_:)``). The store's revision (the
+/// applied them at commit, ``PoolStore/ownCommitsApplied()``). The store's revision (the
 /// one responses report and `clusterpool-min-revision` waits for) is the contiguous one: its
 /// own commits count once this follower has read past them (``PoolStore/followCommitsElsewhere()``).
 /// Rows read later than their entry are newer, never older, and the store keeps a row current
@@ -33,8 +33,11 @@ public final class PostgresFollower: Service, Sendable {
   let logger: Logger
   /// The last revision applied (this server's commits and followed ones, contiguous).
   let applied: Mutex<UInt64>
-  /// Catch-ups done, entries applied, reconnects, reloads and prunes, for tests and logs.
-  let counts = Mutex<(catchUps: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0))
+  /// The highest revision notified (`.max` at a poll tick) since the last catch-up began.
+  let wanted = Mutex<UInt64>(0)
+  /// Batches applied, catch-up statements run, entries applied, reconnects, reloads and
+  /// prunes, for tests and logs.
+  let counts = Mutex<(catchUps: Int, reads: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0, 0))
   /// How many revisions behind a catch-up reloads every row instead of reading the entries.
   public var reloadBehind: UInt64 { settings.reloadBehind }
 
@@ -70,42 +73,67 @@ public final class PostgresFollower: Service, Sendable {
     }
   }
 
-  /// One connection's life: LISTEN, catch up, then catch up on every notification or poll
-  /// tick (and prune the change log every ``Settings/pruneInterval``, first at once) until the
-  /// connection fails (thrown) or the task is cancelled.
+  /// One connection's life (``follow(on:)``); the connection is closed at its end.
   private func follow() async throws {
     try await backend.client.withConnection("follow the change log") { connection in
-      try await connection.listen(on: PostgresChangeLog.channel) { notifications in
-        let connects = counts.withLock { $0.connects += 1; return $0.connects }
-        let caught = try await catchUp(connection)
-        logger.info(
-          connects == 1 ? "following the change log" : "reconnected to the change log",
-          metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
-        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-          group.addTask {
-            for try await _ in notifications { wake.yield() }
-            throw PostgresFollowerError.listenEnded
+      // the connection carries the catch-up statement's session settings: closed, never
+      // handed back to the pool for other statements
+      do {
+        try await follow(on: connection)
+      } catch {
+        try? await connection.close()
+        throw error
+      }
+      try? await connection.close()
+    }
+  }
+
+  /// The catch-up statement's session settings, LISTEN, catch up, then catch up on every
+  /// notification or poll tick (and prune the change log every ``Settings/pruneInterval``,
+  /// first at once) until the connection fails (thrown) or the task is cancelled.
+  private func follow(on connection: PostgresConnection) async throws {
+    try await connection.run(PostgresChangeStatement.session, logger: logger)
+    try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+      let connects = counts.withLock { $0.connects += 1; return $0.connects }
+      let caught = try await catchUp(connection)
+      logger.info(
+        connects == 1 ? "following the change log" : "reconnected to the change log",
+        metadata: ["caught_up_revisions": "\(caught)", "revision": "\(appliedRevision)"])
+      let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          for try await notification in notifications {
+            let revision = UInt64(notification.payload) ?? .max
+            self.wanted.withLock { $0 = max($0, revision) }
+            wake.yield()
           }
-          group.addTask { [pollInterval] in
-            while true {
-              try await Task.sleep(for: pollInterval)
-              wake.yield()
-            }
-          }
-          group.addTask {
-            var nextPrune = ContinuousClock.now
-            for await _ in wakes {
-              _ = try await self.catchUp(connection)
-              if ContinuousClock.now >= nextPrune {
-                try await self.prune(connection)
-                nextPrune = .now + self.settings.pruneInterval
-              }
-            }
-          }
-          defer { group.cancelAll() }
-          try await group.next()
+          throw PostgresFollowerError.listenEnded
         }
+        group.addTask { [pollInterval] in
+          while true {
+            try await Task.sleep(for: pollInterval)
+            self.wanted.withLock { $0 = .max }
+            wake.yield()
+          }
+        }
+        group.addTask {
+          var nextPrune = ContinuousClock.now
+          for await _ in wakes {
+            // a commit notified while the last catch-up ran may have been read by it already
+            // (PostgreSQL delivers notifications between statements): no statement for it
+            let wanted = self.wanted.withLock { wanted in
+              defer { wanted = 0 }
+              return wanted
+            }
+            if wanted > self.appliedRevision { _ = try await self.catchUp(connection) }
+            if ContinuousClock.now >= nextPrune {
+              try await self.prune(connection)
+              nextPrune = .now + self.settings.pruneInterval
+            }
+          }
+        }
+        defer { group.cancelAll() }
+        try await group.next()
       }
     }
   }
@@ -119,8 +147,9 @@ public final class PostgresFollower: Service, Sendable {
     while true {
       let from = appliedRevision
       let batch: PostgresChangeBatch?
+      counts.withLock { $0.reads += 1 }
       do {
-        batch = try await PostgresChangeReader.read(connection, after: from, isOwn: store.isOwnCommitApplied, logger: logger)
+        batch = try await PostgresChangeReader.read(connection, after: from, own: store.ownCommitsApplied(), logger: logger)
       } catch let error as PostgresChangeLogEntryError {
         try await reload(because: "\(error)")
         return total

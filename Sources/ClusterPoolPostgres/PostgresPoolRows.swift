@@ -79,8 +79,10 @@ enum PostgresPoolRows {
     return object.json
   }
 
-  static func pool(_ row: PostgresRow) throws -> ClusterPool {
-    let columns = PostgresColumns(row, "cluster pool")
+  static func pool(_ row: PostgresRow) throws -> ClusterPool { try pool(PostgresColumns(row, "cluster pool")) }
+
+  /// The row whose columns (in ``columns``' order) start at `columns`' base.
+  static func pool(_ columns: PostgresColumns) throws -> ClusterPool {
     let key = PoolKey(organization: Organization(stored: try columns.text(0)), name: try ResourceName(validating: try columns.text(1)))
     guard let type = SecretStoreType(rawValue: try columns.int32(4)) else {
       throw StoreOpenError("corrupt row for cluster pool \(key): secret store type \(try columns.int32(4))")

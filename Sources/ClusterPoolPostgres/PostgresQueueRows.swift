@@ -101,8 +101,10 @@ enum PostgresQueueRows {
       "DELETE FROM queues WHERE organization = \(key.organization.name) AND name = \(key.name.value)", logger: logger)
   }
 
-  static func queue(_ row: PostgresRow) throws -> Queue {
-    let columns = PostgresColumns(row, "queue")
+  static func queue(_ row: PostgresRow) throws -> Queue { try queue(PostgresColumns(row, "queue")) }
+
+  /// The row whose columns (in ``columns``' order) start at `columns`' base.
+  static func queue(_ columns: PostgresColumns) throws -> Queue {
     let key = QueueKey(
       organization: Organization(stored: try columns.text(0)), name: try ResourceName(validating: try columns.text(1), kind: "queue"))
     let stateName = try columns.text(9)

@@ -3,21 +3,30 @@ internal import ClusterPoolStore
 internal import PostgresNIO
 
 /// Typed column reads of a row by position, throwing ``StoreOpenError`` naming the row when a
-/// value cannot be decoded.
+/// value cannot be decoded. Positions count from ``base``: a statement returning several kinds
+/// of rows side by side (``PostgresChangeStatement``) reads each kind's columns where they start.
 struct PostgresColumns {
   let row: PostgresRandomAccessRow
   let what: String
+  /// The position of column 0.
+  let base: Int
 
   init(_ row: PostgresRow, _ what: String) {
-    self.row = row.makeRandomAccess()
+    self.init(row.makeRandomAccess(), what)
+  }
+
+  init(_ row: PostgresRandomAccessRow, _ what: String, from base: Int = 0) {
+    self.row = row
     self.what = what
+    self.base = base
   }
 
   func decode<T: PostgresDecodable>(_ index: Int, _ type: T.Type) throws -> T {
+    let column = row[base + index]
     do {
-      return try row[index].decode(T.self, context: .default)
+      return try column.decode(T.self, context: .default)
     } catch {
-      throw StoreOpenError("corrupt \(what) row: column \(index) (\(row[index].columnName)) is not a \(T.self)")
+      throw StoreOpenError("corrupt \(what) row: column \(base + index) (\(column.columnName)) is not a \(T.self)")
     }
   }
 
@@ -56,7 +65,7 @@ extension PostgresConnection {
   /// postgres-nio writes a statement to a closed connection's channel without a promise, so
   /// the statement would never complete: a write in flight when PostgreSQL restarted hung the
   /// store's write loop for good (every later write timed out, shutdown hung).
-  private func checkOpen() throws {
+  func checkOpen() throws {
     if isClosed { throw PostgresConnectionClosed() }
   }
 }

@@ -28,10 +28,10 @@ extension PoolStore {
   /// ``revision`` only once the follower has read past them. Call before following.
   public func followCommitsElsewhere() { core.state.withLock { _ in core.revisions.withLock { $0.follow() } } }
 
-  /// Whether `revision` is a commit of this store already applied above the contiguous
-  /// revision (a follower skips its change log entry).
-  public func isOwnCommitApplied(_ revision: UInt64) -> Bool {
-    core.revisions.withLock { $0.ownAhead.contains(revision) }
+  /// This store's commits already applied above the contiguous revision (a follower skips
+  /// their change log entries), ascending.
+  public func ownCommitsApplied() -> [UInt64] {
+    core.revisions.withLock { $0.ownAhead.sorted() }
   }
 
   public func pool(_ key: PoolKey) -> ClusterPool? {

@@ -2,9 +2,9 @@ import Testing
 
 @testable import ClusterPoolDomain
 
-/// ``PoolCatalog/upsert(contentsOf:)`` (names new to an organization merged in at once) leaves
-/// the catalog as upserting the same pools one by one does: names sorted and each once, the
-/// last version of a pool named twice kept, organizations apart.
+/// ``PoolCatalog/upsert(contentsOf:)`` leaves the catalog as upserting the same pools one by one
+/// does: names sorted and each once, the last version of a pool named twice kept,
+/// organizations apart.
 @Suite struct PoolCatalogBatchTests {
   let template = DefaultPoolTemplate(
     config: try! ClusterPoolConfig(objectStoreURI: "file:///tmp/x", secretStoreType: 4), createdBy: .user(subject: "sys"),
@@ -34,7 +34,7 @@ import Testing
         let (a, b) = (single.organizations[org]!, batched.organizations[org])
         #expect(b?.names == a.names, "round \(round), \(org)")
         #expect(b?.pools == a.pools, "round \(round), \(org)")
-        #expect(a.names == a.names.sorted() && Set(a.names).count == a.names.count)
+        #expect(Array(a.names) == Array(a.names).sorted() && Set(a.names).count == a.names.count)
       }
       #expect(batched.organizations.count == single.organizations.count)
     }
