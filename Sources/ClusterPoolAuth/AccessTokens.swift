@@ -36,6 +36,9 @@ public final class AccessTokens: Sendable {
     self.clock = clock
   }
 
+  /// Seconds since 1970 now, by the clock tokens are issued and checked by.
+  public var now: Int64 { clock() }
+
   /// Seconds since 1970 by the system clock.
   public static let systemClock: @Sendable () -> Int64 = { WallClock.secondsSince1970() }
 
@@ -62,7 +65,7 @@ public final class AccessTokens: Sendable {
   /// expired; else verified in full (and cached).
   public func verify(_ token: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    let digest = VerifiedTokenCache.Key(token)
+    let digest = CredentialDigest(token)
     if let caller = cache.caller(for: digest, now: now - configuration.clockSkew) { return caller }
     let caller = try verifyUncached(token, now: now)
     cache.insert(caller, for: digest, now: now - configuration.clockSkew)
