@@ -31,6 +31,20 @@ import Testing
     #expect(Base64URL.decodeStandard("ab=c".utf8) == nil)  // Foundation reads past the padding; no key has any
   }
 
+  @Test func base64urlAsFoundationWritesItWithoutPadding() {
+    var generator = SystemRandomNumberGenerator()
+    for length in 0..<70 {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      var expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        .replacingOccurrences(of: "/", with: "_")
+      while expected.last == "=" { expected.removeLast() }
+      #expect(Base64URL.encode(bytes) == expected)
+      #expect(Base64URL.decode(Substring(expected)) == bytes)
+    }
+    for bad in ["a", "abcde", "ab==", "a+b/", "ab c"] { #expect(Base64URL.decode(Substring(bad)) == nil, "\(bad)") }
+    #expect(AccessTokens.randomID().utf8.count == 16)
+  }
+
   @Test func anAPIKeysFieldsReadFromTheRight() throws {
     func key(_ text: String) -> APIKey? { APIKey(Data(text.utf8).base64EncodedString()) }
     let full = try #require(key("dns:///pools.example:443:ci:s3cr3t:acme"))
