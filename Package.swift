@@ -170,7 +170,7 @@ let package = Package(
     .executableTarget(
       name: "clusterpool-load",
       dependencies: [
-        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain",
+        "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore", "ClusterPoolDomain", "ClusterPoolServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
       ],

@@ -2,10 +2,11 @@
 
   bench-grpc.py health-body OUT [SERVICE]
       writes the 5-byte gRPC prefix + serialized grpc.health.v1.HealthCheckRequest{service}
-  bench-grpc.py check HOST:PORT RPC_PATH BODY_FILE [--save-response FILE]
+  bench-grpc.py check HOST:PORT RPC_PATH BODY_FILE [--save-response FILE] [--bearer TOKEN]
       sends BODY_FILE's message (prefix stripped) once with grpcio and requires grpc-status OK
       (h2load only sees the HTTP status); for Health/Check the reply must also say SERVING.
-      --save-response writes the reply, gRPC-framed, for the nghttpd static-file ceiling.
+      --save-response writes the reply, gRPC-framed, for the nghttpd static-file ceiling;
+      --bearer sends authorization: Bearer TOKEN (a server with --auth on).
 Exit status 0 only when the check passed; one line of verdict on stdout.
 """
 import argparse
@@ -39,13 +40,14 @@ def health_body(out: str, service: str) -> None:
     print(f"wrote {out}: {5 + len(msg)} bytes (HealthCheckRequest service={service!r})")
 
 
-def check(target: str, path: str, body_file: str, save: str | None) -> int:
+def check(target: str, path: str, body_file: str, save: str | None, bearer: str | None = None) -> int:
     request = unframe(open(body_file, "rb").read())
     with grpc.insecure_channel(target) as ch:
         try:
             grpc.channel_ready_future(ch).result(timeout=10)
             call = ch.unary_unary(path, request_serializer=None, response_deserializer=None)
-            reply = call(request, timeout=5)
+            metadata = [("authorization", f"Bearer {bearer}")] if bearer else None
+            reply = call(request, timeout=5, metadata=metadata)
         except grpc.FutureTimeoutError:
             print(f"FAIL: no connection to {target} within 10 s")
             return 1
@@ -78,11 +80,12 @@ def main() -> int:
     c.add_argument("path")
     c.add_argument("body")
     c.add_argument("--save-response")
+    c.add_argument("--bearer")
     a = p.parse_args()
     if a.cmd == "health-body":
         health_body(a.out, a.service)
         return 0
-    return check(a.target, a.path, a.body, a.save_response)
+    return check(a.target, a.path, a.body, a.save_response, a.bearer)
 
 
 if __name__ == "__main__":

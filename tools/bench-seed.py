@@ -1,6 +1,6 @@
 """Seeds a running clusterpool-server with the benchmark peers' data set, over gRPC.
 
-  bench-seed.py HOST:PORT [--pools N] [--clusters-per-pool K] [--org acme] [--concurrency C]
+  bench-seed.py HOST:PORT [--pools N] [--clusters-per-pool K] [--org acme] [--concurrency C] [--bearer TOKEN]
   bench-seed.py HOST:PORT --request-body OUT      write the Get acme/pool-0042 request body
   bench-seed.py HOST:PORT --list-body OUT         write a List acme limit=100 request body
 
@@ -10,7 +10,8 @@ arn:aws:secretsmanager:us-east-1:123456789012:secret:<name>, registry
 123456789012.dkr.ecr.us-east-1.amazonaws.com/acme) and, when the server serves
 ClusterService, K member clusters `<name>-cluster-{0..K-1}` each. Every write is a real durable
 Create; the script also reports the durable Create rate it saw. Existing pools are skipped
-(ALREADY_EXISTS), so seeding is idempotent.
+(ALREADY_EXISTS), so seeding is idempotent. --bearer sends authorization: Bearer TOKEN with
+every call (a server with --auth on: an API key or an access token allowed to create).
 """
 import argparse
 import pathlib
@@ -37,6 +38,7 @@ def main() -> None:
     ap.add_argument("--clusters-per-pool", type=int, default=3)
     ap.add_argument("--org", default="acme")
     ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--bearer")
     ap.add_argument("--request-body")
     ap.add_argument("--list-body")
     args = ap.parse_args()
@@ -71,9 +73,11 @@ def main() -> None:
                     locator=f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{name}"),
                 image_registry=cm.ImageRegistry(locator="123456789012.dkr.ecr.us-east-1.amazonaws.com/acme")))
 
+    metadata = [("authorization", f"Bearer {args.bearer}")] if args.bearer else None
+
     def create(i: int) -> bool:
         try:
-            pools.Create(cp.CreateRequest(cluster_pool=pool(i)), timeout=30)
+            pools.Create(cp.CreateRequest(cluster_pool=pool(i)), timeout=30, metadata=metadata)
             return True
         except grpc.RpcError as e:
             if e.code() == grpc.StatusCode.ALREADY_EXISTS:
@@ -98,7 +102,7 @@ def main() -> None:
             try:
                 clusters.CreateCluster(cl.CreateClusterRequest(
                     cluster_id=cm.ClusterIdentifier(organization=args.org, name=f"{name}-cluster-{j}"),
-                    cluster_pool_name=name), timeout=30)
+                    cluster_pool_name=name), timeout=30, metadata=metadata)
             except grpc.RpcError as e:
                 if e.code() != grpc.StatusCode.ALREADY_EXISTS:
                     raise

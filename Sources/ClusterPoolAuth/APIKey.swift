@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// An API key as the official client carries it (`FLYTE_API_KEY`, or a bearer token printed
 /// by an `ExternalCommand`): `base64("endpoint:client_id:client_secret:org")`. Read from the
 /// right, so an endpoint holding colons (`dns:///host:443`) still parses: client ids, secrets
@@ -11,17 +9,22 @@ public struct APIKey: Sendable, Hashable {
   /// The organization the key names; `None` or empty for none.
   public var organization: String
 
-  /// The key `text` encodes, `nil` when it is not one.
+  /// The key `text` encodes, `nil` when it is not one. Read as bytes (no Foundation, no
+  /// grapheme breaking): an API key used as the bearer is read on every call.
   public init?(_ text: String) {
-    guard text.utf8.count <= 4096, let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else {
-      return nil
-    }
-    let parts = decoded.split(separator: ":", omittingEmptySubsequences: false)
-    guard parts.count >= 4 else { return nil }
-    let tail = parts.suffix(3).map(String.init)
-    guard !tail[0].isEmpty, !tail[1].isEmpty else { return nil }
-    endpoint = parts.dropLast(3).joined(separator: ":")
-    (clientID, secret, organization) = (tail[0], tail[1], tail[2])
+    guard text.utf8.count <= 4096, let bytes = Base64URL.decodeStandard(text.utf8),
+      let decoded = String(validating: bytes, as: UTF8.self)
+    else { return nil }
+    let utf8 = decoded.utf8, colon = UInt8(ascii: ":")
+    guard let third = utf8.lastIndex(of: colon), let second = utf8[..<third].lastIndex(of: colon),
+      let first = utf8[..<second].lastIndex(of: colon)
+    else { return nil }
+    let after = { utf8.index(after: $0) }
+    guard after(first) < second, after(second) < third else { return nil }  // a client id and a secret
+    endpoint = String(decoded[..<first])
+    clientID = String(decoded[after(first)..<second])
+    secret = String(decoded[after(second)..<third])
+    organization = String(decoded[after(third)...])
   }
 }
 

@@ -37,6 +37,9 @@ public final class AccessTokens: Sendable {
     self.clock = clock
   }
 
+  /// Seconds since 1970 now, by the clock tokens are issued and checked by.
+  public var now: Int64 { clock() }
+
   /// Seconds since 1970 by the system clock.
   public static let systemClock: @Sendable () -> Int64 = { WallClock.secondsSince1970() }
 
@@ -52,7 +55,7 @@ public final class AccessTokens: Sendable {
       ("sub", .string(caller.identity.subject)), ("org", .string(caller.organization)),
       ("sub_kind", .string(Self.kind(of: caller.identity))),
       ("iat", .number(Double(now))), ("nbf", .number(Double(now))), ("exp", .number(Double(expires))),
-      ("jti", .string(Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255) }))),
+      ("jti", .string(Self.randomID())),
     ])
     let signingInput = Base64URL.encode(Array(header.encoded.utf8)) + "." + Base64URL.encode(Array(claims.encoded.utf8))
     let signature = try key.sign(Array(signingInput.utf8))
@@ -65,17 +68,29 @@ public final class AccessTokens: Sendable {
     try verify(token, digest: VerifiedTokenCache.Key(token))
   }
 
+  /// The caller of a token verified before, by its digest, while it is unexpired and its key
+  /// still verifies; nil otherwise (or when no longer cached).
+  func cachedCaller(_ digest: VerifiedTokenCache.Key) -> AuthenticatedCaller? {
+    let now = clock()
+    return cache.caller(
+      for: digest, now: now - configuration.clockSkew, keyVerifies: { keyring.verificationKey($0, now: now) != nil })
+  }
+
   /// `verify(_:)` with the token's digest computed by the caller (shared with the OIDC cache).
   func verify(_ token: String, digest: VerifiedTokenCache.Key) throws(AuthenticationFailure) -> AuthenticatedCaller {
     let now = clock()
-    if let caller = cache.caller(
-      for: digest, now: now - configuration.clockSkew, keyVerifies: { keyring.verificationKey($0, now: now) != nil })
-    {
-      return caller
-    }
+    if let caller = cachedCaller(digest) { return caller }
     let (caller, kid) = try verifyUncached(token, now: now)
     cache.insert(caller, keyID: kid, for: digest, now: now - configuration.clockSkew)
     return caller
+  }
+
+  /// 96 random bits, base64url: a token's `jti`. Two draws of the system generator, not one
+  /// (a `getrandom` call) per byte.
+  static func randomID() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let (high, low) = (generator.next() as UInt64, generator.next() as UInt32)
+    return Base64URL.encode((0..<8).map { UInt8(truncatingIfNeeded: high >> ($0 * 8)) } + (0..<4).map { UInt8(truncatingIfNeeded: low >> ($0 * 8)) })
   }
 
   static func kind(of identity: Identity) -> String {

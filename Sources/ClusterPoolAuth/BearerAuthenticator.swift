@@ -1,4 +1,5 @@
 public import RPCCore
+internal import ClusterPoolDomain
 
 /// The `CallAuthenticator` of the server: reads `authorization: Bearer <token>` and verifies
 /// the token with `AccessTokens` (cached after the first verification), or, for a bearer that
@@ -41,11 +42,23 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// The caller of the call's `authorization: Bearer <credential>`; `UNAUTHENTICATED` saying
   /// why without a valid one.
   public func verifiedCaller(_ context: ServerContext) throws(RPCError) -> CallCaller {
+    try CallCaller(verifiedCaller(bearer: Self.credential(context)))
+  }
+
+  /// The caller `bearer` (the call's credential) names, or `UNAUTHENTICATED` saying why.
+  public func verifiedCaller(bearer: Substring) throws(RPCError) -> AuthenticatedCaller {
     do throws(AuthenticationFailure) {
-      let caller = try self.caller(bearer: Self.bearer(context.requestMetadata.first("authorization")))
-      return CallCaller(
-        organization: caller.organization, kind: AccessTokens.kind(of: caller.identity) == "app" ? .app : .user,
-        subject: caller.identity.subject)
+      return try caller(bearer: String(bearer))
+    } catch {
+      throw RPCError(code: .unauthenticated, message: error.description)
+    }
+  }
+
+  /// The credential of the call's `authorization: Bearer <credential>`, not yet verified;
+  /// `UNAUTHENTICATED` without one.
+  public static func credential(_ context: ServerContext) throws(RPCError) -> Substring {
+    do throws(AuthenticationFailure) {
+      return try bearer(context.requestMetadata.first("authorization"))
     } catch {
       throw RPCError(code: .unauthenticated, message: error.description)
     }
@@ -55,14 +68,21 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// or a credential not accepted at all.
   public func credentialExpiry(_ context: ServerContext) -> Int64? {
     guard let bearer = try? Self.bearer(context.requestMetadata.first("authorization")),
-      let expiresAt = (try? caller(bearer: bearer))?.expiresAt
+      let expiresAt = (try? caller(bearer: String(bearer)))?.expiresAt
     else { return nil }
     return expiresAt + tokens.configuration.clockSkew
   }
 
+  /// Whether a token verified before (by its digest) is still accepted without verifying it
+  /// again: in our verifier's or the provider's cache, unexpired, its key still verifying.
+  public func stillAccepts(_ digest: CredentialDigest) -> Bool {
+    tokens.cachedCaller(digest) != nil || oidc?.cachedCaller(digest) != nil
+  }
+
   /// The caller a bearer credential names: a JWT of ours, else an API key.
   public func caller(bearer: String) throws(AuthenticationFailure) -> AuthenticatedCaller {
-    guard bearer.utf8.count(where: { $0 == UInt8(ascii: ".") }) != 2, let apiKeys, let key = APIKey(bearer) else {
+    // a JWT has dots (found within its header's few dozen bytes); base64 never has one
+    guard !bearer.utf8.contains(UInt8(ascii: ".")), let apiKeys, let key = APIKey(bearer) else {
       // one digest for both caches: a provider's token verified before costs a hash and two lookups
       let digest = VerifiedTokenCache.Key(bearer)
       if let oidc, let people, let cached = oidc.cachedCaller(digest) { return try existing(cached, people) }
@@ -102,17 +122,31 @@ public final class BearerAuthenticator: CallAuthenticator {
     return caller
   }
 
-  /// The token of an `authorization` value `Bearer <token>` (the scheme in any case).
-  static func bearer(_ value: String?) throws(AuthenticationFailure) -> String {
+  /// The token of an `authorization` value `Bearer <token>` (the scheme in any case, spaces
+  /// around the token ignored). Reads the bytes once: the token is most of the value.
+  static func bearer(_ value: String?) throws(AuthenticationFailure) -> Substring {
     guard let value else { throw .missing }
-    let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-    guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .notBearer }
-    return String(parts[1]).trimmingSpaces
+    let utf8 = value.utf8
+    let space = UInt8(ascii: " ")
+    guard let schemeStart = utf8.firstIndex(where: { $0 != space }),
+      let schemeEnd = utf8[schemeStart...].firstIndex(of: space),
+      utf8.distance(from: schemeStart, to: schemeEnd) == 6,
+      zip(utf8[schemeStart..<schemeEnd], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }),
+      let start = utf8[schemeEnd...].firstIndex(where: { $0 != space }),
+      let last = utf8[start...].lastIndex(where: { $0 != space })
+    else { throw .notBearer }
+    return value[start...last]
   }
 }
 
-extension String {
-  var trimmingSpaces: String {
-    String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+extension CallCaller {
+  /// The caller an authenticated credential names, as the RPC core knows callers.
+  public init(_ caller: AuthenticatedCaller) {
+    let kind: Kind
+    switch caller.identity {
+    case .application: kind = .app
+    case .user: kind = .user
+    }
+    self.init(organization: caller.organization, kind: kind, subject: caller.identity.subject)
   }
 }

@@ -1,4 +1,3 @@
-internal import Crypto
 internal import Synchronization
 
 /// Tokens verified before, by a SHA-256 of the token (the token itself is never kept), each
@@ -7,16 +6,7 @@ internal import Synchronization
 /// still verifies (a key retired past its grace, or removed from the store, stops its cached
 /// tokens at once). Bounded: when full, expired entries go first, then the oldest half.
 final class VerifiedTokenCache: Sendable {
-  struct Key: Hashable, Sendable {
-    let a: UInt64, b: UInt64, c: UInt64, d: UInt64
-    init(_ token: String) {
-      var words: [UInt64] = [0, 0, 0, 0]
-      SHA256.hash(data: Array(token.utf8)).withUnsafeBytes { raw in
-        for index in 0..<4 { words[index] = raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self) }
-      }
-      (a, b, c, d) = (words[0], words[1], words[2], words[3])
-    }
-  }
+  typealias Key = CredentialDigest
 
   private struct Entry {
     var caller: AuthenticatedCaller

@@ -162,6 +162,19 @@ enum PostgresSchema {
           ADD COLUMN reported_by TEXT NOT NULL DEFAULT ''
         """
       ]),
+    // The signing keys of access tokens (PostgresSigningKeys). IF NOT EXISTS: servers before
+    // this migration created the table outside the numbered ones (under the migration lock),
+    // and their keys stay.
+    Migration(
+      version: 5, name: "signing keys",
+      statements: [
+        """
+        CREATE TABLE IF NOT EXISTS signing_keys (
+          id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key TEXT NOT NULL,
+          created_at BIGINT NOT NULL, retired_at BIGINT
+        )
+        """
+      ]),
   ]
 
   /// The advisory lock (two-key form: class, key) held while migrating, so that servers

@@ -1,36 +1,13 @@
 public import ClusterPoolStore
 internal import PostgresNIO
 
-/// The signing keys of access tokens in PostgreSQL, table `signing_keys` (created when missing
-/// under the migration lock, beside the numbered migrations of the pool tables), shared by
-/// every replica of the database.
+/// The signing keys of access tokens in PostgreSQL, table `signing_keys` (migration 5, made
+/// when the backend opened), shared by every replica of the database.
 public struct PostgresSigningKeys: SigningKeyStore {
   let backend: PostgresBackend
 
+  /// The keys of the database `backend` opened (and so migrated).
   public init(backend: PostgresBackend) { self.backend = backend }
-
-  /// Makes the table when missing (once, under the migration lock).
-  public func prepare() async throws {
-    let logger = backend.logger
-    let lock = PostgresSchema.migrationLock
-    try await backend.client.withConnection("create the signing_keys table") { connection in
-      try await connection.run("BEGIN", logger: logger)
-      do {
-        try await connection.run("SELECT pg_advisory_xact_lock(\(lock.classID), \(lock.key))", logger: logger)
-        try await connection.run(
-          """
-          CREATE TABLE IF NOT EXISTS signing_keys (
-            id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key TEXT NOT NULL,
-            created_at BIGINT NOT NULL, retired_at BIGINT
-          )
-          """, logger: logger)
-        try await connection.run("COMMIT", logger: logger)
-      } catch {
-        try? await connection.run("ROLLBACK", logger: logger)
-        throw error
-      }
-    }
-  }
 
   public func signingKeys() async throws -> [SigningKeyRecord] {
     let logger = backend.logger

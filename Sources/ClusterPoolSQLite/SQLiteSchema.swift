@@ -117,7 +117,22 @@ enum SQLiteSchema {
     ) WITHOUT ROWID;
     PRAGMA user_version = 7;
     """,
+    // 8: the signing keys of access tokens (SQLiteSigningKeys). IF NOT EXISTS: servers before
+    // this migration created the table outside the numbered ones, and their keys stay.
+    """
+    CREATE TABLE IF NOT EXISTS signing_keys (
+      id TEXT PRIMARY KEY,
+      algorithm TEXT NOT NULL,
+      private_key TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      retired_at INTEGER
+    ) WITHOUT ROWID;
+    PRAGMA user_version = 8;
+    """,
   ]
+
+  /// The migration that makes the `signing_keys` table (``SQLiteSigningKeys``).
+  static let signingKeysVersion: Int64 = 8
 
   /// When the database was made (migration 5), in nanoseconds since the epoch.
   static func createdAt(_ connection: SQLiteConnection) throws -> Timestamp {

@@ -1,27 +1,21 @@
 public import ClusterPoolStore
 internal import Synchronization
 
-/// The signing keys of access tokens in the SQLite file, table `signing_keys` (created when
-/// missing, beside the numbered migrations of the pool tables), on a connection of their own:
-/// read once at start and written by a key rotation, never on the pool store's writer thread.
+/// The signing keys of access tokens in the SQLite file, table `signing_keys` (migration 8),
+/// on a connection of their own: read at start and by the periodic refresh, written by a key
+/// rotation, never on the pool store's writer thread.
 public final class SQLiteSigningKeys: SigningKeyStore {
   private let connection: Mutex<SQLiteConnection>
   public let path: String
 
-  /// Opens `path` (a file the pool store opened, or will) and makes the table when missing.
+  /// Opens `path`, a file the pool store (``SQLiteBackend``) opened and so migrated.
   public init(path: String) throws {
     let connection = try SQLiteConnection(path: path)
     try SQLiteSchema.configure(connection)
-    try connection.executeScript(
-      """
-      CREATE TABLE IF NOT EXISTS signing_keys (
-        id TEXT PRIMARY KEY,
-        algorithm TEXT NOT NULL,
-        private_key TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        retired_at INTEGER
-      ) WITHOUT ROWID;
-      """)
+    let version = try connection.integer("PRAGMA user_version") ?? 0
+    guard version >= SQLiteSchema.signingKeysVersion else {
+      throw StoreOpenError("signing keys: \(path) is at schema version \(version), before the signing_keys table (open the pool store first)")
+    }
     self.connection = Mutex(connection)
     self.path = path
   }

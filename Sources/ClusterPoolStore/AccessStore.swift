@@ -9,6 +9,11 @@ public protocol AccessStore: Sendable {
   /// The read model as of the last commit applied (every identity read goes through it).
   func snapshot() -> StoreSnapshot
 
+  /// `body` over the read model as of the last commit applied, under the store's lock and
+  /// without copying it: for the lookups authentication makes on every call. `body` must be
+  /// short and must not call the store.
+  func withSnapshot<Result>(_ body: (borrowing StoreSnapshot) -> Result) -> Result
+
   /// Create (AppsService): a new application with a new secret; returns it and the secret,
   /// shown this once (only its SHA-256 digest is kept). `defaultPolicy`, when set, is given
   /// to it (the server's default app policy, unless the request skips it).

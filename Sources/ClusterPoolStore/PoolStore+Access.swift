@@ -29,11 +29,15 @@ extension PoolStore: AccessStore {
     try await perform(touching: [organization]) { tx in try await AccessWrites.deleteApp(organization, clientID: clientID, in: tx) }
   }
 
+  public func withSnapshot<Result>(_ body: (borrowing StoreSnapshot) -> Result) -> Result {
+    core.state.withLock { body($0) }
+  }
+
   public func authenticateApp(clientID: String, secret: String) -> App? {
     let digest = Self.digest(secret)
     // every candidate compared, so the time does not say which matched
     var found: App?
-    for app in snapshot().apps(clientID: clientID) where app.secretDigest.matches(digest) { found = app }
+    for app in withSnapshot({ $0.apps(clientID: clientID) }) where app.secretDigest.matches(digest) { found = app }
     return found
   }
 

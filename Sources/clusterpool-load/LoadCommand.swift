@@ -6,8 +6,10 @@ import ArgumentParser
 struct LoadCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "clusterpool-load",
-    abstract: "Load drivers for tools/bench: WatchClusters watchers, simulated heartbeating clusters.",
-    subcommands: [WatchersCommand.self, HeartbeatsCommand.self, GetBodyCommand.self, VerifyTokensCommand.self])
+    abstract: "Load drivers for tools/bench: WatchClusters watchers, simulated heartbeating clusters; auth cost in process.",
+    subcommands: [
+      WatchersCommand.self, HeartbeatsCommand.self, GetBodyCommand.self, VerifyTokensCommand.self, AuthGateCommand.self,
+    ])
 }
 
 /// Where to connect and over how many connections.

@@ -75,11 +75,7 @@ extension PoolOptions {
   /// The signing keys in the database `--database` names: the SQLite file, or (with the
   /// PostgreSQL backend the store opened on) its database.
   func signingKeys(postgres backend: PostgresBackend?) async throws -> any SigningKeyStore {
-    if let backend {
-      let keys = PostgresSigningKeys(backend: backend)
-      try await keys.prepare()
-      return keys
-    }
+    if let backend { return PostgresSigningKeys(backend: backend) }
     guard case .sqlite(let path) = try databaseLocation() else {
       throw StoreOpenError("signing keys: no PostgreSQL connection")
     }

@@ -42,9 +42,7 @@ struct KeysCommand: AsyncParsableCommand {
       case .postgres(let url):
         let backend = try await PostgresBackend.open(url: url, logger: logger)
         do {
-          let keys = PostgresSigningKeys(backend: backend)
-          try await keys.prepare()
-          try await rotate(SigningKeyring(store: keys, verifyRetiredFor: 0), now: now)
+          try await rotate(SigningKeyring(store: PostgresSigningKeys(backend: backend), verifyRetiredFor: 0), now: now)
         } catch {
           await backend.close()
           throw error

@@ -16,7 +16,7 @@ struct PostgresMigratorTests {
       #expect(try await PostgresMigrator.migrate(database, logger: logger) == all)
       #expect(try await tables(database) == [
         "access_objects", "change_log", "cluster_health", "cluster_heartbeats", "cluster_pools", "clusters", "queues", "schema_migrations",
-        "store_info",
+        "signing_keys", "store_info",
       ])
       #expect(try await PostgresMigrator.migrate(database, logger: logger) == [])
       #expect(try await appliedVersions(database) == all)
@@ -45,6 +45,30 @@ struct PostgresMigratorTests {
       #expect(applied.count == 5)
       let database = try PostgresStoreClient(url: url, logger: logger)
       #expect(try await appliedVersions(database) == PostgresSchema.migrations.map(\.version))
+      await database.close()
+    }
+  }
+
+  /// A server before migration 5 made `signing_keys` outside the numbered migrations: the
+  /// migration finds it and its keys stay.
+  @Test func signingKeysMadeBeforeTheirMigrationStay() async throws {
+    try await TestPostgres.withFreshDatabase { url in
+      let database = try PostgresStoreClient(url: url, logger: logger)
+      try await PostgresMigrator.migrate(database, logger: logger)
+      try await database.withConnection("pretend a server of schema 4") { connection in
+        try await connection.query("DELETE FROM schema_migrations WHERE version >= 5", logger: logger)
+        try await connection.query("INSERT INTO signing_keys VALUES ('old', 'ES256', 'p', 5, NULL)", logger: logger)
+        return ()
+      }
+      #expect(try await PostgresMigrator.migrate(database, logger: logger) == [5])
+      let kept = try await database.withConnection("read the keys") { connection in
+        var ids: [String] = []
+        for try await id in try await connection.query("SELECT id FROM signing_keys", logger: logger).decode(String.self) {
+          ids.append(id)
+        }
+        return ids
+      }
+      #expect(kept == ["old"])
       await database.close()
     }
   }

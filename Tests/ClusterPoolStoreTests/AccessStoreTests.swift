@@ -32,6 +32,8 @@ import Testing
       // another organization may take the same client id; its secret tells them apart
       let (other, otherSecret) = try await store.createApp(beta, clientID: "ci", ci(), defaultPolicy: nil, by: alice)
       #expect(store.authenticateApp(clientID: "ci", secret: otherSecret) == other && otherSecret != secret)
+      // the client id's index names both organizations, and only the apps of that id
+      #expect(Set(store.snapshot().apps(clientID: "ci")) == [app, other] && store.snapshot().apps(clientID: "c").isEmpty)
       #expect(await code { _ = try await store.createApp(acme, clientID: "ci", ci(), defaultPolicy: nil, by: alice) } == .alreadyExists)
       #expect(await code { _ = try await store.createApp(acme, clientID: "a:b", ci(), defaultPolicy: nil, by: alice) } == .invalidArgument)
       #expect(await code { _ = try await store.createApp(acme, clientID: "x", ci(), defaultPolicy: "nope", by: alice) } == .notFound)
@@ -43,6 +45,7 @@ import Testing
       try await store.deleteApp(acme, clientID: "ci", by: alice)
       #expect(store.snapshot().app(acme, clientID: "ci") == nil && store.snapshot().assignment(acme, app.identity) == nil)
       #expect(store.authenticateApp(clientID: "ci", secret: secret) == nil)
+      #expect(store.snapshot().apps(clientID: "ci") == [other])
       #expect(await code { try await store.deleteApp(acme, clientID: "ci", by: alice) } == .notFound)
     }
   }
@@ -115,6 +118,7 @@ import Testing
       let reopened = try database.open()
       #expect(reopened.snapshot().app(acme, clientID: "ci") == app)
       #expect(reopened.authenticateApp(clientID: "ci", secret: secret) == app)
+      #expect(reopened.snapshot().apps(clientID: "ci") == [app])
       #expect(reopened.snapshot().users(in: acme) == before.users(in: acme))
       #expect(reopened.snapshot().assignments(in: acme) == before.assignments(in: acme))
       await reopened.close()

@@ -3,7 +3,8 @@ logging in with FLYTE_API_KEY (token endpoint, then bearer tokens): the bootstra
 creates an API key (`flyte create api-key --name ci`, given `contributor` by default, taken
 back), a role, a policy binding `viewer` on the organization and an assignment; that key reads
 pools but is PERMISSION_DENIED on `flyte create cluster-pool`; after `contributor` is assigned it
-creates; without a key the CLI is refused (it then tries a browser login)."""
+creates, also with the key naming no organization (None, as printed for non-serverless
+endpoints); without a key the CLI is refused (it then tries a browser login)."""
 import base64
 import os
 import subprocess
@@ -63,6 +64,10 @@ def test_official_cli_with_api_keys_under_auth(cli):
     flyte(admin, "create", "assignment", "--creds-subject", "ci", "--policy", "contributor")
     assert "Successfully created cluster pool: prod" in flyte(ci, "create", "cluster-pool", "prod", "--file", "prod-pool.yaml")
     assert "prod" in flyte(ci, "get", "cluster-pool")
+    # the key as the official CLI prints it for a non-serverless endpoint names no organization
+    # (None): the server acts in the app's own
+    ci_none = base64.b64encode(f"localhost:ci:{secret}:None".encode()).decode()
+    assert "prod" in flyte(ci_none, "get", "cluster-pool")
     assert secret not in flyte(ci, "get", "api-key")
     # without a key the server answers UNAUTHENTICATED and the client turns to a browser login
     # (PKCE), which needs an external identity provider (not configured here)

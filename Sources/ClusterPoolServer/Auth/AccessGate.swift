@@ -7,14 +7,31 @@ internal import Synchronization
 /// Authentication and authorization of every call in one step (`--auth on`), run by both
 /// transports after the request head: the method's rule from ``MethodAccess``, the caller from
 /// its bearer credential (``BearerAuthenticator``), and the caller's grants from the store's
-/// snapshot, cached per caller until the snapshot's revision moves. A call without a valid
-/// credential is `UNAUTHENTICATED`; one lacking the action `PERMISSION_DENIED` naming the
-/// action and the resource. The organization a request names is checked once the request is
-/// decoded (``CallScope``), as is the cluster of a call limited to some clusters.
+/// read model. A call without a valid credential is `UNAUTHENTICATED`; one lacking the action
+/// `PERMISSION_DENIED` naming the action and the resource. The organization a request names is
+/// checked once the request is decoded (``CallScope``), as is the cluster of a call limited to
+/// some clusters.
+///
+/// A credential verified once is remembered with its caller and grants, by its SHA-256 (never
+/// the credential itself), while the store's identity and access rows are unchanged
+/// (``StoreSnapshot/accessVersion``) and the token unexpired: a repeated call costs a hash and
+/// a lookup. Any change to apps, roles, policies or assignments verifies again, so a deleted
+/// API key, or one whose grants were taken, stops at once.
 public final class AccessGate: CallAuthenticator {
   let bearer: BearerAuthenticator
   let store: any AccessStore
-  private let cache = Mutex<(revision: UInt64, grants: [CallCaller: AccessGrants])>((0, [:]))
+  private let verified = Mutex<(version: UInt64, entries: [CredentialDigest: Verified])>((0, [:]))
+  /// Credentials remembered at most (all forgotten when full).
+  static let capacity = 10_000
+
+  /// A credential verified as of one access version: its caller and the caller's grants.
+  struct Verified {
+    var caller: CallCaller
+    var grants: AccessGrants
+    /// Until when it is valid (seconds since 1970: the token's expiry plus the clock skew);
+    /// nil for an API key.
+    var validUntil: Int64?
+  }
 
   public init(bearer: BearerAuthenticator, store: any AccessStore) {
     self.bearer = bearer
@@ -22,17 +39,16 @@ public final class AccessGate: CallAuthenticator {
   }
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
-    guard let rule = MethodAccess.rule(for: context.method.path) else {
+    guard let rule = MethodAccess.rule(for: context.method) else {
       throw RPCError(code: .permissionDenied, message: "method \(context.method.path) has no access rule: nobody may call it")
     }
     if rule == .open { return nil }
-    var caller = try bearer.verifiedCaller(context)
+    var (caller, grants) = try verified(BearerAuthenticator.credential(context))
     switch rule {
     case .open, .authenticated: return caller
     case .organization(let action):
-      guard grants(of: caller).allows(action) else { throw Self.denied(caller, action, "organization \(caller.organization)") }
+      guard grants.allows(action) else { throw Self.denied(caller, action, "organization \(caller.organization)") }
     case .cluster(let action):
-      let grants = grants(of: caller)
       if !grants.allows(action) {
         let clusters = grants.clusters(granting: action)
         guard !clusters.isEmpty else { throw Self.denied(caller, action, "organization \(caller.organization) or any of its clusters") }
@@ -44,20 +60,41 @@ public final class AccessGate: CallAuthenticator {
 
   public func credentialExpiry(_ context: ServerContext) -> Int64? { bearer.credentialExpiry(context) }
 
-  /// The grants of `caller`, from the cache while the store's revision is unchanged.
-  func grants(of caller: CallCaller) -> AccessGrants {
-    let snapshot = store.snapshot()
-    if let cached = cache.withLock({ $0.revision == snapshot.revision ? $0.grants[caller] : nil }) { return cached }
+  /// The caller `credential` names and its grants: remembered while the access rows are
+  /// unchanged and the credential valid (a token also while its signing key still verifies:
+  /// a key retired past its grace, or removed, stops its tokens at once), else verified in
+  /// full and read from the store.
+  func verified(_ credential: Substring) throws(RPCError) -> (CallCaller, AccessGrants) {
+    let digest = CredentialDigest(credential)
+    let version = store.withSnapshot { $0.accessVersion }
+    let now = bearer.tokens.now
+    if let hit = verified.withLock({ $0.version == version ? $0.entries[digest] : nil }),
+      hit.validUntil.map({ now < $0 && bearer.stillAccepts(digest) }) ?? true
+    {
+      return (hit.caller, hit.grants)
+    }
+    let authenticated = try bearer.verifiedCaller(bearer: credential)
+    let caller = CallCaller(authenticated)
+    let (grants, after) = store.withSnapshot { snapshot in (Self.grants(of: caller, in: snapshot), snapshot.accessVersion) }
+    // remembered only when nothing changed while it was verified (the app's existence included)
+    if after == version {
+      let entry = Verified(
+        caller: caller, grants: grants, validUntil: authenticated.expiresAt.map { $0 + bearer.tokens.configuration.clockSkew })
+      verified.withLock {
+        if $0.version != version || $0.entries.count >= Self.capacity { $0 = (version, [:]) }
+        $0.entries[digest] = entry
+      }
+    }
+    return (caller, grants)
+  }
+
+  /// The grants of `caller` in `snapshot`: its assignment's roles and policies.
+  static func grants(of caller: CallCaller, in snapshot: borrowing StoreSnapshot) -> AccessGrants {
     let organization = Organization(stored: caller.organization)
     let identity: Identity = caller.kind == .app ? .application(subject: caller.subject) : .user(subject: caller.subject)
-    let grants = AccessGrants(
+    return AccessGrants(
       assignment: snapshot.assignment(organization, identity), role: { snapshot.role(organization, $0) },
       policy: { snapshot.policy(organization, $0) })
-    cache.withLock {
-      if $0.revision != snapshot.revision || $0.grants.count >= 10_000 { $0 = (snapshot.revision, [:]) }
-      $0.grants[caller] = grants
-    }
-    return grants
   }
 
   /// The refusal of a caller lacking `action` on `resource`.

@@ -5,6 +5,12 @@ public import RPCCore
 /// handlers read them: with a verified caller (`--auth on`), the caller's organization and
 /// identity; without one (`--auth off`), the server's defaults. The one place a request's
 /// organization is checked against its caller's.
+///
+/// It reads the caller from the task-local ``ServerContext/current`` rather than from the
+/// context every handler is also given: binding it costs about 0.1 µs per call (1-2 % of a pool
+/// Get, perf), and passing the context instead changes the helpers of every service (34 call
+/// sites in 14 files). The catch: code that leaves the handler's task (a detached task, an
+/// event-loop callback) sees no caller and falls back to the defaults.
 public enum CallScope {
   /// The verified caller of the running call, if any.
   static var caller: CallCaller? { ServerContext.current?.caller }

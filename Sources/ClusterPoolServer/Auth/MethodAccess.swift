@@ -1,4 +1,5 @@
 public import ClusterPoolDomain
+public import RPCCore
 
 /// What a call of one method needs (identity.md's table): the one table authorization reads,
 /// by `:path`, before any handler runs.
@@ -25,9 +26,13 @@ public enum MethodAccess: Sendable, Hashable, CustomStringConvertible {
   /// The rule of `path` (`/package.Service/Method`); `nil` for a method the table does not
   /// know, which authorization refuses (a new method must be added here to be callable).
   public static func rule(for path: String) -> MethodAccess? {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-    guard parts.count == 2 else { return nil }
-    let (service, method) = (String(parts[0]), String(parts[1]))
+    MethodDescriptor(path: path).flatMap { rule(for: $0) }
+  }
+
+  /// The rule of `method`, from its service and method names as they are (the access gate's
+  /// per-call lookup: no `:path` made or split).
+  public static func rule(for descriptor: MethodDescriptor) -> MethodAccess? {
+    let (service, method) = (descriptor.service, descriptor.method)
     if openServices.contains(service) { return .open }
     switch service {
     case "flyteidl2.auth.IdentityService": return method == "UserInfo" ? .authenticated : nil

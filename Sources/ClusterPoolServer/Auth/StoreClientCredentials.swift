@@ -25,6 +25,6 @@ public struct StoreClientCredentials: ClientCredentialVerifier, APIKeyVerifier {
 
   public func appExists(organization: String, clientID: String) -> Bool {
     guard let organization = try? Organization(validating: organization) else { return false }
-    return store.snapshot().app(organization, clientID: clientID) != nil
+    return store.withSnapshot { $0.app(organization, clientID: clientID) != nil }
   }
 }

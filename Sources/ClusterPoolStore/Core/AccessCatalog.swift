@@ -5,7 +5,10 @@ internal import ClusterPoolDomain
 /// store's creation time.
 struct AccessCatalog: Sendable {
   let createdAt: Timestamp
-  var apps: [AccessKey: App] = [:]
+  private(set) var apps: [AccessKey: App] = [:]
+  /// The organizations holding an app of each client id: the token endpoint and API keys name
+  /// a client id without its organization, and look it up here instead of scanning every app.
+  private(set) var appOrganizations: [String: [Organization]] = [:]
   var roles: [AccessKey: Role] = [:]
   var policies: [AccessKey: Policy] = [:]
   var users: [AccessKey: User] = [:]
@@ -20,7 +23,7 @@ struct AccessCatalog: Sendable {
   /// of reads rather than stopping the store).
   mutating func upsert(_ row: AccessRow) {
     switch row.key.kind {
-    case .app: apps[row.key] = try? row.decode(App.self)
+    case .app: setApp(row.key, try? row.decode(App.self))
     case .role: roles[row.key] = try? row.decode(Role.self)
     case .policy: policies[row.key] = try? row.decode(Policy.self)
     case .user: users[row.key] = try? row.decode(User.self)
@@ -31,12 +34,29 @@ struct AccessCatalog: Sendable {
   /// Forgets the row of `key`.
   mutating func remove(_ key: AccessKey) {
     switch key.kind {
-    case .app: apps[key] = nil
+    case .app: setApp(key, nil)
     case .role: roles[key] = nil
     case .policy: policies[key] = nil
     case .user: users[key] = nil
     case .assignment: assignments[key] = nil
     }
+  }
+
+  /// Keeps the app of `key` (forgets it for `nil`), and its client id's organizations with it.
+  private mutating func setApp(_ key: AccessKey, _ app: App?) {
+    let known = app.map { apps.updateValue($0, forKey: key) != nil } ?? (apps.removeValue(forKey: key) != nil)
+    guard known != (app != nil) else { return }
+    if app != nil {
+      appOrganizations[key.name, default: []].append(key.organization)
+    } else {
+      appOrganizations[key.name]?.removeAll { $0 == key.organization }
+      if appOrganizations[key.name]?.isEmpty == true { appOrganizations[key.name] = nil }
+    }
+  }
+
+  /// The apps of client id `clientID`, in every organization.
+  func apps(clientID: String) -> [App] {
+    (appOrganizations[clientID] ?? []).compactMap { apps[AccessKey(.app, $0, clientID)] }
   }
 
   func role(_ organization: Organization, _ name: String) -> Role? {

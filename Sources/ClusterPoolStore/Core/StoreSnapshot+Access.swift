@@ -33,5 +33,5 @@ extension StoreSnapshot {
   /// The applications whose client id is `clientID`, in every organization (the token
   /// endpoint names no organization: a client id may be taken in several, and the secret,
   /// 256 random bits, tells them apart).
-  public func apps(clientID: String) -> [App] { access.apps.values.filter { $0.clientID == clientID } }
+  public func apps(clientID: String) -> [App] { access.apps(clientID: clientID) }
 }

@@ -1,4 +1,5 @@
 public import ClusterPoolDomain
+internal import Synchronization
 
 /// The read model: every pool, cluster and queue of its own as of one revision, as one
 /// value. The store publishes one snapshot per commit (``apply(_:)`` under one lock), so a
@@ -16,6 +17,13 @@ public struct StoreSnapshot: Sendable {
   var rowRevisions = RowRevisions()
   /// Every organization's identity and access objects.
   var access: AccessCatalog
+  /// Changes whenever an identity or access row does (an app, role, policy, user or
+  /// assignment), unique in the process: what caches of authentication and grants key on. The
+  /// revision would not tell: a follower may apply another replica's older commit after its own.
+  public private(set) var accessVersion: UInt64 = StoreSnapshot.nextAccessVersion()
+  private static let accessVersions = Atomic<UInt64>(0)
+
+  private static func nextAccessVersion() -> UInt64 { accessVersions.add(1, ordering: .relaxed).newValue }
 
   /// The read model of `rows` as loaded at open; the `default` pool of organizations that
   /// never wrote one is `defaultPool`'s. Pools' members are derived from the live clusters.
@@ -71,6 +79,7 @@ public struct StoreSnapshot: Sendable {
       access.upsert(row)
       applied.access.append(row)
     }
+    if !applied.access.isEmpty || !applied.removedAccess.isEmpty { accessVersion = Self.nextAccessVersion() }
     revision = max(revision, changes.revision)
     return applied
   }
