@@ -102,12 +102,13 @@ def test_grpc_unary_and_streaming_responses_carry_the_revision(stubs, api):
 
 
 def test_errors_carry_the_revision_too(stubs, api):
-    create(stubs, api, "east")
+    written = create(stubs, api, "east")
     with pytest.raises(grpc.RpcError) as failure:
-        stubs.pools.Create(api.pool.CreateRequest(cluster_pool=pool(api, "east")), timeout=10)
+        stubs.pools.Create(api.pool.CreateRequest(cluster_pool=pool(api, "east")), timeout=10,
+                           metadata=after(written))
     assert failure.value.code() == grpc.StatusCode.ALREADY_EXISTS
     # gRPC sends an error before any message as trailers only: grpcio shows them as trailing metadata
-    assert revision_of(failure.value.trailing_metadata()) >= 1
+    assert revision_of(failure.value.trailing_metadata()) >= written >= 1
 
 
 def post(port, path, body, content_type, **headers):
