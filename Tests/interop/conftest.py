@@ -32,6 +32,7 @@ if not SERVER_BIN.is_absolute():
 TEST_SERVICE = "rpctest.v1.TestService"
 # What reflection lists: the whole API of proto/, implemented or not yet.
 REGISTERED_SERVICES = {
+    "clusterpool.audit.v1.AuditService",
     "cloudidl.clusterpool.ClusterPoolService",
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
