@@ -15,7 +15,7 @@ struct PostgresMigratorTests {
       let all = PostgresSchema.migrations.map(\.version)
       #expect(try await PostgresMigrator.migrate(database, logger: logger) == all)
       #expect(try await tables(database) == [
-        "access_objects", "change_log", "cluster_health", "cluster_heartbeats", "cluster_pools", "clusters", "queues", "schema_migrations",
+        "access_objects", "audit_anchors", "audit_records", "change_log", "cluster_health", "cluster_heartbeats", "cluster_pools", "clusters", "queues", "schema_migrations",
         "store_info",
       ])
       #expect(try await PostgresMigrator.migrate(database, logger: logger) == [])

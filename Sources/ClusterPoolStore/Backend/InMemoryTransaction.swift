@@ -152,4 +152,18 @@ public final class InMemoryTransaction: RowTransaction {
       return ((), { $0.health[key] = old })
     }
   }
+
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    read { rows in
+      if let last = rows.audit[organization]?.last { return AuditChainHead(sequence: last.sequence, hash: last.hash) }
+      return rows.auditAnchors[organization] ?? .empty
+    }
+  }
+
+  public func append(_ record: AuditRecord) async throws {
+    change { rows in
+      rows.audit[record.organization, default: []].append(record)
+      return ((), { $0.audit[record.organization]?.removeLast() })
+    }
+  }
 }
