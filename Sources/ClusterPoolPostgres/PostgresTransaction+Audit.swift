@@ -25,6 +25,13 @@ extension PostgresBackend: AuditLogStorage {
     }
   }
 
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    let logger = self.logger
+    return try await client.withConnection("read the audit chain head of \(organization)") { connection in
+      try await PostgresAuditRows.head(connection, organization, logger: logger)
+    }
+  }
+
   public func auditOrganizations() async throws -> [Organization] {
     let logger = self.logger
     return try await client.withConnection("read the audit log's organizations") { connection in

@@ -24,6 +24,10 @@ public final class SQLiteAuditLog: AuditLogStorage {
     try connection.withLock { try AuditRows.records($0, organization, after: after, since: since, limit: limit) }
   }
 
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    try connection.withLock { try AuditRows.head($0, organization) }
+  }
+
   public func auditOrganizations() async throws -> [Organization] { try connection.withLock { try AuditRows.organizations($0) } }
 
   public func auditAnchor(_ organization: Organization) async throws -> AuditChainHead? {

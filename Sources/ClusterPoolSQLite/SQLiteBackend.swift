@@ -109,6 +109,8 @@ extension SQLiteBackend: AuditLogStorage {
     try await auditLog().auditRecords(organization, after: after, since: since, limit: limit)
   }
 
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead { try await auditLog().auditHead(organization) }
+
   public func auditOrganizations() async throws -> [Organization] { try await auditLog().auditOrganizations() }
 
   public func auditAnchor(_ organization: Organization) async throws -> AuditChainHead? {

@@ -40,12 +40,15 @@ public struct AuthService: Sendable {
   /// Where UserInfo finds the caller's name and email (apps and users), when given.
   public let access: (any AccessStore)?
   public let configuration: Configuration
+  /// Told about every call authentication or authorization refused (`--auth on`), when given.
+  public let audit: AuditRecorder?
   let logger: Logger
 
   public init(
     tokens: AccessTokens, clients: any ClientCredentialVerifier, access: (any AccessStore)? = nil,
-    configuration: Configuration, logger: Logger
+    configuration: Configuration, audit: AuditRecorder? = nil, logger: Logger
   ) {
+    self.audit = audit
     self.tokens = tokens
     self.clients = clients
     self.access = access
@@ -69,7 +72,7 @@ public struct AuthService: Sendable {
     let bearer = BearerAuthenticator(tokens: tokens, apiKeys: clients as? any APIKeyVerifier, required: Self.requiredPaths)
     if configuration.enforce {
       guard let access else { preconditionFailure("AuthService: enforcing access needs the access store") }
-      registry.authenticate(with: AccessGate(bearer: bearer, store: access))
+      registry.authenticate(with: AccessGate(bearer: bearer, store: access, audit: audit))
     } else {
       registry.authenticate(with: bearer)
     }

@@ -7,6 +7,9 @@ public protocol AuditLogStorage: Sendable {
   /// `limit`; when `since` is given, only those at or after it.
   func auditRecords(_ organization: Organization, after: UInt64, since: Timestamp?, limit: Int) async throws -> [AuditRecord]
 
+  /// Where `organization`'s chain ends now (its last record, else its anchor, else empty).
+  func auditHead(_ organization: Organization) async throws -> AuditChainHead
+
   /// Every organization with a chain (records or an anchor), sorted.
   func auditOrganizations() async throws -> [Organization]
 

@@ -63,6 +63,13 @@ extension InMemoryBackend: AuditLogStorage {
     }
   }
 
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    rows.withLock { rows in
+      if let last = rows.audit[organization]?.last { return AuditChainHead(sequence: last.sequence, hash: last.hash) }
+      return rows.auditAnchors[organization] ?? .empty
+    }
+  }
+
   public func auditOrganizations() async throws -> [Organization] {
     rows.withLock { Set($0.audit.keys).union($0.auditAnchors.keys).sorted() }
   }

@@ -154,10 +154,7 @@ public final class InMemoryTransaction: RowTransaction {
   }
 
   public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
-    read { rows in
-      if let last = rows.audit[organization]?.last { return AuditChainHead(sequence: last.sequence, hash: last.hash) }
-      return rows.auditAnchors[organization] ?? .empty
-    }
+    try await backend.auditHead(organization)
   }
 
   public func append(_ record: AuditRecord) async throws {
