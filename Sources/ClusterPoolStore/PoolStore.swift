@@ -71,6 +71,7 @@ public final class PoolStore: ClusterPoolStore, Sendable {
     _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
     let call = target == nil ? nil : AuditCall.current
+    if let call, let organization = organizations.first { call.touched.note(organization) }
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Swift.Result<(Result, UInt64), DomainError>, Never>) in
       let write = PendingWrite(

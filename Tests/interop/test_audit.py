@@ -3,6 +3,7 @@ app that made it; refused calls are recorded too (UNAUTHENTICATED, PERMISSION_DE
 rejection); List filters and pages, Watch streams new records; `clusterpool-server audit
 verify` passes, then names a record edited in the database; a flood of 10,000
 unauthenticated calls leaves the table bounded, every call counted."""
+import json
 import sqlite3
 import subprocess
 import time
@@ -15,6 +16,7 @@ import pytest
 
 import protogen
 from test_authz import api_key, as_key
+from test_cli import flyte, flyte_bin, pool_server  # noqa: F401 (fixtures)
 from test_clusterpool import make_pool
 from test_clusters import code_of
 from test_official_cli import dev_certs  # noqa: F401  (fixture)
@@ -161,3 +163,27 @@ def test_a_flood_of_unauthenticated_calls_leaves_the_table_bounded(start_server,
     assert stored <= 200, rows     # ... in a bounded number of records (5 + 1 per second of flood)
     ok = verify(server_bin, database)
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_flyte_get_audit_log(flyte, pool_server, tmp_path):  # noqa: F811
+    # with --auth off, changes are recorded as made by the server's default identity
+    flyte("create", "api-key", "--name", "ci")
+    (tmp_path / "role.yaml").write_text("name: ops\nactions: [ACTION_MANAGE_CLUSTER]\n")
+    flyte("create", "role", "ops", "--file", str(tmp_path / "role.yaml"))
+    assert "ALREADY_EXISTS" in flyte("create", "role", "ops", "--file", str(tmp_path / "role.yaml"), ok=False).stderr
+    got = json.loads(flyte("get", "audit-log", "--since", "1h", "-of", "json").stdout)
+    assert [(r["method"].rsplit("/", 1)[1], r["target"], r["outcome"]["code"]) for r in got if r["outcome"]["code"] == 0] == [
+        ("Create", {"kind": "app", "name": "ci"}, 0), ("CreateRole", {"kind": "role", "name": "ops"}, 0)], got
+    assert all(r["identity"]["subject"] for r in got) and got[1]["previous_hash"] == got[0]["hash"]
+    # the rejected create is written in the background
+    deadline = time.monotonic() + 20
+    while not json.loads(flyte("get", "audit-log", "--failed", "-of", "json").stdout):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert [r["outcome"]["code"] for r in json.loads(flyte("get", "audit-log", "--method", "CreateRole", "-of", "json").stdout)] == [0, 6]
+    subject = got[0]["identity"]["subject"]
+    assert len(json.loads(flyte("get", "audit-log", "--subject", subject, "-of", "json").stdout)) == 3
+    assert json.loads(flyte("get", "audit-log", "--subject", "nobody", "-of", "json").stdout) == []
+    table = flyte("get", "audit-log", "--since", "2020-01-01T00:00:00Z").stdout
+    assert table.splitlines()[0].split()[:4] == ["SEQ", "TIME", "IDENTITY", "METHOD"] and "CreateRole" in table, table
+    assert "--since" in flyte("get", "audit-log", "--since", "yesterday", ok=False).stderr

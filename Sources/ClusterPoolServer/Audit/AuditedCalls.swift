@@ -34,7 +34,7 @@ public final class AuditedCalls: CallPolicy {
     } catch let error as RPCError {
       let denied = error.code == .permissionDenied || error.code == .unauthenticated
       if denied || !MethodAccess.isRead(context.method.method) {
-        let organization = context.caller.map { Organization(stored: $0.organization) }
+        let organization = call.touched.organization ?? context.caller.map { Organization(stored: $0.organization) }
         recorder.refused(call, organization: organization, code: Int32(error.code.rawValue), message: error.message)
       }
       throw error

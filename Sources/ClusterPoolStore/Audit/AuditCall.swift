@@ -1,10 +1,11 @@
 public import ClusterPoolDomain
+internal import Synchronization
 
 /// Who makes the running call and how, for its audit record: bound by the server around every
 /// call's handler (``current``); each write of ``PoolStore`` done in that task records it,
 /// with the write's target and organization, in the write's own transaction. Writes made with
 /// none bound (the server's own: saved health) are not audited.
-public struct AuditCall: Sendable, Hashable {
+public struct AuditCall: Sendable {
   /// The full method path.
   public var method: String
   /// The verified caller (with authentication off, the server's default identity); nil for none.
@@ -13,6 +14,9 @@ public struct AuditCall: Sendable, Hashable {
   public var requestID: String
   /// The caller's address.
   public var peer: String
+  /// The organization the call's last store write touched (set by the store, also for a write
+  /// it rejected): where a rejection is recorded when the caller has none of its own.
+  public let touched = TouchedOrganization()
 
   public init(method: String, identity: Identity?, requestID: String, peer: String) {
     self.method = method
@@ -33,4 +37,15 @@ public struct AuditCall: Sendable, Hashable {
       time: time, organization: organization, identity: identity, method: method, target: target, outcome: outcome,
       requestID: requestID, peer: peer, count: count)
   }
+}
+
+/// The organization a call's store write touched, noted by the store (``AuditCall/touched``).
+public final class TouchedOrganization: Sendable {
+  private let value = Mutex<Organization?>(nil)
+
+  public init() {}
+
+  public var organization: Organization? { value.withLock { $0 } }
+
+  func note(_ organization: Organization) { value.withLock { $0 = organization } }
 }
