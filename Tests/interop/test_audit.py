@@ -55,6 +55,19 @@ def records(m, log, admin, **filters):
             return got
 
 
+def canonical_hash(r) -> str:
+    """A record's hash recomputed from the encoding AuditRecord+Canonical.swift documents."""
+    import hashlib
+    import struct
+    text = lambda v: struct.pack(">I", len(v.encode())) + v.encode()  # noqa: E731
+    kind = {1: "user", 2: "app"}.get(r.identity.kind, "")
+    data = (b"clusterpool-audit-v1" + struct.pack(">Qq", r.sequence, r.time.seconds * 1_000_000_000 + r.time.nanos)
+            + b"".join(text(v) for v in (r.organization, kind, r.identity.subject, r.method, r.target.kind, r.target.name))
+            + struct.pack(">i", r.outcome.code) + b"".join(text(v) for v in (r.outcome.message, r.request_id, r.peer))
+            + struct.pack(">Q", r.count) + bytes.fromhex(r.previous_hash))
+    return hashlib.sha256(data).hexdigest()
+
+
 def edit(database, sql):
     """Runs `sql` on the test's audit.db behind the server's back."""
     if database.backend == "sqlite":
@@ -121,7 +134,8 @@ def test_writes_and_refusals_recorded_listed_watched_and_verified(start_server, 
         assert got[0].request_id == "req-make-ci" and len(got[1].request_id) == 32 and got[1].peer.startswith("127.0.0.1:")
         failed = {(r.method.rsplit("/", 1)[1], r.outcome.code, r.identity.subject) for r in got if r.outcome.code != 0}
         assert failed == {("List", 16, ""), ("Create", 6, "ci"), ("List", 7, "ci")}, got
-        assert all(r.previous_hash == p.hash for p, r in zip(got, got[1:]))
+        assert all(r.previous_hash == p.hash for p, r in zip(got, got[1:])) and got[0].previous_hash == "0" * 64
+        assert [canonical_hash(r) for r in got] == [r.hash for r in got]
         # filters
         assert [r.target.name for r in records(m, log, admin, subject="ci", outcome=m.audit.OutcomeFilter.Value("OUTCOME_FILTER_SUCCESS"))] == ["prod", "c1"]
         assert [r.target.name for r in records(m, log, admin, method="CreateCluster")] == ["c1"]

@@ -24,9 +24,16 @@ extension AuditRecord {
       case .application: "app"
       case nil: ""
       }
-    for text in [organization.name, kind, identity?.subject ?? "", method, target.kind, target.name] { Self.append(text, to: &out) }
+    Self.append(organization.name, to: &out)
+    Self.append(kind, to: &out)
+    Self.append(identity?.subject ?? "", to: &out)
+    Self.append(method, to: &out)
+    Self.append(target.kind, to: &out)
+    Self.append(target.name, to: &out)
     Self.append(UInt32(bitPattern: outcome.code), to: &out)
-    for text in [outcome.message, requestID, peer] { Self.append(text, to: &out) }
+    Self.append(outcome.message, to: &out)
+    Self.append(requestID, to: &out)
+    Self.append(peer, to: &out)
     Self.append(count, to: &out)
     out += previousHash.bytes
     return out
@@ -41,8 +48,7 @@ extension AuditRecord {
   }
 
   private static func append(_ text: String, to out: inout [UInt8]) {
-    let utf8 = Array(text.utf8)
-    append(UInt32(utf8.count), to: &out)
-    out += utf8
+    append(UInt32(text.utf8.count), to: &out)
+    out.append(contentsOf: text.utf8)
   }
 }
