@@ -151,7 +151,9 @@ struct ServerCommand: AsyncParsableCommand {
       throw StoreOpenError("cannot load the signing keys: \(error)")
     }
     do {
-      if enforce { try await bootstrap(store, serviceConfiguration, logger) }
+      // the bootstrap admin's creation is the first record of its organization's audit log
+      let starting = AuditCall(method: "clusterpool-server/bootstrap", identity: nil, requestID: "bootstrap", peer: "local")
+      if enforce { try await AuditCall.$current.withValue(starting) { try await bootstrap(store, serviceConfiguration, logger) } }
     } catch {
       await store.close()
       await server.close()

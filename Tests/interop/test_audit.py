@@ -127,11 +127,12 @@ def test_writes_and_refusals_recorded_listed_watched_and_verified(start_server, 
         writes = [(r.method, r.identity.kind, r.identity.subject, r.target.kind, r.target.name) for r in got if r.outcome.code == 0]
         A = m.audit.IdentityKind.Value("IDENTITY_KIND_APP")
         assert writes == [
+            ("clusterpool-server/bootstrap", 0, "", "app", "bootstrap-admin"),
             ("/cloudidl.identity.AppsService/Create", A, "bootstrap-admin", "app", "ci"),
             (POOLS + "Create", A, "ci", "pool", "prod"),
             ("/cloudidl.cluster.ClusterService/CreateCluster", A, "ci", "cluster", "c1"),
         ], got
-        assert got[0].request_id == "req-make-ci" and len(got[1].request_id) == 32 and got[1].peer.startswith("127.0.0.1:")
+        assert got[1].request_id == "req-make-ci" and len(got[2].request_id) == 32 and got[2].peer.startswith("127.0.0.1:")
         failed = {(r.method.rsplit("/", 1)[1], r.outcome.code, r.identity.subject) for r in got if r.outcome.code != 0}
         assert failed == {("List", 16, ""), ("Create", 6, "ci"), ("List", 7, "ci")}, got
         assert all(r.previous_hash == p.hash for p, r in zip(got, got[1:])) and got[0].previous_hash == "0" * 64
@@ -148,7 +149,7 @@ def test_writes_and_refusals_recorded_listed_watched_and_verified(start_server, 
     ok = verify(server_bin, database)  # while the server runs
     assert ok.returncode == 0 and "audit log verified" in ok.stdout, ok.stdout + ok.stderr
     assert srv.stop() == 0
-    edit(database, "UPDATE audit_records SET identity_subject = 'mallory' WHERE sequence = 2")
+    edit(database, "UPDATE audit_records SET identity_subject = 'mallory' WHERE sequence = 2")  # ci's CreateApp
     bad = verify(server_bin, database)
     assert bad.returncode == 1 and "audit record 2 of organization acme" in bad.stdout and "edited" in bad.stdout, \
         bad.stdout + bad.stderr
