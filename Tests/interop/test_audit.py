@@ -202,3 +202,41 @@ def test_flyte_get_audit_log(flyte, pool_server, tmp_path):  # noqa: F811
     table = flyte("get", "audit-log", "--since", "2020-01-01T00:00:00Z").stdout
     assert table.splitlines()[0].split()[:4] == ["SEQ", "TIME", "IDENTITY", "METHOD"] and "CreateRole" in table, table
     assert "--since" in flyte("get", "audit-log", "--since", "yesterday", ok=False).stderr
+
+
+def test_replicas_chain_one_log_and_watch_each_others_records(start_server, server_bin, postgres_database, m):
+    servers = [start_server("--database", postgres_database, "--default-organization", "acme", "--default-identity", "py",
+                            test_service=False) for _ in range(2)]
+    channels = [grpc.insecure_channel(s.target) for s in servers]
+    try:
+        pools = [m.pools(ch) for ch in channels]
+        pools[0].Create(m.pool.CreateRequest(cluster_pool=make_pool(m, "before")), timeout=10)
+        after = m.log(channels[0]).List(m.audit.ListRequest(), timeout=10).records[-1].sequence
+        watched, ready = [], threading.Event()
+
+        def watch():  # on replica B: records written through A arrive by its periodic read
+            stream = m.log(channels[1]).Watch(m.audit.WatchRequest(after_sequence=after), timeout=60)
+            ready.set()
+            for message in stream:
+                watched.extend(message.records)
+                if any(r.target.name == "from-a" for r in watched):
+                    stream.cancel()
+                    return
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        assert ready.wait(10)
+        pools[0].Create(m.pool.CreateRequest(cluster_pool=make_pool(m, "from-a")), timeout=10)
+        watcher.join(30)
+        assert not watcher.is_alive() and [r.target.name for r in watched] == ["from-a"], watched
+        # concurrent writes through both replicas: one chain, no gap, verified
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda i: pools[i % 2].Create(m.pool.CreateRequest(cluster_pool=make_pool(m, f"p{i}")), timeout=30),
+                          range(40)))
+        got = m.log(channels[0]).List(m.audit.ListRequest(limit=1000), timeout=10).records
+        assert [r.sequence for r in got] == list(range(1, 43)) and len({r.peer for r in got}) >= 2
+    finally:
+        for ch in channels:
+            ch.close()
+    ok = subprocess.run([str(server_bin), "audit", "verify", "--database", postgres_database],
+                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert ok.returncode == 0 and "42 records in 1 organizations" in ok.stdout, ok.stdout + ok.stderr
