@@ -19,8 +19,10 @@ final class StoreTransaction {
   var members: [PoolKey: [ResourceName]] = [:]
   /// The audit records appended by kept writes so far, and each chain's head after them.
   private(set) var audit = AuditAppends()
-  /// ``changes``, ``members`` and ``audit`` when the current write began, restored when it is undone.
-  private var saved: (ChangeSet, [PoolKey: [ResourceName]], AuditAppends)?
+  /// ``changes``, ``members`` and the count of ``audit``'s records and its heads when the current
+  /// write began, restored when it is undone (a count, not a copy: an array saved whole would
+  /// be copied by the write's first append, once per write of a batch).
+  private var saved: (ChangeSet, [PoolKey: [ResourceName]], Int, [Organization: AuditChainHead])?
 
   init(rows: any RowTransaction, now: Timestamp, defaultPool: DefaultPoolTemplate, revision: UInt64) {
     self.rows = rows
@@ -37,16 +39,17 @@ final class StoreTransaction {
   /// Starts a write.
   func beginWrite() async throws {
     try await rows.beginWrite()
-    saved = (changes, members, audit)
+    saved = (changes, members, audit.records.count, audit.heads)
   }
 
   /// Ends the current write: keeps it, or undoes it in the backend and here.
   func endWrite(keeping: Bool) async throws {
     defer { saved = nil }
-    if !keeping, let (changes, members, audit) = saved {
+    if !keeping, let (changes, members, records, heads) = saved {
       self.changes = changes
       self.members = members
-      self.audit = audit
+      audit.records.removeSubrange(records...)
+      audit.heads = heads
     }
     try await rows.endWrite(keeping: keeping)
   }
