@@ -29,9 +29,10 @@ enum PostgresCommitStatement {
     let removedHealth = PostgresJSON.array(rows.health.filter { $0.value == nil }.keys.map { key($0.organization, $0.name) })
     let organizations = PostgresChangeLog.organizations(changes)
     let keys = log ? try PostgresChangeLog.keys(changes) : "{}"
+    let audit = PostgresJSON.array(rows.audit.map(PostgresAuditRows.json))
     let statement = Prepared(
       pools: pools, clusters: clusters, removedQueues: removedQueues, queues: queues, removedHealth: removedHealth, health: health,
-      after: Int64(bitPattern: last), log: log, organizations: organizations, keys: keys, replica: replica)
+      after: Int64(bitPattern: last), log: log, organizations: organizations, keys: keys, replica: replica, audit: audit)
     var revisions: [UInt64] = []
     for try await revision in try await connection.execute(statement, logger: logger) { revisions.append(revision) }
     guard log else { return nil }
@@ -42,7 +43,7 @@ enum PostgresCommitStatement {
   /// The statement, prepared once per connection (its text never changes: tables without rows
   /// get `[]`), so that each commit skips parsing and planning it.
   struct Prepared: PostgresPreparedStatement {
-    static let name = "clusterpool_commit_v1"
+    static let name = "clusterpool_commit_v2"
     static let sql = """
       WITH pools_written AS (
         INSERT INTO cluster_pools (\(PostgresPoolRows.columns))
@@ -66,6 +67,9 @@ enum PostgresCommitStatement {
         INSERT INTO cluster_health (\(PostgresHealthRows.writtenColumns))
         SELECT \(PostgresHealthRows.writtenColumns) FROM jsonb_populate_recordset(NULL::cluster_health, $6::jsonb)
         ON CONFLICT (organization, name) DO UPDATE SET \(PostgresHealthRows.updates)
+      ), audit_written AS (
+        INSERT INTO audit_records (\(PostgresAuditRows.columns))
+        SELECT \(PostgresAuditRows.columns) FROM jsonb_populate_recordset(NULL::audit_records, $12::jsonb)
       ), next AS (
         UPDATE store_info SET value = GREATEST(value + 1, $7::bigint) WHERE key = 'revision' AND $8::boolean
         RETURNING value
@@ -76,7 +80,7 @@ enum PostgresCommitStatement {
       SELECT revision, pg_notify('\(PostgresChangeLog.channel)', revision::text) FROM logged
       """
     static let bindingDataTypes: [PostgresDataType] = [
-      .text, .text, .text, .text, .text, .text, .int8, .bool, .textArray, .text, .text,
+      .text, .text, .text, .text, .text, .text, .int8, .bool, .textArray, .text, .text, .text,
     ]
 
     var pools, clusters, removedQueues, queues, removedHealth, health: String
@@ -84,15 +88,18 @@ enum PostgresCommitStatement {
     var log: Bool
     var organizations: [String]
     var keys, replica: String
+    /// Audit records appended (``PostgresAuditRows/json(_:)``).
+    var audit: String
 
     func makeBindings() throws -> PostgresBindings {
-      var bindings = PostgresBindings(capacity: 11)
+      var bindings = PostgresBindings(capacity: 12)
       for json in [pools, clusters, removedQueues, queues, removedHealth, health] { bindings.append(json) }
       bindings.append(after)
       bindings.append(log)
       bindings.append(organizations)
       bindings.append(keys)
       bindings.append(replica)
+      bindings.append(audit)
       return bindings
     }
 

@@ -173,7 +173,37 @@ enum PostgresSchema {
           id TEXT PRIMARY KEY, algorithm TEXT NOT NULL, private_key TEXT NOT NULL,
           created_at BIGINT NOT NULL, retired_at BIGINT
         )
+        """,
+      ]),
+    // The audit log: each organization's hash-chained records (AuditRecord; hashes as hex),
+    // appended under the organization's lock, and the anchor retention leaves where it removed
+    // a chain's oldest records.
+    Migration(
+      version: 6, name: "audit log",
+      statements: [
         """
+        CREATE TABLE audit_records (
+          organization TEXT NOT NULL,
+          sequence BIGINT NOT NULL,
+          time_ns BIGINT NOT NULL,
+          identity_kind TEXT NOT NULL,
+          identity_subject TEXT NOT NULL,
+          method TEXT NOT NULL,
+          target_kind TEXT NOT NULL,
+          target_name TEXT NOT NULL,
+          outcome_code INTEGER NOT NULL,
+          outcome_message TEXT NOT NULL,
+          request_id TEXT NOT NULL,
+          peer TEXT NOT NULL,
+          count BIGINT NOT NULL,
+          previous_hash TEXT NOT NULL,
+          hash TEXT NOT NULL,
+          PRIMARY KEY (organization, sequence)
+        )
+        """,
+        """
+        CREATE TABLE audit_anchors (organization TEXT PRIMARY KEY, sequence BIGINT NOT NULL, hash TEXT NOT NULL)
+        """,
       ]),
   ]
 

@@ -15,12 +15,14 @@ struct PostgresWriteBuffer {
   var health: [ClusterKey: ClusterHealthRecord?] = [:]
   /// Identity and access rows (rare: sent at commit one statement each, before the others).
   var access: [AccessKey: AccessRow?] = [:]
+  /// Audit records appended, in order (sent at commit with the rows, ``PostgresCommitStatement``).
+  var audit: [AuditRecord] = []
 
   /// Whether no row was written.
-  var isEmpty: Bool { pools.isEmpty && clusters.isEmpty && queues.isEmpty && health.isEmpty && access.isEmpty }
+  var isEmpty: Bool { pools.isEmpty && clusters.isEmpty && queues.isEmpty && health.isEmpty && access.isEmpty && audit.isEmpty }
 
   /// Rows written, for the debug measurement of a commit.
-  var count: Int { pools.count + clusters.count + queues.count + health.count + access.count }
+  var count: Int { pools.count + clusters.count + queues.count + health.count + access.count + audit.count }
 
   /// `key`'s live clusters and live queues: `stored` (the database's, as of the transaction's
   /// start) with this transaction's cluster and queue rows of the organization laid over it.

@@ -16,6 +16,8 @@ enum PostgresWriteUndo {
   case queue(QueueKey, written: Queue??, cached: Queue??)
   case health(ClusterKey, written: ClusterHealthRecord??)
   case access(AccessKey, written: AccessRow??)
+  /// An audit record appended (the last of the buffer's).
+  case audit
 
   /// Puts the row's values back.
   func restore(_ cache: inout PostgresRowCache, _ buffer: inout PostgresWriteBuffer) {
@@ -33,6 +35,8 @@ enum PostgresWriteUndo {
       buffer.health[key] = written
     case .access(let key, let written):
       buffer.access[key] = written
+    case .audit:
+      buffer.audit.removeLast()
     }
   }
 }

@@ -1,5 +1,6 @@
 public import ClusterPoolDomain
 public import ClusterPoolStore
+internal import Synchronization
 
 /// The embedded backend: one SQLite file (WAL, `synchronous=FULL`), held by this process
 /// alone (``DatabaseLock`` on `FILE.lock`), written by one connection on a dedicated thread
@@ -17,6 +18,8 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
   let connection: SQLiteConnection
   /// The last revision committed; writer thread only.
   var revision: UInt64 = 0
+  /// The audit log's reader (``SQLiteAuditLog``), opened at first use.
+  private let auditReader = Mutex<SQLiteAuditLog?>(nil)
 
   /// Opens (creating and migrating as needed) the database at `path`; throws
   /// ``StoreOpenError`` when the file cannot be used, or when another process has it open
@@ -79,6 +82,7 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
 
   /// Closes the connection, releases the file's lock and ends the writer thread.
   private func release() {
+    auditReader.withLock { $0 = nil }
     connection.close()
     lock.release()
     writer.stop()
@@ -88,4 +92,30 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
     let cause = (error as? StoreOpenError)?.description ?? "\(error)"
     return StoreOpenError("cannot open the pool database \(path): \(cause)")
   }
+}
+
+extension SQLiteBackend: AuditLogStorage {
+  /// The audit log on a connection of its own (``SQLiteAuditLog``).
+  func auditLog() throws -> SQLiteAuditLog {
+    try auditReader.withLock { reader in
+      if let reader { return reader }
+      let opened = try SQLiteAuditLog(path: path)
+      reader = opened
+      return opened
+    }
+  }
+
+  public func auditRecords(_ organization: Organization, after: UInt64, since: Timestamp?, limit: Int) async throws -> [AuditRecord] {
+    try await auditLog().auditRecords(organization, after: after, since: since, limit: limit)
+  }
+
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead { try await auditLog().auditHead(organization) }
+
+  public func auditOrganizations() async throws -> [Organization] { try await auditLog().auditOrganizations() }
+
+  public func auditAnchor(_ organization: Organization) async throws -> AuditChainHead? {
+    try await auditLog().auditAnchor(organization)
+  }
+
+  public func pruneAudit(before cutoff: Timestamp) async throws -> Int { try await auditLog().pruneAudit(before: cutoff) }
 }

@@ -129,6 +129,34 @@ enum SQLiteSchema {
     ) WITHOUT ROWID;
     PRAGMA user_version = 8;
     """,
+    // 9: the audit log: each organization's hash-chained records (AuditRecord; hashes as hex),
+    // and the anchor retention leaves where it removed a chain's oldest records.
+    """
+    CREATE TABLE audit_records (
+      organization TEXT NOT NULL,
+      sequence INTEGER NOT NULL,
+      time_ns INTEGER NOT NULL,
+      identity_kind TEXT NOT NULL,
+      identity_subject TEXT NOT NULL,
+      method TEXT NOT NULL,
+      target_kind TEXT NOT NULL,
+      target_name TEXT NOT NULL,
+      outcome_code INTEGER NOT NULL,
+      outcome_message TEXT NOT NULL,
+      request_id TEXT NOT NULL,
+      peer TEXT NOT NULL,
+      count INTEGER NOT NULL,
+      previous_hash TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      PRIMARY KEY (organization, sequence)
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_anchors (
+      organization TEXT PRIMARY KEY,
+      sequence INTEGER NOT NULL,
+      hash TEXT NOT NULL
+    ) WITHOUT ROWID;
+    PRAGMA user_version = 9;
+    """,
   ]
 
   /// The migration that makes the `signing_keys` table (``SQLiteSigningKeys``).

@@ -71,4 +71,6 @@ public final class SQLiteTransaction: RowTransaction {
   public func deleteHealth(_ key: ClusterKey) async throws { try ClusterHealthRows.delete(connection, key) }
   public func upsert(_ row: AccessRow) async throws { try AccessRows.upsert(connection, row) }
   public func deleteAccessRow(_ key: AccessKey) async throws { try AccessRows.delete(connection, key) }
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead { try AuditRows.head(connection, organization) }
+  public func append(_ record: AuditRecord) async throws { try AuditRows.insert(connection, record) }
 }

@@ -32,7 +32,7 @@ public struct ServerApplication: Sendable {
   public init(
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
     clusters: ClusterService? = nil, queues: QueueService? = nil, identity: IdentityServices? = nil,
-    auth: AuthService? = nil,
+    auth: AuthService? = nil, audit: AuditServing? = nil,
     revisions: (any StoreRevisions)? = nil, logger: Logger
   ) {
     let health = HealthStatusProvider()
@@ -58,13 +58,18 @@ public struct ServerApplication: Sendable {
       identity.register(in: registry)
       services.formUnion(IdentityServices.serviceNames)
     }
+    if let audit {
+      audit.service.register(in: registry)
+      services.insert(AuditService.serviceName)
+    }
     if options.enableTestService {
       TestService().register(in: registry)
       services.insert(TestService.serviceName)
     }
     let stores: [Any?] = [clusterPools?.store, clusters?.store, queues?.store, identity?.store]
     if let revisions = revisions ?? stores.lazy.compactMap({ $0 as? any StoreRevisions }).first {
-      let policy = RevisionHeaders(store: revisions)
+      let headers = RevisionHeaders(store: revisions)
+      let policy: any CallPolicy = audit.map { AuditedCalls(wrapping: headers, recorder: $0.recorder, fallback: $0.fallback) } ?? headers
       let served = [ClusterPoolService.serviceName, ClusterService.serviceName, QueueService.serviceName]
         + (identity == nil ? [] : IdentityServices.serviceNames)
       for service in served {
@@ -84,7 +89,12 @@ public struct ServerApplication: Sendable {
 
     self.registry = registry
     self.health = health
-    self.healthShutdown = HealthShutdownService(provider: health, onShutdown: { clusters?.endWatches() })
+    self.healthShutdown = HealthShutdownService(
+      provider: health,
+      onShutdown: {
+        clusters?.endWatches()
+        audit?.service.endWatches()
+      })
   }
 }
 

@@ -10,7 +10,7 @@ extension PoolStore: AccessStore {
   ) async throws(DomainError) -> (app: App, secret: String) {
     let secret = APIKeySecret.generate()
     let digest = Self.digest(secret)
-    let app = try await perform(touching: [organization]) { tx in
+    let app = try await perform(touching: [organization], auditing: .init(kind: "app", name: clientID)) { tx in
       try await AccessWrites.createApp(
         organization, clientID: clientID, registration, digest: digest, defaultPolicy: defaultPolicy, by: actor, in: tx)
     }
@@ -20,13 +20,13 @@ extension PoolStore: AccessStore {
   public func updateApp(_ organization: Organization, clientID: String, _ registration: AppRegistration, by actor: Identity)
     async throws(DomainError) -> App
   {
-    try await perform(touching: [organization]) { tx in
+    try await perform(touching: [organization], auditing: .init(kind: "app", name: clientID)) { tx in
       try await AccessWrites.updateApp(organization, clientID: clientID, registration, by: actor, in: tx)
     }
   }
 
   public func deleteApp(_ organization: Organization, clientID: String, by actor: Identity) async throws(DomainError) {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.deleteApp(organization, clientID: clientID, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "app", name: clientID)) { tx in try await AccessWrites.deleteApp(organization, clientID: clientID, in: tx) }
   }
 
   public func withSnapshot<Result>(_ body: (borrowing StoreSnapshot) -> Result) -> Result {
@@ -42,11 +42,11 @@ extension PoolStore: AccessStore {
   }
 
   public func createRole(_ role: Role, by actor: Identity) async throws(DomainError) -> Role {
-    try await perform(touching: [role.organization]) { tx in try await AccessWrites.createRole(role, by: actor, in: tx) }
+    try await perform(touching: [role.organization], auditing: .init(kind: "role", name: role.name)) { tx in try await AccessWrites.createRole(role, by: actor, in: tx) }
   }
 
   public func updateRole(_ role: Role, by actor: Identity) async throws(DomainError) -> Role {
-    try await perform(touching: [role.organization]) { tx in
+    try await perform(touching: [role.organization], auditing: .init(kind: "role", name: role.name)) { tx in
       try await AccessWrites.changeRole(role.organization, role.name, "updating role \"\(role.name)\"", by: actor, in: tx) {
         $0.description = role.description
         $0.actions = role.actions
@@ -58,7 +58,7 @@ extension PoolStore: AccessStore {
     _ organization: Organization, role: String, _ action: AccessAction, adding: Bool, by actor: Identity
   ) async throws(DomainError) -> Role {
     let change = adding ? "adding" : "removing"
-    return try await perform(touching: [organization]) { tx in
+    return try await perform(touching: [organization], auditing: .init(kind: "role", name: role)) { tx in
       try await AccessWrites.changeRole(organization, role, "\(change) \(action) of role \"\(role)\"", by: actor, in: tx) {
         if adding { $0.actions = Array(Set($0.actions + [action])).sorted() } else { $0.actions.removeAll { $0 == action } }
       }
@@ -66,43 +66,43 @@ extension PoolStore: AccessStore {
   }
 
   public func deleteRole(_ organization: Organization, _ name: String, by actor: Identity) async throws(DomainError) {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.deleteRole(organization, name, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "role", name: name)) { tx in try await AccessWrites.deleteRole(organization, name, in: tx) }
   }
 
   public func createPolicy(_ policy: Policy, by actor: Identity) async throws(DomainError) -> Policy {
-    try await perform(touching: [policy.organization]) { tx in try await AccessWrites.createPolicy(policy, by: actor, in: tx) }
+    try await perform(touching: [policy.organization], auditing: .init(kind: "policy", name: policy.name)) { tx in try await AccessWrites.createPolicy(policy, by: actor, in: tx) }
   }
 
   public func changeBinding(
     _ organization: Organization, policy: String, _ binding: PolicyBinding, adding: Bool, by actor: Identity
   ) async throws(DomainError) -> Policy {
-    try await perform(touching: [organization]) { tx in
+    try await perform(touching: [organization], auditing: .init(kind: "policy", name: policy)) { tx in
       try await AccessWrites.changeBinding(organization, policy, binding, adding: adding, by: actor, in: tx)
     }
   }
 
   public func deletePolicy(_ organization: Organization, _ name: String, by actor: Identity) async throws(DomainError) {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.deletePolicy(organization, name, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "policy", name: name)) { tx in try await AccessWrites.deletePolicy(organization, name, in: tx) }
   }
 
   public func createUser(_ organization: Organization, _ profile: UserProfile, by actor: Identity) async throws(DomainError) -> User {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.createUser(organization, profile, by: actor, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "user", name: profile.email)) { tx in try await AccessWrites.createUser(organization, profile, by: actor, in: tx) }
   }
 
   public func deleteUser(_ organization: Organization, subject: String, by actor: Identity) async throws(DomainError) {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.deleteUser(organization, subject: subject, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "user", name: subject)) { tx in try await AccessWrites.deleteUser(organization, subject: subject, in: tx) }
   }
 
   public func assign(_ organization: Organization, _ identity: Identity, _ target: AssignmentTarget, by actor: Identity)
     async throws(DomainError)
   {
-    try await perform(touching: [organization]) { tx in try await AccessWrites.assign(organization, identity, target, by: actor, in: tx) }
+    try await perform(touching: [organization], auditing: .init(kind: "assignment", name: identity.storageForm)) { tx in try await AccessWrites.assign(organization, identity, target, by: actor, in: tx) }
   }
 
   public func unassign(_ organization: Organization, _ identity: Identity, _ target: AssignmentTarget, by actor: Identity)
     async throws(DomainError)
   {
-    try await perform(touching: [organization]) { tx in
+    try await perform(touching: [organization], auditing: .init(kind: "assignment", name: identity.storageForm)) { tx in
       try await AccessWrites.unassign(organization, identity, target, by: actor, in: tx)
     }
   }

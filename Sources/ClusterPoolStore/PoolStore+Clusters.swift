@@ -24,13 +24,13 @@ extension PoolStore: ClusterStore {
     let reads = RowKeys(
       pools: [PoolKey(organization: key.organization, name: .defaultName), PoolKey(organization: key.organization, name: poolName)],
       clusters: [key], queues: [QueueKey(key)])
-    return try await perform(touching: [key.organization], reading: reads) { tx in try await ClusterWrites.register(key, into: poolName, by: actor, in: tx) }
+    return try await perform(touching: [key.organization], reading: reads, auditing: .init(kind: "cluster", name: key.name.value)) { tx in try await ClusterWrites.register(key, into: poolName, by: actor, in: tx) }
   }
 
   /// Applies a lifecycle `request` (drain, activate, delete, undelete, a data-plane report)
   /// to the cluster `key`; returns the stored cluster once durable.
   public func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster {
-    try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)])) { tx in try await ClusterWrites.change(key, request, by: actor, in: tx) }
+    try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)]), auditing: .init(kind: "cluster", name: key.name.value)) { tx in try await ClusterWrites.change(key, request, by: actor, in: tx) }
   }
 
   /// Calls `observer` after every commit that wrote pools (a config change, or a membership

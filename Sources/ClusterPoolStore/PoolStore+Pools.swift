@@ -43,6 +43,6 @@ extension PoolStore {
   }
 
   public func execute(_ command: PoolCommand, by actor: Identity) async throws(DomainError) -> ClusterPool {
-    try await perform(touching: [command.key.organization], reading: .pools(command.key.organization, command.key)) { tx in try await PoolWrites.apply(command, by: actor, in: tx) }
+    try await perform(touching: [command.key.organization], reading: .pools(command.key.organization, command.key), auditing: .init(kind: "pool", name: command.key.name.value)) { tx in try await PoolWrites.apply(command, by: actor, in: tx) }
   }
 }

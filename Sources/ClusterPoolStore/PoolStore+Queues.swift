@@ -15,16 +15,16 @@ extension PoolStore: QueueStore {
     let reads = RowKeys(
       pools: [PoolKey(organization: key.organization, name: .defaultName), PoolKey(organization: key.organization, name: spec.poolName)],
       clusters: [key.clusterKey], queues: [key])
-    return try await perform(touching: [key.organization], reading: reads) { tx in try await QueueWrites.create(key, spec, state: state, by: actor, in: tx) }
+    return try await perform(touching: [key.organization], reading: reads, auditing: .init(kind: "queue", name: key.name.value)) { tx in try await QueueWrites.create(key, spec, state: state, by: actor, in: tx) }
   }
 
   public func updateQueue(_ key: QueueKey, _ spec: QueueSpec, by actor: Identity) async throws(DomainError) -> Queue {
-    try await perform(touching: [key.organization]) { tx in try await QueueWrites.update(key, spec, by: actor, in: tx) }
+    try await perform(touching: [key.organization], auditing: .init(kind: "queue", name: key.name.value)) { tx in try await QueueWrites.update(key, spec, by: actor, in: tx) }
   }
 
   public func changeQueue(_ key: QueueKey, _ request: QueueLifecycleRequest, by actor: Identity) async throws(DomainError)
     -> Queue
   {
-    try await perform(touching: [key.organization]) { tx in try await QueueWrites.change(key, request, by: actor, in: tx) }
+    try await perform(touching: [key.organization], auditing: .init(kind: "queue", name: key.name.value)) { tx in try await QueueWrites.change(key, request, by: actor, in: tx) }
   }
 }

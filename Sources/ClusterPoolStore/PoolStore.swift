@@ -63,16 +63,24 @@ public final class PoolStore: ClusterPoolStore, Sendable {
   /// `reads`: the rows `body` will likely read, prefetched with the batch's (``RowKeys``).
   /// `body` may run more than once (again alone when its batch's rows were refused), each
   /// time in a transaction that is then rolled back or committed.
+  ///
+  /// `target`: what the write acts on; with an ``AuditCall`` bound to the task, the write's
+  /// audit record (outcome OK) is appended in the same transaction, after `body` succeeded.
   func perform<Result: Sendable>(
-    touching organizations: [Organization], reading reads: RowKeys = RowKeys(),
+    touching organizations: [Organization], reading reads: RowKeys = RowKeys(), auditing target: AuditTarget? = nil,
     _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
+    let call = target == nil ? nil : AuditCall.current
+    if let call, let organization = organizations.first { call.touched.note(organization) }
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Swift.Result<(Result, UInt64), DomainError>, Never>) in
       let write = PendingWrite(
         organizations: organizations, reads: reads,
         apply: { tx in
           let result = try await body(tx)
+          if let call, let target, let organization = organizations.first {
+            try await tx.append(call.record(organization, target, .ok, at: tx.now))
+          }
           return { revision in continuation.resume(returning: .success((result, revision))) }
         },
         fail: { continuation.resume(returning: .failure($0)) })

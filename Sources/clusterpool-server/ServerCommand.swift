@@ -22,6 +22,7 @@ struct ServerCommand: AsyncParsableCommand {
       clusterpool-server [<options>]
       clusterpool-server migrate --from <file> --to <url> [<options>]
       clusterpool-server keys rotate [--database <database>]
+      clusterpool-server audit verify [--database <database>]
       """,
     discussion: """
       Prints "listening on HOST:PORT" on standard output once it accepts connections \
@@ -30,7 +31,7 @@ struct ServerCommand: AsyncParsableCommand {
       `clusterpool-server migrate` copies an SQLite database into PostgreSQL.
       """,
     version: BuildInfo.versionLine("clusterpool-server"),
-    subcommands: [MigrateCommand.self, KeysCommand.self])
+    subcommands: [MigrateCommand.self, KeysCommand.self, AuditCommand.self])
 
   @Option(help: "Address to listen on.")
   var host = "127.0.0.1"
@@ -82,6 +83,9 @@ struct ServerCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "OpenID Connect provider (people)")
   var oidc: OIDCOptions
+
+  @OptionGroup(title: "Audit log")
+  var audit: AuditOptions
 
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
@@ -140,6 +144,9 @@ struct ServerCommand: AsyncParsableCommand {
       await server.close()
       throw error
     }
+    let serviceConfiguration = try pools.serviceConfiguration()
+    let recorder = AuditRecorder(
+      store: store, defaultOrganization: serviceConfiguration.defaultOrganization, settings: audit.floodSettings, logger: logger)
     let authService: AuthService
     let keyRefresh: SigningKeyRefresh
     do {
@@ -153,15 +160,16 @@ struct ServerCommand: AsyncParsableCommand {
       authService = AuthService(
         tokens: AccessTokens(configuration: tokenConfiguration, keyring: keyring), clients: StoreClientCredentials(store: store), access: store,
         configuration: .init(publicURL: auth.publicUrl, tls: tlsCert != nil, enforce: enforce), oidc: oidcProvider,
-        logger: logger)
+        audit: recorder, logger: logger)
     } catch {
       await store.close()
       await server.close()
       throw StoreOpenError("cannot load the signing keys: \(error)")
     }
-    let serviceConfiguration = try pools.serviceConfiguration()
     do {
-      if enforce { try await bootstrap(store, serviceConfiguration, logger) }
+      // the bootstrap admin's creation is the first record of its organization's audit log
+      let starting = AuditCall(method: "clusterpool-server/bootstrap", identity: nil, requestID: "bootstrap", peer: "local")
+      if enforce { try await AuditCall.$current.withValue(starting) { try await bootstrap(store, serviceConfiguration, logger) } }
     } catch {
       await store.close()
       await server.close()
@@ -175,7 +183,11 @@ struct ServerCommand: AsyncParsableCommand {
     let identity = IdentityServices(store: store, configuration: try pools.identityConfiguration())
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
-      clusters: clusters, queues: queues, identity: identity, auth: authService, logger: logger)
+      clusters: clusters, queues: queues, identity: identity, auth: authService,
+      audit: AuditServing(
+        service: AuditService(store: store, defaultOrganization: serviceConfiguration.defaultOrganization), recorder: recorder,
+        fallback: enforce ? nil : serviceConfiguration.callerIdentity),
+      logger: logger)
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health
@@ -184,6 +196,10 @@ struct ServerCommand: AsyncParsableCommand {
     if let follower {
       services.append(.init(service: follower))
       services.append(.init(service: clusters.heartbeatSharing(PostgresHeartbeats(backend: follower.backend), logger: logger)))
+    }
+    services.append(.init(service: recorder))  // after the store: stops before it, writing what is left
+    if let retention = try audit.retention(), let log = store.auditLog {
+      services.append(.init(service: AuditRetention(log: log, retention: .seconds(retention), logger: logger)))
     }
     services += [
       .init(service: keyRefresh),

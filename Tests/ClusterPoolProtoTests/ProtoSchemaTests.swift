@@ -20,7 +20,7 @@ import Testing
       "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "rpctest.v1.TestService",
       "cloudidl.identity.AppsService", "cloudidl.identity.RoleService", "cloudidl.identity.PolicyService",
       "cloudidl.identity.UserService", "cloudidl.identity.MemberService", "cloudidl.authorizer.AuthorizerService",
-      "flyteidl2.auth.AuthMetadataService", "flyteidl2.auth.IdentityService",
+      "flyteidl2.auth.AuthMetadataService", "flyteidl2.auth.IdentityService", "clusterpool.audit.v1.AuditService",
     ])
     #expect(Cloudidl.Identity.RoleService.service.methods.count == 7)
     #expect(Cloudidl.Authorizer.AuthorizerService.service.method(named: "GetIdentityAssignments")?.inputTypeName

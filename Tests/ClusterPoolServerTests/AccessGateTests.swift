@@ -30,6 +30,8 @@ import Testing
       "/cloudidl.authorizer.AuthorizerService/GetIdentityAssignments": .organization(.viewIdentities),
       "/cloudidl.authorizer.AuthorizerService/AssignIdentity": .organization(.managePermissions),
       "/cloudidl.identity.RoleService/CreateRoleAction": .organization(.managePermissions),
+      "/clusterpool.audit.v1.AuditService/List": .organization(.administerAccount),
+      "/clusterpool.audit.v1.AuditService/Watch": .organization(.administerAccount),
       "/flyteidl2.auth.IdentityService/UserInfo": .authenticated,
       "/flyteidl2.auth.AuthMetadataService/GetOAuth2Metadata": .open,
       "/grpc.health.v1.Health/Check": .open,
@@ -45,7 +47,13 @@ import Testing
     let app = ServerApplication(
       clusterPools: ClusterPoolService(store: store), clusters: ClusterService(store: store),
       queues: QueueService(store: store, clusters: ClusterService(store: store)), identity: IdentityServices(store: store),
-      auth: auth, logger: Logger(label: "test"))
+      auth: auth,
+      audit: AuditServing(
+        service: AuditService(store: store, defaultOrganization: try Organization(validating: "acme")),
+        recorder: AuditRecorder(store: store, defaultOrganization: try Organization(validating: "acme"), logger: Logger(label: "test")),
+        fallback: nil),
+      logger: Logger(label: "test"))
+    #expect(app.registry.methods.contains { $0.path == "/clusterpool.audit.v1.AuditService/Watch" })
     #expect(app.registry.methods.count > 50)
     for method in app.registry.methods { #expect(MethodAccess.rule(for: method.path) != nil, "\(method.path)") }
   }

@@ -90,7 +90,7 @@ import Testing
         "cloudidl.authorizer.AuthorizerService", "cloudidl.cluster.ClusterService", "cloudidl.clusterpool.ClusterPoolService",
         "cloudidl.identity.AppsService", "cloudidl.identity.MemberService", "cloudidl.identity.PolicyService",
         "cloudidl.identity.RoleService", "cloudidl.identity.UserService", "cloudidl.queue.QueueService",
-        "flyteidl2.auth.AuthMetadataService", "flyteidl2.auth.IdentityService",
+        "clusterpool.audit.v1.AuditService", "flyteidl2.auth.AuthMetadataService", "flyteidl2.auth.IdentityService",
         "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
       ])
       guard case .fileDescriptorResponse(let files) = replies.last?.messageResponse else {

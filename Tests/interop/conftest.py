@@ -32,6 +32,7 @@ if not SERVER_BIN.is_absolute():
 TEST_SERVICE = "rpctest.v1.TestService"
 # What reflection lists: the whole API of proto/, implemented or not yet.
 REGISTERED_SERVICES = {
+    "clusterpool.audit.v1.AuditService",
     "cloudidl.clusterpool.ClusterPoolService",
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
@@ -111,15 +112,16 @@ SQLITE_ONLY = {
 # Tests that pick their stores themselves (an SQLite file and PostgreSQL databases of their
 # own, several replicas on one database) are not parametrized: test_migrate.py (file to
 # PostgreSQL), test_replicas.py, test_replica_failures.py and test_postgres_backend.py
-# (PostgreSQL only).
-OWN_STORES = ("test_migrate.py", "test_replicas.py", "test_replica_failures.py", "test_postgres_backend.py")
+# (PostgreSQL only); single tests by module::function.
+OWN_STORES = ("test_migrate.py", "test_replicas.py", "test_replica_failures.py", "test_postgres_backend.py",
+              "test_audit.py::test_replicas_chain_one_log_and_watch_each_others_records")
 
 
 def pytest_generate_tests(metafunc):
     if "backend" not in metafunc.fixturenames:
         return
     module = Path(metafunc.module.__file__).name
-    if module in OWN_STORES:
+    if module in OWN_STORES or f"{module}::{metafunc.function.__name__}" in OWN_STORES:
         return
     only_sqlite = module in SQLITE_ONLY or f"{module}::{metafunc.function.__name__}" in SQLITE_ONLY
     metafunc.parametrize("backend", ["sqlite"] if only_sqlite else BACKENDS, indirect=True)

@@ -515,6 +515,37 @@ public enum ProtoFileDescriptors {
         ZXVlLlJlc29sdmVRdWV1ZVJlc3BvbnNlYgZwcm90bzM=
         """),
     ProtoFileDescriptor(
+      name: "clusterpool/audit/v1/audit.proto",
+      dependencies: ["google/protobuf/timestamp.proto"],
+      base64: """
+        CiBjbHVzdGVycG9vbC9hdWRpdC92MS9hdWRpdC5wcm90bxIUY2x1c3RlcnBvb2wuYXVkaXQudjEaH2dvb2dsZS9wcm90b2J1
+        Zi90aW1lc3RhbXAucHJvdG8iXAoISWRlbnRpdHkSNgoEa2luZBgBIAEoDjIiLmNsdXN0ZXJwb29sLmF1ZGl0LnYxLklkZW50
+        aXR5S2luZFIEa2luZBIYCgdzdWJqZWN0GAIgASgJUgdzdWJqZWN0IjAKBlRhcmdldBISCgRraW5kGAEgASgJUgRraW5kEhIK
+        BG5hbWUYAiABKAlSBG5hbWUiNwoHT3V0Y29tZRISCgRjb2RlGAEgASgFUgRjb2RlEhgKB21lc3NhZ2UYAiABKAlSB21lc3Nh
+        Z2UiwgMKC0F1ZGl0UmVjb3JkEhoKCHNlcXVlbmNlGAEgASgEUghzZXF1ZW5jZRIuCgR0aW1lGAIgASgLMhouZ29vZ2xlLnBy
+        b3RvYnVmLlRpbWVzdGFtcFIEdGltZRIiCgxvcmdhbml6YXRpb24YAyABKAlSDG9yZ2FuaXphdGlvbhI6CghpZGVudGl0eRgE
+        IAEoCzIeLmNsdXN0ZXJwb29sLmF1ZGl0LnYxLklkZW50aXR5UghpZGVudGl0eRIWCgZtZXRob2QYBSABKAlSBm1ldGhvZBI0
+        CgZ0YXJnZXQYBiABKAsyHC5jbHVzdGVycG9vbC5hdWRpdC52MS5UYXJnZXRSBnRhcmdldBI3CgdvdXRjb21lGAcgASgLMh0u
+        Y2x1c3RlcnBvb2wuYXVkaXQudjEuT3V0Y29tZVIHb3V0Y29tZRIdCgpyZXF1ZXN0X2lkGAggASgJUglyZXF1ZXN0SWQSEgoE
+        cGVlchgJIAEoCVIEcGVlchIUCgVjb3VudBgKIAEoBFIFY291bnQSIwoNcHJldmlvdXNfaGFzaBgLIAEoCVIMcHJldmlvdXNI
+        YXNoEhIKBGhhc2gYDCABKAlSBGhhc2gimQMKC0xpc3RSZXF1ZXN0EiIKDG9yZ2FuaXphdGlvbhgBIAEoCVIMb3JnYW5pemF0
+        aW9uEjkKCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUglzdGFydFRpbWUSNQoIZW5kX3Rp
+        bWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgdlbmRUaW1lEhgKB3N1YmplY3QYBCABKAlSB3N1YmplY3QS
+        FgoGbWV0aG9kGAUgASgJUgZtZXRob2QSNAoGdGFyZ2V0GAYgASgLMhwuY2x1c3RlcnBvb2wuYXVkaXQudjEuVGFyZ2V0UgZ0
+        YXJnZXQSPQoHb3V0Y29tZRgHIAEoDjIjLmNsdXN0ZXJwb29sLmF1ZGl0LnYxLk91dGNvbWVGaWx0ZXJSB291dGNvbWUSIQoM
+        b3V0Y29tZV9jb2RlGAggASgFUgtvdXRjb21lQ29kZRIUCgVsaW1pdBgJIAEoDVIFbGltaXQSFAoFdG9rZW4YCiABKAlSBXRv
+        a2VuImoKDExpc3RSZXNwb25zZRI7CgdyZWNvcmRzGAEgAygLMiEuY2x1c3RlcnBvb2wuYXVkaXQudjEuQXVkaXRSZWNvcmRS
+        B3JlY29yZHMSHQoKbmV4dF90b2tlbhgCIAEoCVIJbmV4dFRva2VuIlkKDFdhdGNoUmVxdWVzdBIiCgxvcmdhbml6YXRpb24Y
+        ASABKAlSDG9yZ2FuaXphdGlvbhIlCg5hZnRlcl9zZXF1ZW5jZRgCIAEoBFINYWZ0ZXJTZXF1ZW5jZSJMCg1XYXRjaFJlc3Bv
+        bnNlEjsKB3JlY29yZHMYASADKAsyIS5jbHVzdGVycG9vbC5hdWRpdC52MS5BdWRpdFJlY29yZFIHcmVjb3JkcypcCgxJZGVu
+        dGl0eUtpbmQSHQoZSURFTlRJVFlfS0lORF9VTlNQRUNJRklFRBAAEhYKEklERU5USVRZX0tJTkRfVVNFUhABEhUKEUlERU5U
+        SVRZX0tJTkRfQVBQEAIqeAoNT3V0Y29tZUZpbHRlchIWChJPVVRDT01FX0ZJTFRFUl9BTlkQABIaChZPVVRDT01FX0ZJTFRF
+        Ul9TVUNDRVNTEAESGgoWT1VUQ09NRV9GSUxURVJfRkFJTFVSRRACEhcKE09VVENPTUVfRklMVEVSX0NPREUQAzKxAQoMQXVk
+        aXRTZXJ2aWNlEk0KBExpc3QSIS5jbHVzdGVycG9vbC5hdWRpdC52MS5MaXN0UmVxdWVzdBoiLmNsdXN0ZXJwb29sLmF1ZGl0
+        LnYxLkxpc3RSZXNwb25zZRJSCgVXYXRjaBIiLmNsdXN0ZXJwb29sLmF1ZGl0LnYxLldhdGNoUmVxdWVzdBojLmNsdXN0ZXJw
+        b29sLmF1ZGl0LnYxLldhdGNoUmVzcG9uc2UwAWIGcHJvdG8z
+        """),
+    ProtoFileDescriptor(
       name: "flyteidl2/auth/auth_service.proto",
       dependencies: [],
       base64: """
@@ -927,6 +958,19 @@ public enum ProtoFileDescriptors {
     "cloudidl.queue.UpdateQueueStateResponse": "cloudidl/queue/queue.proto",
     "cloudidl.queue.WatchQueueMetricsRequest": "cloudidl/queue/queue.proto",
     "cloudidl.queue.WatchQueueMetricsResponse": "cloudidl/queue/queue.proto",
+    "clusterpool.audit.v1.AuditRecord": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.AuditService": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.AuditService.List": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.AuditService.Watch": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.Identity": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.IdentityKind": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.ListRequest": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.ListResponse": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.Outcome": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.OutcomeFilter": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.Target": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.WatchRequest": "clusterpool/audit/v1/audit.proto",
+    "clusterpool.audit.v1.WatchResponse": "clusterpool/audit/v1/audit.proto",
     "flyteidl2.auth.AuthMetadataService": "flyteidl2/auth/auth_service.proto",
     "flyteidl2.auth.AuthMetadataService.GetOAuth2Metadata": "flyteidl2/auth/auth_service.proto",
     "flyteidl2.auth.AuthMetadataService.GetPublicClientConfig": "flyteidl2/auth/auth_service.proto",

@@ -5,6 +5,9 @@
 /// Namespace of proto package `cloudidl`.
 public enum Cloudidl {}
 
+/// Namespace of proto package `clusterpool`.
+public enum Clusterpool {}
+
 /// Namespace of proto package `flyteidl2`.
 public enum Flyteidl2 {}
 
@@ -47,6 +50,11 @@ extension Cloudidl {
   public enum Queue {}
 }
 
+extension Clusterpool {
+  /// Namespace of proto package `clusterpool.audit`.
+  public enum Audit {}
+}
+
 extension Flyteidl2 {
   /// Namespace of proto package `flyteidl2.auth`.
   public enum Auth {}
@@ -74,6 +82,11 @@ extension Grpc {
 
 extension Rpctest {
   /// Namespace of proto package `rpctest.v1`.
+  public enum V1 {}
+}
+
+extension Clusterpool.Audit {
+  /// Namespace of proto package `clusterpool.audit.v1`.
   public enum V1 {}
 }
 

@@ -12,6 +12,7 @@ public enum ProtoServices {
     Cloudidl.Identity.RoleService.service,
     Cloudidl.Identity.UserService.service,
     Cloudidl.Queue.QueueService.service,
+    Clusterpool.Audit.V1.AuditService.service,
     Flyteidl2.Auth.AuthMetadataService.service,
     Flyteidl2.Auth.IdentityService.service,
     Grpc.Health.V1.Health.service,
@@ -627,6 +628,35 @@ extension Cloudidl.Queue {
         serviceName: "cloudidl.queue.QueueService", name: "ResolveQueue",
         inputType: Input.self, outputType: Output.self,
         clientStreaming: false, serverStreaming: false)
+    }
+  }
+}
+
+extension Clusterpool.Audit.V1 {
+  /// Service `clusterpool.audit.v1.AuditService`.
+  public enum AuditService {
+    public static let service = ProtoServiceInfo(
+      fullName: "clusterpool.audit.v1.AuditService",
+      methods: [List.method, Watch.method])
+
+    /// `/clusterpool.audit.v1.AuditService/List` (unary).
+    public enum List {
+      public typealias Input = Clusterpool.Audit.V1.ListRequest
+      public typealias Output = Clusterpool.Audit.V1.ListResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "clusterpool.audit.v1.AuditService", name: "List",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: false)
+    }
+
+    /// `/clusterpool.audit.v1.AuditService/Watch` (server streaming).
+    public enum Watch {
+      public typealias Input = Clusterpool.Audit.V1.WatchRequest
+      public typealias Output = Clusterpool.Audit.V1.WatchResponse
+      public static let method = ProtoMethodInfo(
+        serviceName: "clusterpool.audit.v1.AuditService", name: "Watch",
+        inputType: Input.self, outputType: Output.self,
+        clientStreaming: false, serverStreaming: true)
     }
   }
 }

@@ -160,6 +160,14 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &cloudidl__queue__update_queue_state_response__descriptor, /* cloudidl.queue.UpdateQueueStateResponse */
   &cloudidl__queue__watch_queue_metrics_request__descriptor, /* cloudidl.queue.WatchQueueMetricsRequest */
   &cloudidl__queue__watch_queue_metrics_response__descriptor, /* cloudidl.queue.WatchQueueMetricsResponse */
+  &clusterpool__audit__v1__audit_record__descriptor, /* clusterpool.audit.v1.AuditRecord */
+  &clusterpool__audit__v1__identity__descriptor, /* clusterpool.audit.v1.Identity */
+  &clusterpool__audit__v1__list_request__descriptor, /* clusterpool.audit.v1.ListRequest */
+  &clusterpool__audit__v1__list_response__descriptor, /* clusterpool.audit.v1.ListResponse */
+  &clusterpool__audit__v1__outcome__descriptor, /* clusterpool.audit.v1.Outcome */
+  &clusterpool__audit__v1__target__descriptor, /* clusterpool.audit.v1.Target */
+  &clusterpool__audit__v1__watch_request__descriptor, /* clusterpool.audit.v1.WatchRequest */
+  &clusterpool__audit__v1__watch_response__descriptor, /* clusterpool.audit.v1.WatchResponse */
   &flyteidl2__auth__get_oauth2_metadata_request__descriptor, /* flyteidl2.auth.GetOAuth2MetadataRequest */
   &flyteidl2__auth__get_oauth2_metadata_response__descriptor, /* flyteidl2.auth.GetOAuth2MetadataResponse */
   &flyteidl2__auth__get_public_client_config_request__descriptor, /* flyteidl2.auth.GetPublicClientConfigRequest */
@@ -191,7 +199,7 @@ const ProtobufCMessageDescriptor *const cp_all_message_descriptors[] = {
   &rpctest__v1__empty__descriptor, /* rpctest.v1.Empty */
 };
 
-const size_t cp_all_message_descriptors_count = 187;
+const size_t cp_all_message_descriptors_count = 195;
 
 const ProtobufCMessageDescriptor *const *cp_message_descriptors(size_t *count) {
   *count = cp_all_message_descriptors_count;

@@ -23,6 +23,7 @@
 #include "cloudidl/identity/role.pb-c.h"
 #include "cloudidl/identity/user.pb-c.h"
 #include "cloudidl/queue/queue.pb-c.h"
+#include "clusterpool/audit/v1/audit.pb-c.h"
 #include "flyteidl2/auth/auth_service.pb-c.h"
 #include "flyteidl2/auth/identity.pb-c.h"
 #include "flyteidl2/core/tasks.pb-c.h"

@@ -33,17 +33,39 @@ public final class AccessGate: CallAuthenticator {
     var validUntil: Int64?
   }
 
-  public init(bearer: BearerAuthenticator, store: any AccessStore) {
+  /// Told about every call refused here (``AuditRecorder``), when set.
+  let audit: AuditRecorder?
+
+  public init(bearer: BearerAuthenticator, store: any AccessStore, audit: AuditRecorder? = nil) {
     self.bearer = bearer
     self.store = store
+    self.audit = audit
   }
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
+    var caller: CallCaller?
+    do {
+      return try decide(context, &caller)
+    } catch {
+      if let audit {
+        var audited = context
+        audited.caller = caller
+        audit.refused(
+          AuditCall(audited, fallback: nil), organization: caller.map { Organization(stored: $0.organization) },
+          code: Int32(error.code.rawValue), message: error.message)
+      }
+      throw error
+    }
+  }
+
+  /// The caller of the call, or its refusal (`known`: the caller, once its credential is verified).
+  func decide(_ context: ServerContext, _ known: inout CallCaller?) throws(RPCError) -> CallCaller? {
     guard let rule = MethodAccess.rule(for: context.method) else {
       throw RPCError(code: .permissionDenied, message: "method \(context.method.path) has no access rule: nobody may call it")
     }
     if rule == .open { return nil }
     var (caller, grants) = try verified(BearerAuthenticator.credential(context))
+    known = caller
     switch rule {
     case .open, .authenticated: return caller
     case .organization(let action):

@@ -47,12 +47,15 @@ public struct AuthService: Sendable {
   public let configuration: Configuration
   /// The external OpenID Connect provider of people's tokens, loaded, if any.
   public let oidc: OIDCProvider?
+  /// Told about every call authentication or authorization refused (`--auth on`), when given.
+  public let audit: AuditRecorder?
   let logger: Logger
 
   public init(
     tokens: AccessTokens, clients: any ClientCredentialVerifier, access: (any AccessStore)? = nil,
-    configuration: Configuration, oidc: OIDCProvider? = nil, logger: Logger
+    configuration: Configuration, oidc: OIDCProvider? = nil, audit: AuditRecorder? = nil, logger: Logger
   ) {
+    self.audit = audit
     self.tokens = tokens
     self.clients = clients
     self.access = access
@@ -81,7 +84,7 @@ public struct AuthService: Sendable {
       required: Self.requiredPaths)
     if configuration.enforce {
       guard let access else { preconditionFailure("AuthService: enforcing access needs the access store") }
-      registry.authenticate(with: AccessGate(bearer: bearer, store: access))
+      registry.authenticate(with: AccessGate(bearer: bearer, store: access, audit: audit))
     } else {
       registry.authenticate(with: bearer)
     }

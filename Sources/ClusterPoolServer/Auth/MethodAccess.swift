@@ -43,6 +43,7 @@ public enum MethodAccess: Sendable, Hashable, CustomStringConvertible {
       return isRead(method) ? .organization(.viewClusterConfig) : .organization(.manageCluster)
     case "cloudidl.queue.QueueService":
       return isRead(method) || method == "ResolveQueue" ? .organization(.viewClusterConfig) : .organization(.manageQueue)
+    case "clusterpool.audit.v1.AuditService": return .organization(.administerAccount)
     case _ where identityServices.contains(service):
       return isRead(method) ? .organization(.viewIdentities) : .organization(.managePermissions)
     default: return nil

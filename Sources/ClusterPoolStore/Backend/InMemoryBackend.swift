@@ -41,6 +41,10 @@ struct InMemoryRows: Sendable {
   var queues: [QueueKey: Queue] = [:]
   var health: [ClusterKey: ClusterHealthRecord] = [:]
   var access: [AccessKey: AccessRow] = [:]
+  /// Each organization's audit records, by sequence number (1, 2, ...; pruned ones gone).
+  var audit: [Organization: [AuditRecord]] = [:]
+  /// Each organization's audit anchor (the last pruned record's head).
+  var auditAnchors: [Organization: AuditChainHead] = [:]
 
   init(createdAt: Timestamp) { self.createdAt = createdAt }
 
@@ -49,5 +53,41 @@ struct InMemoryRows: Sendable {
       createdAt: createdAt, revision: revision, pools: Array(pools.values), clusters: Array(clusters.values),
       queues: Array(queues.values), health: Array(health.values),
       access: Array(access.values))
+  }
+}
+
+extension InMemoryBackend: AuditLogStorage {
+  public func auditRecords(_ organization: Organization, after: UInt64, since: Timestamp?, limit: Int) async throws -> [AuditRecord] {
+    rows.withLock { rows in
+      Array((rows.audit[organization] ?? []).lazy.filter { $0.sequence > after && (since == nil || !($0.time < since!)) }.prefix(limit))
+    }
+  }
+
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    rows.withLock { rows in
+      if let last = rows.audit[organization]?.last { return AuditChainHead(sequence: last.sequence, hash: last.hash) }
+      return rows.auditAnchors[organization] ?? .empty
+    }
+  }
+
+  public func auditOrganizations() async throws -> [Organization] {
+    rows.withLock { Set($0.audit.keys).union($0.auditAnchors.keys).sorted() }
+  }
+
+  public func auditAnchor(_ organization: Organization) async throws -> AuditChainHead? {
+    rows.withLock { $0.auditAnchors[organization] }
+  }
+
+  public func pruneAudit(before cutoff: Timestamp) async throws -> Int {
+    rows.withLock { rows in
+      var removed = 0
+      for (organization, records) in rows.audit {
+        guard let last = records.lastIndex(where: { $0.time < cutoff }) else { continue }
+        rows.auditAnchors[organization] = AuditChainHead(sequence: records[last].sequence, hash: records[last].hash)
+        rows.audit[organization] = Array(records[(last + 1)...])
+        removed += last + 1
+      }
+      return removed
+    }
   }
 }

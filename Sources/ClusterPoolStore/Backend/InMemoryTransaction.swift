@@ -152,4 +152,15 @@ public final class InMemoryTransaction: RowTransaction {
       return ((), { $0.health[key] = old })
     }
   }
+
+  public func auditHead(_ organization: Organization) async throws -> AuditChainHead {
+    try await backend.auditHead(organization)
+  }
+
+  public func append(_ record: AuditRecord) async throws {
+    change { rows in
+      rows.audit[record.organization, default: []].append(record)
+      return ((), { $0.audit[record.organization]?.removeLast() })
+    }
+  }
 }

@@ -103,6 +103,17 @@ public protocol RowTransaction: AnyObject {
 
   /// Removes the identity and access row of `key`, if any.
   func deleteAccessRow(_ key: AccessKey) async throws
+
+  // MARK: the audit log
+
+  /// Where `organization`'s audit chain ends as of this transaction (its last record, else its
+  /// anchor, else ``AuditChainHead/empty``); read under the organization's lock, so no other
+  /// server appends to the chain until this transaction ends.
+  func auditHead(_ organization: Organization) async throws -> AuditChainHead
+
+  /// Appends `record` (sealed onto its chain by the core) to the audit log; undone with the
+  /// write like any row.
+  func append(_ record: AuditRecord) async throws
 }
 
 extension RowTransaction {

@@ -25,6 +25,8 @@ final class StoreCore: Sendable {
   let clusterObservers = Mutex<[@Sendable ([ClusterChange]) -> Void]>([])
   /// Told about the organizations of the access rows of every commit (``PoolStore/observeAccess(_:)``).
   let accessObservers = Mutex<[@Sendable (Set<Organization>?) -> Void]>([])
+  /// Told about the audit records of every commit of this server (``PoolStore/observeAudit(_:)``).
+  let auditObservers = Mutex<[@Sendable ([AuditRecord]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
 
@@ -100,6 +102,10 @@ final class StoreCore: Sendable {
       return
     }
     publish(changes, source: .ownCommit)
+    if !tx.audit.records.isEmpty {
+      let records = tx.audit.records
+      for observer in auditObservers.withLock({ $0 }) { observer(records) }
+    }
     for (write, outcome) in zip(batch, outcomes) {
       switch outcome {
       case .success(let reply): reply(changes.revision)

@@ -17,8 +17,12 @@ final class StoreTransaction {
   /// by the cluster writes so that each reads a pool's members once per batch, not once per
   /// registration.
   var members: [PoolKey: [ResourceName]] = [:]
-  /// ``changes`` and ``members`` when the current write began, restored when it is undone.
-  private var saved: (ChangeSet, [PoolKey: [ResourceName]])?
+  /// The audit records appended by kept writes so far, and each chain's head after them.
+  private(set) var audit = AuditAppends()
+  /// ``changes``, ``members`` and the count of ``audit``'s records and its heads when the current
+  /// write began, restored when it is undone (a count, not a copy: an array saved whole would
+  /// be copied by the write's first append, once per write of a batch).
+  private var saved: (ChangeSet, [PoolKey: [ResourceName]], Int, [Organization: AuditChainHead])?
 
   init(rows: any RowTransaction, now: Timestamp, defaultPool: DefaultPoolTemplate, revision: UInt64) {
     self.rows = rows
@@ -35,15 +39,17 @@ final class StoreTransaction {
   /// Starts a write.
   func beginWrite() async throws {
     try await rows.beginWrite()
-    saved = (changes, members)
+    saved = (changes, members, audit.records.count, audit.heads)
   }
 
   /// Ends the current write: keeps it, or undoes it in the backend and here.
   func endWrite(keeping: Bool) async throws {
     defer { saved = nil }
-    if !keeping, let (changes, members) = saved {
+    if !keeping, let (changes, members, records, heads) = saved {
       self.changes = changes
       self.members = members
+      audit.records.removeSubrange(records...)
+      audit.heads = heads
     }
     try await rows.endWrite(keeping: keeping)
   }
@@ -108,6 +114,20 @@ final class StoreTransaction {
     changes.removedAccess.append(key)
   }
 
+  /// Appends `record` to its organization's audit chain (sequence number and hashes set here).
+  func append(_ record: AuditRecord) async throws {
+    let head: AuditChainHead
+    if let known = audit.heads[record.organization] {
+      head = known
+    } else {
+      head = try await rows.auditHead(record.organization)
+    }
+    let sealed = AuditChain.seal(record, after: head)
+    try await rows.append(sealed)
+    audit.heads[record.organization] = AuditChainHead(sequence: sealed.sequence, hash: sealed.hash)
+    audit.records.append(sealed)
+  }
+
   func saveHealth(_ record: ClusterHealthRecord) async throws { try await rows.saveHealth(record) }
   func deleteHealth(_ key: ClusterKey) async throws { try await rows.deleteHealth(key) }
 }
@@ -115,4 +135,10 @@ final class StoreTransaction {
 extension QueueKey {
   /// The key of `cluster`'s implicit queue.
   init(_ cluster: ClusterKey) { self.init(organization: cluster.organization, name: cluster.name) }
+}
+
+/// The audit records a transaction appended, and the head of each chain it appended to.
+struct AuditAppends {
+  var records: [AuditRecord] = []
+  var heads: [Organization: AuditChainHead] = [:]
 }

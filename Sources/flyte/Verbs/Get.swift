@@ -4,5 +4,5 @@ import ArgumentParser
 struct Get: CommandGroup {
   static let configuration = CommandConfiguration(
     abstract: "Show one resource or list them.",
-    subcommands: [GetClusterPool.self, GetCluster.self, GetQueue.self, GetAPIKey.self, GetRole.self, GetPolicy.self, GetUser.self, GetAssignment.self, GetMember.self])
+    subcommands: [GetClusterPool.self, GetCluster.self, GetQueue.self, GetAPIKey.self, GetRole.self, GetPolicy.self, GetUser.self, GetAssignment.self, GetMember.self, GetAuditLog.self])
 }
