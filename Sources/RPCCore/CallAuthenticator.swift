@@ -54,6 +54,7 @@ extension ServerContext {
     guard let authenticator else { return self }
     var context = self
     context.caller = try authenticator.authenticate(self)
+    context.refusals = authenticator as? any CallRefusals
     return context
   }
 }

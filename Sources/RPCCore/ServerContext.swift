@@ -21,6 +21,9 @@ public struct ServerContext: Sendable {
   /// The request's authority (HTTP/2 `:authority`, HTTP/1.1 `Host`), when it had one: the
   /// host and port the client reached the server by.
   public var authority: String?
+  /// Where a refusal raised inside the handler is recorded: the registry's authenticator when
+  /// it records refusals (set with ``caller``); `nil` without one.
+  public var refusals: (any CallRefusals)?
 
   /// The context of the call whose handler is running, bound by ``MethodRegistry`` around
   /// every handler it registered: what code below a handler (organization scope, authorship)

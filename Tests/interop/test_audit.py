@@ -240,3 +240,36 @@ def test_replicas_chain_one_log_and_watch_each_others_records(start_server, serv
     ok = subprocess.run([str(server_bin), "audit", "verify", "--database", postgres_database],
                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert ok.returncode == 0 and "42 records in 1 organizations" in ok.stdout, ok.stdout + ok.stderr
+
+
+def test_cross_organization_denials_recorded_once(start_server, database, dev_certs, m, tmp_path):  # noqa: F811
+    """A request naming another organization, refused inside the handler (CallScope), is recorded
+    once in the caller's log with its identity, method and target, and its message tells nothing
+    of the other organization's objects; the gate's refusals already were."""
+    from test_clusterpool import pid
+    srv, creds, admin = start_secured(start_server, database, dev_certs, tmp_path)
+    with grpc.secure_channel(f"localhost:{srv.port}", creds) as ch:
+        pools, log = m.pools(ch), m.log(ch)
+        read = code_of(lambda: pools.Get(m.pool.GetRequest(id=pid(m, "betas-secret", org="beta")), timeout=10,
+                                         metadata=as_key(admin) + [("x-request-id", "req-cross-read")]))
+        write = code_of(lambda: pools.Create(m.pool.CreateRequest(cluster_pool=make_pool(m, "betas-plan", org="beta")),
+                                             timeout=10, metadata=as_key(admin) + [("x-request-id", "req-cross-write")]))
+        listed = code_of(lambda: log.List(m.audit.ListRequest(organization="beta"), timeout=10,
+                                          metadata=as_key(admin) + [("x-request-id", "req-cross-log")]))
+        assert read[0] == write[0] == listed[0] == S.PERMISSION_DENIED, (read, write, listed)
+        deadline = time.monotonic() + 20
+        while len([r for r in records(m, log, admin) if r.outcome.code == 7]) < 3:
+            assert time.monotonic() < deadline, [(r.method, r.outcome.code, r.target) for r in records(m, log, admin)]
+            time.sleep(0.1)
+        time.sleep(0.5)  # a second record of the same call would be written with the first (one flush)
+        denied = [r for r in records(m, log, admin) if r.outcome.code == 7]
+        A = m.audit.IdentityKind.Value("IDENTITY_KIND_APP")
+        assert sorted((r.request_id, r.method, r.organization, r.identity.kind, r.identity.subject, r.target.kind, r.target.name)
+                      for r in denied) == [
+            ("req-cross-log", "/clusterpool.audit.v1.AuditService/List", "acme", A, "bootstrap-admin", "", ""),
+            ("req-cross-read", POOLS + "Get", "acme", A, "bootstrap-admin", "pool", "betas-secret"),
+            ("req-cross-write", POOLS + "Create", "acme", A, "bootstrap-admin", "pool", "betas-plan"),
+        ], denied
+        for r in denied:
+            assert "organization beta" in r.outcome.message and "betas-" not in r.outcome.message, r
+        assert not [r for r in records(m, log, admin) if r.organization != "acme"]

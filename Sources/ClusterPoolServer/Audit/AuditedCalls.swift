@@ -33,7 +33,7 @@ public final class AuditedCalls: CallPolicy {
       return try await AuditCall.$current.withValue(call) { try await inner.run(context, handler) }
     } catch let error as RPCError {
       let denied = error.code == .permissionDenied || error.code == .unauthenticated
-      if denied || !MethodAccess.isRead(context.method.method) {
+      if (denied || !MethodAccess.isRead(context.method.method)) && !call.refusal.isRecorded {
         let organization = call.touched.organization ?? context.caller.map { Organization(stored: $0.organization) }
         recorder.refused(call, organization: organization, code: Int32(error.code.rawValue), message: error.message)
       }

@@ -1,5 +1,6 @@
 public import ClusterPoolDomain
 public import RPCCore
+internal import ClusterPoolStore
 
 /// The organization and author of the running call (``ServerContext/current``), as the
 /// handlers read them: with a verified caller (`--auth on`), the caller's organization and
@@ -21,7 +22,8 @@ public enum CallScope {
   }
 
   /// The organization a request means (`requested`, or the caller's when empty); another
-  /// organization than the caller's is `PERMISSION_DENIED`, whether or not it holds the object.
+  /// organization than the caller's is `PERMISSION_DENIED`, whether or not it holds the object
+  /// (recorded as ``check(_:target:)`` says).
   public static func resolve(_ requested: String, fallback: Organization) throws(RPCError) -> Organization {
     let organization = try mappingDomainErrors { () throws(DomainError) in
       try Organization.resolve(requested, fallback: Self.organization(fallback))
@@ -30,22 +32,37 @@ public enum CallScope {
     return organization
   }
 
-  /// Refuses `organization` unless it is the caller's (anything goes without a caller).
-  public static func check(_ organization: Organization) throws(RPCError) {
+  /// Refuses `organization` unless it is the caller's (anything goes without a caller). The
+  /// refusal is recorded once, in the caller's audit log, naming `target` (what the request
+  /// named, `.none` when it named no object): the call's ``ServerContext/refusals``.
+  public static func check(_ organization: Organization, target: AuditTarget = .none) throws(RPCError) {
     guard let caller, caller.organization != organization.name else { return }
-    throw RPCError(
-      code: .permissionDenied,
-      message: "\(caller.kind.rawValue) \(caller.subject) belongs to organization \(caller.organization): "
-        + "it may not act in organization \(organization.name.prefix(63))")
+    throw refused(
+      RPCError(
+        code: .permissionDenied,
+        message: "\(caller.kind.rawValue) \(caller.subject) belongs to organization \(caller.organization): "
+          + "it may not act in organization \(organization.name.prefix(63))"), target: target)
   }
 
   /// Refuses cluster `key` to a call whose authorization is limited to other clusters.
   public static func check(_ key: ClusterKey, _ action: AccessAction) throws(RPCError) {
-    try check(key.organization)
+    let target = AuditTarget(kind: "cluster", name: key.name.value)
+    try check(key.organization, target: target)
     guard let caller, let allowed = caller.limitedTo, !allowed.contains(key.name.value) else { return }
-    throw RPCError(
-      code: .permissionDenied,
-      message: "\(caller.kind.rawValue) \(caller.subject) lacks \(action) on cluster \(key.name.value) of organization \(caller.organization)")
+    throw refused(
+      RPCError(
+        code: .permissionDenied,
+        message: "\(caller.kind.rawValue) \(caller.subject) lacks \(action) on cluster \(key.name.value) of organization \(caller.organization)"),
+      target: target)
+  }
+
+  /// `error`, recorded through the running call's ``ServerContext/refusals`` (once: a call
+  /// audited by ``AuditedCalls`` is marked so it does not record it again).
+  static func refused(_ error: RPCError, target: AuditTarget) -> RPCError {
+    guard let context = ServerContext.current, let refusals = context.refusals else { return error }
+    AuditCall.current?.refusal.markRecorded()
+    refusals.refusedInHandler(context, error, targetKind: target.kind, targetName: target.name)
+    return error
   }
 
   /// Who the running call's changes are recorded as made by: the caller, else `fallback`.

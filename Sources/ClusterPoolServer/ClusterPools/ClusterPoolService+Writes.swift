@@ -42,7 +42,7 @@ extension ClusterPoolService {
       let config = try ClusterPoolMessages.config(message.config)
       return (key, config, ClusterPoolMessages.sentMembers(message.memberClusters, key.organization))
     }
-    try CallScope.check(spec.0.organization)
+    try CallScope.check(spec.0.organization, target: AuditTarget(kind: "pool", name: spec.0.name.value))
     return spec
   }
 

@@ -30,7 +30,7 @@ public struct ClusterPoolService: Sendable {
   func key(_ id: Cloudidl.Common.ClusterPoolIdentifier?) throws(RPCError) -> PoolKey {
     let fallback = CallScope.organization(configuration.defaultOrganization)
     let key = try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, fallback) }
-    try CallScope.check(key.organization)
+    try CallScope.check(key.organization, target: AuditTarget(kind: "pool", name: key.name.value))
     return key
   }
 }

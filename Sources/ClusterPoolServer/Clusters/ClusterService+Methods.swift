@@ -21,7 +21,7 @@ extension ClusterService {
         return (ClusterKey(organization: key.organization, name: try ClusterRegistration.name(key.name.value)),
           try ClusterMessages.poolName(request.clusterPoolName))
       }
-      try CallScope.check(key.organization)
+      try CallScope.check(key.organization, target: AuditTarget(kind: "cluster", name: key.name.value))
       let store = self.store
       let actor = CallScope.actor(configuration.callerIdentity)
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }

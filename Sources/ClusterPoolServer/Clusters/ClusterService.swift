@@ -65,7 +65,7 @@ public struct ClusterService: Sendable {
   func key(_ id: Cloudidl.Common.ClusterIdentifier?) throws(RPCError) -> ClusterKey {
     let fallback = CallScope.organization(configuration.defaultOrganization)
     let key = try mappingDomainErrors { () throws(DomainError) in try ClusterMessages.key(id, fallback) }
-    try CallScope.check(key.organization)
+    try CallScope.check(key.organization, target: AuditTarget(kind: "cluster", name: key.name.value))
     return key
   }
 

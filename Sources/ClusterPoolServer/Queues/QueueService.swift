@@ -37,7 +37,7 @@ public struct QueueService: Sendable {
   func key(_ id: Cloudidl.Common.QueueIdentifier?) throws(RPCError) -> QueueKey {
     let fallback = CallScope.organization(configuration.defaultOrganization)
     let key = try mappingDomainErrors { () throws(DomainError) in try QueueMessages.key(id, fallback) }
-    try CallScope.check(key.organization)
+    try CallScope.check(key.organization, target: AuditTarget(kind: "queue", name: key.name.value))
     return key
   }
 

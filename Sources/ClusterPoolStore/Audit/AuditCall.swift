@@ -17,6 +17,9 @@ public struct AuditCall: Sendable {
   /// The organization the call's last store write touched (set by the store, also for a write
   /// it rejected): where a rejection is recorded when the caller has none of its own.
   public let touched = TouchedOrganization()
+  /// Whether the call's refusal was recorded already where it was raised (a request naming
+  /// another organization), so the call's policy does not record it again.
+  public let refusal = RecordedRefusal()
 
   public init(method: String, identity: Identity?, requestID: String, peer: String) {
     self.method = method
@@ -48,4 +51,15 @@ public final class TouchedOrganization: Sendable {
   public var organization: Organization? { value.withLock { $0 } }
 
   func note(_ organization: Organization) { value.withLock { $0 = organization } }
+}
+
+/// Whether a call's refusal was recorded where it was raised (``AuditCall/refusal``).
+public final class RecordedRefusal: Sendable {
+  private let value = Mutex(false)
+
+  public init() {}
+
+  public var isRecorded: Bool { value.withLock { $0 } }
+
+  public func markRecorded() { value.withLock { $0 = true } }
 }
