@@ -38,6 +38,29 @@ enum PostgresAuditRows {
     return object.json
   }
 
+  /// Writes `contents` as they are (`clusterpool-server migrate`), records a thousand per
+  /// statement. Runs in the caller's transaction.
+  static func insert(_ connection: PostgresConnection, _ contents: AuditLogContents, logger: Logger) async throws {
+    for (organization, anchor) in contents.anchors {
+      try await connection.run(
+        """
+        INSERT INTO audit_anchors (organization, sequence, hash)
+        VALUES (\(organization.name), \(Int64(bitPattern: anchor.sequence)), \(anchor.hash.hex))
+        """, logger: logger)
+    }
+    var start = contents.records.startIndex
+    while start < contents.records.endIndex {
+      let end = min(start + 1000, contents.records.endIndex)
+      let page = PostgresJSON.array(contents.records[start..<end].map(json))
+      try await connection.run(
+        """
+        INSERT INTO audit_records (\(unescaped: columns))
+        SELECT \(unescaped: columns) FROM jsonb_populate_recordset(NULL::audit_records, \(page)::jsonb)
+        """, logger: logger)
+      start = end
+    }
+  }
+
   /// The chain's head: its last record, else its anchor, else empty.
   static func head(_ connection: PostgresConnection, _ organization: Organization, logger: Logger) async throws -> AuditChainHead {
     try await connection.rows(

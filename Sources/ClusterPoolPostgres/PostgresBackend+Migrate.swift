@@ -25,7 +25,8 @@ extension PostgresStoreClient {
     ("cluster_pools", "pool", "pools"), ("clusters", "cluster", "clusters"), ("queues", "queue", "queues"),
     ("cluster_health", "health row", "health rows"), ("change_log", "change-log row", "change-log rows"),
     ("cluster_heartbeats", "heartbeat row", "heartbeat rows"),
-    ("access_objects", "identity row", "identity rows"),
+    ("access_objects", "identity row", "identity rows"), ("audit_records", "audit record", "audit records"),
+    ("audit_anchors", "audit anchor", "audit anchors"),
   ]
 
   /// What the database holds of the store's rows, worded (`2 pools`, `1 change-log row`), empty
@@ -60,13 +61,18 @@ extension PostgresBackend {
   /// authorship and times as they are; the store's creation time; the revision counter at
   /// `rows.revision`, so that a server on this database hands out revisions above the copied
   /// ones; and one change-log row at that revision naming every copied pool, cluster and queue
-  /// (the copy is one committed transaction, as the change log has one row per commit).
+  /// (the copy is one committed transaction, as the change log has one row per commit). With
+  /// them `signingKeys`, replacing any the database holds (a server started on the empty
+  /// database made one: with no app to issue tokens to, it signed none that a client holds),
+  /// so that tokens issued before the move still verify; and the audit log as it is (every
+  /// chain's records and anchor, hashes unchanged), so that each chain still verifies and a
+  /// server on this database continues it.
   ///
   /// Call it on a backend from ``open(url:maxBatch:leaseTimeout:logger:)`` (its schema
   /// migrated). One transaction, all or nothing; the store's tables are locked against writers first and
   /// found empty inside it. Throws ``PostgresTargetNotEmpty`` naming what the database holds,
   /// or ``PostgresDatabaseError`` naming the database.
-  public func importRows(_ rows: StoredRows) async throws {
+  public func importRows(_ rows: StoredRows, signingKeys: [SigningKeyRecord] = [], audit: AuditLogContents = .init()) async throws {
     let logger = self.logger
     let url = client.url
     let lease = try await client.lease("copy the rows")
@@ -74,7 +80,7 @@ extension PostgresBackend {
     let connection = lease.connection
     do {
       try await connection.run("BEGIN", logger: logger)
-      let tables = PostgresStoreClient.migrationTables.map(\.table) + ["store_info"]
+      let tables = PostgresStoreClient.migrationTables.map(\.table) + ["store_info", "signing_keys"]
       try await connection.run("LOCK TABLE \(unescaped: tables.joined(separator: ", ")) IN EXCLUSIVE MODE", logger: logger)
       let contents = try await PostgresStoreClient.storeContents(connection, logger: logger)
       guard contents.isEmpty else { throw PostgresTargetNotEmpty(endpoint: url.endpoint, contents: contents) }
@@ -83,6 +89,17 @@ extension PostgresBackend {
       for queue in rows.queues { try await PostgresQueueRows.upsert(connection, queue, logger: logger) }
       for record in rows.health { try await PostgresHealthRows.save(connection, record, logger: logger) }
       for row in rows.access { try await PostgresAccessRows.upsert(connection, row, logger: logger) }
+      if !signingKeys.isEmpty {
+        try await connection.run("DELETE FROM signing_keys", logger: logger)
+        for key in signingKeys {
+          try await connection.run(
+            """
+            INSERT INTO signing_keys (id, algorithm, private_key, created_at, retired_at)
+            VALUES (\(key.id), \(key.algorithm), \(key.privateKey), \(key.createdAt), \(key.retiredAt))
+            """, logger: logger)
+        }
+      }
+      try await PostgresAuditRows.insert(connection, audit, logger: logger)
       try await connection.run(
         "UPDATE store_info SET value = \(rows.createdAt.nanosecondsSinceEpoch) WHERE key = 'created_at_ns'", logger: logger)
       let changes = ChangeSet(

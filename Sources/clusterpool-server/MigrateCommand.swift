@@ -12,13 +12,16 @@ struct MigrateCommand: AsyncParsableCommand {
     commandName: "migrate",
     abstract: "Copy an SQLite pool database into an empty PostgreSQL database and verify the copy.",
     discussion: """
-      Copies every pool, cluster, queue and saved health row (deleted ones too) with its \
-      revision, generation, authorship and times, in one transaction, into a PostgreSQL \
-      database holding none (its schema is created); a server started on it continues above \
-      the copied revisions. Then loads the copy and compares it with the source row by row. \
+      Copies every pool, cluster, queue, saved health and identity row (deleted ones too) with \
+      its revision, generation, authorship and times, the signing keys of access tokens (tokens \
+      issued before the move still verify) and the audit log (every chain as it is), in one \
+      transaction, into a PostgreSQL database holding none (its schema is created); a server \
+      started on it continues above the copied revisions and at the end of each audit chain. \
+      Then loads the copy, compares it with the source row by row and verifies the audit log. \
       The source must not be in use: a server running on it is refused (stop it first). \
       Prints the counts and the revision, e.g. "copied 3 pools, 6 clusters, 7 queues, \
-      4 health rows; revision 42; verified", and exits 0; exits 1 naming the cause otherwise.
+      4 health rows, 1 signing key, 25 audit records; revision 42; verified", and exits 0; \
+      exits 1 naming the cause otherwise.
       """)
 
   @Option(help: ArgumentHelp("The SQLite pool database to copy (the server's --database file).", valueName: "file"))
@@ -80,10 +83,10 @@ struct MigrateCommand: AsyncParsableCommand {
       guard contents.isEmpty else {
         throw MigrateError("\(PostgresTargetNotEmpty(endpoint: url.endpoint, contents: contents))")
       }
-      print("would copy \(source.countsDescription); revision \(source.revision); into \(url) (empty); nothing written")
+      print("would copy \(source.countsDescription); revision \(source.rows.revision); into \(url) (empty); nothing written")
       return
     }
     let copied = try await StoreMigration.copy(source, to: url, logger: logger)
-    print("copied \(copied.countsDescription); revision \(copied.revision); verified")
+    print("copied \(copied.countsDescription); revision \(copied.rows.revision); verified")
   }
 }

@@ -19,8 +19,8 @@ from test_queue_caps import caps  # noqa: F401  (fixture)
 from test_identity import connect as connect_identity, idl, user_identity  # noqa: F401  (idl is a fixture)
 from test_queues import ql  # noqa: F401  (fixture)
 
-COPIED = re.compile(r"^copied (\d+) pools?, (\d+) clusters?, (\d+) queues?, (\d+) health rows?; "
-                    r"revision (\d+); verified$")
+COPIED = re.compile(r"^copied (\d+) pools?, (\d+) clusters?, (\d+) queues?, (\d+) health rows?"
+                    r"(?:, \d+ identity rows?)?(?:, \d+ signing keys?)?(?:, \d+ audit records?)?; revision (\d+); verified$")
 FLAGS = ("--default-organization", "acme", "--default-identity", "py-tester", "--health-save-interval", "3600")
 
 
@@ -219,7 +219,8 @@ def test_dry_run_counts_and_writes_nothing(server_bin, start_server, tmp_path, p
     done = migrate(server_bin, "--from", source, "--to", postgres_database, "--dry-run")
     assert done.returncode == 0, done.stderr
     # prod and the default pool (stored with the first pool write)
-    assert re.match(r"would copy 2 pools, 0 clusters, 0 queues, 0 health rows; revision \d+; into postgres://", done.stdout), \
+    assert re.match(r"would copy 2 pools, 0 clusters, 0 queues, 0 health rows, 1 signing key, 1 audit record; revision \d+; into postgres://",
+                    done.stdout), \
         done.stdout
     assert ":***@" in done.stdout and urlsplit(postgres_database).password not in done.stdout
     assert not has_tables(postgres_database)
@@ -282,7 +283,7 @@ def test_identity_objects_are_copied_and_verified(server_bin, start_server, tmp_
     done = migrate(server_bin, "--from", str(source), "--to", postgres_database)
     assert done.returncode == 0, done.stderr[-4000:]
     # ci, its contributor assignment, ops, ops-c1, ada and her assignment
-    assert re.match(r"^copied \d+ pools?, 0 clusters, 0 queues, 0 health rows, 6 identity rows; revision \d+; verified$",
+    assert re.match(r"^copied \d+ pools?, 0 clusters, 0 queues, 0 health rows, 6 identity rows, 1 signing key, \d+ audit records; revision \d+; verified$",
                     done.stdout.strip()), done.stdout
     assert secret not in psql(postgres_database, "SELECT body::text FROM access_objects")
 
@@ -298,3 +299,62 @@ def test_identity_objects_are_copied_and_verified(server_bin, start_server, tmp_
         ch.close()
     assert answers[0] == answers[1]
     assert [u.id.subject for u in answers[1][3].users] == ["ada@example.com"]
+
+
+AUDIT_COLUMNS = ("organization, sequence, time_ns, identity_kind, identity_subject, method, target_kind, target_name, "
+                 "outcome_code, outcome_message, request_id, peer, count, previous_hash, hash")
+
+
+def test_signing_keys_and_the_audit_log_are_copied_and_verified(server_bin, start_server, tmp_path, postgres_database, ql):
+    """With --auth on: a token issued before the move still works against a server on the copy
+    (the signing keys are copied), as does the API key (its identity rows); the audit log's
+    records are the source's, `audit verify` passes on the target, and a write there continues
+    the chain."""
+    from test_auth_negative import token_for
+    from test_authz import as_key
+    from test_clusters import code_of
+    source, boot = tmp_path / "secured.db", tmp_path / "admin-key"
+    flags = ("--default-organization", "acme", "--auth", "on", "--health-save-interval", "3600")
+    srv = start_server("--database", str(source), "--bootstrap-credentials", str(boot), *flags, test_service=False)
+    admin = boot.read_text().strip()
+    token = token_for(srv.port, admin)
+    pools = connect(srv, ql)[1].pools
+
+    def pool(name, org=""):
+        return ql.pool.ClusterPool(id=ql.common.ClusterPoolIdentifier(organization=org, name=name), config=ql.common.ClusterPoolConfig(
+            object_store_ref=ql.common.ObjectStoreRef(uri=f"s3://{name}"), secret_store=ql.common.SecretStore(type=1)))
+    pools.Create(ql.pool.CreateRequest(cluster_pool=pool("prod")), timeout=10, metadata=as_key(token))
+    assert code_of(lambda: pools.Create(ql.pool.CreateRequest(cluster_pool=pool("x", org="beta")), timeout=10,
+                                        metadata=as_key(token)))[0] == grpc.StatusCode.PERMISSION_DENIED
+    assert srv.stop() == 0  # the refusal, written in the background, is written by shutdown
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as db:
+        records = db.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_records ORDER BY organization, sequence").fetchall()
+        keys = db.execute("SELECT id, private_key, created_at FROM signing_keys ORDER BY id").fetchall()
+    assert [r[5].rsplit("/", 1)[1] for r in records] == ["bootstrap", "Create", "Create"] and records[2][8] == 7, records
+    assert len(keys) == 1, keys
+
+    done = migrate(server_bin, "--from", str(source), "--to", postgres_database)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert re.match(r"^copied 2 pools, 0 clusters, 0 queues, 0 health rows, 2 identity rows, 1 signing key, 3 audit records; "
+                    r"revision \d+; verified$", done.stdout.strip()), done.stdout
+    copied = [tuple(line.split("|")) for line in psql(
+        postgres_database, f"SELECT {AUDIT_COLUMNS} FROM audit_records ORDER BY organization, sequence").splitlines()]
+    assert copied == [tuple(str(v) for v in r) for r in records]
+    assert psql(postgres_database, "SELECT id, private_key, created_at FROM signing_keys ORDER BY id").splitlines() == \
+        ["|".join(str(v) for v in k) for k in keys]
+    verified = subprocess.run([str(server_bin), "audit", "verify", "--database", postgres_database],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert verified.returncode == 0 and "3 records in 1 organizations" in verified.stdout, verified.stdout + verified.stderr
+
+    on_postgres = start_server("--database", postgres_database, *flags, test_service=False)
+    ch, stubs = connect(on_postgres, ql)
+    for credential in (token, admin):  # the token issued before the move, and the API key
+        got = stubs.pools.Get(ql.pool.GetRequest(id=ql.common.ClusterPoolIdentifier(name="prod")), timeout=10,
+                              metadata=as_key(credential))
+        assert got.cluster_pool.config.object_store_ref.uri == "s3://prod"
+    stubs.pools.Create(ql.pool.CreateRequest(cluster_pool=pool("after")), timeout=10, metadata=as_key(token))
+    ch.close()
+    assert on_postgres.stop() == 0
+    verified = subprocess.run([str(server_bin), "audit", "verify", "--database", postgres_database],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert verified.returncode == 0 and "4 records in 1 organizations" in verified.stdout, verified.stdout + verified.stderr

@@ -39,7 +39,7 @@ extension StoredRows {
   }
 
   /// The first row of `kind` missing from either side or differing, by key in ascending order.
-  static func firstDifference<Row: Hashable>(
+  public static func firstDifference<Row: Hashable>(
     _ kind: String, _ source: [Row], _ target: [Row], key: (Row) -> String
   ) -> String? {
     var sourceRows: [String: Row] = [:]
