@@ -10,8 +10,9 @@ public import RPCCore
 
 /// Issues and verifies the server's access tokens: JWS compact serializations (RFC 7515) of
 /// JWT claims (RFC 7519) signed ES256 by the keyring's newest key, `kid` in the header.
-/// Claims: `iss`, `aud`, `sub`, `exp`, `iat`, `nbf`, `jti`, and ours: `org` (the
-/// organization) and `sub_kind` (`user` or `app`).
+/// Claims: `iss`, `aud`, `sub`, `exp`, `iat`, and ours: `org` (the organization) and
+/// `sub_kind` (`user` or `app`); nothing verification does not read (no `typ`, `nbf` or `jti`:
+/// every call carries the whole token, and HTTP/2 clients never index `authorization`).
 ///
 /// Verification is strict: exactly three parts, a header of `typ` JWT/at+jwt (or none),
 /// `alg` ES256 (the keys' algorithm: `none` and every other value refused), a known `kid`,
@@ -49,13 +50,12 @@ public final class AccessTokens: Sendable {
     guard let key = keyring.signingKey else { throw SigningKeyError(message: "no signing key loaded") }
     let now = clock()
     let expires = now + configuration.lifetime
-    let header = JSONValue.object([("alg", .string("ES256")), ("typ", .string("at+jwt")), ("kid", .string(key.id))])
+    let header = JSONValue.object([("alg", .string("ES256")), ("kid", .string(key.id))])
     let claims = JSONValue.object([
       ("iss", .string(configuration.issuer)), ("aud", .string(configuration.audience)),
       ("sub", .string(caller.identity.subject)), ("org", .string(caller.organization)),
       ("sub_kind", .string(Self.kind(of: caller.identity))),
-      ("iat", .number(Double(now))), ("nbf", .number(Double(now))), ("exp", .number(Double(expires))),
-      ("jti", .string(Self.randomID())),
+      ("iat", .number(Double(now))), ("exp", .number(Double(expires))),
     ])
     let signingInput = Base64URL.encode(Array(header.encoded.utf8)) + "." + Base64URL.encode(Array(claims.encoded.utf8))
     let signature = try key.sign(Array(signingInput.utf8))
@@ -83,14 +83,6 @@ public final class AccessTokens: Sendable {
     let (caller, kid) = try verifyUncached(token, now: now)
     cache.insert(caller, keyID: kid, for: digest, now: now - configuration.clockSkew)
     return caller
-  }
-
-  /// 96 random bits, base64url: a token's `jti`. Two draws of the system generator, not one
-  /// (a `getrandom` call) per byte.
-  static func randomID() -> String {
-    var generator = SystemRandomNumberGenerator()
-    let (high, low) = (generator.next() as UInt64, generator.next() as UInt32)
-    return Base64URL.encode((0..<8).map { UInt8(truncatingIfNeeded: high >> ($0 * 8)) } + (0..<4).map { UInt8(truncatingIfNeeded: low >> ($0 * 8)) })
   }
 
   static func kind(of identity: Identity) -> String {

@@ -42,7 +42,6 @@ import Testing
       #expect(Base64URL.decode(Substring(expected)) == bytes)
     }
     for bad in ["a", "abcde", "ab==", "a+b/", "ab c"] { #expect(Base64URL.decode(Substring(bad)) == nil, "\(bad)") }
-    #expect(AccessTokens.randomID().utf8.count == 16)
   }
 
   @Test func anAPIKeysFieldsReadFromTheRight() throws {
