@@ -51,6 +51,7 @@ REGISTERED_SERVICES = {
 # that reflection describes but whose methods are not served yet is unknown to health, so a
 # load balancer never routes its calls here.
 SERVED_SERVICES = {
+    "clusterpool.audit.v1.AuditService",
     "cloudidl.cluster.ClusterService",
     "cloudidl.queue.QueueService",
     "cloudidl.clusterpool.ClusterPoolService",
