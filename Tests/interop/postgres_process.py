@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -112,7 +113,17 @@ class FreshDatabase:
         self.url = with_database(url, self.name)
 
     def drop(self):
-        psql(self.admin_url, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+        # WITH (FORCE) cannot end an autovacuum worker on the database (the test role may not
+        # signal it: "must be a member of the role whose process is being terminated"); it is
+        # gone within moments, so the drop is tried again a few times
+        for attempt in range(10):
+            try:
+                psql(self.admin_url, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+                return
+            except RuntimeError as error:
+                if "pg_signal_backend" not in str(error) or attempt == 9:
+                    raise
+                time.sleep(0.5)
 
 
 class DatabaseSupply:
