@@ -4,11 +4,12 @@ internal import ClusterPoolDomain
 /// The `CallAuthenticator` of the server: reads `authorization: Bearer <token>` and verifies
 /// the token with `AccessTokens` (cached after the first verification), or, for a bearer that
 /// is an `APIKey` rather than a JWT, checks it against the apps (`APIKeyVerifier`; a hash and a
-/// lookup, never cached, so a deleted key stops at once), giving the call its caller. A token
-/// of an app is refused once the app is deleted (a lookup in memory per call). Methods in `required` refuse a call without a valid token (`UNAUTHENTICATED`,
-/// saying why, never echoing the token). Other methods are not authenticated at all until
-/// authorization is enforced (`--auth on`, a later step): a credential they carry is ignored
-/// unverified, as before authentication existed.
+/// lookup here; `AccessGate` remembers verified credentials per access version), giving the
+/// call its caller. A token of an app is refused once the app is deleted (a lookup in memory
+/// per call). With `--auth off` this is the call's authenticator: methods in `required`
+/// refuse a call without a valid token (`UNAUTHENTICATED`, saying why, never echoing the
+/// token) and other methods ignore a credential unverified; with `--auth on` ``AccessGate``
+/// uses it for every call but the open ones.
 ///
 /// With an OpenID Connect provider (`oidc`, `people`), a JWT that is not ours and whose `iss`
 /// is the provider's is verified with the provider's keys (``OIDCTokens``) and names the user
