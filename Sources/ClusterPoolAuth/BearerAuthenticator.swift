@@ -23,6 +23,8 @@ public final class BearerAuthenticator: CallAuthenticator {
   public let people: (any UserDirectory)?
   /// Paths (`/package.Service/Method`) that need a verified caller.
   public let required: Set<String>
+  /// `required` as methods, as each call is looked up (no `:path` made per call).
+  let requiredMethods: Set<MethodDescriptor>
 
   public init(
     tokens: AccessTokens, apiKeys: (any APIKeyVerifier)?, oidc: OIDCTokens? = nil, people: (any UserDirectory)? = nil,
@@ -33,10 +35,11 @@ public final class BearerAuthenticator: CallAuthenticator {
     self.oidc = oidc
     self.people = people
     self.required = required
+    self.requiredMethods = Set(required.compactMap(MethodDescriptor.init(path:)))
   }
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
-    guard required.contains(context.method.path) else { return nil }
+    guard !requiredMethods.isEmpty, requiredMethods.contains(context.method) else { return nil }
     return try verifiedCaller(context)
   }
 
@@ -127,6 +130,17 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// around the token ignored). Reads the bytes once: the token is most of the value.
   static func bearer(_ value: String?) throws(AuthenticationFailure) -> Substring {
     guard let value else { throw .missing }
+    // the usual spelling, `Bearer <credential>`, checked on the bytes in place
+    let prefix = value.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      guard bytes.count > 7, bytes[6] == UInt8(ascii: " "), bytes[7] != UInt8(ascii: " "),
+        bytes[bytes.count - 1] != UInt8(ascii: " ")
+      else { return nil }
+      for (i, letter) in "bearer".utf8.enumerated() where bytes[i] | 0x20 != letter { return nil }
+      return 7
+    }
+    if let prefix = prefix ?? nil {
+      return value[value.utf8.index(value.startIndex, offsetBy: prefix)...]
+    }
     let utf8 = value.utf8
     let space = UInt8(ascii: " ")
     guard let schemeStart = utf8.firstIndex(where: { $0 != space }),

@@ -19,7 +19,8 @@ public struct CredentialDigest: Hashable, Sendable {
       ?? Self(String(credential))
   }
 
-  init(bytes: UnsafeRawBufferPointer) {
+  /// The digest of a credential's bytes.
+  public init(bytes: UnsafeRawBufferPointer) {
     var hasher = SHA256()
     hasher.update(bufferPointer: bytes)
     (a, b, c, d) = hasher.finalize().withUnsafeBytes { raw in

@@ -41,20 +41,32 @@ public protocol CallAuthenticator: Sendable {
   /// accepted, when it expires (an access token); `nil` for one that does not (an API key) or
   /// none. A long call (a watch) authenticates again then.
   func credentialExpiry(_ context: ServerContext) -> Int64?
+
+  /// What is told about calls refused after authentication (the request's organization or
+  /// cluster, checked by the handler), when anything is: set on each authenticated call's
+  /// context. `nil` by default.
+  var refusals: (any CallRefusals)? { get }
 }
 
 extension CallAuthenticator {
   public func credentialExpiry(_ context: ServerContext) -> Int64? { nil }
+  public var refusals: (any CallRefusals)? { nil }
 }
 
 extension ServerContext {
   /// This context with its caller as `authenticator` finds it (unchanged without one); throws
   /// the authenticator's refusal. Both transports call it once per call, after the head.
   package func authenticated(by authenticator: (any CallAuthenticator)?) throws(RPCError) -> ServerContext {
-    guard let authenticator else { return self }
     var context = self
-    context.caller = try authenticator.authenticate(self)
-    context.refusals = authenticator as? any CallRefusals
+    try context.authenticate(by: authenticator)
     return context
+  }
+
+  /// Sets this context's caller as `authenticator` finds it (unchanged without one), in place;
+  /// throws the authenticator's refusal.
+  package mutating func authenticate(by authenticator: (any CallAuthenticator)?) throws(RPCError) {
+    guard let authenticator else { return }
+    caller = try authenticator.authenticate(self)
+    refusals = authenticator.refusals
   }
 }

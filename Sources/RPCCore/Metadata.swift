@@ -28,13 +28,13 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// The value of the first field called `name` (case-insensitive), if any.
   public func first(_ name: String) -> String? {
-    let lower = name.lowercased()
+    let lower = Self.lowercased(name)
     return fields.first { $0.name == lower }?.value
   }
 
   /// Every value of the fields called `name`, in order.
   public func values(_ name: String) -> [String] {
-    let lower = name.lowercased()
+    let lower = Self.lowercased(name)
     return fields.filter { $0.name == lower }.map(\.value)
   }
 
@@ -63,5 +63,12 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
     fields.lazy.map { (name: $0.name, value: $0.value) }.makeIterator()
+  }
+
+  /// `name` lower-cased: itself (no copy) when it has no upper-case ASCII letter, as the names
+  /// code asks for (`authorization`, `grpc-timeout`) have not.
+  @inline(__always)
+  static func lowercased(_ name: String) -> String {
+    name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name
   }
 }

@@ -87,7 +87,7 @@ extension HTTP1ConnectionHandler {
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     context.authority = head.headers.first(name: "host")
     do {
-      context = try context.authenticated(by: routes.authenticator)
+      try context.authenticate(by: routes.authenticator)
     } catch {
       return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
     }

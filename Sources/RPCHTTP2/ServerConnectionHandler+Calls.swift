@@ -75,7 +75,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       peer: peer, logger: logger)
     context.authority = request.authority ?? call.metadata.first("host")
     do {
-      context = try context.authenticated(by: authenticator)
+      try context.authenticate(by: authenticator)
     } catch {
       return answer(id, ending(call, error, responseStarted: false))
     }

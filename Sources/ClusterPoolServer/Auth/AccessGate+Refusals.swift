@@ -6,6 +6,9 @@ public import RPCCore
 /// request naming another organization) as it records its own: through its ``AuditRecorder``,
 /// in the caller's organization, aggregated under floods like them.
 extension AccessGate: CallRefusals {
+  /// The gate itself: handlers' refusals of the calls it admitted are recorded by it.
+  public var refusals: (any CallRefusals)? { self }
+
   public func refusedInHandler(_ context: ServerContext, _ error: RPCError, targetKind: String, targetName: String) {
     guard let audit else { return }
     audit.refused(

@@ -12,15 +12,21 @@ internal import Synchronization
 /// checked once the request is decoded (``CallScope``), as is the cluster of a call limited to
 /// some clusters.
 ///
-/// A credential verified once is remembered with its caller and grants, by its SHA-256 (never
-/// the credential itself), while the store's identity and access rows are unchanged
-/// (``StoreSnapshot/accessVersion``) and the token unexpired: a repeated call costs a hash and
-/// a lookup. Any change to apps, roles, policies or assignments verifies again, so a deleted
+/// A credential verified once is remembered with its caller and grants, by its SHA-256, while
+/// the store's identity and access rows are unchanged (``StoreSnapshot/accessVersion``) and
+/// the token unexpired: a repeated call costs a lookup, and a hash unless the credential is
+/// one of the few most recent (``RecentCredentials``, compared byte for byte in constant time). Any change to apps, roles, policies or assignments verifies again, so a deleted
 /// API key, or one whose grants were taken, stops at once.
 public final class AccessGate: CallAuthenticator {
   let bearer: BearerAuthenticator
   let store: any AccessStore
-  private let verified = Mutex<(version: UInt64, entries: [CredentialDigest: Verified])>((0, [:]))
+  private let verified = Mutex<Remembered>(Remembered())
+  /// Verified credentials as of one access version, and the digests of the recent ones.
+  struct Remembered {
+    var version: UInt64 = 0
+    var entries: [CredentialDigest: Verified] = [:]
+    var recent = RecentCredentials()
+  }
   /// Credentials remembered at most (all forgotten when full).
   static let capacity = 10_000
 
@@ -87,12 +93,10 @@ public final class AccessGate: CallAuthenticator {
   /// a key retired past its grace, or removed, stops its tokens at once), else verified in
   /// full and read from the store.
   func verified(_ credential: Substring) throws(RPCError) -> (CallCaller, AccessGrants) {
-    let digest = CredentialDigest(credential)
     let version = store.withSnapshot { $0.accessVersion }
     let now = bearer.tokens.now
-    if let hit = verified.withLock({ $0.version == version ? $0.entries[digest] : nil }),
-      hit.validUntil.map({ now < $0 && bearer.stillAccepts(digest) }) ?? true
-    {
+    let (digest, remembered) = lookUp(credential, version: version)
+    if let hit = remembered, hit.validUntil.map({ now < $0 && bearer.stillAccepts(digest) }) ?? true {
       return (hit.caller, hit.grants)
     }
     let authenticated = try bearer.verifiedCaller(bearer: credential)
@@ -103,11 +107,32 @@ public final class AccessGate: CallAuthenticator {
       let entry = Verified(
         caller: caller, grants: grants, validUntil: authenticated.expiresAt.map { $0 + bearer.tokens.configuration.clockSkew })
       verified.withLock {
-        if $0.version != version || $0.entries.count >= Self.capacity { $0 = (version, [:]) }
+        if $0.version != version || $0.entries.count >= Self.capacity { ($0.version, $0.entries) = (version, [:]) }
         $0.entries[digest] = entry
       }
     }
     return (caller, grants)
+  }
+
+  /// The digest of `credential` (from its bytes when it is a recent one, else hashed) and
+  /// what is remembered of it as of `version`.
+  private func lookUp(_ credential: Substring, version: UInt64) -> (CredentialDigest, Verified?) {
+    let found = credential.utf8.withContiguousStorageIfAvailable { utf8 in
+      let bytes = UnsafeRawBufferPointer(utf8)
+      if let recent = verified.withLock({ state in
+        state.recent.digest(of: bytes).map { ($0, state.version == version ? state.entries[$0] : nil) }
+      }) {
+        return recent
+      }
+      let digest = CredentialDigest(bytes: bytes)
+      return verified.withLock { state in
+        state.recent.remember(bytes, digest)
+        return (digest, state.version == version ? state.entries[digest] : nil)
+      }
+    }
+    if let found { return found }
+    let digest = CredentialDigest(credential)
+    return (digest, verified.withLock { $0.version == version ? $0.entries[digest] : nil })
   }
 
   /// The grants of `caller` in `snapshot`: its assignment's roles and policies.
