@@ -4,7 +4,12 @@
 #                       servers of the same data: one --auth off, one --auth on called with the
 #                       bootstrap admin's API key as the bearer and with a JWT its token endpoint
 #                       issued, and POST /oauth2/token (client-credentials, Basic) issuances per
-#                       second; each round runs off, api-key, jwt, token
+#                       second; each round runs off, off+key, api-key, off+jwt, jwt, token
+#
+# off+key and off+jwt send the API key's and the JWT's `authorization` header to the --auth off
+# server, which ignores it: what carrying the header costs (h2load encodes it, as nghttp2 does
+# every `authorization` field, as a never-indexed literal, Huffman-coded on every request, and
+# the server decodes it), apart from what verifying it costs (api-key, jwt against them).
 #
 # The --auth on server starts on an empty store (it writes the admin's FLYTE_API_KEY to
 # bootstrap-credentials), is seeded with $POOLS [1000] pools of 3 clusters (tools/bench-seed.py
@@ -79,9 +84,11 @@ bench_auth() {
   local rows=() r mode port auth f res c0 c1 t0 t1 pid rps cost per
   declare -A base
   for r in $(seq 1 "$rounds"); do
-    for mode in off api-key jwt token; do
+    for mode in off off+key api-key off+jwt jwt token; do
       case $mode in
         off) pid=$off_pid port=$off_port auth="" ;;
+        off+key) pid=$off_pid port=$off_port auth="Bearer $key" ;;
+        off+jwt) pid=$off_pid port=$off_port auth="Bearer $jwt" ;;
         api-key) pid=$on_pid port=$on_port auth="Bearer $key" ;;
         jwt) pid=$on_pid port=$on_port auth="Bearer $jwt" ;;
         token) pid=$on_pid port=$on_port auth="$basic" ;;
@@ -102,7 +109,7 @@ bench_auth() {
         'BEGIN{ if (r > 0) printf "%.1f", 1e6 * (b - a) / c / (r * (t1 - t0)); else print "NA" }')
       per=$(awk -v d="$(field "$res" data_bytes)" -v n="$(field "$res" done)" 'BEGIN{ if (n > 0) printf "%.0f", d / n; else print 0 }')
       [ "$mode" = off ] && base[$r]=$rps
-      rows+=("| $mode | $r | $(num "$rps") | $(awk -v a="$rps" -v b="${base[$r]}" 'BEGIN{printf "%.3f", a / b}') | $(field "$res" p50_ms) | $(field "$res" p99_ms) | $(field "$res" failed)/$(field "$res" errored) ($(field "$res" non2xx)) | $per | $cost |")
+      rows+=("| $mode | $r | $(num "$rps") | $(awk -v a="$rps" -v b="${base[$r]}" 'BEGIN{printf "%.3f", a / b}') | $(field "$res" p50_ms) | $(field "$res" p99_ms) | $(field "$res" failed)/$(field "$res" errored) ($(field "$res" non2xx)) | $per | $cost | $(field "$res" h2load_cpu_pct) |")
       echo "$mode $rps $cost $per" >>"$RESULTS/rounds.txt"
     done
   done
@@ -116,8 +123,8 @@ bench_auth() {
     echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(uname -sr), $(date -u +%FT%TZ)"
     echo "unary $RPC (acme/pool-0042 of ${POOLS:-1000} pools, gRPC reply $reply bytes) and POST /oauth2/token; server on CPU $SERVER_CPUS, h2load on CPU $H2LOAD_CPUS; ${SECS}s measured after $WARMUP warm-up; checks $verdict, after load $after, server exits $codes"
     echo
-    echo "| mode | round | req/s (-c$CONNS -m$STREAMS; token -m${TOKEN_STREAMS:-4}) | vs off | p50 ms | p99 ms | failed/errored (non-2xx) | data bytes/call | server CPU µs/req |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| mode | round | req/s (-c$CONNS -m$STREAMS; token -m${TOKEN_STREAMS:-4}) | vs off | p50 ms | p99 ms | failed/errored (non-2xx) | data bytes/call | server CPU µs/req | h2load CPU % |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "medians over $rounds rounds (req/s, server CPU µs/req; vs off by req/s and by CPU):"
@@ -126,13 +133,15 @@ bench_auth() {
         for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
         return v[int((k + 1) / 2)] }
       END { ro = med(r, "off", n["off"]); co = med(c, "off", n["off"])
-        split("off api-key jwt token", ms, " ")
-        for (i = 1; i <= 4; i++) { m = ms[i]; if (!n[m]) continue
+        split("off off+key api-key off+jwt jwt token", ms, " ")
+        for (i = 1; i <= 6; i++) { m = ms[i]; if (!n[m]) continue
           printf "  %-8s %8.0f req/s %7.1f µs/req", m, med(r, m, n[m]), med(c, m, n[m])
           if (m != "token" && m != "off") printf "   req/s %.3f x off, CPU %.3f x off", med(r, m, n[m]) / ro, med(c, m, n[m]) / co
+          if (m == "api-key" && n["off+key"]) printf "; vs off+key: req/s %.3f x, CPU %.3f x", med(r, m, n[m]) / med(r, "off+key", n["off+key"]), med(c, m, n[m]) / med(c, "off+key", n["off+key"])
+          if (m == "jwt" && n["off+jwt"]) printf "; vs off+jwt: req/s %.3f x, CPU %.3f x", med(r, m, n[m]) / med(r, "off+jwt", n["off+jwt"]), med(c, m, n[m]) / med(c, "off+jwt", n["off+jwt"])
           printf "\n" } }' "$RESULTS/rounds.txt"
   } | tee "$RESULTS/table.md"
-  for mode in off api-key jwt; do
+  for mode in off off+key api-key off+jwt jwt; do
     awk -v m="$mode" -v want="$reply" '$1 == m && $4 < want { bad = 1 } END { exit bad }' "$RESULTS/rounds.txt" \
       || echo "WARNING: $mode runs got less than a $reply-byte reply per call: refused calls" >&2
   done
