@@ -10,6 +10,9 @@
 # server, which ignores it: what carrying the header costs (h2load encodes it, as nghttp2 does
 # every `authorization` field, as a never-indexed literal, Huffman-coded on every request, and
 # the server decodes it), apart from what verifying it costs (api-key, jwt against them).
+# cpp and cpp+jwt do the same to the C++ gRPC peer of ../shared/bench (which checks no
+# credential) when its binary is there: CPP_PEER_BIN [.build-benchpeers/bench/cpp-peer/build/
+# clusterpool_server, as tools/bench-peers builds it]; port CPP_PORT [50051].
 #
 # The --auth on server starts on an empty store (it writes the admin's FLYTE_API_KEY to
 # bootstrap-credentials), is seeded with $POOLS [1000] pools of 3 clusters (tools/bench-seed.py
@@ -76,6 +79,17 @@ bench_auth() {
   jwt=$(curl -s --max-time 10 -H "authorization: $basic" -d grant_type=client_credentials \
     "http://127.0.0.1:$on_port/oauth2/token" | "$py" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
   printf 'grant_type=client_credentials' >"$RESULTS/token-form.txt"
+  local modes="off off+key api-key off+jwt jwt token" cpp_bin=${CPP_PEER_BIN:-.build-benchpeers/bench/cpp-peer/build/clusterpool_server}
+  cpp_pid="" cpp_port=${CPP_PORT:-50051}
+  if [ -x "$cpp_bin" ]; then
+    taskset -c "$SERVER_CPUS" "$cpp_bin" "$cpp_port" >"$RESULTS/server-cpp.log" 2>&1 &
+    cpp_pid=$!
+    trap 'kill $on_pid $off_pid $cpp_pid 2>/dev/null || true' EXIT INT TERM
+    for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$cpp_port") 2>/dev/null && break; sleep 0.1; done
+    modes="$modes cpp cpp+jwt"
+  else
+    echo "  (no C++ peer at $cpp_bin: tools/bench-peers builds it; cpp modes skipped)"
+  fi
   local verdict
   verdict="off:$(auth_check "$off_port" "" -off) api-key:$(auth_check "$on_port" "$key" -key) jwt:$(auth_check "$on_port" "$jwt" -jwt) none:$(auth_check "$on_port" "" -none)"
   echo "  check: $verdict (auth on without a credential must FAIL)"
@@ -84,7 +98,7 @@ bench_auth() {
   local rows=() r mode port auth f res c0 c1 t0 t1 pid rps cost per
   declare -A base
   for r in $(seq 1 "$rounds"); do
-    for mode in off off+key api-key off+jwt jwt token; do
+    for mode in $modes; do
       case $mode in
         off) pid=$off_pid port=$off_port auth="" ;;
         off+key) pid=$off_pid port=$off_port auth="Bearer $key" ;;
@@ -92,6 +106,8 @@ bench_auth() {
         api-key) pid=$on_pid port=$on_port auth="Bearer $key" ;;
         jwt) pid=$on_pid port=$on_port auth="Bearer $jwt" ;;
         token) pid=$on_pid port=$on_port auth="$basic" ;;
+        cpp) pid=$cpp_pid port=$cpp_port auth="" ;;
+        cpp+jwt) pid=$cpp_pid port=$cpp_port auth="Bearer $jwt" ;;
       esac
       f="$RESULTS/load-$mode-r$r.txt"
       t0=$(date +%s.%N); c0=$(ticks "$pid")
@@ -119,6 +135,7 @@ bench_auth() {
   local codes
   auth_stop "$on_pid"; codes="on:$AUTH_EXIT"
   auth_stop "$off_pid"; codes="$codes off:$AUTH_EXIT"
+  [ -n "$cpp_pid" ] && { kill "$cpp_pid" 2>/dev/null; wait "$cpp_pid" 2>/dev/null || true; }
   {
     echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(uname -sr), $(date -u +%FT%TZ)"
     echo "unary $RPC (acme/pool-0042 of ${POOLS:-1000} pools, gRPC reply $reply bytes) and POST /oauth2/token; server on CPU $SERVER_CPUS, h2load on CPU $H2LOAD_CPUS; ${SECS}s measured after $WARMUP warm-up; checks $verdict, after load $after, server exits $codes"
@@ -133,11 +150,12 @@ bench_auth() {
         for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
         return v[int((k + 1) / 2)] }
       END { ro = med(r, "off", n["off"]); co = med(c, "off", n["off"])
-        split("off off+key api-key off+jwt jwt token", ms, " ")
-        for (i = 1; i <= 6; i++) { m = ms[i]; if (!n[m]) continue
+        split("off off+key api-key off+jwt jwt token cpp cpp+jwt", ms, " ")
+        for (i = 1; i <= 8; i++) { m = ms[i]; if (!n[m]) continue
           printf "  %-8s %8.0f req/s %7.1f µs/req", m, med(r, m, n[m]), med(c, m, n[m])
-          if (m != "token" && m != "off") printf "   req/s %.3f x off, CPU %.3f x off", med(r, m, n[m]) / ro, med(c, m, n[m]) / co
+          if (m != "token" && m != "off" && m !~ /^cpp/) printf "   req/s %.3f x off, CPU %.3f x off", med(r, m, n[m]) / ro, med(c, m, n[m]) / co
           if (m == "api-key" && n["off+key"]) printf "; vs off+key: req/s %.3f x, CPU %.3f x", med(r, m, n[m]) / med(r, "off+key", n["off+key"]), med(c, m, n[m]) / med(c, "off+key", n["off+key"])
+          if (m == "cpp+jwt" && n["cpp"]) printf "; vs cpp: req/s %.3f x, CPU %.3f x", med(r, m, n[m]) / med(r, "cpp", n["cpp"]), med(c, m, n[m]) / med(c, "cpp", n["cpp"])
           if (m == "jwt" && n["off+jwt"]) printf "; vs off+jwt: req/s %.3f x, CPU %.3f x", med(r, m, n[m]) / med(r, "off+jwt", n["off+jwt"]), med(c, m, n[m]) / med(c, "off+jwt", n["off+jwt"])
           printf "\n" } }' "$RESULTS/rounds.txt"
   } | tee "$RESULTS/table.md"
