@@ -167,3 +167,17 @@ def test_subcommands_take_the_files_database(server_bin, tmp_path):
     shown = printed(run(server_bin, "migrate", "--from", "a.db", "--to", "postgres://u@h/db", "--config", str(config),
                         "--print-config"))
     assert "database" not in shown and shown["from"] == ("a.db", "flag")
+
+
+def test_the_readme_example_file_is_accepted(server_bin, tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "/etc/clusterpool/server.yaml" in b)
+    config = tmp_path / "server.yaml"
+    config.write_text(example)
+    shown = printed(run(server_bin, "--config", str(config), "--port", "9000", "--print-config"))
+    lines = {line.split(":")[0]: number for number, line in enumerate(example.splitlines(), 1)
+             if line and not line.startswith("#")}
+    assert len(lines) > 5
+    for key, number in lines.items():
+        assert shown[key][1] == ("flag" if key == "port" else f"file {config}:{number}"), (key, shown[key])
+    assert shown["database"][0] == "postgres://pools@db.internal:5432/pools?sslmode=verify-full"
