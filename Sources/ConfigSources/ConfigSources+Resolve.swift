@@ -1,6 +1,7 @@
 extension ConfigSources {
   /// Merges the command line, the environment and the file named by `--config` (or
-  /// `PREFIX_CONFIG`) for the command the arguments invoke. An unknown key or variable, a
+  /// `PREFIX_CONFIG`) for the command the arguments invoke; an empty variable leaves its
+  /// option unset. An unknown key or variable, a
   /// flag with a value other than true or false, or a list for a single-valued option is an
   /// error naming the file and line or the variable.
   public func resolve(_ catalog: OptionCatalog) throws(ConfigError) -> ResolvedConfiguration {
@@ -94,7 +95,7 @@ extension ConfigSources {
     var unknown: [String] = []
     for (name, value) in environment where name.hasPrefix(prefix) {
       if let key = byVariable[name] {
-        values[key] = (name, value)
+        if !value.isEmpty { values[key] = (name, value) }  // empty is unset, as in most deployments' templates
       } else if name != variable(for: fileOption), !otherVariables.contains(name), !ignoredPrefixes.contains(where: { name.hasPrefix($0) }) {
         unknown.append(name)
       }
@@ -107,7 +108,7 @@ extension ConfigSources {
       }
       throw ConfigError(lines.joined(separator: "\n"))
     }
-    return (values, environment[variable(for: fileOption)])
+    return (values, environment[variable(for: fileOption)].flatMap { $0.isEmpty ? nil : $0 })
   }
 
   /// The configuration file, its keys checked against `known`.

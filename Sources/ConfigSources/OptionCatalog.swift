@@ -20,7 +20,7 @@ public struct OptionCatalog: Sendable {
     public var isFlag: Bool
     /// Given more than once, each value counts (a list in a file).
     public var isRepeating: Bool
-    /// The default as the help shows it; nil when the option has none.
+    /// The default as the help shows it (a flag's `true` or `false`); nil when the option has none.
     public var defaultValue: String?
     /// The help section (`@OptionGroup(title:)`); nil for the command's own options.
     public var section: String?
@@ -82,6 +82,18 @@ public struct OptionCatalog: Sendable {
           options.append(Option(key: other, isFlag: true, isRepeating: false, defaultValue: nil, section: argument.sectionTitle))
         }
       }
+    }
+    // `--color/--no-color` may come as two names of one argument or as two arguments: one key
+    for (index, option) in options.enumerated() where option.isFlag && option.key.hasPrefix("no-") {
+      guard let positive = options.firstIndex(where: { $0.isFlag && $0.key == option.key.dropFirst(3) }) else { continue }
+      options[positive].inversion = option.key
+      options[positive].defaultValue = options[positive].defaultValue ?? option.defaultValue
+      options[index].key = ""
+    }
+    options.removeAll { $0.key.isEmpty }
+    // a flag's default is shown as the name it defaults to (`--color`): true or false here
+    for index in options.indices where options[index].isFlag {
+      options[index].defaultValue = options[index].defaultValue == "--" + options[index].key ? "true" : "false"
     }
     return Command(name: info.commandName, options: options, subcommands: (info.subcommands ?? []).map(command))
   }

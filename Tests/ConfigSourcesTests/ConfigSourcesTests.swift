@@ -47,6 +47,21 @@ import Testing
     #expect(parsed.enableTestService && parsed.tag == ["a", "b"])
   }
 
+  @Test func aFlagWithAnInversionIsSetEitherWay() throws {
+    let off = try sources([], env: ["SAMPLE_COLOR": "false", "SAMPLE_ENABLE_TEST_SERVICE": "false"]).resolve(catalog)
+    #expect(off.arguments == ["--no-color"])
+    #expect(try SampleCommand.parse(off.arguments).color == false)
+    let flag = try sources(["--no-color"], env: ["SAMPLE_COLOR": "true"]).resolve(catalog)
+    #expect(entry(flag, "color")?.values == ["false"] && entry(flag, "color")?.source == .flag)
+    #expect(flag.arguments == ["--no-color"])
+  }
+
+  @Test func anEmptyVariableLeavesItsOptionUnset() throws {
+    let resolved = try sources([], env: ["SAMPLE_PORT": "", "SAMPLE_CONFIG": ""]).resolve(catalog)
+    #expect(entry(resolved, "port")?.source == .defaultValue)
+    #expect(resolved.file == nil && resolved.arguments == [])
+  }
+
   @Test func unknownKeysAndVariablesAreNamedWithASuggestion() throws {
     #expect(throws: ConfigError("sample.yaml:2: unknown key 'prot'; did you mean 'port'?")) {
       try sources(["--config", "sample.yaml"], file: "host: x\nprot: 1\n").resolve(catalog)

@@ -8,13 +8,15 @@ import Testing
     let catalog = try OptionCatalog(of: SampleCommand.self)
     #expect(
       catalog.allKeys == [
-        "host", "port", "tls-cert", "enable-test-service", "tag", "database", "database-password",
+        "host", "port", "tls-cert", "enable-test-service", "color", "tag", "database", "database-password",
         "default-secret-store-type", "config", "print-config", "from",
       ])
     let root = catalog.root.options
     #expect(root.first { $0.key == "port" } == .init(key: "port", defaultValue: "8089"))
     #expect(root.first { $0.key == "enable-test-service" }?.isFlag == true)
     #expect(root.first { $0.key == "tag" }?.isRepeating == true)
+    #expect(root.first { $0.key == "color" }?.inversion == "no-color")
+    #expect(root.first { $0.key == "color" }?.defaultValue == "true")
     #expect(root.first { $0.key == "database" }?.section == "Store")
     #expect(catalog.root.subcommand("keys")?.subcommand("rotate")?.options.map(\.key) == [
       "database", "database-password", "default-secret-store-type",

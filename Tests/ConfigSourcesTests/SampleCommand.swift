@@ -9,6 +9,7 @@ struct SampleCommand: ParsableCommand {
   @Option var port = 8089
   @Option var tlsCert: String?
   @Flag var enableTestService = false
+  @Flag(inversion: .prefixedNo) var color = true
   @Option var tag: [String] = []
   @OptionGroup(title: "Store") var store: StoreOptions
   @Option var config: String?
