@@ -181,3 +181,15 @@ def test_the_readme_example_file_is_accepted(server_bin, tmp_path):
     for key, number in lines.items():
         assert shown[key][1] == ("flag" if key == "port" else f"file {config}:{number}"), (key, shown[key])
     assert shown["database"][0] == "postgres://pools@db.internal:5432/pools?sslmode=verify-full"
+
+
+def test_every_flag_of_the_help_is_a_key(server_bin, tmp_path):
+    """The keys come from the options' own definitions: a flag added to the server (by any
+    option group) is a key of the file and a variable without a list to update."""
+    help_text = run(server_bin, "--help").stdout
+    flags = set(re.findall(r"^  --([a-z0-9-]+)", help_text, re.M)) - {"help", "version", "config", "print-config"}
+    assert {"port", "database", "oidc-issuer", "audit-retention", "enable-test-service"} <= flags
+    shown = printed(run(server_bin, "--print-config"))
+    assert flags == set(shown), f"in --help only: {flags - set(shown)}; printed only: {set(shown) - flags}"
+    variables = {f"CLUSTERPOOL_{flag.upper().replace('-', '_')}": "" for flag in flags}
+    printed(run(server_bin, "--print-config", env=environment(**variables)))  # each a known variable
