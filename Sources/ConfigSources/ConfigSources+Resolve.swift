@@ -1,9 +1,8 @@
 extension ConfigSources {
   /// Merges the command line, the environment and the file named by `--config` (or
   /// `PREFIX_CONFIG`) for the command the arguments invoke; an empty variable leaves its
-  /// option unset. An unknown key or variable, a
-  /// flag with a value other than true or false, or a list for a single-valued option is an
-  /// error naming the file and line or the variable.
+  /// option unset. An unknown key or variable, a flag with a value other than true or false,
+  /// or a list for a single-valued option is an error naming the file and line or the variable.
   public func resolve(_ catalog: OptionCatalog) throws(ConfigError) -> ResolvedConfiguration {
     let commandLine = scan(catalog)
     let known = catalog.allKeys.subtracting([fileOption, printOption])
@@ -30,9 +29,7 @@ extension ConfigSources {
       } else {
         entry = Self.defaultEntry(option)
       }
-      if case .flag = entry.source {} else if case .defaultValue = entry.source {} else {
-        injected += Self.arguments(entry)
-      }
+      if entry.source.isInjected { injected += Self.arguments(entry) }
       if !skipped.contains(option.key) { entries.append(entry) }
     }
     var arguments = arguments

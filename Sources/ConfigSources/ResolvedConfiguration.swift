@@ -9,6 +9,14 @@ public struct ResolvedConfiguration: Sendable {
     case file(path: String, line: Int)
     case defaultValue
 
+    /// Whether the value joins the command line (it came from the environment or the file).
+    public var isInjected: Bool {
+      switch self {
+      case .environment, .file: true
+      case .flag, .defaultValue: false
+      }
+    }
+
     public var description: String {
       switch self {
       case .flag: "flag"
@@ -43,12 +51,7 @@ public struct ResolvedConfiguration: Sendable {
 
   /// The entries set by the environment or the file (their values are in ``arguments``).
   public var injected: [Entry] {
-    entries.filter {
-      switch $0.source {
-      case .environment, .file: true
-      case .flag, .defaultValue: false
-      }
-    }
+    entries.filter(\.source.isInjected)
   }
 
   /// `message` (a parser's or a validation's error) with the source of each injected option
