@@ -163,6 +163,11 @@ def test_subcommands_take_the_files_database(server_bin, tmp_path):
     shown = printed(run(server_bin, "keys", "rotate", "--config", str(config), "--print-config"))
     assert shown["database"] == (str(tmp_path / "pools.db"), f"file {config}:1")
     assert "port" not in shown
+    # and work on it: keys rotate writes the file's database, with the environment's lifetime
+    out = run(server_bin, "keys", "rotate", "--config", str(config), env=environment(CLUSTERPOOL_TOKEN_LIFETIME="600"))
+    assert out.returncode == 0, out.stderr
+    assert re.fullmatch(r"new signing key \S+; retired \S+ \(verifies the tokens it signed for 600 s more\)\n", out.stdout), out.stdout
+    assert (tmp_path / "pools.db").exists()
     # migrate's database is --from: the file's (the server's) is not migrate's
     shown = printed(run(server_bin, "migrate", "--from", "a.db", "--to", "postgres://u@h/db", "--config", str(config),
                         "--print-config"))
