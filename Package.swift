@@ -153,12 +153,22 @@ let package = Package(
     // MARK: the Swift client library of the seed's API, and the `flyte` CLI over it
     .target(name: "ClusterPoolClient", dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
 
+    // MARK: options from a YAML file and CLUSTERPOOL_* variables, keyed by the commands' own
+    // swift-argument-parser definitions (--config, --print-config)
+    .target(
+      name: "ConfigSources",
+      dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swift6),
+
     // MARK: executables
     .executableTarget(
       name: "clusterpool-server",
       dependencies: [
         "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "RPCCore",
-        "RPCHTTP2", "BuildInfo",
+        "RPCHTTP2", "BuildInfo", "ConfigSources",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,6 +222,10 @@ let package = Package(
       swiftSettings: swift6),
     .testTarget(
       name: "FuzzChecksTests", dependencies: ["FuzzChecks", "RPCCore"], exclude: ["Regressions"], swiftSettings: swift6),
+    .testTarget(
+      name: "ConfigSourcesTests",
+      dependencies: ["ConfigSources", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: swift6),
     .testTarget(name: "ClusterPoolDomainTests", dependencies: ["ClusterPoolDomain"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolAuthTests",

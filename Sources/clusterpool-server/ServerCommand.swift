@@ -87,6 +87,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Audit log")
   var audit: AuditOptions
 
+  @OptionGroup(title: "Configuration file and environment")
+  var configuration: ConfigOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
