@@ -11,7 +11,7 @@ extension ServerCommand {
   static func main() async {
     let arguments = Array(CommandLine.arguments.dropFirst())
     var sources = ConfigSources(
-      arguments: arguments, environment: ProcessInfo.processInfo.environment, prefix: "CLUSTERPOOL_",
+      arguments: arguments, environment: withoutServiceLinks(ProcessInfo.processInfo.environment), prefix: "CLUSTERPOOL_",
       readFile: readConfigurationFile)
     sources.otherVariables = [PostgresCredentials.environmentVariable]
     // tools/test's PostgreSQL URL for the tests, inherited by the servers they start
@@ -47,6 +47,25 @@ extension ServerCommand {
       exit(withError: annotated(error, resolved))
     } catch {
       exit(withError: error)
+    }
+  }
+
+  /// `environment` without the variables Kubernetes gives every pod for a Service called
+  /// `clusterpool` (`CLUSTERPOOL_PORT=tcp://10.0.0.11:8089`, `CLUSTERPOOL_SERVICE_HOST`,
+  /// `CLUSTERPOOL_PORT_8089_TCP_ADDR`, ...): they share the options' prefix but are not options,
+  /// and would otherwise stop the server as unknown variables or a port that is not a number.
+  static func withoutServiceLinks(_ environment: [String: String]) -> [String: String] {
+    environment.filter { name, value in
+      if name.hasPrefix("CLUSTERPOOL_SERVICE_") { return false }
+      if name == "CLUSTERPOOL_PORT" {
+        return !["tcp://", "udp://", "sctp://"].contains { value.hasPrefix($0) }
+      }
+      if name.hasPrefix("CLUSTERPOOL_PORT_"), let port = name.dropFirst("CLUSTERPOOL_PORT_".count).split(separator: "_").first,
+        port.allSatisfy(\.isNumber)
+      {
+        return false
+      }
+      return true
     }
   }
 

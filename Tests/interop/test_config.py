@@ -122,6 +122,23 @@ def test_unknown_environment_variable_is_refused(server_bin, tmp_path):
     assert not (tmp_path / "pools.db").exists()
 
 
+def test_kubernetes_service_links_are_not_options(server_bin, tmp_path):
+    """A pod next to a Service called `clusterpool` gets CLUSTERPOOL_PORT=tcp://... and friends:
+    ignored, while a real CLUSTERPOOL_* option beside them still counts."""
+    links = {"CLUSTERPOOL_PORT": "tcp://10.96.12.7:8089", "CLUSTERPOOL_SERVICE_HOST": "10.96.12.7",
+             "CLUSTERPOOL_SERVICE_PORT": "8089", "CLUSTERPOOL_SERVICE_PORT_GRPC": "8089",
+             "CLUSTERPOOL_PORT_8089_TCP": "tcp://10.96.12.7:8089", "CLUSTERPOOL_PORT_8089_TCP_PROTO": "tcp",
+             "CLUSTERPOOL_PORT_8089_TCP_PORT": "8089", "CLUSTERPOOL_PORT_8089_TCP_ADDR": "10.96.12.7"}
+    entries = printed(run(server_bin, "--database", str(tmp_path / "pools.db"), "--print-config",
+                          env=environment(**links, CLUSTERPOOL_DEFAULT_ORGANIZATION="k8s")))
+    assert entries["port"] == ("8089", "default")
+    assert entries["default-organization"] == ("k8s", "env CLUSTERPOOL_DEFAULT_ORGANIZATION")
+    # a CLUSTERPOOL_PORT that is a port is still the option
+    entries = printed(run(server_bin, "--database", str(tmp_path / "pools.db"), "--print-config",
+                          env=environment(**(links | {"CLUSTERPOOL_PORT": "9000"}))))
+    assert entries["port"] == ("9000", "env CLUSTERPOOL_PORT")
+
+
 def test_a_refused_value_names_its_source(server_bin, tmp_path):
     config = tmp_path / "c.yaml"
     config.write_text("host: 127.0.0.1\nport: eighty\n")
