@@ -136,7 +136,7 @@ package struct WireCall: Sendable {
   package func rejection(for handler: MethodHandler) -> WireRejection? {
     guard wireProtocol == .connectUnary else { return nil }
     switch handler {
-    case .unaryInline, .unary: return nil
+    case .unaryInline, .unaryInlineFirst, .unary: return nil
     case .serverStreaming, .bidiStreaming:
       return WireRejection(
         status: 415, fields: [("accept-post", "application/connect+proto")],
