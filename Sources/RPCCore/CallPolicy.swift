@@ -23,7 +23,9 @@ public protocol CallPolicy: AnyObject, Sendable {
   func responseFields(version: UInt64) -> [(String, String)]
 
   /// Runs the handler of a `.unary` call (in the call's task, after the admission's wait),
-  /// e.g. to learn what it did and raise the call's ``ServerContext/responseVersionFloor``.
+  /// e.g. to learn what it did and raise the call's ``ServerContext/responseVersionFloor``;
+  /// also the full part of a `.unaryInlineFirst` call (a call its fast part answers, which
+  /// writes nothing durable and never fails, runs without it, as an inline call does).
   /// The default runs it.
   func run<Output: Sendable>(_ context: ServerContext, _ handler: @Sendable () async throws -> Output) async throws -> Output
 }
@@ -48,10 +50,11 @@ extension CallPolicy {
 }
 
 extension MethodHandler {
-  /// The handler to run for a call under `policy`: a `.unary` one runs through the policy's
-  /// ``CallPolicy/run(_:_:)``; the others as they are when the policy lets the call run at
-  /// once, else after awaiting the policy's wait (an inline handler then runs in a task, as
-  /// `.unary`). Throws the policy's refusal.
+  /// The handler to run for a call under `policy`: a `.unary` one (and a `.unaryInlineFirst`
+  /// one's full part) runs through the policy's ``CallPolicy/run(_:_:)``; the others as they
+  /// are when the policy lets the call run at once, else after awaiting the policy's wait (an
+  /// inline handler then runs in a task, as `.unary`; a `.unaryInlineFirst` one as its full
+  /// part). Throws the policy's refusal.
   package func admitted(_ context: ServerContext, by policy: (any CallPolicy)?) throws(RPCError) -> MethodHandler {
     guard let policy else { return self }
     let wait = try policy.admission(context)
@@ -61,6 +64,13 @@ extension MethodHandler {
         try await wait?()
         return try await policy.run(context) { try await run(request, context) }
       }
+    case .unaryInlineFirst(let fast, let full):
+      let guarded: @Sendable (ByteBuffer, ServerContext) async throws -> ByteBuffer = { request, context in
+        try await wait?()
+        return try await policy.run(context) { try await full(request, context) }
+      }
+      // a call that must first wait runs whole in its task
+      return wait == nil ? .unaryInlineFirst(fast: fast, full: guarded) : .unary(guarded)
     case .unaryInline(let run):
       guard let wait else { return self }
       return .unary { request, context in

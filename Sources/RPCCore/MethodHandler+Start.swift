@@ -30,11 +30,27 @@ extension ServerCallSink {
 extension MethodHandler {
   /// Starts a `.unary` or `.serverStreaming` handler on its single `request` in a new task
   /// that reports to `sink`; `nil` for the handlers a transport runs itself (`.unaryInline`
-  /// on the event loop, `.bidiStreaming` with its request stream).
+  /// on the event loop, `.bidiStreaming` with its request stream). A `.unaryInlineFirst`
+  /// handler's fast part runs here, on the caller's thread (the connection's event loop):
+  /// when it answers, `sink` is completed before this returns `nil` (the sink hops to the
+  /// connection, which on its own event loop only queues the completion); otherwise its full
+  /// part runs in a task, as `.unary`'s.
   package func start(
     request: ByteBuffer, context: ServerContext, sink: some ServerCallSink
   ) -> Task<Void, Never>? {
     switch self {
+    case .unaryInlineFirst(let fast, let full):
+      // a bare framer: the sink frames a unary result as the call's protocol needs
+      var out = ByteBufferAllocator().buffer(capacity: 64)
+      do {
+        guard try fast(request, context, GRPCMessageFramer(isEnveloped: false), &out) else {
+          return MethodHandler.unary(full).start(request: request, context: context, sink: sink)
+        }
+        sink.complete(.success(out))
+      } catch {
+        sink.complete(.failure(error))
+      }
+      return nil
     case .unary(let run):
       return Task {
         do {

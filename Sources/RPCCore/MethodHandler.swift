@@ -7,6 +7,14 @@ package enum MethodHandler: Sendable {
   /// Runs on the event loop: decodes, calls the handler and frames the reply into `out`.
   case unaryInline(
     @Sendable (ByteBuffer, ServerContext, GRPCMessageFramer, inout ByteBuffer) throws -> Void)
+  /// Tries `fast` on the event loop first, as `.unaryInline` runs: it either frames the
+  /// reply into its `inout` buffer and returns true (what it throws fails the call), or
+  /// returns false having done nothing, and `full` then runs in a task, as `.unary`'s
+  /// handler. For a method whose common case only updates memory and whose rare case must
+  /// wait (a durable write): the common case costs no task and no thread hop.
+  case unaryInlineFirst(
+    fast: @Sendable (ByteBuffer, ServerContext, GRPCMessageFramer, inout ByteBuffer) throws -> Bool,
+    full: @Sendable (ByteBuffer, ServerContext) async throws -> ByteBuffer)
   /// Runs in a task; returns the serialized response.
   case unary(@Sendable (ByteBuffer, ServerContext) async throws -> ByteBuffer)
   /// One request, a stream of serialized responses.
@@ -20,7 +28,7 @@ package enum MethodHandler: Sendable {
   /// Whether the method takes exactly one request message.
   package var isUnaryRequest: Bool {
     switch self {
-    case .unaryInline, .unary, .serverStreaming: true
+    case .unaryInline, .unaryInlineFirst, .unary, .serverStreaming: true
     case .bidiStreaming: false
     }
   }

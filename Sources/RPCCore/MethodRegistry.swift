@@ -76,6 +76,32 @@ public final class MethodRegistry: Sendable {
     })
   }
 
+  /// Registers a unary method whose common case is answered on the event loop with no task
+  /// hop: `fast` runs there first and returns the response, or `nil` having done nothing
+  /// (whatever it cannot decide at once: a request it cannot decode or must refuse, a change
+  /// that must wait for storage); `handler` then runs in a task and answers the call. `fast`
+  /// must not block, and a call it answers runs no policy's ``CallPolicy/run(_:_:)``.
+  public func registerUnaryInlineFirst<Req, Resp>(
+    _ method: MethodDescriptor,
+    deserializer: some MessageDeserializer<Req>,
+    serializer: some MessageSerializer<Resp>,
+    fast: @escaping @Sendable (Req, ServerContext) -> Resp?,
+    handler: @escaping @Sendable (Req, ServerContext) async throws -> Resp
+  ) {
+    register(method, .unaryInlineFirst(
+      fast: { bytes, context, framer, out in
+        guard let request = try? deserializer.decodeRequest(bytes),
+          let response = ServerContext.$current.withValue(context, operation: { fast(request, context) })
+        else { return false }
+        try framer.frame(into: &out) { try serializer.serialize(response, into: &$0) }
+        return true
+      },
+      full: { bytes, context in
+        let request = try deserializer.decodeRequest(bytes)
+        return try serializer.encode(try await ServerContext.$current.withValue(context) { try await handler(request, context) })
+      }))
+  }
+
   /// Registers a unary method whose handler runs in a task.
   public func registerUnary<Req, Resp>(
     _ method: MethodDescriptor,

@@ -62,6 +62,17 @@ extension MethodRegistry {
     registerUnaryInline(method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), handler: handler)
   }
 
+  /// Registers a unary method answered on the event loop when `fast` can (its response),
+  /// else in its own task by `handler` (``registerUnaryInlineFirst(_:deserializer:serializer:fast:handler:)``).
+  public func inlineFirst<Req: ProtoMessage, Resp: ProtoMessage>(
+    _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,
+    fast: @escaping @Sendable (Req, ServerContext) -> Resp?,
+    _ handler: @escaping @Sendable (Req, ServerContext) async throws -> Resp
+  ) {
+    registerUnaryInlineFirst(
+      method, deserializer: ProtoDeserializer<Req>(), serializer: ProtoSerializer<Resp>(), fast: fast, handler: handler)
+  }
+
   /// Registers a unary method run in its own task (may suspend, e.g. for storage).
   public func unary<Req: ProtoMessage, Resp: ProtoMessage>(
     _ method: MethodDescriptor, _: Req.Type = Req.self, _: Resp.Type = Resp.self,

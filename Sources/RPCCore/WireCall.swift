@@ -136,7 +136,7 @@ package struct WireCall: Sendable {
   package func rejection(for handler: MethodHandler) -> WireRejection? {
     guard wireProtocol == .connectUnary else { return nil }
     switch handler {
-    case .unaryInline, .unary: return nil
+    case .unaryInline, .unaryInlineFirst, .unary: return nil
     case .serverStreaming, .bidiStreaming:
       return WireRejection(
         status: 415, fields: [("accept-post", "application/connect+proto")],
@@ -157,6 +157,7 @@ package struct WireCall: Sendable {
   /// Whether an `Accept-Encoding`-style list names `algorithm` (`name;q=0` excluded).
   static func accepts(_ algorithm: CompressionAlgorithm, list: String?) -> Bool {
     guard let list else { return algorithm == .identity }
+    if let plain = plainListNames(algorithm, list: list) { return plain }
     for item in list.split(separator: ",") {
       let parts = item.split(separator: ";").map { $0.filter { $0 != " " }.lowercased() }
       guard parts.first == algorithm.rawValue else { continue }

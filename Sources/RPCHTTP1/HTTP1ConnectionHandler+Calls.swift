@@ -154,7 +154,7 @@ extension HTTP1ConnectionHandler {
       } catch {
         fail(call: call.id, MethodHandler.status(for: error, logger: logger))
       }
-    case .unary, .serverStreaming:
+    case .unaryInlineFirst, .unary, .serverStreaming:
       call.task = handler.start(request: request, context: context, sink: handle)
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))

@@ -56,6 +56,13 @@ public enum CallScope {
       target: target)
   }
 
+  /// Whether the running call may act on cluster `key` (``check(_:_:)`` would let it),
+  /// recording nothing: for a handler's fast path, which leaves a refusal to its full one.
+  public static func permits(_ key: ClusterKey) -> Bool {
+    guard let caller else { return true }
+    return caller.organization == key.organization.name && caller.limitedTo.map { $0.contains(key.name.value) } ?? true
+  }
+
   /// `error`, recorded through the running call's ``ServerContext/refusals`` (once: a call
   /// audited by ``AuditedCalls`` is marked so it does not record it again).
   static func refused(_ error: RPCError, target: AuditTarget) -> RPCError {
