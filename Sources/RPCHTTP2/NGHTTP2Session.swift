@@ -178,6 +178,8 @@ final class NGHTTP2Session {
   /// Serializes pending frames into one buffer of at most about `maxBytes`; `nil` when idle.
   func pullOutput(maxBytes: Int) throws(Failure) -> ByteBuffer? {
     assert(allocations?.pointee.onOwningThread ?? true, "a server session used off the thread that made it")
+    assert(allocations == nil || SharedFrameBuffer.enter(), "a server session pulled output inside another's")
+    defer { assert(allocations == nil || SharedFrameBuffer.leave()) }
     var out: ByteBuffer?
     while (out?.readableBytes ?? 0) < maxBytes {
       var pointer: UnsafePointer<UInt8>?
