@@ -40,6 +40,7 @@ public final class SQLiteAuditLog: AuditLogStorage {
       do {
         let removed = try AuditRows.prune(connection, before: cutoff)
         try connection.executeScript("COMMIT")
+        connection.releaseMemory()  // an hourly scan of the log: not worth keeping its pages
         return removed
       } catch {
         try? connection.executeScript("ROLLBACK")

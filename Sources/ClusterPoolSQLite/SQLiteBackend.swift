@@ -51,10 +51,12 @@ public final class SQLiteBackend: StorageBackend, @unchecked Sendable {
     do {
       let pools = try PoolRows.all(connection)
       revision = max(try SQLiteSchema.revision(connection), pools.map(\.revision).max() ?? 0)
-      return StoredRows(
+      let rows = StoredRows(
         createdAt: try SQLiteSchema.createdAt(connection), revision: revision, pools: pools,
         clusters: try ClusterRows.all(connection), queues: try QueueRows.all(connection),
         health: try ClusterHealthRows.all(connection), access: try AccessRows.all(connection))
+      connection.releaseMemory()  // the whole file went through the cache: writes need little of it
+      return rows
     } catch {
       release()
       throw Self.openError(path, error)

@@ -102,6 +102,21 @@ final class SQLiteConnection {
     return Int(sqlite3_changes(db))
   }
 
+  /// Frees the page cache's unused pages (a full read, such as loading every row at start,
+  /// leaves it full, and it would stay so for the life of the process).
+  func releaseMemory() {
+    if let db { sqlite3_db_release_memory(db) }
+  }
+
+  /// Heap bytes the page cache holds (`SQLITE_DBSTATUS_CACHE_USED`).
+  var cacheBytes: Int {
+    guard let db else { return 0 }
+    var current: Int32 = 0
+    var highest: Int32 = 0
+    sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+    return Int(current)
+  }
+
   /// The single integer a query returns (e.g. `PRAGMA user_version`), nil when no row.
   func integer(_ sql: StaticString, _ parameters: [SQLiteValue] = []) throws -> Int64? {
     var result: Int64?

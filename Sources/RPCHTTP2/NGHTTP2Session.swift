@@ -25,6 +25,8 @@ final class NGHTTP2Session {
   private var inputBase: UnsafeRawPointer?
   private let allocator = ByteBufferAllocator()
   private let isServer: Bool
+  /// A server session's allocations (its frame buffer is its thread's, `SessionAllocations`).
+  private let allocations: UnsafeMutablePointer<SessionAllocations>?
   /// Output queued per stream above which writers should wait.
   let lowWaterMark: Int
   /// Body bytes queued on all streams and not yet taken by nghttp2: replies encoded but not
@@ -91,9 +93,17 @@ final class NGHTTP2Session {
   }
 
   /// Creates a server or client session and queues the initial SETTINGS.
+  /// A server session shares its frame buffer with the other server sessions of the thread
+  /// creating it, and must only be used on that thread.
   init(server: Bool, settings: NGHTTP2Settings, lowWaterMark: Int = 64 << 10) {
     self.lowWaterMark = lowWaterMark
     self.isServer = server
+    if server {
+      allocations = .allocate(capacity: 1)
+      allocations!.initialize(to: SessionAllocations())
+    } else {
+      allocations = nil
+    }
     var callbacks: OpaquePointer?
     nghttp2_session_callbacks_new(&callbacks)
     defer { nghttp2_session_callbacks_del(callbacks) }
@@ -107,8 +117,13 @@ final class NGHTTP2Session {
     // window is returned on receipt so one slow stream never stalls the others.
     nghttp2_option_set_no_auto_window_update(option, 1)
     let user = Unmanaged.passUnretained(self).toOpaque()
-    if server {
-      nghttp2_session_server_new2(&session, callbacks, user, option)
+    if let allocations {
+      // A closed stream is forgotten at once rather than kept (up to SETTINGS_MAX_CONCURRENT_
+      // STREAMS of them per connection) for RFC 7540 priorities, which gRPC clients never send.
+      nghttp2_option_set_no_closed_streams(option, 1)
+      var memory = Self.memory(allocations)
+      nghttp2_session_server_new3(&session, callbacks, user, option, &memory)
+      allocations.pointee.creating = false
     } else {
       nghttp2_session_client_new2(&session, callbacks, user, option)
     }
@@ -138,6 +153,8 @@ final class NGHTTP2Session {
 
   deinit {
     nghttp2_session_del(session)
+    allocations?.deinitialize(count: 1)
+    allocations?.deallocate()
     while let record = liveRecords { unlink(record) }  // iteratively, not by recursive release
   }
 
@@ -160,6 +177,9 @@ final class NGHTTP2Session {
 
   /// Serializes pending frames into one buffer of at most about `maxBytes`; `nil` when idle.
   func pullOutput(maxBytes: Int) throws(Failure) -> ByteBuffer? {
+    assert(allocations?.pointee.onOwningThread ?? true, "a server session used off the thread that made it")
+    assert(allocations == nil || SharedFrameBuffer.enter(), "a server session pulled output inside another's")
+    defer { assert(allocations == nil || SharedFrameBuffer.leave()) }
     var out: ByteBuffer?
     while (out?.readableBytes ?? 0) < maxBytes {
       var pointer: UnsafePointer<UInt8>?
@@ -349,6 +369,24 @@ extension NGHTTP2Session {
           .takeUnretainedValue()
         return NGHTTP2Session.from(user).read(
           record, stream: stream, into: buffer!, length: length, flags: flags!)
+      })
+  }
+
+  /// nghttp2's allocator for a server session (`SessionAllocations`).
+  private static func memory(_ allocations: UnsafeMutablePointer<SessionAllocations>) -> nghttp2_mem {
+    nghttp2_mem(
+      mem_user_data: UnsafeMutableRawPointer(allocations),
+      malloc: { size, user in
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.allocate(size)
+      },
+      free: { pointer, user in
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.release(pointer)
+      },
+      calloc: { count, size, user in
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.allocateZeroed(count, size)
+      },
+      realloc: { pointer, size, user in
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.reallocate(pointer, size)
       })
   }
 

@@ -122,6 +122,11 @@ public final class RPCServer: Service, Sendable {
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .childChannelOption(.writeBufferWaterMark, value: .init(low: high / 2, high: high))
       .childChannelOption(.maxMessagesPerRead, value: 16)
+      // A connection keeps its receive buffer between reads, at the largest size it grew to:
+      // start it at 512 bytes (a first request fits; busy connections grow it as NIO's default
+      // does, up to 64 KiB) rather than 2 KiB, which every idle connection would keep.
+      .childChannelOption(
+        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {

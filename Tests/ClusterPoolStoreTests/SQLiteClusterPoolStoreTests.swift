@@ -32,6 +32,34 @@ import Testing
     }
   }
 
+  /// Loading every row at start reads the whole file through SQLite's page cache; the cache
+  /// gives those pages back (they would otherwise stay for the life of the process: up to
+  /// 2 MB per connection, SQLite's default cache size).
+  @Test func loadingTheRowsLeavesThePageCacheEmpty() async throws {
+    let database = try TemporaryDatabase()
+    defer { database.remove() }
+    let store = try database.open()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for index in 0..<1_500 {
+        group.addTask {
+          _ = try await store.execute(
+            .create(key("pool-\(index)"), config("s3://bucket-with-a-longer-name/pool-\(index)"), sentMembers: []),
+            by: alice)
+        }
+      }
+      try await group.waitForAll()
+    }
+    await store.close()
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: database.path)[.size] as? Int)
+    let backend = try SQLiteBackend(path: database.path)
+    let rows = try backend.loadRows()
+    let cached = backend.connection.cacheBytes
+    await backend.close()
+    #expect(rows.pools.count == 1_501)
+    #expect(size > 200_000, "only \(size) bytes: too few rows to fill the cache")
+    #expect(cached < 32 << 10, "\(cached) bytes cached after the load")
+  }
+
   @Test func migratesAnEmptyFileAndRefusesANewerSchema() async throws {
     let database = try TemporaryDatabase()
     defer { database.remove() }

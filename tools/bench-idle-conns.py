@@ -1,0 +1,151 @@
+"""Idle HTTP/2 connections against a running server, and what they cost it in RSS.
+
+  bench-idle-conns.py HOST:PORT --pid PID [--connections 10000] [--steps 1000,10000] [--batch 200]
+                      [--rpc PATH --body FILE]
+
+Opens the connections in batches, each with the h2c client preface, an empty SETTINGS frame
+(and the SETTINGS ACK of the server's), then one gRPC call (--calls N: N calls, one after the
+other, with the HPACK dynamic table a real client keeps) of grpc.health.v1.Health/Check with
+service "" (--rpc and --body, a gRPC-framed request file, name another): a connection that
+made its calls and now idles, as a client keeps it. At each step it waits until the server's
+RSS (VmRSS of /proc/PID/status) settles, prints it, then goes on; after the last step it
+closes every connection and prints the RSS once more. Lines `RESULT key=value ...` are for
+tools/bench. A connection refused or reset, or a call answered with anything but
+grpc-status 0, fails the run. Raises its own open-file limit to the hard limit; the server
+needs one as high (ulimit -n).
+Not part of the tests.
+"""
+import argparse
+import asyncio
+import resource
+import struct
+import sys
+import time
+
+import hpack
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, RST_STREAM, SETTINGS, GOAWAY = 0x0, 0x1, 0x3, 0x4, 0x7
+END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
+
+
+def frame(kind: int, flags: int, stream: int, payload: bytes = b"") -> bytes:
+    return struct.pack(">I", len(payload))[1:] + struct.pack(">BBI", kind, flags, stream) + payload
+
+
+class Caller:
+    """The request bytes of one connection: its own HPACK encoder, so that later calls refer
+    to the header fields the first one added to the dynamic table, as a real client's do."""
+
+    def __init__(self, authority: str, path: str, body: bytes):
+        self.encoder = hpack.Encoder()
+        self.fields = [(":method", "POST"), (":scheme", "http"), (":path", path),
+                       (":authority", authority), ("content-type", "application/grpc"),
+                       ("te", "trailers")]
+        self.body = body
+
+    def call(self, stream: int) -> bytes:
+        return (frame(HEADERS, END_HEADERS, stream, self.encoder.encode(self.fields))
+                + frame(DATA, END_STREAM, stream, self.body))
+
+
+async def read_frame(reader: asyncio.StreamReader) -> tuple[int, int, int, bytes]:
+    head = await reader.readexactly(9)
+    length = int.from_bytes(head[:3], "big")
+    kind, flags, stream = head[3], head[4], int.from_bytes(head[5:9], "big") & 0x7FFFFFFF
+    return kind, flags, stream, await reader.readexactly(length)
+
+
+async def open_idle(host: str, port: int, caller: Caller, calls: int):
+    """One connection through its calls, one after the other; returns the open (reader, writer)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(PREFACE + frame(SETTINGS, 0, 0) + caller.call(1))
+    decoder = hpack.Decoder()
+    acked = False
+    stream = 1
+    while True:
+        kind, flags, on, payload = await read_frame(reader)
+        if kind == SETTINGS and not flags & ACK and not acked:
+            writer.write(frame(SETTINGS, ACK, 0))
+            acked = True
+        elif kind in (GOAWAY, RST_STREAM):
+            raise RuntimeError(f"server sent frame type {kind} ({payload.hex()})")
+        elif kind == HEADERS:
+            fields = dict(decoder.decode(payload))
+            if on == stream and flags & END_STREAM:
+                if fields.get("grpc-status") != "0":
+                    raise RuntimeError(f"call failed: {fields}")
+                if stream // 2 + 1 == calls:
+                    break
+                stream += 2
+                writer.write(caller.call(stream))
+        elif kind == DATA and flags & END_STREAM:
+            raise RuntimeError("reply ended without trailers")
+    await writer.drain()
+    return reader, writer
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+async def settled_rss(pid: int, quiet: float = 1.0, limit: float = 20.0) -> int:
+    """VmRSS once it has not moved for `quiet` seconds (or after `limit` seconds)."""
+    last, since, start = rss_kib(pid), time.monotonic(), time.monotonic()
+    while time.monotonic() - start < limit:
+        await asyncio.sleep(0.2)
+        now = rss_kib(pid)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return last
+
+
+async def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("target")
+    ap.add_argument("--pid", type=int, required=True, help="the server's pid (its RSS is read)")
+    ap.add_argument("--connections", type=int, default=10000)
+    ap.add_argument("--steps", default="", help="comma-separated counts to report on the way")
+    ap.add_argument("--batch", type=int, default=200, help="connections opened at once")
+    ap.add_argument("--rpc", default="/grpc.health.v1.Health/Check", help="the method called")
+    ap.add_argument("--body", help="gRPC-framed request file (default: an empty message)")
+    ap.add_argument("--calls", type=int, default=1, help="calls made on each connection first")
+    args = ap.parse_args()
+    host, port = args.target.rsplit(":", 1)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < args.connections + 64:
+        sys.exit(f"open-file hard limit {hard} is below {args.connections} connections")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    steps = sorted({int(s) for s in args.steps.split(",") if s} | {args.connections})
+    body = open(args.body, "rb").read() if args.body else struct.pack(">BI", 0, 0)
+    conns = []
+    base = await settled_rss(args.pid)
+    print(f"server RSS idle: {base} KiB", flush=True)
+    print(f"RESULT connections=0 rss_kib={base} per_conn_kib=NA", flush=True)
+    t0 = time.monotonic()
+    for step in steps:
+        while len(conns) < step:
+            n = min(args.batch, step - len(conns))
+            conns += await asyncio.gather(*(open_idle(host, int(port), Caller(args.target, args.rpc, body), args.calls) for _ in range(n)))
+        rss = await settled_rss(args.pid)
+        per = (rss - base) / step
+        print(f"{step} idle connections after {time.monotonic() - t0:.1f} s: server RSS {rss} KiB "
+              f"(+{(rss - base) / 1024:.1f} MiB, {per:.2f} KiB per connection)", flush=True)
+        print(f"RESULT connections={step} rss_kib={rss} per_conn_kib={per:.2f}", flush=True)
+    for _, writer in conns:
+        writer.close()
+    await asyncio.gather(*(w.wait_closed() for _, w in conns), return_exceptions=True)
+    rss = await settled_rss(args.pid)
+    print(f"all closed: server RSS {rss} KiB (+{(rss - base) / 1024:.1f} MiB over idle)", flush=True)
+    print(f"RESULT closed=1 rss_kib={rss}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
