@@ -14,8 +14,10 @@ struct NameFilter {
   private(set) var exact: [String]?
   /// No name matches (e.g. CONTAINS a byte no name holds).
   private(set) var matchesNothing = false
-  /// The longest CONTAINS value: searched for in a chunk's bytes at once.
+  /// The longest CONTAINS value: searched for in a chunk's bytes at once (Horspool: a window
+  /// moves by ``shifts`` of its last byte, by the needle's length past bytes it does not hold).
   private var needle: [UInt8]?
+  private var shifts: [Int] = []
   private var byteTests: [ByteTest] = []
   /// Tests kept on the String (NOT_EQUAL, VALUE_NOT_IN, values with non-ASCII characters).
   private var stringTests: [NameMatcher] = []
@@ -53,6 +55,10 @@ struct NameFilter {
       guard case .contains(let bytes) = test, bytes.count > (longest?.count ?? 0) else { return longest }
       return bytes
     }
+    if let needle {
+      shifts = Array(repeating: needle.count, count: 256)
+      for (index, byte) in needle.dropLast().enumerated() { shifts[Int(byte)] = needle.count - 1 - index }
+    }
   }
 
   /// Adds a test that holds only for names holding `value`'s bytes (CONTAINS, ENDS_WITH).
@@ -83,15 +89,17 @@ struct NameFilter {
           return
         }
         needle.withUnsafeBufferPointer { needle in
-          var index = range.lowerBound
-          let end = Int(starts[range.upperBound])
-          var from = Int(starts[index])
-          // the NUL after each name is in no needle, so a hit lies inside one name
-          while let hit = Self.find(needle, in: bytes, from: from, to: end) {
-            while Int(starts[index + 1]) <= hit { index += 1 }
-            if passes(index, chunk, bytes, starts) { out.append(index) }
-            index += 1
-            from = Int(starts[index])
+          shifts.withUnsafeBufferPointer { shifts in
+            var index = range.lowerBound
+            let end = Int(starts[range.upperBound])
+            var from = Int(starts[index])
+            // the NUL after each name is in no needle, so a hit lies inside one name
+            while let hit = Self.find(needle, shifts, in: bytes, from: from, to: end) {
+              while Int(starts[index + 1]) <= hit { index += 1 }
+              if passes(index, chunk, bytes, starts) { out.append(index) }
+              index += 1
+              from = Int(starts[index])
+            }
           }
         }
       }
@@ -117,6 +125,26 @@ struct NameFilter {
     if stringTests.isEmpty { return true }
     let name = chunk.names[index]
     return stringTests.allSatisfy { $0.matches(name) }
+  }
+
+  /// Where `needle` (not empty) first starts in `bytes[from..<to]`, found by Horspool's
+  /// search with the needle's `shifts`.
+  private static func find(
+    _ needle: UnsafeBufferPointer<UInt8>, _ shifts: UnsafeBufferPointer<Int>, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int
+  ) -> Int? {
+    let count = needle.count
+    let last = needle[count - 1]
+    var position = from
+    while position <= to - count {
+      let tail = bytes[position + count - 1]
+      if tail == last {
+        var matched = 0
+        while matched < count - 1 && bytes[position + matched] == needle[matched] { matched += 1 }
+        if matched == count - 1 { return position }
+      }
+      position += shifts[Int(tail)]
+    }
+    return nil
   }
 
   /// Where `needle` (not empty) first starts in `bytes[from..<to]`.
