@@ -13,7 +13,7 @@ public struct PoolCatalog: Sendable {
       let name = pool.name.value
       let old = pools.updateValue(pool, forKey: name)
       guard old?.isDeleted != pool.isDeleted else { return }
-      if let old { old.isDeleted ? deleted.remove(name) : live.remove(name) }
+      if old?.isDeleted == true { deleted.remove(name) } else if old != nil { live.remove(name) }
       if pool.isDeleted { deleted.insert(name) } else { live.insert(name) }
     }
 
