@@ -14,13 +14,14 @@ struct NameFilter {
   private(set) var exact: [String]?
   /// No name matches (e.g. CONTAINS a byte no name holds).
   private(set) var matchesNothing = false
-  /// The longest CONTAINS value: searched for in a chunk's bytes at once (Horspool: a window
-  /// moves by ``shifts`` of its last byte, by the needle's length past bytes it does not hold).
+  /// The longest CONTAINS value: searched for in a chunk's bytes at once.
   private var needle: [UInt8]?
-  private var shifts: [Int] = []
   private var byteTests: [ByteTest] = []
   /// Tests kept on the String (NOT_EQUAL, VALUE_NOT_IN, values with non-ASCII characters).
   private var stringTests: [NameMatcher] = []
+
+  /// Every name passes (no filter on name): a walk need not collect them.
+  var passesEveryName: Bool { exact == nil && !matchesNothing && needle == nil && byteTests.isEmpty && stringTests.isEmpty }
 
   init(_ matchers: [NameMatcher]) {
     var exact: Set<String>?
@@ -55,10 +56,6 @@ struct NameFilter {
       guard case .contains(let bytes) = test, bytes.count > (longest?.count ?? 0) else { return longest }
       return bytes
     }
-    if let needle {
-      shifts = Array(repeating: needle.count, count: 256)
-      for (index, byte) in needle.dropLast().enumerated() { shifts[Int(byte)] = needle.count - 1 - index }
-    }
   }
 
   /// Adds a test that holds only for names holding `value`'s bytes (CONTAINS, ENDS_WITH).
@@ -89,17 +86,15 @@ struct NameFilter {
           return
         }
         needle.withUnsafeBufferPointer { needle in
-          shifts.withUnsafeBufferPointer { shifts in
-            var index = range.lowerBound
-            let end = Int(starts[range.upperBound])
-            var from = Int(starts[index])
-            // the NUL after each name is in no needle, so a hit lies inside one name
-            while let hit = Self.find(needle, shifts, in: bytes, from: from, to: end) {
-              while Int(starts[index + 1]) <= hit { index += 1 }
-              if passes(index, chunk, bytes, starts) { out.append(index) }
-              index += 1
-              from = Int(starts[index])
-            }
+          var index = range.lowerBound
+          let end = Int(starts[range.upperBound])
+          var from = Int(starts[index])
+          // the NUL after each name is in no needle, so a hit lies inside one name
+          while let hit = Self.search(needle, in: bytes, from: from, to: end) {
+            while Int(starts[index + 1]) <= hit { index += 1 }
+            if passes(index, chunk, bytes, starts) { out.append(index) }
+            index += 1
+            from = Int(starts[index])
           }
         }
       }
@@ -127,22 +122,38 @@ struct NameFilter {
     return stringTests.allSatisfy { $0.matches(name) }
   }
 
-  /// Where `needle` (not empty) first starts in `bytes[from..<to]`, found by Horspool's
-  /// search with the needle's `shifts`.
-  private static func find(
-    _ needle: UnsafeBufferPointer<UInt8>, _ shifts: UnsafeBufferPointer<Int>, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int
-  ) -> Int? {
+  /// Where `needle` (not empty) first starts in `bytes[from..<to]`: the places of its last
+  /// byte are found eight bytes at a time (a word's bytes equal to it come out as zero bytes of
+  /// `word ^ pattern`, flagged by the zero-byte test, which never misses one and may flag a
+  /// byte above one: each flag is checked), then the rest of the needle is compared there.
+  /// Loads run ahead of the comparisons, where Horspool's shifts waited on each loaded byte.
+  private static func search(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
     let count = needle.count
     let last = needle[count - 1]
-    var position = from
-    while position <= to - count {
-      let tail = bytes[position + count - 1]
-      if tail == last {
-        var matched = 0
-        while matched < count - 1 && bytes[position + matched] == needle[matched] { matched += 1 }
-        if matched == count - 1 { return position }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let pattern = UInt64(last) &* ones
+    guard let base = bytes.baseAddress else { return nil }
+    func matchesBefore(_ end: Int) -> Bool {
+      let start = end - (count - 1)
+      guard start >= from else { return false }
+      var index = 0
+      while index < count - 1 && bytes[start + index] == needle[index] { index += 1 }
+      return index == count - 1
+    }
+    var position = from + count - 1  // where the needle's last byte would be
+    while position + 8 <= to {
+      let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)) ^ pattern
+      var flags = (word &- ones) & ~word & 0x8080_8080_8080_8080
+      while flags != 0 {
+        let end = position + flags.trailingZeroBitCount / 8
+        if matchesBefore(end) { return end - (count - 1) }
+        flags &= flags &- 1
       }
-      position += shifts[Int(tail)]
+      position += 8
+    }
+    while position < to {
+      if bytes[position] == last && matchesBefore(position) { return position - (count - 1) }
+      position += 1
     }
     return nil
   }

@@ -98,6 +98,7 @@ struct SortedNames: Sendable, Sequence, Equatable {
   /// Calls `body` with the names from `position` on that pass `filter`, ascending, while it
   /// returns true; each chunk's bytes are scanned at once.
   func visit(ascendingFrom position: Position, passing filter: NameFilter, _ body: (String) -> Bool) {
+    guard !filter.passesEveryName else { return visit(ascendingFrom: position, body) }
     var hits: [Int] = []
     var index = position.index
     for chunk in chunks[Swift.min(position.chunk, chunks.count)...] {
@@ -113,6 +114,7 @@ struct SortedNames: Sendable, Sequence, Equatable {
   /// Calls `body` with the names before `position` that pass `filter`, descending, while it
   /// returns true.
   func visit(descendingBefore position: Position, passing filter: NameFilter, _ body: (String) -> Bool) {
+    guard !filter.passesEveryName else { return visit(descendingBefore: position, body) }
     var hits: [Int] = []
     var chunk = position.chunk
     var end = position.index

@@ -14,7 +14,7 @@ import Testing
     createdAt: Timestamp(nanosecondsSinceEpoch: 0))
   static let values = [
     "", "a", "b", "ab", "ba", "a-", "-b", "1", "01", "a1b", "aa", "bab", "A", "AB", "\u{212A}", "é", "a\u{301}", ";", "x", "default",
-    "def", "ult", "p-", "-", "zz",
+    "def", "ult", "p-", "-", "zz", "a-b1", "abab1", "1-a1-b",
   ]
 
   func pool(_ name: String, deleted: Bool, revision: UInt64) -> ClusterPool {
