@@ -70,6 +70,13 @@ public struct ListQuery: Sendable, Hashable {
     pool.isDeleted == deleted && matchers.allSatisfy { $0.matches(pool.name.value) }
   }
 
+  /// Whether `name` comes after the previous page's last name in this listing's order (every
+  /// name does on the first page).
+  func isPastCursor(_ name: String) -> Bool {
+    guard let after else { return true }
+    return descending ? name < after : name > after
+  }
+
   /// The token continuing after `lastName`.
   func token(after lastName: String) -> String { PageToken.encode(lastName: lastName, fingerprint: fingerprint) }
 

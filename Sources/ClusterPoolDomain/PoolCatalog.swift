@@ -2,15 +2,22 @@
 /// Storage changes it only after a durable commit, and rebuilds it from the store at start.
 /// An organization nobody has written to still has its `default` pool, from the template.
 public struct PoolCatalog: Sendable {
-  /// One organization's pools (live and deleted).
+  /// One organization's pools (live and deleted), and the names of each kind in order: the
+  /// index a listing pages through (a listing is of live or of deleted pools).
   struct OrgPools: Sendable {
-    var names = SortedNames()
+    var live = SortedNames()
+    var deleted = SortedNames()
     var pools: [String: ClusterPool] = [:]
 
     mutating func upsert(_ pool: ClusterPool) {
-      if pools.updateValue(pool, forKey: pool.name.value) == nil { names.insert(pool.name.value) }
+      let name = pool.name.value
+      let old = pools.updateValue(pool, forKey: name)
+      guard old?.isDeleted != pool.isDeleted else { return }
+      if old?.isDeleted == true { deleted.remove(name) } else if old != nil { live.remove(name) }
+      if pool.isDeleted { deleted.insert(name) } else { live.insert(name) }
     }
 
+    var count: Int { live.count + deleted.count }
   }
 
   var organizations: [Organization: OrgPools] = [:]
@@ -38,13 +45,14 @@ public struct PoolCatalog: Sendable {
   }
 
   /// Number of stored pools over all organizations.
-  public var count: Int { organizations.values.reduce(0) { $0 + $1.names.count } }
+  public var count: Int { organizations.values.reduce(0) { $0 + $1.count } }
 
   /// One page of `query` in `organization`.
   public func list(_ organization: Organization, _ query: ListQuery) -> ListPage {
-    var org = organizations[organization] ?? OrgPools()
-    if org.pools["default"] == nil { org.upsert(defaultPool.pool(for: organization)) }
-    return org.page(query)
+    let org = organizations[organization] ?? OrgPools()
+    // the implicit `default` is merged into the page: added to a copy, it copied every pool of
+    // the organization at each List of one that never stored its `default`
+    return org.page(query, implicitDefault: org.pools["default"] == nil ? defaultPool.pool(for: organization) : nil)
   }
 }
 
@@ -61,24 +69,43 @@ public struct ListPage: Sendable, Hashable {
 }
 
 extension PoolCatalog.OrgPools {
-  func page(_ query: ListQuery) -> ListPage {
+  /// One page of `query`, `implicitDefault` (an organization's unstored `default`) among the
+  /// pools. The names come from the index of the listed kind, filtered on their packed bytes
+  /// (``NameFilter``); EQUAL and VALUE_IN look their names up. Only the page's pools are read.
+  func page(_ query: ListQuery, implicitDefault: ClusterPool?) -> ListPage {
     var result: [ClusterPool] = []
-    result.reserveCapacity(min(query.limit, names.count))
+    result.reserveCapacity(min(query.limit, count + 1))
     var more = false
-    func visit(_ name: String) -> Bool {
-      guard let pool = pools[name], query.matches(pool) else { return true }
-      if result.count == query.limit {
+    var pending = implicitDefault.flatMap { query.matches($0) && query.isPastCursor($0.name.value) ? $0 : nil }
+    func emit(_ pool: ClusterPool) -> Bool {
+      guard result.count < query.limit else {
         more = true
         return false
       }
       result.append(pool)
       return true
     }
-    if query.descending {
-      names.visit(descendingBefore: query.after.map { names.lowerBound(of: $0) } ?? names.end, visit)
-    } else {
-      names.visit(ascendingFrom: query.after.map { names.upperBound(of: $0) } ?? names.start, visit)
+    func visit(_ name: String) -> Bool {
+      if let implicit = pending, query.descending ? implicit.name.value > name : implicit.name.value < name {
+        pending = nil
+        guard emit(implicit) else { return false }
+      }
+      guard let pool = pools[name] else { return true }
+      return emit(pool)
     }
+    let filter = NameFilter(query.matchers)
+    let names = query.deleted ? deleted : live
+    if let exact = filter.exact {
+      for name in query.descending ? exact.reversed() : exact where query.isPastCursor(name) {
+        guard let pool = pools[name], query.matches(pool) else { continue }
+        guard visit(name) else { break }
+      }
+    } else if query.descending {
+      names.visit(descendingBefore: query.after.map { names.lowerBound(of: $0) } ?? names.end, passing: filter, visit)
+    } else {
+      names.visit(ascendingFrom: query.after.map { names.upperBound(of: $0) } ?? names.start, passing: filter, visit)
+    }
+    if let implicit = pending, !more { _ = emit(implicit) }
     let token = more ? result.last.map { query.token(after: $0.name.value) } ?? "" : ""
     return ListPage(pools: result, nextToken: token)
   }

@@ -4,12 +4,13 @@
 /// moved the whole array at every commit a server applied, its own and each one followed from
 /// other replicas (5 % of a replica's CPU at 11,000 pools in one organization, growing with
 /// them). A copy shares the chunks it does not change (a snapshot a reader holds costs one
-/// chunk's copy at the next insert, not the whole list's).
+/// chunk's copy at the next insert, not the whole list's). Each chunk also packs its names'
+/// bytes (``NameChunk``), which a name filter scans (``visit(ascendingFrom:passing:_:)``).
 struct SortedNames: Sendable, Sequence, Equatable {
   /// Where a chunk is split in two.
   let chunkLimit: Int
   /// Each non-empty, ascending, every name of one below every name of the next.
-  private var chunks: [[String]] = []
+  private var chunks: [NameChunk] = []
   /// Number of names.
   private(set) var count = 0
 
@@ -28,15 +29,28 @@ struct SortedNames: Sendable, Sequence, Equatable {
   mutating func insert(_ name: String) {
     count += 1
     guard !chunks.isEmpty else {
-      chunks = [[name]]
+      chunks = [NameChunk([name])]
       return
     }
     let chunk = Swift.min(firstChunk { !($0 < name) }, chunks.count - 1)
-    chunks[chunk].insert(name, at: chunks[chunk].lowerBound(of: name))
+    chunks[chunk].insert(name, at: chunks[chunk].names.lowerBound(of: name))
     guard chunks[chunk].count > 2 * chunkLimit else { return }
-    let tail = Array(chunks[chunk][chunkLimit...])
-    chunks[chunk].removeSubrange(chunkLimit...)
+    let tail = chunks[chunk].splitOff(from: chunkLimit)
     chunks.insert(tail, at: chunk + 1)
+  }
+
+  /// Removes `name`; false when it is not present.
+  @discardableResult
+  mutating func remove(_ name: String) -> Bool {
+    let position = lowerBound(of: name)
+    guard position.chunk < chunks.count, chunks[position.chunk].names[position.index] == name else { return false }
+    count -= 1
+    if chunks[position.chunk].count == 1 {
+      chunks.remove(at: position.chunk)
+    } else {
+      chunks[position.chunk].remove(at: position.index)
+    }
+    return true
   }
 
   var start: Position { Position(chunk: 0, index: 0) }
@@ -45,13 +59,13 @@ struct SortedNames: Sendable, Sequence, Equatable {
   /// Before the first name not less than `value`.
   func lowerBound(of value: String) -> Position {
     let chunk = firstChunk { !($0 < value) }
-    return chunk == chunks.count ? end : Position(chunk: chunk, index: chunks[chunk].lowerBound(of: value))
+    return chunk == chunks.count ? end : Position(chunk: chunk, index: chunks[chunk].names.lowerBound(of: value))
   }
 
   /// Before the first name greater than `value`.
   func upperBound(of value: String) -> Position {
     let chunk = firstChunk { $0 > value }
-    return chunk == chunks.count ? end : Position(chunk: chunk, index: chunks[chunk].upperBound(of: value))
+    return chunk == chunks.count ? end : Position(chunk: chunk, index: chunks[chunk].names.upperBound(of: value))
   }
 
   /// Calls `body` with the names from `position` on, ascending, while it returns true.
@@ -59,7 +73,7 @@ struct SortedNames: Sendable, Sequence, Equatable {
     var index = position.index
     for chunk in chunks[Swift.min(position.chunk, chunks.count)...] {
       while index < chunk.count {
-        guard body(chunk[index]) else { return }
+        guard body(chunk.names[index]) else { return }
         index += 1
       }
       index = 0
@@ -76,8 +90,44 @@ struct SortedNames: Sendable, Sequence, Equatable {
         guard chunk >= 0 else { return }
         index = chunks[chunk].count - 1
       }
-      guard body(chunks[chunk][index]) else { return }
+      guard body(chunks[chunk].names[index]) else { return }
       index -= 1
+    }
+  }
+
+  /// Calls `body` with the names from `position` on that pass `filter`, ascending, while it
+  /// returns true; each chunk's bytes are scanned at once.
+  func visit(ascendingFrom position: Position, passing filter: NameFilter, _ body: (String) -> Bool) {
+    guard !filter.passesEveryName else { return visit(ascendingFrom: position, body) }
+    var hits: [Int] = []
+    var index = position.index
+    for chunk in chunks[Swift.min(position.chunk, chunks.count)...] {
+      hits.removeAll(keepingCapacity: true)
+      filter.collect(chunk, index..<chunk.count, into: &hits)
+      for hit in hits {
+        guard body(chunk.names[hit]) else { return }
+      }
+      index = 0
+    }
+  }
+
+  /// Calls `body` with the names before `position` that pass `filter`, descending, while it
+  /// returns true.
+  func visit(descendingBefore position: Position, passing filter: NameFilter, _ body: (String) -> Bool) {
+    guard !filter.passesEveryName else { return visit(descendingBefore: position, body) }
+    var hits: [Int] = []
+    var chunk = position.chunk
+    var end = position.index
+    while chunk >= 0 {
+      if chunk < chunks.count {
+        hits.removeAll(keepingCapacity: true)
+        filter.collect(chunks[chunk], 0..<end, into: &hits)
+        for hit in hits.reversed() {
+          guard body(chunks[chunk].names[hit]) else { return }
+        }
+      }
+      chunk -= 1
+      end = chunk >= 0 ? chunks[chunk].count : 0
     }
   }
 
@@ -88,12 +138,12 @@ struct SortedNames: Sendable, Sequence, Equatable {
     var high = chunks.count
     while low < high {
       let mid = (low + high) / 2
-      if belongs(chunks[mid][chunks[mid].count - 1]) { high = mid } else { low = mid + 1 }
+      if belongs(chunks[mid].last) { high = mid } else { low = mid + 1 }
     }
     return low
   }
 
-  func makeIterator() -> FlattenSequence<[[String]]>.Iterator { chunks.joined().makeIterator() }
+  func makeIterator() -> FlattenSequence<[[String]]>.Iterator { chunks.map(\.names).joined().makeIterator() }
 
   static func == (a: Self, b: Self) -> Bool { a.count == b.count && a.elementsEqual(b) }
 }

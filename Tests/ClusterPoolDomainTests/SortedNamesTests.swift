@@ -40,3 +40,36 @@ import Testing
     for (copy, held) in copies { #expect(Array(copy) == held) }
   }
 }
+
+/// Removals, and walks through a ``NameFilter``, against a sorted array.
+@Suite struct SortedNamesRemovalTests {
+  @Test(arguments: [1, 3, 512]) func removalsAndFilteredWalksMatchASortedArray(chunkLimit: Int) {
+    var generator = SeededGenerator(seed: UInt64(chunkLimit) + 7)
+    var names = SortedNames(chunkLimit: chunkLimit)
+    var array: [String] = []
+    let filter = NameFilter([.contains("1")])
+    for round in 0..<600 {
+      let name = "p\(Int.random(in: 0..<300, using: &generator))"
+      if array.contains(name) {
+        let removed = names.remove(name)
+        #expect(removed)
+        array.removeAll { $0 == name }
+      } else {
+        let removed = names.remove(name)
+        #expect(!removed, "absent")
+        names.insert(name)
+        array.append(name)
+        array.sort()
+      }
+      #expect(Array(names) == array && names.count == array.count, "round \(round)")
+      for probe in ["", "p1", "p15", name, "q"] {
+        var ascending: [String] = []
+        names.visit(ascendingFrom: names.upperBound(of: probe), passing: filter) { ascending.append($0); return true }
+        #expect(ascending == array.filter { $0 > probe && $0.contains("1") }, "after \(probe)")
+        var descending: [String] = []
+        names.visit(descendingBefore: names.lowerBound(of: probe), passing: filter) { descending.append($0); return true }
+        #expect(descending == array.filter { $0 < probe && $0.contains("1") }.reversed(), "before \(probe)")
+      }
+    }
+  }
+}

@@ -77,6 +77,8 @@ struct ClusterTestServer: Sendable {
   let keeper: ClusterHealthKeeper
   /// The cluster service itself, for what the wire cannot say yet (a report's execution load).
   let clusters: ClusterService
+  /// The queue service itself (its reply cache).
+  let queues: QueueService
 }
 
 /// Starts one store with the pool, cluster and queue services on a real server over a database file,
@@ -99,10 +101,11 @@ func withClusterServer(
     defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
   let clusters = ClusterService(
     store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout, healthSaveInterval: healthSaveInterval)
+  let queues = QueueService(store: store, clusters: clusters, configuration: configuration)
   let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters,
-    queues: QueueService(store: store, clusters: clusters, configuration: configuration), logger: logger)
-  let server = ClusterTestServer(app: app, store: store, keeper: clusters.healthKeeper(logger: logger), clusters: clusters)
+    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters, queues: queues, logger: logger)
+  let server = ClusterTestServer(
+    app: app, store: store, keeper: clusters.healthKeeper(logger: logger), clusters: clusters, queues: queues)
   let keeping = Task { try await server.keeper.run() }
   do {
     try await serving(app, logger: logger) { client in

@@ -3,6 +3,15 @@ internal import ClusterPoolProto
 
 typealias ClusterMessage = Cloudidl.Cluster.Cluster
 
+/// Everything a cluster's reply shows: the cluster as stored and, when live, its health reading
+/// and reported data plane at the time of the read. Equal values render equal replies
+/// (``EncodedReplyCache``'s key to a cached GetCluster reply).
+struct ShownCluster: Sendable, Equatable {
+  var cluster: Cluster
+  var reading: ClusterHealthBoard.Reading
+  var reported: ReportedDataPlane?
+}
+
 /// Conversions between cluster wire messages and domain values.
 enum ClusterMessages {
   static func key(_ id: Cloudidl.Common.ClusterIdentifier?, _ fallback: Organization) throws(DomainError) -> ClusterKey {
@@ -55,6 +64,9 @@ enum ClusterMessages {
       authorship: .init(
         createdBy: ClusterPoolMessages.identity(cluster.createdBy), updatedBy: ClusterPoolMessages.identity(cluster.updatedBy)))
   }
+
+  /// The wire form of what a cluster's reply shows.
+  static func message(_ shown: ShownCluster) -> ClusterMessage { message(shown.cluster, shown.reading, reported: shown.reported) }
 
   /// The wire form of a reported data plane (as the cluster sent it).
   static func data(_ reported: ReportedDataPlane) -> Cloudidl.Cluster.OperatorClusterData {

@@ -7,9 +7,11 @@ extension ClusterService {
 
   func registerReads(in registry: MethodRegistry) {
     registry.registerUnaryInline(
-      Self.method("GetCluster"), deserializer: ProtoDeserializer<API.GetRequest>(), serializer: ProtoSerializer<API.GetResponse>()
+      Self.method("GetCluster"), deserializer: ProtoDeserializer<API.GetRequest>(), serializer: EncodedMessageSerializer()
     ) { request, _ in
-      API.GetResponse(cluster: render(try found(try key(request.clusterId), includeDeleted: request.includeDeleted)))
+      let shown = shown(try found(try key(request.clusterId), includeDeleted: request.includeDeleted))
+      return EncodedMessage(
+        bytes: try replies.reply(shown.cluster.key, shown) { try API.GetResponse(cluster: ClusterMessages.message(shown)).serializedBytes() })
     }
   }
 

@@ -14,6 +14,8 @@ public struct ClusterService: Sendable {
   let configuration: ClusterPoolService.Configuration
   let health: ClusterHealthBoard
   let watchers = ClusterWatchHub()
+  /// GetCluster's encoded replies, each kept with what it shows (``ShownCluster``).
+  let replies = EncodedReplyCache<ClusterKey, ShownCluster>(kind: "cluster")
   let healthSaveInterval: Duration
 
   /// `configuration` is the pool service's: the same default organization and caller. A
@@ -83,11 +85,14 @@ public struct ClusterService: Sendable {
     return cluster
   }
 
-  /// The wire form of `cluster` with its health now.
-  func render(_ cluster: Cluster) -> Cloudidl.Cluster.Cluster {
+  /// What `cluster`'s reply shows now: the cluster, and its health when live.
+  func shown(_ cluster: Cluster) -> ShownCluster {
     let (reading, reported) = cluster.isLive ? health.view(cluster.key) : (.unknown, nil)
-    return ClusterMessages.message(cluster, reading, reported: reported)
+    return ShownCluster(cluster: cluster, reading: reading, reported: reported)
   }
+
+  /// The wire form of `cluster` with its health now.
+  func render(_ cluster: Cluster) -> Cloudidl.Cluster.Cluster { ClusterMessages.message(shown(cluster)) }
 
   /// Ends every WatchClusters stream (at graceful shutdown, so the server can drain).
   public func endWatches() { watchers.finishAll() }

@@ -3,7 +3,7 @@ internal import ClusterPoolDomain
 /// A queue as reads see it: one of its own (CreateQueue's, or the organization's `default`),
 /// or a cluster's implicit queue, which is read from its cluster so that it always follows it
 /// (same name and pool, routing to that cluster, its state and generation the cluster's).
-enum QueueEntry: Sendable {
+enum QueueEntry: Sendable, Equatable {
   case own(Queue)
   case implicit(Cluster)
 
@@ -77,4 +77,13 @@ enum QueueEntry: Sendable {
     for queue in owned.values { entries.append(.own(queue)) }
     return entries.sorted { $0.name < $1.name }
   }
+}
+
+/// Everything a queue's reply shows: the queue (or the cluster its implicit queue follows) and
+/// the clusters it routes to at the time of the read (their state, health and membership
+/// decide). Equal values render equal replies (``EncodedReplyCache``'s key to a cached
+/// GetQueue reply).
+struct ShownQueue: Sendable, Equatable {
+  var entry: QueueEntry
+  var available: [ResourceName]
 }

@@ -64,6 +64,9 @@ enum QueueMessages {
   }
 
   /// The wire form of `entry`, routing to `available`.
+  /// The wire form of what a queue's reply shows.
+  static func message(_ shown: ShownQueue) -> QueueMessage { message(shown.entry, available: shown.available) }
+
   static func message(_ entry: QueueEntry, available: [ResourceName]) -> QueueMessage {
     let org = entry.organization.name
     let spec: Cloudidl.Queue.QueueSpec

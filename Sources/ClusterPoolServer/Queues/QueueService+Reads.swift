@@ -8,8 +8,7 @@ extension QueueService {
   /// GetQueue and ListQueues, served inline from memory.
   func registerReads(in registry: MethodRegistry) {
     registry.registerUnaryInline(
-      Self.method("GetQueue"), deserializer: ProtoDeserializer<API.GetQueueRequest>(),
-      serializer: ProtoSerializer<API.GetQueueResponse>()
+      Self.method("GetQueue"), deserializer: ProtoDeserializer<API.GetQueueRequest>(), serializer: EncodedMessageSerializer()
     ) { request, _ in
       let key = try key(request.id)
       guard let entry = entry(key) else {
@@ -17,7 +16,11 @@ extension QueueService {
           code: .notFound,
           message: "queue \"\(key.name)\" does not exist in organization \"\(key.organization)\": list queues with flyte get queue")
       }
-      return API.GetQueueResponse(queue: render(entry))
+      let shown = shown(entry)
+      // an unwritten organization's `default` queue is not kept: any organization name has one
+      let keep = !key.name.isDefault || store.pool(PoolKey(organization: key.organization, name: .defaultName))?.revision != 0
+      return EncodedMessage(
+        bytes: try replies.reply(key, shown, keep: keep) { try API.GetQueueResponse(queue: QueueMessages.message(shown)).serializedBytes() })
     }
     registry.registerUnaryInline(
       Self.method("ListQueues"), deserializer: ProtoDeserializer<API.ListQueuesRequest>(),

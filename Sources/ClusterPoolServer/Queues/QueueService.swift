@@ -14,6 +14,8 @@ public struct QueueService: Sendable {
   let store: any QueueStore
   let configuration: ClusterPoolService.Configuration
   let routing: QueueRouting
+  /// GetQueue's encoded replies, each kept with what it shows (``ShownQueue``).
+  let replies = EncodedReplyCache<QueueKey, ShownQueue>(kind: "queue")
 
   /// `clusters` is the ClusterService over the same store: queues route by its clusters'
   /// state and health. `configuration` is the pool service's (default organization, caller).
@@ -46,8 +48,9 @@ public struct QueueService: Sendable {
     QueueEntry.resolve(own: store.queue(key), cluster: store.cluster(key.clusterKey))
   }
 
+  /// What `entry`'s reply shows now: the queue and where it routes.
+  func shown(_ entry: QueueEntry) -> ShownQueue { ShownQueue(entry: entry, available: routing.availableClusters(entry)) }
+
   /// The wire form of `entry`, routing as of now.
-  func render(_ entry: QueueEntry) -> QueueMessage {
-    QueueMessages.message(entry, available: routing.availableClusters(entry))
-  }
+  func render(_ entry: QueueEntry) -> QueueMessage { QueueMessages.message(shown(entry)) }
 }
