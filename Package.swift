@@ -110,6 +110,8 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         // SHA-256 of API key secrets
         .product(name: "Crypto", package: "swift-crypto"),
+        // commit latency and batch size
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swift6),
     .target(
@@ -140,6 +142,8 @@ let package = Package(
         // RSA (RS256) signatures of an OpenID Connect provider's tokens
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        // token validations by result
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swift6),
 

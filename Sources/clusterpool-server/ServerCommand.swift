@@ -197,7 +197,7 @@ struct ServerCommand: AsyncParsableCommand {
       healthSaveInterval: .seconds(healthSaveInterval))
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let identity = IdentityServices(store: store, configuration: try pools.identityConfiguration())
-    let operations = operationsRoutes(prometheus: prometheus, store: store, clusters: clusters, postgres: follower?.backend.client)
+    let operations = operationsRoutes(prometheus: prometheus, server: server, store: store, clusters: clusters, follower: follower)
     if let metricsListener { operations.register(in: metricsListener.registry) }
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,

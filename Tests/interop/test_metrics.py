@@ -199,3 +199,55 @@ def test_readyz_names_the_database_while_postgresql_is_down(private_postgres, st
         assert time.monotonic() < deadline, "/readyz never became ready again after PostgreSQL came back"
         time.sleep(0.2)
 
+
+
+def test_transport_store_token_and_replica_families(start_server, database, cl, tmp_path):
+    boot = tmp_path / "boot" / "admin-key"
+    boot.parent.mkdir()
+    srv = start_server("--database", database("families.db"), "--default-organization", "acme", "--auth", "on",
+                       "--bootstrap-credentials", str(boot), "--metrics-port", "0", test_service=False)
+    # with --auth on, the operator's endpoints still take no token (README: operations)
+    assert get1(srv.port, "/readyz")[0] == 200 and get2(srv.port, "/metrics")[0] == 200
+    before = scrape(srv.metrics_port)
+    c = cl.common
+    with grpc.insecure_channel(srv.target) as ch:
+        grpc.channel_ready_future(ch).result(timeout=10)
+        pools = cl.pool_grpc.ClusterPoolServiceStub(ch)
+        with pytest.raises(grpc.RpcError) as err:
+            pools.Get(cl.pool.GetRequest(id=c.ClusterPoolIdentifier(name="prod")), timeout=10,
+                      metadata=[("authorization", "Bearer not-a-token")])
+        assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        key = boot.read_text().strip()
+        auth = [("authorization", f"Bearer {key}")]
+        for name in ("prod", "staging"):
+            pools.Create(cl.pool.CreateRequest(cluster_pool=cl.pool.ClusterPool(
+                id=c.ClusterPoolIdentifier(name=name),
+                config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri=f"s3://{name}-bucket"),
+                                           secret_store=c.SecretStore(type=1)))), timeout=10, metadata=auth)
+        during = scrape(srv.metrics_port)
+    # one HTTP/2 client connection on the RPC port while the channel was open (the scrapes
+    # went to the metrics port, which is not counted)
+    assert value(during, "clusterpool_connections", http_version="2") == 1
+    assert value(during, "clusterpool_connections", http_version="1.1") == 0
+    assert value(during, "clusterpool_buffered_reply_bytes") == 0
+    refused = sum(v for (name, labels), v in during.items()
+                  if name == "clusterpool_token_validations_total" and ("result", "ok") not in labels) \
+        - sum(v for (name, labels), v in before.items()
+              if name == "clusterpool_token_validations_total" and ("result", "ok") not in labels)
+    assert refused == 1, f"{refused} refused token validations counted, want 1"
+    assert value(during, "clusterpool_token_validations_total", result="malformed") \
+        - value(before, "clusterpool_token_validations_total", result="malformed") == 1
+    # the API key validates as a bearer credential (once: the gate remembers it on the connection)
+    assert value(during, "clusterpool_token_validations_total", result="ok") \
+        - value(before, "clusterpool_token_validations_total", result="ok") >= 1
+    commits = value(during, "clusterpool_store_commit_duration_seconds_count") \
+        - value(before, "clusterpool_store_commit_duration_seconds_count")
+    batched = value(during, "clusterpool_store_commit_batch_size_sum") \
+        - value(before, "clusterpool_store_commit_batch_size_sum")
+    assert commits >= 1 and batched >= 2, f"{commits} commits of {batched} writes for two Creates"
+    lag = [k for k in during if k[0] == "clusterpool_replica_lag_revisions"]
+    if database.backend == "postgres":
+        assert lag, "no replica lag on PostgreSQL"
+        assert value(during, "clusterpool_replica_lag_seconds") >= 0
+    else:
+        assert not lag, "replica lag reported without PostgreSQL"

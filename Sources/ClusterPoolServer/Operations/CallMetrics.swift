@@ -12,11 +12,16 @@ internal import Synchronization
 /// the methods called and the (protocol, code) pairs that happened. Calls to methods the
 /// registry does not serve count under `unknown`: a label's values stay bounded whatever
 /// paths clients send.
+///
+/// Data-plane reports also count in `clusterpool_heartbeats_received_total{kind}` (`heartbeat`:
+/// ClusterService/Heartbeat, `status`: ClusterService/UpdateStatus), whatever their outcome.
 public final class CallMetrics: CallObserver {
   /// The counter's name.
   public static let callsLabel = "clusterpool_calls_total"
   /// The latency histogram's name (seconds; buckets are the metrics backend's to choose).
   public static let durationLabel = "clusterpool_call_duration_seconds"
+  /// The data-plane reports' counter.
+  public static let heartbeatsLabel = "clusterpool_heartbeats_received_total"
   /// The protocols labelled, in slot order; anything else counts as `other`.
   static let protocols = ["grpc", "grpc-web", "connect", "other"]
   /// gRPC's codes 0...16; another number counts as 2 (UNKNOWN).
@@ -32,12 +37,21 @@ public final class CallMetrics: CallObserver {
     let service: String
     let method: String
     let factory: any MetricsFactory
+    /// Counts the method's calls in a family of its own too (Heartbeat, UpdateStatus).
+    let received: Counter?
     private let handles = Mutex(Handles())
 
     init(service: String, method: String, factory: any MetricsFactory) {
       self.service = service
       self.method = method
       self.factory = factory
+      let kind: String? =
+        switch (service, method) {
+        case (ClusterService.serviceName, "Heartbeat"): "heartbeat"
+        case (ClusterService.serviceName, "UpdateStatus"): "status"
+        default: nil
+        }
+      received = kind.map { Counter(label: CallMetrics.heartbeatsLabel, dimensions: [("kind", $0)], factory: factory) }
     }
 
     /// The counter of one (protocol slot, code) and the latency timer.
@@ -98,6 +112,7 @@ public final class CallMetrics: CallObserver {
     let code = (0..<Self.codeCount).contains(record.code) ? record.code : 2
     let (counter, latency) = method.handles(protocol: slot, code: code)
     counter.increment()
+    method.received?.increment()
     let (seconds, attoseconds) = record.duration.components
     latency.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
   }
