@@ -146,7 +146,7 @@ public final class RPCServer: Service, Sendable {
               try pipeline.addHandler(
                 ServerConnectionHandler(
                   routes: routes, plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
-                  limits: limits, settings: settings, replyBudget: replyBudget,
+                  observers: http1.observers, limits: limits, settings: settings, replyBudget: replyBudget,
                   logger: logger))
             case .http1:
               try pipeline.configureHTTPServerPipeline(
@@ -197,8 +197,10 @@ public final class RPCServer: Service, Sendable {
         try? await Task.sleep(for: grace)
       }
       await group.next()
+      // Before leaving the group, which waits for both tasks: a future's `get()` does not
+      // end on cancellation, so the grace period would last until the last call finished.
+      closeAllConnections()
       group.cancelAll()
     }
-    closeAllConnections()
   }
 }
