@@ -124,7 +124,9 @@ struct ServerCommand: AsyncParsableCommand {
     // services → serving. Whatever fails first is told in words, before anything is created
     // on disk.
     let registry = MethodRegistry()
-    let server = RPCServer(configuration: serverConfiguration(), registry: registry, logger: logger)
+    var configuration = serverConfiguration()
+    configuration.callObservers.append(CallMetrics())
+    let server = RPCServer(configuration: configuration, registry: registry, logger: logger)
     do {
       try await server.bind()
     } catch {
@@ -206,7 +208,6 @@ struct ServerCommand: AsyncParsableCommand {
         service: AuditService(store: store, defaultOrganization: serviceConfiguration.defaultOrganization), recorder: recorder,
         fallback: enforce ? nil : serviceConfiguration.callerIdentity),
       operations: operations, logger: logger)
-    _ = CallMetrics(registry: registry)  // not yet told of calls: the call executor will
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health

@@ -251,3 +251,95 @@ def test_transport_store_token_and_replica_families(start_server, database, cl, 
         assert value(during, "clusterpool_replica_lag_seconds") >= 0
     else:
         assert not lag, "replica lag reported without PostgreSQL"
+
+
+POOLS = "cloudidl.clusterpool.ClusterPoolService"
+
+
+def connect_http1_unary(port: int, method: str, request) -> int:
+    """A Connect unary call over HTTP/1.1 (binary protobuf); its HTTP status."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", f"/{POOLS}/{method}", body=request.SerializeToString(),
+                     headers={"content-type": "application/proto", "connect-protocol-version": "1"})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
+def calls(scraped: dict) -> dict[tuple, float]:
+    """{(method, protocol, code): count} of clusterpool_calls_total."""
+    found = {}
+    for (name, labels), count in scraped.items():
+        if name == "clusterpool_calls_total":
+            d = dict(labels)
+            assert d["service"] in (POOLS, "unknown") or "." in d["service"], d
+            found[(d["method"], d["protocol"], d["code"])] = count
+    return found
+
+
+def test_call_counts_by_code_over_grpc_and_connect(metrics_server, cl):
+    from connect_clients import Caller, outcome
+    srv = metrics_server
+    c = cl.common
+    with grpc.insecure_channel(srv.target) as ch:
+        pools = cl.pool_grpc.ClusterPoolServiceStub(ch)
+        pools.Create(cl.pool.CreateRequest(cluster_pool=cl.pool.ClusterPool(
+            id=c.ClusterPoolIdentifier(name="prod"),
+            config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri="s3://prod-bucket"),
+                                       secret_store=c.SecretStore(type=1)))), timeout=10)
+        before = scrape(srv.metrics_port)
+        before_h2 = scrape(srv.port, http2=True)
+        assert calls(before) == calls(before_h2), "the two ports disagree"
+        for _ in range(3):
+            pools.Get(cl.pool.GetRequest(id=c.ClusterPoolIdentifier(name="prod")), timeout=10)
+        bad = cl.pool.ClusterPool(id=c.ClusterPoolIdentifier(name="Not A Name"))
+        with pytest.raises(grpc.RpcError) as err:
+            pools.Create(cl.pool.CreateRequest(cluster_pool=bad), timeout=10)
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    caller = Caller(srv.port, "connect")
+    try:
+        got = outcome(lambda: caller.unary(POOLS, "Get", cl.pool.GetRequest(id=c.ClusterPoolIdentifier(name="nope")),
+                                           cl.pool.GetResponse))
+        assert got[0] == "NOT_FOUND", got
+    finally:
+        caller.close()
+    assert connect_http1_unary(srv.port, "Get", cl.pool.GetRequest(id=c.ClusterPoolIdentifier(name="gone"))) == 404
+    after = scrape(srv.metrics_port)
+    delta = {k: v - calls(before).get(k, 0) for k, v in calls(after).items() if v != calls(before).get(k, 0)}
+    assert delta == {
+        ("Get", "grpc", "OK"): 3,
+        ("Create", "grpc", "INVALID_ARGUMENT"): 1,
+        ("Get", "connect", "NOT_FOUND"): 2,
+    }, f"call counts moved by {delta}"
+    series = frozenset({("service", POOLS), ("method", "Get")})
+    count_delta = (after[("clusterpool_call_duration_seconds_count", series)]
+                   - before.get(("clusterpool_call_duration_seconds_count", series), 0))
+    assert count_delta == 5, f"{count_delta} Get latencies recorded, want 5"
+
+
+def test_heartbeats_received_count_every_report(metrics_server, cl):
+    srv = metrics_server
+    c = cl.common
+    before = scrape(srv.metrics_port)
+    with grpc.insecure_channel(srv.target) as ch:
+        pools = cl.pool_grpc.ClusterPoolServiceStub(ch)
+        clusters = cl.grpc.ClusterServiceStub(ch)
+        pools.Create(cl.pool.CreateRequest(cluster_pool=cl.pool.ClusterPool(
+            id=c.ClusterPoolIdentifier(name="prod"),
+            config=c.ClusterPoolConfig(object_store_ref=c.ObjectStoreRef(uri="s3://prod-bucket"),
+                                       secret_store=c.SecretStore(type=1)))), timeout=10)
+        clusters.CreateCluster(cl.cluster.CreateClusterRequest(
+            cluster_id=c.ClusterIdentifier(name="c1"), cluster_pool_name="prod"), timeout=10)
+        for _ in range(4):
+            clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=c.ClusterIdentifier(name="c1")), timeout=10)
+        with pytest.raises(grpc.RpcError):  # received, and refused: it counts too
+            clusters.Heartbeat(cl.cluster.HeartbeatRequest(cluster_id=c.ClusterIdentifier(name="nope")), timeout=10)
+        clusters.UpdateStatus(cl.cluster.UpdateStatusRequest(cluster_id=c.ClusterIdentifier(name="c1")), timeout=10)
+    after = scrape(srv.metrics_port)
+    assert value(after, "clusterpool_heartbeats_received_total", kind="heartbeat") \
+        - value(before, "clusterpool_heartbeats_received_total", kind="heartbeat") == 5
+    assert value(after, "clusterpool_heartbeats_received_total", kind="status") \
+        - value(before, "clusterpool_heartbeats_received_total", kind="status") == 1

@@ -1,3 +1,4 @@
+internal import ClusterPoolProto
 public import CoreMetrics
 public import RPCCore
 internal import Synchronization
@@ -83,10 +84,13 @@ public final class CallMetrics: CallObserver {
   private let methods: [String: [String: Method]]
   private let unknown: Method
 
-  /// Metrics of every method `registry` serves now (register the services first), made by
-  /// `factory` (by default the process's bootstrapped one).
-  public convenience init(registry: MethodRegistry, factory: any MetricsFactory = MetricsSystem.factory) {
-    self.init(methods: registry.methods, factory: factory)
+  /// Metrics of every method the API describes (its compiled descriptors: what the server can
+  /// serve), made by `factory`; usable before the services are registered.
+  public convenience init(factory: any MetricsFactory = MetricsSystem.factory) {
+    self.init(
+      methods: ProtoServices.all.flatMap { service in
+        service.methods.map { MethodDescriptor(service: service.fullName, method: $0.name) }
+      }, factory: factory)
   }
 
   /// Metrics of `methods`, made by `factory`.
