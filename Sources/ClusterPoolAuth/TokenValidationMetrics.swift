@@ -1,8 +1,8 @@
 internal import CoreMetrics
 
-/// `clusterpool_token_validations_total{result}`: every bearer credential a call presented,
-/// by outcome (`ok`, or why it was refused: `expired`, `bad_signature`, ...), whether it was
-/// verified or found in a cache. Counters are made once, on first use, through the process's
+/// `clusterpool_token_validations_total{result}`: every validation of a bearer credential
+/// (``BearerAuthenticator/verifiedCaller(bearer:)``), by outcome (`ok`, or why it was refused:
+/// `expired`, `bad_signature`, ...), whether it was verified or found in a cache. Counters are made once, on first use, through the process's
 /// bootstrapped metrics backend; a validation is one atomic add.
 final class TokenValidationMetrics: Sendable {
   static let shared = TokenValidationMetrics()
