@@ -30,6 +30,9 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    // metrics: libraries record through swift-metrics; the executable exports Prometheus text
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
   ],
   targets: [
     // MARK: C bridges (system libraries found through pkg-config, plus the protoc-c output)
@@ -107,6 +110,8 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         // SHA-256 of API key secrets
         .product(name: "Crypto", package: "swift-crypto"),
+        // commit latency and batch size
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swift6),
     .target(
@@ -137,6 +142,8 @@ let package = Package(
         // RSA (RS256) signatures of an OpenID Connect provider's tokens
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        // token validations by result
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swift6),
 
@@ -147,6 +154,7 @@ let package = Package(
         "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolAuth",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       swiftSettings: swift6),
 
@@ -170,6 +178,8 @@ let package = Package(
         "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "RPCCore",
         "RPCHTTP2", "BuildInfo", "ConfigSources",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -255,6 +265,8 @@ let package = Package(
       name: "ClusterPoolServerTests",
       dependencies: [
         "ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore",
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       swiftSettings: swift6),
   ]

@@ -52,8 +52,11 @@ public final class BearerAuthenticator: CallAuthenticator {
   /// The caller `bearer` (the call's credential) names, or `UNAUTHENTICATED` saying why.
   public func verifiedCaller(bearer: Substring) throws(RPCError) -> AuthenticatedCaller {
     do throws(AuthenticationFailure) {
-      return try caller(bearer: String(bearer))
+      let verified = try caller(bearer: String(bearer))
+      TokenValidationMetrics.shared.accepted()
+      return verified
     } catch {
+      TokenValidationMetrics.shared.refused(error)
       throw RPCError(code: .unauthenticated, message: error.description)
     }
   }

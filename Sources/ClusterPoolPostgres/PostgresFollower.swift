@@ -38,6 +38,8 @@ public final class PostgresFollower: Service, Sendable {
   /// Batches applied, catch-up statements run, entries applied, reconnects, reloads and
   /// prunes, for tests and logs.
   let counts = Mutex<(catchUps: Int, reads: Int, entries: Int, connects: Int, reloads: Int, pruned: Int)>((0, 0, 0, 0, 0, 0))
+  /// How far behind the change log it is (``lag``).
+  let lagState = Mutex(FollowerLag())
   /// How many revisions behind a catch-up reloads every row instead of reading the entries.
   public var reloadBehind: UInt64 { settings.reloadBehind }
 
@@ -105,6 +107,7 @@ public final class PostgresFollower: Service, Sendable {
           for try await notification in notifications {
             let revision = UInt64(notification.payload) ?? .max
             self.wanted.withLock { $0 = max($0, revision) }
+            if revision != .max { self.lagState.withLock { $0.heard(revision, applied: self.appliedRevision) } }
             wake.yield()
           }
           throw PostgresFollowerError.listenEnded
@@ -157,7 +160,10 @@ public final class PostgresFollower: Service, Sendable {
         try await reload(because: "\(error)")
         return total
       }
-      guard let batch else { break }
+      guard let batch else {
+        lagState.withLock { $0.caughtUp(to: appliedRevision) }
+        break
+      }
       if batch.asOf - from > reloadBehind {
         try await reload(because: "\(batch.asOf - from) revisions behind (more than \(reloadBehind))")
         return total
@@ -169,7 +175,10 @@ public final class PostgresFollower: Service, Sendable {
       applied.withLock { $0 = max($0, last) }
       total += batch.entries
       counts.withLock { $0.catchUps += 1; $0.entries += batch.entries }
-      if batch.entries < PostgresChangeReader.batchLimit { break }
+      if batch.entries < PostgresChangeReader.batchLimit {
+        lagState.withLock { $0.caughtUp(to: appliedRevision) }
+        break
+      }
     }
     return total
   }

@@ -19,9 +19,12 @@ public struct ServerApplication: Sendable {
 
   public let registry: MethodRegistry
   public let health: HealthStatusProvider
-  /// Marks every service NOT_SERVING and ends health watches when shutdown begins; run it
-  /// in the same `ServiceGroup` after the server so that it is told first.
+  /// Marks every service NOT_SERVING, the server not ready (`/readyz`) and ends health
+  /// watches when shutdown begins; run it in the same `ServiceGroup` after the server so that
+  /// it is told first.
   public let healthShutdown: HealthShutdownService
+  /// What `/readyz` answers from.
+  public let readiness: Readiness
 
   /// Assembles the registry (`registry`, when a server made before the services already
   /// holds it); `clusterPools` (the pool service over its store), `clusters`, `queues`,
@@ -33,8 +36,10 @@ public struct ServerApplication: Sendable {
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
     clusters: ClusterService? = nil, queues: QueueService? = nil, identity: IdentityServices? = nil,
     auth: AuthService? = nil, audit: AuditServing? = nil,
-    revisions: (any StoreRevisions)? = nil, logger: Logger
+    revisions: (any StoreRevisions)? = nil, operations: OperationsRoutes = OperationsRoutes(readiness: Readiness(), exposition: nil),
+    logger: Logger
   ) {
+    operations.register(in: registry)
     let health = HealthStatusProvider()
     HealthService(provider: health).register(in: registry)
     var services: Set<String> = [HealthService.serviceName]
@@ -89,8 +94,9 @@ public struct ServerApplication: Sendable {
 
     self.registry = registry
     self.health = health
+    self.readiness = operations.readiness
     self.healthShutdown = HealthShutdownService(
-      provider: health,
+      provider: health, readiness: operations.readiness,
       onShutdown: {
         clusters?.endWatches()
         audit?.service.endWatches()
@@ -103,10 +109,12 @@ public struct ServerApplication: Sendable {
 /// server can drain.
 public struct HealthShutdownService: Service {
   let provider: HealthStatusProvider
+  var readiness: Readiness? = nil
   var onShutdown: @Sendable () -> Void = {}
 
   public func run() async throws {
     try? await gracefulShutdown()
+    readiness?.markShuttingDown()
     provider.setAll(.notServing)
     provider.finishWatchers()
     onShutdown()

@@ -24,6 +24,9 @@ public struct ServerContext: Sendable {
   /// Where a refusal raised inside the handler is recorded: the registry's authenticator when
   /// it records refusals (set with ``caller``); `nil` without one.
   public var refusals: (any CallRefusals)?
+  /// Where the authenticator notes the caller its credential names, refused or not, for the
+  /// call's ``CallRecord``; `nil` when nothing records calls.
+  public var identifiedCaller: IdentifiedCaller?
 
   /// The context of the call whose handler is running, bound by ``MethodRegistry`` around
   /// every handler it registered: what code below a handler (organization scope, authorship)

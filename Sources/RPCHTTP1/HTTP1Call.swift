@@ -10,6 +10,8 @@ final class HTTP1Call {
   let wire: WireCall
   let route: HTTP1Routes.Route
   let context: ServerContext
+  /// What the call's record will say (request id, caller, bytes).
+  var observed: ObservedCall
   /// Whether the connection may carry another request after this one.
   let keepAlive: Bool
   private var decoder: WireRequestDecoder
@@ -21,8 +23,12 @@ final class HTTP1Call {
   /// Writers waiting for the channel to become writable.
   var writers = SuspendedWriters()
 
-  init(id: Int, wire: WireCall, route: HTTP1Routes.Route, context: ServerContext, keepAlive: Bool) {
+  init(
+    id: Int, wire: WireCall, route: HTTP1Routes.Route, context: ServerContext, observed: ObservedCall,
+    keepAlive: Bool
+  ) {
     self.id = id
+    self.observed = observed
     self.wire = wire
     self.route = route
     self.context = context
@@ -32,6 +38,7 @@ final class HTTP1Call {
 
   /// Takes request body bytes; fails as soon as they cannot make one acceptable message.
   func receive(_ bytes: ByteBuffer) throws(RPCError) {
+    observed.requestBytes += bytes.readableBytes
     try decoder.append(bytes)
     while let message = try decoder.next() { try take(message) }
   }

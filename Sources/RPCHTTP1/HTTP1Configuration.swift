@@ -1,4 +1,5 @@
 package import NIOCore
+package import RPCCore
 
 /// What an HTTP/1.1 connection tolerates; the server fills it from its own limits.
 package struct HTTP1Configuration: Sendable {
@@ -8,8 +9,14 @@ package struct HTTP1Configuration: Sendable {
   package var idleTimeout: TimeAmount
   /// A connection whose first request head does not arrive within this time is closed.
   package var firstRequestTimeout: TimeAmount
+  /// Told of every call once, when it ends.
+  package var observers: CallObservers
 
-  package init(maxMessageSize: Int, idleTimeout: TimeAmount, firstRequestTimeout: TimeAmount) {
+  package init(
+    maxMessageSize: Int, idleTimeout: TimeAmount, firstRequestTimeout: TimeAmount,
+    observers: CallObservers = CallObservers([])
+  ) {
+    self.observers = observers
     self.maxMessageSize = maxMessageSize
     self.idleTimeout = idleTimeout
     self.firstRequestTimeout = firstRequestTimeout

@@ -8,40 +8,50 @@ internal import RPCCore
 /// running the method's handler once the request is complete.
 extension HTTP1ConnectionHandler {
   func begin(_ head: HTTPRequestHead) {
+    let plainRoute = routes.plain[target: head.uri]
+    let wireHead = Self.wireHead(head)
+    let route = plainRoute == nil ? routes[target: head.uri] : nil
+    var observed: ObservedCall?
+    if plainRoute == nil {
+      observed = ObservedCall(
+        descriptor: route?.descriptor, path: wireHead.path, contentType: wireHead.contentType,
+        fields: wireHead.fields, httpVersion: head.version.minor == 0 ? "1.0" : "1.1", peer: peer,
+        requestIDs: &requestIDs)
+    }
     if let coding = Self.unsupportedTransferCoding(head.headers) {
-      return answer(
+      return refuse(
         WireRejection(
           status: 501,
           explanation: "transfer coding \(coding) is not implemented: send the body with Content-Length, "
             + "or with Transfer-Encoding: chunked alone"
-        ).response, keepAlive: false)
+        ), observed, keepAlive: false)
     }
-    if let route = routes.plain[target: head.uri] { return beginPlain(head, route) }
+    if let plainRoute { return beginPlain(head, plainRoute) }
+    guard var observed else { return }
     let wire: WireCall
     do throws(WireRejection) {
-      wire = try WireCall(head: Self.wireHead(head), maxMessageSize: configuration.maxMessageSize)
+      wire = try WireCall(head: wireHead, maxMessageSize: configuration.maxMessageSize)
     } catch {
       // NIOHTTP1 frames any answer to CONNECT without a length: only closing delimits it.
-      return answer(error.response, keepAlive: head.isKeepAlive && head.method != .CONNECT)
+      return refuse(error, observed, keepAlive: head.isKeepAlive && head.method != .CONNECT)
     }
     guard wire.wireProtocol != .grpc else {
       return refuseHTTP2Only(
-        head,
+        head, observed,
         "gRPC (application/grpc) needs HTTP/2; over HTTP/1.1 use gRPC-Web "
           + "(application/grpc-web+proto) or Connect (application/proto)")
     }
-    guard let route = routes[target: head.uri] else {
-      let error = RPCError.unknownMethod(Self.path(head.uri))
-      return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
+    guard let route else {
+      return refuse(wire, RPCError.unknownMethod(Self.path(head.uri)), observed, keepAlive: head.isKeepAlive)
     }
     if case .bidiStreaming = route.handler {
-      return refuseHTTP2Only(head, "\(route.descriptor.path) streams requests, which needs HTTP/2")
+      return refuseHTTP2Only(head, observed, "\(route.descriptor.path) streams requests, which needs HTTP/2")
     }
     if let rejection = wire.rejection(for: route.handler) {
-      return answer(rejection.response, keepAlive: head.isKeepAlive)
+      return refuse(rejection, observed, keepAlive: head.isKeepAlive)
     }
     if let problem = wire.headerError {
-      return answer(wire.end(problem, responseStarted: false), keepAlive: head.isKeepAlive)
+      return refuse(wire, problem, observed, keepAlive: head.isKeepAlive)
     }
     let limit = configuration.maxMessageSize + (wire.wireProtocol.isEnveloped ? 5 : 0)
     if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
@@ -49,9 +59,21 @@ extension HTTP1ConnectionHandler {
         code: .resourceExhausted,
         message: "request body of \(length) bytes exceeds the limit of "
           + "\(configuration.maxMessageSize) bytes")
-      return answer(wire.end(error, responseStarted: false), keepAlive: false)
+      return refuse(wire, error, observed, keepAlive: false)
     }
-    start(head, wire: wire, route: route)
+    start(head, wire: wire, route: route, observed: &observed)
+  }
+
+  /// Refuses a call before it started with the protocol's error answer.
+  private func refuse(_ wire: WireCall, _ error: RPCError, _ observed: ObservedCall, keepAlive: Bool) {
+    answer(wire.end(error, responseStarted: false), keepAlive: keepAlive, requestID: observed.requestID)
+    observers.finished(observed, status: error)
+  }
+
+  /// Refuses a request before it started with a bare HTTP answer.
+  private func refuse(_ rejection: WireRejection, _ observed: ObservedCall?, keepAlive: Bool) {
+    answer(rejection.response, keepAlive: keepAlive, requestID: observed?.requestID)
+    if let observed { observers.finished(observed, httpStatus: rejection.response.head?.status ?? 500) }
   }
 
   /// The request as `WireCall` reads it: every header with a lower-case name.
@@ -72,31 +94,37 @@ extension HTTP1ConnectionHandler {
 
   /// 505 HTTP Version Not Supported, and the connection closed: a client that expected HTTP/2
   /// semantics may otherwise hang on it (connect-go does the same).
-  private func refuseHTTP2Only(_ head: HTTPRequestHead, _ message: String) {
+  private func refuseHTTP2Only(_ head: HTTPRequestHead, _ observed: ObservedCall, _ message: String) {
     var body = ByteBuffer()
     body.writeString(message + "\n")
     let response = WireResponse(
       head: WireResponseHead(status: 505, fields: [("content-type", "text/plain; charset=utf-8")]),
       body: body)
-    answer(response, keepAlive: false)
+    answer(response, keepAlive: false, requestID: observed.requestID)
+    observers.finished(observed, httpStatus: 505, message: message)
   }
 
-  private func start(_ head: HTTPRequestHead, wire: WireCall, route: HTTP1Routes.Route) {
+  private func start(_ head: HTTPRequestHead, wire: WireCall, route: HTTP1Routes.Route, observed: inout ObservedCall) {
     var context = ServerContext(
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     context.authority = head.headers.first(name: "host")
+    if !observers.isEmpty, routes.authenticator != nil {
+      observed.identified = IdentifiedCaller()
+      context.identifiedCaller = observed.identified
+    }
     do {
       try context.authenticate(by: routes.authenticator)
     } catch {
-      return answer(wire.end(error, responseStarted: false), keepAlive: head.isKeepAlive)
+      return refuse(wire, error, observed, keepAlive: head.isKeepAlive)
     }
+    observed.caller = context.caller
     context.traceStart(wire: "\(wire.wireProtocol) over HTTP/1.1")
     calls += 1
     // HTTP/1.0 has no chunked bodies: a stream there ends by closing the connection.
     let streams = wire.wireProtocol.isEnveloped && head.version.minor == 0
     let call = HTTP1Call(
-      id: calls, wire: wire, route: route, context: context,
+      id: calls, wire: wire, route: route, context: context, observed: observed,
       keepAlive: head.isKeepAlive && !streams)
     self.call = call
     if let timeout = wire.timeout, let loop = self.context?.eventLoop {

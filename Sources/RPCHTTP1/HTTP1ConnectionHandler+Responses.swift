@@ -7,10 +7,12 @@ internal import RPCCore
 /// ended by the protocol's end-of-stream envelope.
 extension HTTP1ConnectionHandler {
   /// Writes a whole answer: head, body, end; closes after it unless `keepAlive`.
-  func answer(_ response: WireResponse, keepAlive: Bool) {
+  /// `requestID`, when given, is echoed in the head.
+  func answer(_ response: WireResponse, keepAlive: Bool, requestID: String? = nil) {
     let keepAlive = keepAlive && !(requestOpen && continueAwaited)
     if let head = response.head {
       var headers = Self.headers(head, keepAlive: keepAlive)
+      if let requestID { headers.add(name: RequestID.fieldName, value: requestID) }
       // a bodiless answer that states its length (a HEAD answer: the GET's) keeps it
       if response.body != nil || !headers.contains(name: "content-length") {
         headers.replaceOrAdd(name: "content-length", value: String(response.body?.readableBytes ?? 0))
@@ -30,7 +32,11 @@ extension HTTP1ConnectionHandler {
   /// The framed response of a unary call (inline or task).
   func respond(_ call: HTTP1Call, framed: ByteBuffer) {
     call.deadlineTimer?.cancel()
-    answer(call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive)
+    answer(
+      call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive,
+      requestID: call.observed.requestID)
+    call.observed.responseBytes += framed.readableBytes
+    observers.finished(call.observed, status: nil)
   }
 
   /// Completion of a unary handler task.
@@ -58,11 +64,11 @@ extension HTTP1ConnectionHandler {
     if !call.responseStarted {
       call.responseStarted = true
       let head = call.wire.responseHead(adding: call.route.extraFields(call.context))
-      writeHead(
-        HTTPResponseHead(
-          version: responseVersion, status: .init(statusCode: head.status),
-          headers: Self.headers(head, keepAlive: call.keepAlive)))
+      var headers = Self.headers(head, keepAlive: call.keepAlive)
+      headers.add(name: RequestID.fieldName, value: call.observed.requestID)
+      writeHead(HTTPResponseHead(version: responseVersion, status: .init(statusCode: head.status), headers: headers))
     }
+    call.observed.responseBytes += framed.readableBytes
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(framed))), promise: nil)
     if context.channel.isWritable {
       continuation.resume()
@@ -93,7 +99,10 @@ extension HTTP1ConnectionHandler {
     let keepAlive = keepAlive && call.keepAlive
     let extra = call.responseStarted ? [] : call.route.extraFields(call.context)
     let response = call.wire.end(status, responseStarted: call.responseStarted, adding: extra)
-    guard call.responseStarted else { return answer(response, keepAlive: keepAlive) }
+    observers.finished(call.observed, status: status)
+    guard call.responseStarted else {
+      return answer(response, keepAlive: keepAlive, requestID: call.observed.requestID)
+    }
     if let body = response.body { writeBody(body) }
     writeEnd(keepAlive: keepAlive)
   }

@@ -42,6 +42,12 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var endingResponse = false
   var heldParts: [HTTPServerRequestPart] = []
   var calls = 0
+  /// Told of every call once, when it ends.
+  var observers: CallObservers { configuration.observers }
+  /// Makes the request ids of calls that came without one.
+  var requestIDs = RequestIDGenerator()
+  /// The server's graceful shutdown began: a call cut short now was cut by it.
+  var shuttingDown = false
   /// The plain HTTP request being received or answered (`+Plain`).
   var plain: HTTP1PlainRequest?
   /// Closes a connection with no request for its timeout, or whose request body stalled
@@ -133,8 +139,18 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
     if let call {
       self.call = nil
       call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
+      observers.finished(
+        call.observed,
+        status: shuttingDown
+          ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
+          : RPCError(code: .cancelled, message: "the connection closed before the call finished"))
     }
     context.fireChannelInactive()
+  }
+
+  package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is GracefulShutdownEvent { shuttingDown = true }
+    context.fireUserInboundEventTriggered(event)
   }
 
   package func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -228,19 +228,27 @@ final class NGHTTP2Session {
 extension NGHTTP2Session {
   /// Submits a server response; with `endStream` the headers are the whole response
   /// (trailers-only), otherwise DATA follows from the stream's queue.
+  /// `field`, when given, follows the block's fields (a per-call field such as the request
+  /// id, without encoding a block per call).
   @discardableResult
-  func submitResponse(stream: Int32, headers: HeaderBlock, endStream: Bool) -> Bool {
-    guard !endStream, let record = record(stream) else {
-      return nghttp2_submit_response(session, stream, headers.fields, headers.count, nil) == 0
+  func submitResponse(
+    stream: Int32, headers: HeaderBlock, adding field: (name: String, value: String)? = nil, endStream: Bool
+  ) -> Bool {
+    Self.withFields(headers, adding: field) { fields, count in
+      guard !endStream, let record = record(stream) else {
+        return nghttp2_submit_response(session, stream, fields, count, nil) == 0
+      }
+      record.sending = true
+      var provider = Self.dataProvider(record)
+      return nghttp2_submit_response(session, stream, fields, count, &provider) == 0
     }
-    record.sending = true
-    var provider = Self.dataProvider(record)
-    return nghttp2_submit_response(session, stream, headers.fields, headers.count, &provider) == 0
   }
 
-  /// Submits a whole server response at once: headers, one body, trailers when given.
+  /// Submits a whole server response at once: headers (and `field`), one body, trailers
+  /// when given.
   func submitResponse(
-    stream: Int32, headers: HeaderBlock, body: ByteBuffer, trailers: HeaderBlock?
+    stream: Int32, headers: HeaderBlock, adding field: (name: String, value: String)? = nil, body: ByteBuffer,
+    trailers: HeaderBlock?
   ) {
     guard let record = record(stream) else { return }
     queuedBytes += body.readableBytes - (record.buffer?.readableBytes ?? 0)
@@ -249,7 +257,34 @@ extension NGHTTP2Session {
     record.trailers = trailers
     record.sending = true
     var provider = Self.dataProvider(record)
-    nghttp2_submit_response(session, stream, headers.fields, headers.count, &provider)
+    Self.withFields(headers, adding: field) { fields, count in
+      _ = nghttp2_submit_response(session, stream, fields, count, &provider)
+    }
+  }
+
+  /// The block's fields, followed by `field` when given, for one submission (nghttp2 copies
+  /// them).
+  private static func withFields<R>(
+    _ headers: HeaderBlock, adding field: (name: String, value: String)?,
+    _ body: (UnsafePointer<nghttp2_nv>, Int) -> R
+  ) -> R {
+    guard var (name, value) = field else { return body(headers.fields, headers.count) }
+    return withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: headers.count + 1) { nva in
+      let base = nva.baseAddress!
+      base.initialize(from: headers.fields, count: headers.count)
+      return name.withUTF8 { nameBytes in
+        value.withUTF8 { valueBytes in
+          let empty = UnsafeMutablePointer<UInt8>(mutating: nameBytes.baseAddress!)
+          (base + headers.count).initialize(
+            to: nghttp2_nv(
+              name: UnsafeMutablePointer(mutating: nameBytes.baseAddress!),
+              value: valueBytes.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? empty,
+              namelen: nameBytes.count, valuelen: valueBytes.count,
+              flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+          return body(base, headers.count + 1)
+        }
+      }
+    }
   }
 
   /// Submits a client request whose body comes from the stream's queue; returns the stream

@@ -27,6 +27,8 @@ public final class RPCServer: Service, Sendable {
   /// The routes, made from the registry when `run()` starts (services may register after
   /// `bind()`); no connection is accepted before.
   private let routes = Mutex<([String: ServerRoute], HTTP1Routes)?>(nil)
+  /// Open connections by HTTP version and buffered reply bytes, for metrics.
+  public let census = TransportCensus()
 
   /// Creates a server; nothing is bound until `bind()` or `run()`.
   public init(configuration: ServerConfiguration, registry: MethodRegistry, logger: Logger) {
@@ -115,6 +117,8 @@ public final class RPCServer: Service, Sendable {
     let logger = self.logger
     let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
     let replyBudget = SharedReplyBudget(limit: limits.maxBufferedReplyBytes)
+    let census = self.census
+    census.track(replyBudget)
     return ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -139,12 +143,15 @@ public final class RPCServer: Service, Sendable {
           let detector = HTTPVersionDetector(
             tls: sslContext != nil, timeout: .init(limits.firstRequestTimeout)
           ) { version, pipeline in
+            let isHTTP2 = version == .http2
+            census.opened(http2: isHTTP2)
+            channel.closeFuture.whenComplete { _ in census.closed(http2: isHTTP2) }
             switch version {
             case .http2:
               try pipeline.addHandler(
                 ServerConnectionHandler(
                   routes: routes, plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
-                  limits: limits, settings: settings, replyBudget: replyBudget,
+                  observers: http1.observers, limits: limits, settings: settings, replyBudget: replyBudget,
                   logger: logger))
             case .http1:
               try pipeline.configureHTTPServerPipeline(
@@ -195,8 +202,10 @@ public final class RPCServer: Service, Sendable {
         try? await Task.sleep(for: grace)
       }
       await group.next()
+      // Before leaving the group, which waits for both tasks: a future's `get()` does not
+      // end on cancellation, so the grace period would last until the last call finished.
+      closeAllConnections()
       group.cancelAll()
     }
-    closeAllConnections()
   }
 }

@@ -1,5 +1,6 @@
 public import NIOCore
 internal import NIOHTTP1
+public import RPCCore
 internal import RPCHTTP1
 
 /// How an `RPCServer` listens and what it tolerates. Defaults are documented per field.
@@ -64,12 +65,16 @@ public struct ServerConfiguration: Sendable {
   public var eventLoopThreads: Int
   /// How long graceful shutdown waits for in-flight calls before closing. Default 10 s.
   public var shutdownGracePeriod: Duration
+  /// Told of every RPC call once, when it ends (metrics, the access log), on the call's
+  /// event loop, over both HTTP versions. Default none.
+  public var callObservers: [any CallObserver]
 
   public init(
     host: String = "127.0.0.1", port: Int = 8089, tls: ServerTLS? = nil,
     limits: Limits = Limits(), eventLoopThreads: Int = System.coreCount,
-    shutdownGracePeriod: Duration = .seconds(10)
+    shutdownGracePeriod: Duration = .seconds(10), callObservers: [any CallObserver] = []
   ) {
+    self.callObservers = callObservers
     self.host = host
     self.port = port
     self.tls = tls
@@ -89,7 +94,7 @@ public struct ServerConfiguration: Sendable {
   var http1Configuration: HTTP1Configuration {
     HTTP1Configuration(
       maxMessageSize: limits.maxMessageSize, idleTimeout: .init(limits.idleTimeout),
-      firstRequestTimeout: .init(limits.firstRequestTimeout))
+      firstRequestTimeout: .init(limits.firstRequestTimeout), observers: CallObservers(callObservers))
   }
 
   /// HTTP/1.1 request heads are held to the HTTP/2 header list limit.

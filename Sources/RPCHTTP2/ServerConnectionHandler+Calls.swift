@@ -40,33 +40,29 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     if request.route == nil, let route = plainRoutes[target: request.path ?? ""] {
       return beginPlain(id, request, route, endStream: endStream)
     }
+    var observed = ObservedCall(
+      descriptor: request.route?.descriptor, path: request.path ?? "", contentType: request.contentType,
+      fields: request.fields, httpVersion: "2", peer: peer, requestIDs: &requestIDs)
     let call: WireCall
     do {
       call = try WireCall(head: request.wireHead, maxMessageSize: limits.maxMessageSize)
     } catch {
-      return answer(id, error.response)
+      return refuse(id, error, observed)
     }
     guard request.size <= limits.maxHeaderListSize else {
-      return answer(
-        id,
-        ending(
-          call,
-          RPCError(
-            code: .resourceExhausted,
-            message: "header list of \(request.size) bytes exceeds the limit of "
-              + "\(limits.maxHeaderListSize) bytes"), responseStarted: false))
+      let error = RPCError(
+        code: .resourceExhausted,
+        message: "header list of \(request.size) bytes exceeds the limit of \(limits.maxHeaderListSize) bytes")
+      return refuse(id, call, error, observed)
     }
     guard let route = request.route else {
-      let path = request.path ?? ""
-      return answer(
-        id,
-        ending(call, RPCError.unknownMethod(path), responseStarted: false))
+      return refuse(id, call, RPCError.unknownMethod(request.path ?? ""), observed)
     }
     if let rejection = call.rejection(for: route.handler) {
-      return answer(id, rejection.response)
+      return refuse(id, rejection, observed)
     }
     if let problem = call.headerError {
-      return answer(id, ending(call, problem, responseStarted: false))
+      return refuse(id, call, problem, observed)
     }
     var deadline: ContinuousClock.Instant?
     if let timeout = call.timeout { deadline = .now + timeout }
@@ -74,13 +70,19 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
     context.authority = request.authority ?? call.metadata.first("host")
+    if !observers.isEmpty, authenticator != nil {
+      observed.identified = IdentifiedCaller()
+      context.identifiedCaller = observed.identified
+    }
     do {
       try context.authenticate(by: authenticator)
     } catch {
-      return answer(id, ending(call, error, responseStarted: false))
+      return refuse(id, call, error, observed)
     }
+    observed.caller = context.caller
     context.traceStart(wire: "\(call.wireProtocol) over HTTP/2")
-    let stream = ServerStream(id: id, handler: route.handler, policy: route.policy, context: context, call: call)
+    let stream = ServerStream(
+      id: id, handler: route.handler, policy: route.policy, context: context, call: call, observed: observed)
     streams[id] = stream
     if let timeout = call.timeout, let loop = self.context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
@@ -105,6 +107,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     guard let stream = streams[id] else {
       return session.consume(stream: id, bytes: size)
     }
+    stream.observed.requestBytes += size
     defer {
       if let window = stream.window, window.mustWithhold() {
         stream.withheld += size
@@ -164,7 +167,9 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       return noteStreamGone()
     }
     guard let stream = streams.removeValue(forKey: id) else { return }
-    stream.abandon(RPCError(code: .cancelled, message: "stream reset by the client"))
+    let error = RPCError(code: .cancelled, message: "stream reset by the client")
+    stream.abandon(error)
+    observers.finished(stream.observed, status: error)
     noteStreamGone()
   }
 

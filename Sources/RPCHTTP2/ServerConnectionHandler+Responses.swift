@@ -13,10 +13,15 @@ extension ServerConnectionHandler {
         stream.policy.map { successHead(stream, $0) }
         ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
       session.submitResponse(
-        stream: stream.id, headers: headers, body: framed, trailers: Self.okTrailers)
+        stream: stream.id, headers: headers, adding: stream.requestIDField, body: framed,
+        trailers: Self.okTrailers)
     } else {
-      submit(stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id)
+      submit(
+        stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id,
+        adding: stream.requestIDField)
     }
+    stream.observed.responseBytes += framed.readableBytes
+    observers.finished(stream.observed, status: nil)
     scheduleFlush()
     noteStreamGone()
   }
@@ -55,8 +60,9 @@ extension ServerConnectionHandler {
       } else {
         headers = headerBlock(stream.call.responseHead())
       }
-      session.submitResponse(stream: id, headers: headers, endStream: false)
+      session.submitResponse(stream: id, headers: headers, adding: stream.requestIDField, endStream: false)
     }
+    stream.observed.responseBytes += framed.readableBytes
     session.enqueue(framed, stream: id)
     if session.queuedBytes(stream: id) > limits.maxBufferedOutputPerStream {
       stream.writers.append(continuation)
@@ -94,8 +100,11 @@ extension ServerConnectionHandler {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
       let extra = stream.responseStarted ? [] : stream.extraFields()
-      submit(ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id)
+      submit(
+        ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id,
+        adding: stream.requestIDField)
     }
+    observers.finished(stream.observed, status: status)
     scheduleFlush()
     noteStreamGone()
   }
@@ -120,25 +129,40 @@ extension ServerConnectionHandler {
     return call.end(short, responseStarted: responseStarted)
   }
 
-  /// A whole answer before any stream state existed: a rejection (not POST, a content type
-  /// we do not serve) or the protocol's error answer (unknown method, bad encoding).
-  func answer(_ id: Int32, _ response: WireResponse) {
-    submit(response, stream: id)
+  /// Refuses a call before any stream state existed with the protocol's error answer
+  /// (unknown method, bad encoding, authentication).
+  func refuse(_ id: Int32, _ call: WireCall, _ error: RPCError, _ observed: ObservedCall) {
+    answer(id, ending(call, error, responseStarted: false), requestID: observed.requestID)
+    observers.finished(observed, status: error)
+  }
+
+  /// Refuses a request before any stream state existed with a bare HTTP answer (not POST, a
+  /// content type we do not serve).
+  func refuse(_ id: Int32, _ rejection: WireRejection, _ observed: ObservedCall) {
+    answer(id, rejection.response, requestID: observed.requestID)
+    observers.finished(observed, httpStatus: rejection.response.head?.status ?? 500)
+  }
+
+  /// A whole answer before any stream state existed: a rejection or an error; `requestID`
+  /// echoed in its head.
+  func answer(_ id: Int32, _ response: WireResponse, requestID: String? = nil) {
+    submit(response, stream: id, adding: requestID.map { (RequestID.fieldName, $0) })
     scheduleFlush()
     noteStreamGone()
   }
 
   /// Submits a piece of response: its head (starting the response, or the whole of it when
-  /// nothing follows), body bytes and trailers, then the end of the stream.
-  private func submit(_ response: WireResponse, stream id: Int32) {
+  /// nothing follows; `field` follows the head's fields), body bytes and trailers, then the
+  /// end of the stream.
+  private func submit(_ response: WireResponse, stream id: Int32, adding field: (name: String, value: String)? = nil) {
     let trailers = response.trailers.map { HeaderBlock($0) }
     if let head = response.head {
       let headers = headerBlock(head)
       if response.body == nil, trailers == nil {
-        session.submitResponse(stream: id, headers: headers, endStream: true)
+        session.submitResponse(stream: id, headers: headers, adding: field, endStream: true)
       } else {
         session.submitResponse(
-          stream: id, headers: headers, body: response.body ?? allocator.buffer(capacity: 0),
+          stream: id, headers: headers, adding: field, body: response.body ?? allocator.buffer(capacity: 0),
           trailers: trailers)
       }
     } else {

@@ -1,6 +1,7 @@
 internal import Logging
 internal import NIOCore
 internal import RPCCore
+internal import RPCHTTP1
 
 /// One server connection: an nghttp2 server session inside a channel handler. Moves bytes
 /// between the socket and the session, pulls output only while the channel is writable, and
@@ -10,7 +11,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   typealias OutboundOut = ByteBuffer
 
   /// Sent through the pipeline to start a graceful shutdown of the connection.
-  struct GracefulShutdownEvent: Sendable {}
+  typealias GracefulShutdownEvent = RPCHTTP1.GracefulShutdownEvent
 
   let routes: [String: ServerRoute]
   /// Plain HTTP resources (token endpoint, JWKS, metadata), and their streams (`+Plain`).
@@ -18,6 +19,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var plainStreams: [Int32: PlainStream] = [:]
   /// Authenticates every call before its handler runs.
   let authenticator: (any CallAuthenticator)?
+  /// Told of every call once, when it ends.
+  let observers: CallObservers
+  /// Makes the request ids of calls that came without one.
+  var requestIDs = RequestIDGenerator()
   var lastRoute: ServerRoute?
   /// The request header block being collected (header blocks never interleave).
   var head = RequestHead()
@@ -46,10 +51,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   init(
     routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
-    authenticator: (any CallAuthenticator)? = nil, limits: ServerConfiguration.Limits,
-    settings: NGHTTP2Settings, replyBudget: SharedReplyBudget, logger: Logger
+    authenticator: (any CallAuthenticator)? = nil, observers: CallObservers = CallObservers([]),
+    limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, replyBudget: SharedReplyBudget,
+    logger: Logger
   ) {
     self.routes = routes
+    self.observers = observers
     self.plainRoutes = plainRoutes
     self.authenticator = authenticator
     self.replyBudget = ConnectionReplyBudget(
@@ -117,8 +124,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     replyBudget.close()
     let open = streams
     streams = [:]
+    // What the record says of a call the connection's end cut short: the server's shutdown
+    // (past its grace period), else the client (or a protocol error) closed the connection.
+    let ended =
+      shuttingDown
+      ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
+      : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     for stream in open.values {
       stream.abandon(RPCError(code: .unavailable, message: "connection closed"))
+      observers.finished(stream.observed, status: ended)
     }
     context.fireChannelInactive()
   }

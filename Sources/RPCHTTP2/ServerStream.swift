@@ -10,6 +10,8 @@ final class ServerStream {
   let context: ServerContext
   /// The call's protocol rules (gRPC, gRPC-Web, Connect).
   let call: WireCall
+  /// What the call's record will say (request id, caller, bytes).
+  var observed: ObservedCall
   var decoder: WireRequestDecoder
   var framer: GRPCMessageFramer { call.framer }
   /// The single request of a unary-request method, once received.
@@ -30,8 +32,12 @@ final class ServerStream {
   /// kept), or its writers held.
   var waitingForRoom = false
 
-  init(id: Int32, handler: MethodHandler, policy: (any CallPolicy)?, context: ServerContext, call: WireCall) {
+  init(
+    id: Int32, handler: MethodHandler, policy: (any CallPolicy)?, context: ServerContext, call: WireCall,
+    observed: ObservedCall
+  ) {
     self.id = id
+    self.observed = observed
     self.handler = handler
     self.policy = policy
     self.context = context
@@ -50,6 +56,9 @@ final class ServerStream {
 
   /// The policy's response header fields (none without a policy).
   func extraFields() -> [(String, String)] { policy?.currentResponseFields(for: context) ?? [] }
+
+  /// The request id field every response head of the call carries.
+  var requestIDField: (name: String, value: String) { (RequestID.fieldName, observed.requestID) }
 
   /// Lets waiting writers continue.
   func resumeWriters() {

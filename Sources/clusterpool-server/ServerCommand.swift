@@ -6,6 +6,7 @@ import ClusterPoolPostgres
 import ClusterPoolServer
 import ClusterPoolSQLite
 import ClusterPoolStore
+import CoreMetrics
 import Foundation
 import Logging
 import RPCCore
@@ -87,6 +88,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Audit log")
   var audit: AuditOptions
 
+  @OptionGroup(title: "Metrics and health")
+  var metrics: MetricsOptions
+
   @OptionGroup(title: "Configuration file and environment")
   var configuration: ConfigOptions
 
@@ -115,6 +119,7 @@ struct ServerCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "clusterpool-server")
+    let prometheus = ServerMetrics.bootstrap()
     let (enforce, authWarning) = auth.enforcement(host: host, tls: tlsCert != nil)
     if let authWarning { logger.warning("\(authWarning)") }
 
@@ -122,11 +127,20 @@ struct ServerCommand: AsyncParsableCommand {
     // services → serving. Whatever fails first is told in words, before anything is created
     // on disk.
     let registry = MethodRegistry()
-    let server = RPCServer(configuration: serverConfiguration(), registry: registry, logger: logger)
+    var configuration = serverConfiguration()
+    configuration.callObservers.append(CallMetrics())
+    let server = RPCServer(configuration: configuration, registry: registry, logger: logger)
     do {
       try await server.bind()
     } catch {
       throw StartupError(error)
+    }
+    let metricsListener: (server: RPCServer, registry: MethodRegistry)?
+    do {
+      metricsListener = try await metricsServer(logger: logger)
+    } catch {
+      await server.close()
+      throw error
     }
     let oidcProvider: OIDCProvider?
     do {
@@ -134,6 +148,7 @@ struct ServerCommand: AsyncParsableCommand {
       try await oidcProvider?.load()
     } catch {
       await server.close()
+      await metricsListener?.server.close()
       throw StartupError(message: "cannot load the OpenID Connect provider: \(error)")
     }
     if let oidcProvider, let keys = oidcProvider.tokens.keySet {
@@ -145,6 +160,7 @@ struct ServerCommand: AsyncParsableCommand {
       (store, follower) = try await pools.openStore(logger: logger)
     } catch {
       await server.close()
+      await metricsListener?.server.close()
       throw error
     }
     let serviceConfiguration = try pools.serviceConfiguration()
@@ -167,6 +183,7 @@ struct ServerCommand: AsyncParsableCommand {
     } catch {
       await store.close()
       await server.close()
+      await metricsListener?.server.close()
       throw StoreOpenError("cannot load the signing keys: \(error)")
     }
     do {
@@ -176,6 +193,7 @@ struct ServerCommand: AsyncParsableCommand {
     } catch {
       await store.close()
       await server.close()
+      await metricsListener?.server.close()
       throw StoreOpenError("cannot create the bootstrap credentials: \(error)")
     }
     let clusterPools = ClusterPoolService(store: store, configuration: serviceConfiguration)
@@ -184,13 +202,15 @@ struct ServerCommand: AsyncParsableCommand {
       healthSaveInterval: .seconds(healthSaveInterval))
     let queues = QueueService(store: store, clusters: clusters, configuration: serviceConfiguration)
     let identity = IdentityServices(store: store, configuration: try pools.identityConfiguration())
+    let operations = operationsRoutes(prometheus: prometheus, server: server, store: store, clusters: clusters, follower: follower)
+    if let metricsListener { operations.register(in: metricsListener.registry) }
     let app = ServerApplication(
       options: .init(enableTestService: enableTestService), registry: registry, clusterPools: clusterPools,
       clusters: clusters, queues: queues, identity: identity, auth: authService,
       audit: AuditServing(
         service: AuditService(store: store, defaultOrganization: serviceConfiguration.defaultOrganization), recorder: recorder,
         fallback: enforce ? nil : serviceConfiguration.callerIdentity),
-      logger: logger)
+      operations: operations, logger: logger)
     // a group stops its services in reverse order, each after the one behind it ended: the
     // store first, so that it stops last (its queued writes, the final health save among them,
     // are committed before it closes); the change log's follower (PostgreSQL) next; the health
@@ -208,11 +228,13 @@ struct ServerCommand: AsyncParsableCommand {
       .init(service: keyRefresh),
     ]
     if let oidcProvider { services.append(.init(service: oidcProvider)) }
+    // the metrics listener stops after the server has drained: /readyz answers 503 meanwhile
+    if let metricsListener { services.append(.init(service: metricsListener.server)) }
     services += [
       .init(service: clusters.healthKeeper(logger: logger)),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),
-      .init(service: ListeningAnnouncement(server: server), successTerminationBehavior: .ignore),
+      .init(service: ListeningAnnouncement(server: server, metrics: metricsListener?.server), successTerminationBehavior: .ignore),
     ]
     let group = ServiceGroup(configuration: .init(
       services: services,

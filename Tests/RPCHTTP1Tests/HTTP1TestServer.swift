@@ -142,14 +142,16 @@ struct TestServer {
 
   static func start(
     limits: ServerConfiguration.Limits = .init(), tls: ServerConfiguration.ServerTLS? = nil,
-    grace: Duration = .seconds(10), logger: Logger = TestServer.logger
+    grace: Duration = .seconds(10), logger: Logger = TestServer.logger, observers: [any CallObserver] = [],
+    authenticator: (any CallAuthenticator)? = nil
   ) async throws -> TestServer {
     let probe = Probe()
     let configuration = ServerConfiguration(
       host: "127.0.0.1", port: 0, tls: tls, limits: limits, eventLoopThreads: 1,
-      shutdownGracePeriod: grace)
-    let server = RPCServer(
-      configuration: configuration, registry: Echo.registry(probe: probe), logger: logger)
+      shutdownGracePeriod: grace, callObservers: observers)
+    let registry = Echo.registry(probe: probe)
+    if let authenticator { registry.authenticate(with: authenticator) }
+    let server = RPCServer(configuration: configuration, registry: registry, logger: logger)
     let task = Task { try await server.run() }
     let address = try await server.listeningAddress
     return TestServer(server: server, probe: probe, port: address.port, task: task)

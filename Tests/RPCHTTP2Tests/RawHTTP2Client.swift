@@ -69,6 +69,15 @@ final class RawHTTP2Client: Sendable {
 
   var goAways: [Int32] { log.goAways.withLock { $0 } }
 
+  /// Cancels a stream (RST_STREAM CANCEL).
+  func reset(_ stream: Int32) async throws {
+    let handler = self.handler
+    try await channel.eventLoop.submit {
+      handler.value.session.reset(stream: stream, cancel: true)
+      handler.value.flush()
+    }.get()
+  }
+
   func close() async { try? await channel.close() }
 
   /// Frames one message.

@@ -181,13 +181,15 @@ struct TestServer {
   static func start(
     limits: ServerConfiguration.Limits = .init(), tls: ServerConfiguration.ServerTLS? = nil,
     clientTLS: ClientConfiguration.ClientTLS? = nil, port: Int = 0,
-    grace: Duration = .seconds(10), probe: Probe = Probe()
+    grace: Duration = .seconds(10), probe: Probe = Probe(), observers: [any CallObserver] = [],
+    authenticator: (any CallAuthenticator)? = nil
   ) async throws -> TestServer {
     let configuration = ServerConfiguration(
       host: "127.0.0.1", port: port, tls: tls, limits: limits, eventLoopThreads: 1,
-      shutdownGracePeriod: grace)
-    let server = RPCServer(
-      configuration: configuration, registry: Echo.registry(probe: probe), logger: logger)
+      shutdownGracePeriod: grace, callObservers: observers)
+    let registry = Echo.registry(probe: probe)
+    if let authenticator { registry.authenticate(with: authenticator) }
+    let server = RPCServer(configuration: configuration, registry: registry, logger: logger)
     let task = Task { try await server.run() }
     let address = try await server.listeningAddress
     let client = RPCClient(

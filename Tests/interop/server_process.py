@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 LISTENING = re.compile(r"^listening on (\S+):(\d+)\s*$")
+METRICS = re.compile(r"^metrics on (\S+):(\d+)\s*$")  # before it, with --metrics-port
 URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@/\s]+@")
 
 
@@ -27,6 +28,7 @@ class ServerProcess:
         self.proc = subprocess.Popen([str(binary), *self.args], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._log, env=env)
         self.pid = self.proc.pid
+        self.metrics_port: int | None = None  # the --metrics-port listener's, when it has one
         self.port = self._read_port(start_timeout)
         self.stopped = False
 
@@ -37,6 +39,10 @@ class ServerProcess:
 
         def pump():  # keeps draining stdout so the server can never block on it
             for line in self.proc.stdout:
+                metrics = METRICS.match(line.decode(errors="replace"))
+                if metrics and not ready.is_set():
+                    self.metrics_port = int(metrics.group(2))
+                    continue
                 m = LISTENING.match(line.decode(errors="replace"))
                 if m and not ready.is_set():
                     found["port"] = int(m.group(2))

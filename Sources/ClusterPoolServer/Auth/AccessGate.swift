@@ -53,6 +53,7 @@ public final class AccessGate: CallAuthenticator {
     do {
       return try decide(context, &caller)
     } catch {
+      if let caller { context.identifiedCaller?.set(caller) }  // the call's record names it
       if let audit {
         var audited = context
         audited.caller = caller

@@ -13,12 +13,12 @@ final class ClusterWatchHub: Sendable {
     case access
   }
 
-  private struct State {
+  struct State {
     var nextID = 0
     var watchers: [Int: (Organization, AsyncStream<Event>.Continuation)] = [:]
   }
 
-  private let state = Mutex(State())
+  let state = Mutex(State())
 
   /// A stream of changed cluster keys of `organization`, until the consumer stops.
   func subscribe(_ organization: Organization) -> AsyncStream<Event> {

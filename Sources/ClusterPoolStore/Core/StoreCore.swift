@@ -29,6 +29,7 @@ final class StoreCore: Sendable {
   let auditObservers = Mutex<[@Sendable ([AuditRecord]) -> Void]>([])
   let defaultPool: DefaultPoolTemplate
   let logger: Logger
+  let metrics = StoreMetrics()
 
   init(backend: any StorageBackend, state: StoreSnapshot, defaultPool: DefaultPoolTemplate, logger: Logger) {
     self.backend = backend
@@ -84,7 +85,9 @@ final class StoreCore: Sendable {
     do {
       // every commit that changed rows ends at a revision of its own
       if !changes.isEmpty && changes.revision == revision { changes.revision = try await tx.nextRevision() }
+      let started = ContinuousClock.now
       changes.revision = try await rows.commit(changes)
+      metrics.committed(writes: batch.count, in: .now - started)
     } catch {
       await rows.rollback()
       if batch.count > 1, let refusal = error as? any CommitFailure, refusal.refusedRows {

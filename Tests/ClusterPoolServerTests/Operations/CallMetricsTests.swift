@@ -1,0 +1,51 @@
+import CoreMetrics
+import Prometheus
+import RPCCore
+import Testing
+
+@testable import ClusterPoolServer
+
+/// CallMetrics fed CallRecords (no server): counts by service, method, protocol and code, one
+/// latency sample per call, and unserved methods under `unknown`.
+struct CallMetricsTests {
+  let get = MethodDescriptor(service: "cloudidl.clusterpool.ClusterPoolService", method: "Get")
+  let create = MethodDescriptor(service: "cloudidl.clusterpool.ClusterPoolService", method: "Create")
+
+  func record(_ method: MethodDescriptor, _ wireProtocol: String, _ code: Int, micros: Int64 = 300) -> CallRecord {
+    CallRecord(
+      service: method.service, method: method.method, wireProtocol: wireProtocol, httpVersion: "2", code: code, message: nil,
+      duration: .microseconds(micros), peer: "127.0.0.1:1", requestID: "r", traceID: nil, organization: nil, subject: nil,
+      requestBytes: 0, responseBytes: 0)
+  }
+
+  /// The value of the sample line starting with `series` (`name{labels}`), nil when absent.
+  func sample(_ text: String, _ series: String) -> Double? {
+    for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+      return Double(line.dropFirst(series.count + 1))
+    }
+    return nil
+  }
+
+  @Test func countsCallsByMethodProtocolAndCode() {
+    let registry = PrometheusCollectorRegistry()
+    let metrics = CallMetrics(methods: [get, create], factory: PrometheusMetricsFactory(registry: registry))
+    for _ in 0..<3 { metrics.callFinished(record(get, "grpc", 0)) }
+    for _ in 0..<2 { metrics.callFinished(record(get, "connect", 5)) }
+    metrics.callFinished(record(create, "grpc", 3, micros: 2_000))
+    metrics.callFinished(record(MethodDescriptor(service: "made.Up", method: "Nope"), "grpc-web", 12))
+    metrics.callFinished(record(get, "grpc", 99))
+    let text = registry.emitToString()
+    let service = "service=\"cloudidl.clusterpool.ClusterPoolService\""
+    #expect(sample(text, "clusterpool_calls_total{\(service),method=\"Get\",protocol=\"grpc\",code=\"OK\"}") == 3)
+    #expect(sample(text, "clusterpool_calls_total{\(service),method=\"Get\",protocol=\"connect\",code=\"NOT_FOUND\"}") == 2)
+    #expect(sample(text, "clusterpool_calls_total{\(service),method=\"Create\",protocol=\"grpc\",code=\"INVALID_ARGUMENT\"}") == 1)
+    #expect(sample(text, "clusterpool_calls_total{service=\"unknown\",method=\"unknown\",protocol=\"grpc-web\",code=\"UNIMPLEMENTED\"}") == 1)
+    #expect(sample(text, "clusterpool_calls_total{\(service),method=\"Get\",protocol=\"grpc\",code=\"UNKNOWN\"}") == 1)
+    #expect(!text.contains("made.Up"), "a client's path became a label value")
+    #expect(sample(text, "clusterpool_call_duration_seconds_count{\(service),method=\"Get\"}") == 6)
+    #expect(sample(text, "clusterpool_call_duration_seconds_count{\(service),method=\"Create\"}") == 1)
+    let sum = sample(text, "clusterpool_call_duration_seconds_sum{\(service),method=\"Create\"}") ?? 0
+    #expect(abs(sum - 0.002) < 1e-9)
+    #expect(!text.contains("method=\"Delete\""))
+  }
+}
