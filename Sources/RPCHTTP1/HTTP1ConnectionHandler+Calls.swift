@@ -109,6 +109,7 @@ extension HTTP1ConnectionHandler {
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     context.authority = head.headers.first(name: "host")
+    context.requestID = observed.requestID
     if !observers.isEmpty, routes.authenticator != nil {
       observed.identified = IdentifiedCaller()
       context.identifiedCaller = observed.identified

@@ -70,6 +70,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
     context.authority = request.authority ?? call.metadata.first("host")
+    context.requestID = observed.requestID
     if !observers.isEmpty, authenticator != nil {
       observed.identified = IdentifiedCaller()
       context.identifiedCaller = observed.identified

@@ -87,6 +87,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Audit log")
   var audit: AuditOptions
 
+  @OptionGroup(title: "Logging")
+  var log: LogOptions
+
   func validate() throws {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
@@ -106,11 +109,9 @@ struct ServerCommand: AsyncParsableCommand {
     // `migrate` too, which takes --database-password-file without --database.
     _ = try pools.databaseLocation()
     let level = logLevel
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
-    }
+    let format = log.logFormat
+    LoggingSystem.bootstrap { label in ServerLogHandler(label: label, level: level, format: format) }
+    defer { LogWriter.standardError.flush() }  // the lines still queued, before the process ends
     let logger = Logger(label: "clusterpool-server")
     let (enforce, authWarning) = auth.enforcement(host: host, tls: tlsCert != nil)
     if let authWarning { logger.warning("\(authWarning)") }
@@ -233,6 +234,7 @@ struct ServerCommand: AsyncParsableCommand {
     configuration.limits.idleTimeout = .seconds(idleTimeout)
     configuration.limits.maxBufferedReplyBytesPerConnection = maxBufferedReplyBytes
     configuration.limits.maxBufferedReplyBytes = maxTotalBufferedReplyBytes
+    if log.accessLog == .on { configuration.callObservers.append(AccessLog(logger: Logger(label: AccessLog.label))) }
     return configuration
   }
 }
