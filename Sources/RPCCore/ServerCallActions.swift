@@ -44,6 +44,9 @@ package struct ServerCallActions: Sendable, Hashable {
   package var status: RPCError?
   /// The code of the call's end, for ``Steps-swift.struct/notify``.
   package var code: Int = 0
+  /// For ``Steps-swift.struct/sendStatus``: whether the response head went out (the status
+  /// then ends the stream), or the status is the whole answer.
+  package var responseStarted = false
   /// An event the call's state does not allow (a transport bug): the transport fails the
   /// call with `INTERNAL` and logs this.
   package var illegal: String?

@@ -152,9 +152,11 @@ package struct ServerCallStateMachine: Sendable {
   package mutating func handlerFinished(_ error: RPCError?) -> ServerCallActions {
     guard let error else {
       switch state {
-      case .running:
+      case .running(_, let started):
         state = .closed(code: 0)
-        return ServerCallActions(steps: [.cancelDeadline, .sendStatus, .notify])
+        var actions = ServerCallActions(steps: [.cancelDeadline, .sendStatus, .notify])
+        actions.responseStarted = started
+        return actions
       case .closed:
         return ServerCallActions()
       default:
@@ -168,8 +170,10 @@ package struct ServerCallStateMachine: Sendable {
   /// message, a refusal, the handler threw): what still runs for it stops.
   package mutating func fail(_ error: RPCError) -> ServerCallActions {
     guard !isClosed else { return ServerCallActions() }
+    var actions = ServerCallActions(steps: [.cancelDeadline, .cancelHandler, .sendStatus, .notify], status: error)
+    actions.responseStarted = responseStarted
     state = .closed(code: error.code.rawValue)
-    return ServerCallActions(steps: [.cancelDeadline, .cancelHandler, .sendStatus, .notify], status: error)
+    return actions
   }
 
   /// The deadline passed.

@@ -127,7 +127,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   }
 
   package func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable { call?.resumeWriters() }
+    if context.channel.isWritable, let call { perform(call.machine.writeDrained(), call) }
     context.fireChannelWritabilityChanged()
   }
 
@@ -138,12 +138,11 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
     plain = nil
     if let call {
       self.call = nil
-      call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
-      observers.finished(
-        call.observed,
-        status: shuttingDown
-          ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
-          : RPCError(code: .cancelled, message: "the connection closed before the call finished"))
+      perform(
+        call.machine.cancelled(
+          shuttingDown
+            ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
+            : RPCError(code: .cancelled, message: "the connection closed before the call finished")), call)
     }
     context.fireChannelInactive()
   }
