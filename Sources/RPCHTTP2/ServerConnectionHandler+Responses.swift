@@ -6,24 +6,23 @@ internal import RPCCore
 extension ServerConnectionHandler {
   /// A whole unary answer at once: headers, the framed message and the status.
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
-    streams[stream.id] = nil
-    stream.deadlineTimer?.cancel()
-    if stream.call.wireProtocol == .grpc {
-      let headers =
-        stream.policy.map { successHead(stream, $0) }
-        ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
-      session.submitResponse(
-        stream: stream.id, headers: headers, adding: stream.requestIDField, body: framed,
-        trailers: Self.okTrailers)
-    } else {
-      submit(
-        stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id,
-        adding: stream.requestIDField)
+    let actions = stream.machine.handlerResponded()
+    if actions.steps.contains(.sendResponse) {
+      if stream.call.wireProtocol == .grpc {
+        let headers =
+          stream.policy.map { successHead(stream, $0) }
+          ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
+        session.submitResponse(
+          stream: stream.id, headers: headers, adding: stream.requestIDField, body: framed,
+          trailers: Self.okTrailers)
+      } else {
+        submit(
+          stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id,
+          adding: stream.requestIDField)
+      }
+      stream.observed.responseBytes += framed.readableBytes
     }
-    stream.observed.responseBytes += framed.readableBytes
-    observers.finished(stream.observed, status: nil)
-    scheduleFlush()
-    noteStreamGone()
+    perform(actions, stream)
   }
 
   /// Completion of a unary handler task.
@@ -50,8 +49,12 @@ extension ServerConnectionHandler {
     guard let stream = streams[id] else {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
-    if !stream.responseStarted {
-      stream.responseStarted = true
+    let actions = stream.machine.handlerWrote()
+    guard actions.steps.contains(.sendMessage) else {
+      continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
+      return perform(actions, stream)  // illegal: the machine fails the call
+    }
+    if actions.steps.contains(.sendHead) {
       let headers: HeaderBlock
       if let policy = stream.policy {
         headers = successHead(stream, policy)
@@ -78,35 +81,28 @@ extension ServerConnectionHandler {
 
   /// A streaming handler returned (`nil`) or threw.
   func finish(stream id: Int32, error: (any Error)?) {
-    guard streams[id] != nil else { return }
-    if let error {
-      fail(stream: id, MethodHandler.status(for: error, logger: logger))
-    } else {
-      end(stream: id, status: nil)
-    }
+    guard let stream = streams[id] else { return }
+    perform(stream.machine.handlerFinished(error.map { MethodHandler.status(for: $0, logger: logger) }), stream)
   }
 
   /// Ends a call with an error status, stopping whatever still runs for it.
   func fail(stream id: Int32, _ error: RPCError) {
     guard let stream = streams[id] else { return }
-    stream.abandon(error)
-    end(stream: id, status: error)
+    perform(stream.machine.fail(error), stream)
   }
 
-  private func end(stream id: Int32, status: RPCError?) {
-    guard let stream = streams.removeValue(forKey: id) else { return }
-    stream.deadlineTimer?.cancel()
-    if stream.call.wireProtocol == .grpc, stream.responseStarted, status == nil {
+  /// Ends the response with `status` (`nil`: OK): trailers after a started response, else
+  /// the whole answer (the machine's sendStatus step).
+  func end(_ stream: ServerStream, status: RPCError?, responseStarted: Bool) {
+    let id = stream.id
+    if stream.call.wireProtocol == .grpc, responseStarted, status == nil {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
-      let extra = stream.responseStarted ? [] : stream.extraFields()
+      let extra = responseStarted ? [] : stream.extraFields()
       submit(
-        ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id,
+        ending(stream.call, status, responseStarted: responseStarted, adding: extra), stream: id,
         adding: stream.requestIDField)
     }
-    observers.finished(stream.observed, status: status)
-    scheduleFlush()
-    noteStreamGone()
   }
 
   /// The end of `call` with `status`, as the peer can take it: a status whose header fields

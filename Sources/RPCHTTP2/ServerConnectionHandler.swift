@@ -122,18 +122,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     idleTimer?.cancel()
     firstRequestTimer?.cancel()
     replyBudget.close()
-    let open = streams
-    streams = [:]
-    // What the record says of a call the connection's end cut short: the server's shutdown
-    // (past its grace period), else the client (or a protocol error) closed the connection.
+    // A call the connection's end cut short: by the server's shutdown (past its grace
+    // period), else by the client (or a protocol error).
     let ended =
       shuttingDown
       ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
-    for stream in open.values {
-      stream.abandon(RPCError(code: .unavailable, message: "connection closed"))
-      observers.finished(stream.observed, status: ended)
-    }
+    let open = streams
+    streams = [:]  // first: no stream gone arms the idle timer of a closed connection
+    for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
     context.fireChannelInactive()
   }
 
