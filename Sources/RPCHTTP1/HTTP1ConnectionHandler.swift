@@ -5,7 +5,8 @@ internal import RPCCore
 
 /// One HTTP/1.1 server connection behind NIOHTTP1's server pipeline (codec, pipelining
 /// assistance, protocol-error answers): runs one call at a time for Connect and gRPC-Web
-/// clients. Moves request parts into the call and answers back; the call rules live in
+/// clients. Moves request parts into the call and answers back; the call rules live in its
+/// `ServerCallStateMachine` (run by `+Steps`), the HTTP/1.1 ones in
 /// `+Calls` and `+Responses`.
 ///
 /// Keep-alive follows the request (`Connection: close`, HTTP/1.0); NIOHTTP1's pipeline handler

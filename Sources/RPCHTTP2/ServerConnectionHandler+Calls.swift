@@ -1,8 +1,9 @@
 internal import NIOCore
 internal import RPCCore
 
-/// The gRPC rules of a server connection: validating requests, running handlers inline or
-/// in tasks, and answering with messages and a status.
+/// A server connection's calls: reading request heads (refusals before any call state), then
+/// feeding each stream's `ServerCallStateMachine` its events and running handlers inline or
+/// in tasks when it says so (`+Steps` runs its other steps, `+Responses` sends).
 extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   typealias HeaderBlock = NGHTTP2Session.HeaderBlock
 

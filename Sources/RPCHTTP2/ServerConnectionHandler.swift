@@ -5,7 +5,8 @@ internal import RPCHTTP1
 
 /// One server connection: an nghttp2 server session inside a channel handler. Moves bytes
 /// between the socket and the session, pulls output only while the channel is writable, and
-/// runs the connection's timers; the gRPC rules live in `+Calls`.
+/// runs the connection's timers; each call's rules live in its stream's
+/// `ServerCallStateMachine` (`+Calls`, `+Steps`).
 final class ServerConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
