@@ -99,22 +99,26 @@ extension ServerConnectionHandler {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
       let extra = responseStarted ? [] : stream.extraFields()
-      submit(
-        ending(stream.call, status, responseStarted: responseStarted, adding: extra), stream: id,
-        adding: stream.requestIDField)
+      let (response, echo) = ending(
+        stream.call, status, responseStarted: responseStarted, adding: extra, requestID: stream.observed.requestID)
+      submit(response, stream: id, adding: echo ? stream.requestIDField : nil)
     }
   }
 
   /// The end of `call` with `status`, as the peer can take it: a status whose header fields
   /// exceed what this connection sends (the peer's SETTINGS_MAX_HEADER_LIST_SIZE, nghttp2's
   /// limit) would never arrive, and the call would hang; it becomes a short `INTERNAL`.
+  /// `requestID` goes with the head (``submit(_:stream:adding:)``) and counts towards it; the
+  /// short `INTERNAL` goes without it (`echo` false).
   func ending(
-    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = []
-  ) -> WireResponse {
+    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = [],
+    requestID: String
+  ) -> (response: WireResponse, echo: Bool) {
     let response = call.end(status, responseStarted: responseStarted, adding: extra)
     let limit = session.maxSendHeaderListSize
-    guard let status, response.largestHeaderList > limit else { return response }
-    let size = response.largestHeaderList
+    let echoed = response.head == nil ? 0 : RequestID.fieldName.utf8.count + requestID.utf8.count + 32
+    let size = response.largestHeaderList + echoed
+    guard let status, size > limit else { return (response, true) }
     logger.warning(
       "status too large to send, replaced by INTERNAL",
       metadata: ["peer": "\(peer)", "code": "\(status.code)", "header-list": "\(size)"])
@@ -122,13 +126,14 @@ extension ServerConnectionHandler {
       code: .internalError,
       message: "the server's \(status.code) status was too large to send (\(size) bytes of header "
         + "fields; this connection takes \(limit))")
-    return call.end(short, responseStarted: responseStarted)
+    return (call.end(short, responseStarted: responseStarted), false)
   }
 
   /// Refuses a call before any stream state existed with the protocol's error answer
   /// (unknown method, bad encoding, authentication).
   func refuse(_ id: Int32, _ call: WireCall, _ error: RPCError, _ observed: ObservedCall) {
-    answer(id, ending(call, error, responseStarted: false), requestID: observed.requestID)
+    let (response, echo) = ending(call, error, responseStarted: false, requestID: observed.requestID)
+    answer(id, response, requestID: echo ? observed.requestID : nil)
     observers.finished(observed, status: error)
   }
 
