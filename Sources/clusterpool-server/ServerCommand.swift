@@ -234,7 +234,7 @@ struct ServerCommand: AsyncParsableCommand {
     configuration.limits.idleTimeout = .seconds(idleTimeout)
     configuration.limits.maxBufferedReplyBytesPerConnection = maxBufferedReplyBytes
     configuration.limits.maxBufferedReplyBytes = maxTotalBufferedReplyBytes
-    if log.accessLog == .on { configuration.callObservers.append(AccessLog(logger: Logger(label: AccessLog.label))) }
+    if log.accessLog == .on, logLevel <= .info { configuration.callObservers.append(AccessLog(format: log.logFormat)) }
     return configuration
   }
 }
