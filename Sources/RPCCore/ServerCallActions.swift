@@ -3,40 +3,47 @@
 package struct ServerCallActions: Sendable, Hashable {
   package struct Steps: OptionSet, Sendable, Hashable {
     package let rawValue: UInt16
-    package init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable package init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// Whether `step` is one of these (inlined: SetAlgebra's generic `contains` is not
+    /// specialized across modules, and transports ask a dozen times per event).
+    @inlinable package func has(_ step: Steps) -> Bool { rawValue & step.rawValue != 0 }
+
+    /// No step at all.
+    @inlinable package var none: Bool { rawValue == 0 }
 
     /// Start the deadline timer.
-    package static let scheduleDeadline = Steps(rawValue: 1 << 0)
+    @inlinable package static var scheduleDeadline: Steps { Steps(rawValue: 1 << 0) }
     /// Keep the request message for the handler.
-    package static let keepRequest = Steps(rawValue: 1 << 1)
+    @inlinable package static var keepRequest: Steps { Steps(rawValue: 1 << 1) }
     /// Hand the message to the running handler's request stream.
-    package static let deliverRequest = Steps(rawValue: 1 << 2)
+    @inlinable package static var deliverRequest: Steps { Steps(rawValue: 1 << 2) }
     /// End the running handler's request stream.
-    package static let finishRequests = Steps(rawValue: 1 << 3)
+    @inlinable package static var finishRequests: Steps { Steps(rawValue: 1 << 3) }
     /// Put the call in line for room in the reply budget.
-    package static let waitForRoom = Steps(rawValue: 1 << 4)
+    @inlinable package static var waitForRoom: Steps { Steps(rawValue: 1 << 4) }
     /// Run the handler.
-    package static let dispatch = Steps(rawValue: 1 << 5)
+    @inlinable package static var dispatch: Steps { Steps(rawValue: 1 << 5) }
     /// Stop the deadline timer.
-    package static let cancelDeadline = Steps(rawValue: 1 << 6)
+    @inlinable package static var cancelDeadline: Steps { Steps(rawValue: 1 << 6) }
     /// Stop the handler's task, end its request stream and fail its suspended writers with
     /// `status`.
-    package static let cancelHandler = Steps(rawValue: 1 << 7)
+    @inlinable package static var cancelHandler: Steps { Steps(rawValue: 1 << 7) }
     /// Send the response head (before the message that comes with it).
-    package static let sendHead = Steps(rawValue: 1 << 8)
+    @inlinable package static var sendHead: Steps { Steps(rawValue: 1 << 8) }
     /// Send the message the handler wrote.
-    package static let sendMessage = Steps(rawValue: 1 << 9)
+    @inlinable package static var sendMessage: Steps { Steps(rawValue: 1 << 9) }
     /// Send the whole unary answer (head, message, OK).
-    package static let sendResponse = Steps(rawValue: 1 << 10)
+    @inlinable package static var sendResponse: Steps { Steps(rawValue: 1 << 10) }
     /// End the response with `status` (trailers, or a whole error answer when the response
     /// had not started).
-    package static let sendStatus = Steps(rawValue: 1 << 11)
+    @inlinable package static var sendStatus: Steps { Steps(rawValue: 1 << 11) }
     /// Refuse the handler's write: the call is over.
-    package static let rejectWrite = Steps(rawValue: 1 << 12)
+    @inlinable package static var rejectWrite: Steps { Steps(rawValue: 1 << 12) }
     /// Let suspended writers continue.
-    package static let resumeWriters = Steps(rawValue: 1 << 13)
+    @inlinable package static var resumeWriters: Steps { Steps(rawValue: 1 << 13) }
     /// Tell the server's call observers the call's end (`status`'s code, 0 without one).
-    package static let notify = Steps(rawValue: 1 << 14)
+    @inlinable package static var notify: Steps { Steps(rawValue: 1 << 14) }
   }
 
   package var steps: Steps = []

@@ -160,7 +160,7 @@ extension HTTP1ConnectionHandler {
   /// A whole request message: the machine says whether it is kept.
   private func take(_ message: ByteBuffer, _ call: HTTP1Call, keepAlive: Bool = true) {
     let actions = call.machine.receivedMessage()
-    if actions.steps.contains(.keepRequest) { call.request = message }
+    if actions.steps.has(.keepRequest) { call.request = message }
     perform(actions, call, keepAlive: keepAlive)
   }
 

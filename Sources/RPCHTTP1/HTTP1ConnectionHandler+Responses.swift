@@ -32,7 +32,7 @@ extension HTTP1ConnectionHandler {
   /// The framed response of a unary call (inline or task).
   func respond(_ call: HTTP1Call, framed: ByteBuffer) {
     let actions = call.machine.handlerResponded()
-    if actions.steps.contains(.sendResponse) {
+    if actions.steps.has(.sendResponse) {
       call.observed.responseBytes += framed.readableBytes
       answer(
         call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive,
@@ -64,16 +64,16 @@ extension HTTP1ConnectionHandler {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
     let actions = call.machine.handlerWrote()
-    if actions.steps.contains(.rejectWrite) {
+    if actions.steps.has(.rejectWrite) {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
-    if actions.steps.contains(.sendHead) {
+    if actions.steps.has(.sendHead) {
       let head = call.wire.responseHead(adding: call.route.extraFields(call.context))
       var headers = Self.headers(head, keepAlive: call.keepAlive)
       headers.add(name: RequestID.fieldName, value: call.observed.requestID)
       writeHead(HTTPResponseHead(version: responseVersion, status: .init(statusCode: head.status), headers: headers))
     }
-    guard actions.steps.contains(.sendMessage) else {
+    guard actions.steps.has(.sendMessage) else {
       continuation.resume(throwing: RPCError(code: .internalError, message: "call closed"))
       return perform(actions, call)  // illegal: the machine fails the call
     }

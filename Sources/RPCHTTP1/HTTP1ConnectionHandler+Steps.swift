@@ -15,7 +15,7 @@ extension HTTP1ConnectionHandler {
         keepAlive: false)
     }
     let steps = actions.steps
-    if steps.contains(.scheduleDeadline), let timeout = call.wire.timeout, let loop = context?.eventLoop {
+    if steps.has(.scheduleDeadline), let timeout = call.wire.timeout, let loop = context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       let id = call.id
       call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
@@ -24,19 +24,19 @@ extension HTTP1ConnectionHandler {
         handler.perform(call.machine.deadlineFired(), call)
       }
     }
-    if steps.contains(.dispatch) { dispatch(call) }
-    if steps.contains(.cancelDeadline) {
+    if steps.has(.dispatch) { dispatch(call) }
+    if steps.has(.cancelDeadline) {
       call.deadlineTimer?.cancel()
       call.deadlineTimer = nil
     }
-    if steps.contains(.cancelHandler) {
+    if steps.has(.cancelHandler) {
       call.task?.cancel()
       call.writers.failAll(actions.status ?? RPCError(code: .cancelled, message: "call closed"))
     }
-    if steps.contains(.sendStatus) {
+    if steps.has(.sendStatus) {
       end(call, status: actions.status, responseStarted: actions.responseStarted, keepAlive: keepAlive)
     }
-    if steps.contains(.resumeWriters) { call.writers.resumeAll() }
-    if steps.contains(.notify) { observers.finished(call.observed, status: actions.status) }
+    if steps.has(.resumeWriters) { call.writers.resumeAll() }
+    if steps.has(.notify) { observers.finished(call.observed, status: actions.status) }
   }
 }

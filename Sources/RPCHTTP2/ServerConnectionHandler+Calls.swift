@@ -110,7 +110,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
         // Kept compressed until the handler takes them: the backlog is counted in wire bytes.
         while let envelope = try stream.decoder.nextEnvelope() {
           let actions = stream.machine.receivedMessage()
-          if actions.steps.contains(.deliverRequest), let inbound = stream.inbound {
+          if actions.steps.has(.deliverRequest), let inbound = stream.inbound {
             stream.window?.queued(envelope.payload.readableBytes)
             inbound.yield(envelope)
           }
@@ -127,7 +127,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   /// A whole request message of a unary-request call: kept when the machine says so.
   private func take(_ message: ByteBuffer, _ stream: ServerStream) {
     let actions = stream.machine.receivedMessage()
-    if actions.steps.contains(.keepRequest) { stream.request = message }
+    if actions.steps.has(.keepRequest) { stream.request = message }
     perform(actions, stream)
   }
 

@@ -7,7 +7,7 @@ extension ServerConnectionHandler {
   /// A whole unary answer at once: headers, the framed message and the status.
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
     let actions = stream.machine.handlerResponded()
-    if actions.steps.contains(.sendResponse) {
+    if actions.steps.has(.sendResponse) {
       if stream.call.wireProtocol == .grpc {
         let headers =
           stream.policy.map { successHead(stream, $0) }
@@ -50,11 +50,11 @@ extension ServerConnectionHandler {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
     let actions = stream.machine.handlerWrote()
-    guard actions.steps.contains(.sendMessage) else {
+    guard actions.steps.has(.sendMessage) else {
       continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
       return perform(actions, stream)  // illegal: the machine fails the call
     }
-    if actions.steps.contains(.sendHead) {
+    if actions.steps.has(.sendHead) {
       let headers: HeaderBlock
       if let policy = stream.policy {
         headers = successHead(stream, policy)

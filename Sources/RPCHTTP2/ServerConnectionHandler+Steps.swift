@@ -13,8 +13,8 @@ extension ServerConnectionHandler {
         stream.machine.fail(RPCError(code: .internalError, message: "the server broke a call rule: \(illegal)")), stream)
     }
     let steps = actions.steps
-    guard !steps.isEmpty else { return }
-    if steps.contains(.scheduleDeadline), let timeout = stream.call.timeout, let loop = context?.eventLoop {
+    guard !steps.none else { return }
+    if steps.has(.scheduleDeadline), let timeout = stream.call.timeout, let loop = context?.eventLoop {
       let loopBound = NIOLoopBound(self, eventLoop: loop)
       let id = stream.id
       stream.deadlineTimer = loop.scheduleTask(in: .init(timeout)) {
@@ -23,22 +23,22 @@ extension ServerConnectionHandler {
         handler.perform(stream.machine.deadlineFired(), stream)
       }
     }
-    if steps.contains(.finishRequests) {
+    if steps.has(.finishRequests) {
       stream.inbound?.finish()
       stream.inbound = nil
     }
-    if steps.contains(.waitForRoom) { holdForRoom(stream) }
-    if steps.contains(.dispatch) { dispatch(stream) }
-    if steps.contains(.cancelDeadline) {
+    if steps.has(.waitForRoom) { holdForRoom(stream) }
+    if steps.has(.dispatch) { dispatch(stream) }
+    if steps.has(.cancelDeadline) {
       stream.deadlineTimer?.cancel()
       stream.deadlineTimer = nil
     }
-    if steps.contains(.cancelHandler) {
+    if steps.has(.cancelHandler) {
       stream.abandon(actions.status ?? RPCError(code: .cancelled, message: "call closed"))
     }
-    if steps.contains(.sendStatus) { end(stream, status: actions.status, responseStarted: actions.responseStarted) }
-    if steps.contains(.resumeWriters) { stream.resumeWriters() }
-    if steps.contains(.notify) { observers.finished(stream.observed, status: actions.status) }
+    if steps.has(.sendStatus) { end(stream, status: actions.status, responseStarted: actions.responseStarted) }
+    if steps.has(.resumeWriters) { stream.resumeWriters() }
+    if steps.has(.notify) { observers.finished(stream.observed, status: actions.status) }
     if stream.machine.isClosed, streams[stream.id] === stream {
       streams[stream.id] = nil
       scheduleFlush()
