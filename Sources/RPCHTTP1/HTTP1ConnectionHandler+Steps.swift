@@ -37,6 +37,6 @@ extension HTTP1ConnectionHandler {
       end(call, status: actions.status, responseStarted: actions.responseStarted, keepAlive: keepAlive)
     }
     if steps.has(.resumeWriters) { call.writers.resumeAll() }
-    if steps.has(.notify) { observers.finished(call.observed, status: actions.status) }
+    if steps.has(.notify), !observers.isEmpty { observers.finished(call.observed, status: actions.status) }
   }
 }
