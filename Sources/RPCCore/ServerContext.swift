@@ -27,6 +27,10 @@ public struct ServerContext: Sendable {
   /// Where the authenticator notes the caller its credential names, refused or not, for the
   /// call's ``CallRecord``; `nil` when nothing records calls.
   public var identifiedCaller: IdentifiedCaller?
+  /// The call's request id: the request's `x-request-id` when usable, else the one the
+  /// transport generated; echoed in the response and recorded (`CallRecord.requestID`).
+  /// `nil` for a context no transport made.
+  public var requestID: String?
 
   /// The context of the call whose handler is running, bound by ``MethodRegistry`` around
   /// every handler it registered: what code below a handler (organization scope, authorship)

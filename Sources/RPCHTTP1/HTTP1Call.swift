@@ -2,9 +2,10 @@ internal import NIOCore
 internal import RPCCore
 
 /// The state of the one call an HTTP/1.1 connection runs at a time, owned by the connection
-/// handler on its event loop: the protocol's view of it (`WireCall`), the request body as
-/// it arrives, the running handler, the response's progress and the writers waiting for
-/// the socket.
+/// handler on its event loop: the call's rules (`ServerCallStateMachine`), the protocol's
+/// view of it (`WireCall`), the request body's decoder, the running handler and its timer,
+/// and the writers waiting for the socket. The handler feeds the machine events and runs
+/// its steps (`HTTP1ConnectionHandler+Steps`).
 final class HTTP1Call {
   let id: Int
   let wire: WireCall
@@ -14,12 +15,13 @@ final class HTTP1Call {
   var observed: ObservedCall
   /// Whether the connection may carry another request after this one.
   let keepAlive: Bool
-  private var decoder: WireRequestDecoder
-  private var request: ByteBuffer?
+  /// Where the call is; the only record of it.
+  var machine = ServerCallStateMachine(shape: .unaryRequest)
+  var decoder: WireRequestDecoder
+  /// The request message, kept until the handler runs.
+  var request: ByteBuffer?
   var task: Task<Void, Never>?
   var deadlineTimer: Scheduled<Void>?
-  /// The response head went out (a failure now ends the stream instead of replacing it).
-  var responseStarted = false
   /// Writers waiting for the channel to become writable.
   var writers = SuspendedWriters()
 
@@ -28,48 +30,12 @@ final class HTTP1Call {
     keepAlive: Bool
   ) {
     self.id = id
-    self.observed = observed
     self.wire = wire
     self.route = route
     self.context = context
+    self.observed = observed
     self.keepAlive = keepAlive
     self.decoder = wire.makeDecoder()
-  }
-
-  /// Takes request body bytes; fails as soon as they cannot make one acceptable message.
-  func receive(_ bytes: ByteBuffer) throws(RPCError) {
-    observed.requestBytes += bytes.readableBytes
-    try decoder.append(bytes)
-    while let message = try decoder.next() { try take(message) }
-  }
-
-  /// The request message once the body is complete.
-  func requestMessage() throws(RPCError) -> ByteBuffer {
-    if let message = try decoder.finish() { try take(message) }
-    guard let request else {
-      throw RPCError(code: .internalError, message: "no request message")
-    }
-    self.request = nil
-    return request
-  }
-
-  private func take(_ message: ByteBuffer) throws(RPCError) {
-    guard request == nil else {
-      throw RPCError(code: .internalError, message: "more than one request for a unary call")
-    }
-    request = message
-  }
-
-  /// Stops everything running for the call: the deadline, the task, waiting writers.
-  func abandon(_ error: RPCError) {
-    deadlineTimer?.cancel()
-    task?.cancel()
-    writers.failAll(error)
-  }
-
-  /// Lets waiting writers continue.
-  func resumeWriters() {
-    writers.resumeAll()
   }
 }
 

@@ -109,6 +109,7 @@ extension HTTP1ConnectionHandler {
       method: route.descriptor, requestMetadata: wire.metadata,
       deadline: wire.timeout.map { .now + $0 }, peer: peer, logger: logger)
     context.authority = head.headers.first(name: "host")
+    context.requestID = observed.requestID
     if !observers.isEmpty, routes.authenticator != nil {
       observed.identified = IdentifiedCaller()
       context.identifiedCaller = observed.identified
@@ -127,13 +128,7 @@ extension HTTP1ConnectionHandler {
       id: calls, wire: wire, route: route, context: context, observed: observed,
       keepAlive: head.isKeepAlive && !streams)
     self.call = call
-    if let timeout = wire.timeout, let loop = self.context?.eventLoop {
-      let loopBound = NIOLoopBound(self, eventLoop: loop)
-      let id = call.id
-      call.deadlineTimer = loop.scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
-        loopBound.value.fail(call: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
-      }
-    }
+    perform(call.machine.start(timeout: wire.timeout), call)
     if continueAwaited {
       continueAwaited = false
       self.context?.writeAndFlush(
@@ -142,22 +137,37 @@ extension HTTP1ConnectionHandler {
   }
 
   func receive(_ bytes: ByteBuffer) {
-    guard let call else { return }
+    guard let call, !call.machine.isClosed else { return }
+    call.observed.requestBytes += bytes.readableBytes
     do {
-      try call.receive(bytes)
+      try call.decoder.append(bytes)
+      while let message = try call.decoder.next() { take(message, call, keepAlive: false) }
     } catch {
-      fail(call: call.id, error, keepAlive: false)
+      perform(call.machine.fail(error), call, keepAlive: false)
     }
   }
 
   func endOfRequest() {
-    guard let call, call.task == nil else { return }
-    let request: ByteBuffer
+    guard let call, !call.machine.isClosed else { return }
     do {
-      request = try call.requestMessage()
+      if let message = try call.decoder.finish() { take(message, call) }
     } catch {
-      return fail(call: call.id, error)
+      return perform(call.machine.fail(error), call)
     }
+    perform(call.machine.receivedEnd(hasRoom: true), call)
+  }
+
+  /// A whole request message: the machine says whether it is kept.
+  private func take(_ message: ByteBuffer, _ call: HTTP1Call, keepAlive: Bool = true) {
+    let actions = call.machine.receivedMessage()
+    if actions.steps.has(.keepRequest) { call.request = message }
+    perform(actions, call, keepAlive: keepAlive)
+  }
+
+  /// Runs the handler of a complete request (the machine's `dispatch`).
+  func dispatch(_ call: HTTP1Call) {
+    guard let request = call.request else { return }
+    call.request = nil
     dispatch(call, request: request)
   }
 

@@ -31,12 +31,14 @@ extension HTTP1ConnectionHandler {
 
   /// The framed response of a unary call (inline or task).
   func respond(_ call: HTTP1Call, framed: ByteBuffer) {
-    call.deadlineTimer?.cancel()
-    answer(
-      call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive,
-      requestID: call.observed.requestID)
-    call.observed.responseBytes += framed.readableBytes
-    observers.finished(call.observed, status: nil)
+    let actions = call.machine.handlerResponded()
+    if actions.steps.has(.sendResponse) {
+      call.observed.responseBytes += framed.readableBytes
+      answer(
+        call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive,
+        requestID: call.observed.requestID)
+    }
+    perform(actions, call)
   }
 
   /// Completion of a unary handler task.
@@ -61,12 +63,19 @@ extension HTTP1ConnectionHandler {
     guard let call, call.id == id, let context else {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
-    if !call.responseStarted {
-      call.responseStarted = true
+    let actions = call.machine.handlerWrote()
+    if actions.steps.has(.rejectWrite) {
+      return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
+    }
+    if actions.steps.has(.sendHead) {
       let head = call.wire.responseHead(adding: call.route.extraFields(call.context))
       var headers = Self.headers(head, keepAlive: call.keepAlive)
       headers.add(name: RequestID.fieldName, value: call.observed.requestID)
       writeHead(HTTPResponseHead(version: responseVersion, status: .init(statusCode: head.status), headers: headers))
+    }
+    guard actions.steps.has(.sendMessage) else {
+      continuation.resume(throwing: RPCError(code: .internalError, message: "call closed"))
+      return perform(actions, call)  // illegal: the machine fails the call
     }
     call.observed.responseBytes += framed.readableBytes
     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(framed))), promise: nil)
@@ -80,27 +89,22 @@ extension HTTP1ConnectionHandler {
   /// A streaming handler returned (`nil`) or threw.
   func finish(call id: Int, error: (any Error)?) {
     guard let call, call.id == id else { return }
-    if let error {
-      fail(call: id, MethodHandler.status(for: error, logger: logger))
-    } else {
-      end(call, status: nil)
-    }
+    perform(call.machine.handlerFinished(error.map { MethodHandler.status(for: $0, logger: logger) }), call)
   }
 
   /// Ends a call with an error, stopping whatever still runs for it.
   func fail(call id: Int, _ error: RPCError, keepAlive: Bool = true) {
     guard let call, call.id == id else { return }
-    call.abandon(error)
-    end(call, status: error, keepAlive: keepAlive)
+    perform(call.machine.fail(error), call, keepAlive: keepAlive)
   }
 
-  private func end(_ call: HTTP1Call, status: RPCError?, keepAlive: Bool = true) {
-    call.deadlineTimer?.cancel()
+  /// Ends the response with `status` (`nil`: OK): the whole error answer when the response
+  /// had not started, else the protocol's end of the stream.
+  func end(_ call: HTTP1Call, status: RPCError?, responseStarted started: Bool, keepAlive: Bool) {
     let keepAlive = keepAlive && call.keepAlive
-    let extra = call.responseStarted ? [] : call.route.extraFields(call.context)
-    let response = call.wire.end(status, responseStarted: call.responseStarted, adding: extra)
-    observers.finished(call.observed, status: status)
-    guard call.responseStarted else {
+    let extra = started ? [] : call.route.extraFields(call.context)
+    let response = call.wire.end(status, responseStarted: started, adding: extra)
+    guard started else {
       return answer(response, keepAlive: keepAlive, requestID: call.observed.requestID)
     }
     if let body = response.body { writeBody(body) }

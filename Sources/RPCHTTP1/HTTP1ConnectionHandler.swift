@@ -5,7 +5,8 @@ internal import RPCCore
 
 /// One HTTP/1.1 server connection behind NIOHTTP1's server pipeline (codec, pipelining
 /// assistance, protocol-error answers): runs one call at a time for Connect and gRPC-Web
-/// clients. Moves request parts into the call and answers back; the call rules live in
+/// clients. Moves request parts into the call and answers back; the call rules live in its
+/// `ServerCallStateMachine` (run by `+Steps`), the HTTP/1.1 ones in
 /// `+Calls` and `+Responses`.
 ///
 /// Keep-alive follows the request (`Connection: close`, HTTP/1.0); NIOHTTP1's pipeline handler
@@ -127,7 +128,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   }
 
   package func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable { call?.resumeWriters() }
+    if context.channel.isWritable, let call { perform(call.machine.writeDrained(), call) }
     context.fireChannelWritabilityChanged()
   }
 
@@ -138,12 +139,11 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
     plain = nil
     if let call {
       self.call = nil
-      call.abandon(RPCError(code: .cancelled, message: "the client closed the connection"))
-      observers.finished(
-        call.observed,
-        status: shuttingDown
-          ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
-          : RPCError(code: .cancelled, message: "the connection closed before the call finished"))
+      perform(
+        call.machine.cancelled(
+          shuttingDown
+            ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
+            : RPCError(code: .cancelled, message: "the connection closed before the call finished")), call)
     }
     context.fireChannelInactive()
   }

@@ -263,7 +263,7 @@ extension NGHTTP2Session {
   }
 
   /// The block's fields, followed by `field` when given, for one submission (nghttp2 copies
-  /// them).
+  /// them); `field` is sent without indexing, its value being a per-call one.
   private static func withFields<R>(
     _ headers: HeaderBlock, adding field: (name: String, value: String)?,
     _ body: (UnsafePointer<nghttp2_nv>, Int) -> R
@@ -280,7 +280,8 @@ extension NGHTTP2Session {
               name: UnsafeMutablePointer(mutating: nameBytes.baseAddress!),
               value: valueBytes.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? empty,
               namelen: nameBytes.count, valuelen: valueBytes.count,
-              flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+              // never indexed: a value per call would only churn the HPACK table
+              flags: UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue)))
           return body(base, headers.count + 1)
         }
       }

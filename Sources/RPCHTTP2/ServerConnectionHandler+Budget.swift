@@ -6,19 +6,15 @@ internal import RPCCore
 /// streaming writer suspends. Room comes back as nghttp2 takes queued bytes (after each
 /// flush), as streams close, or when the server-wide total falls.
 extension ServerConnectionHandler {
-  /// Runs the handler of a call whose request is complete, now when the budget has room and
-  /// no call waits before it, else once room comes back.
-  func admit(_ stream: ServerStream, request: ByteBuffer) {
-    if !replyBudget.isWaiting, replyBudget.hasRoom(queued: session.queuedBytes) {
-      return dispatch(stream, request: request)
-    }
+  /// Puts a call whose request is complete in line for room (the machine's waitForRoom step:
+  /// the budget had none, or calls wait before it); its handler runs once room comes back.
+  func holdForRoom(_ stream: ServerStream) {
     logger.debug(
       "call waits for room in the reply budget",
       metadata: [
         "peer": "\(peer)", "stream": "\(stream.id)", "queued": "\(session.queuedBytes)",
         "server-queued": "\(replyBudget.shared.queued)",
       ])
-    stream.request = request
     waitForRoom(stream)
   }
 
@@ -44,9 +40,8 @@ extension ServerConnectionHandler {
     while let id = replyBudget.next(queued: session.queuedBytes) {
       guard let stream = streams[id], stream.waitingForRoom else { continue }
       stream.waitingForRoom = false
-      if stream.task == nil, let request = stream.request {
-        stream.request = nil
-        dispatch(stream, request: request)
+      if case .waiting = stream.machine.state {
+        perform(stream.machine.roomAvailable(), stream)
         started = true
       } else {
         stream.resumeWriters()

@@ -1,8 +1,9 @@
 internal import NIOCore
 internal import RPCCore
 
-/// The gRPC rules of a server connection: validating requests, running handlers inline or
-/// in tasks, and answering with messages and a status.
+/// A server connection's calls: reading request heads (refusals before any call state), then
+/// feeding each stream's `ServerCallStateMachine` its events and running handlers inline or
+/// in tasks when it says so (`+Steps` runs its other steps, `+Responses` sends).
 extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   typealias HeaderBlock = NGHTTP2Session.HeaderBlock
 
@@ -70,6 +71,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       method: route.descriptor, requestMetadata: call.metadata, deadline: deadline,
       peer: peer, logger: logger)
     context.authority = request.authority ?? call.metadata.first("host")
+    context.requestID = observed.requestID
     if !observers.isEmpty, authenticator != nil {
       observed.identified = IdentifiedCaller()
       context.identifiedCaller = observed.identified
@@ -84,20 +86,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     let stream = ServerStream(
       id: id, handler: route.handler, policy: route.policy, context: context, call: call, observed: observed)
     streams[id] = stream
-    if let timeout = call.timeout, let loop = self.context?.eventLoop {
-      let loopBound = NIOLoopBound(self, eventLoop: loop)
-      stream.deadlineTimer = loop.scheduleTask(in: .init(timeout)) {
-        loopBound.value.fail(
-          stream: id, RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
-      }
-    }
-    if case .bidiStreaming = route.handler {
-      do {
-        if case .bidiStreaming(let run) = try route.handler.admitted(context, by: route.policy) { startBidi(stream, run) }
-      } catch {
-        return fail(stream: id, error)
-      }
-    }
+    perform(stream.machine.start(timeout: call.timeout), stream)
     if endStream { session(endOfStream: id) }
   }
 
@@ -117,48 +106,42 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     }
     do {
       try stream.decoder.append(data)
-      if let inbound = stream.inbound {
+      if stream.inbound != nil {
         // Kept compressed until the handler takes them: the backlog is counted in wire bytes.
         while let envelope = try stream.decoder.nextEnvelope() {
-          stream.window?.queued(envelope.payload.readableBytes)
-          inbound.yield(envelope)
+          let actions = stream.machine.receivedMessage()
+          if actions.steps.has(.deliverRequest), let inbound = stream.inbound {
+            stream.window?.queued(envelope.payload.readableBytes)
+            inbound.yield(envelope)
+          }
+          perform(actions, stream)
         }
       } else {
-        while let message = try stream.decoder.next() { try take(message, stream) }
+        while let message = try stream.decoder.next() { take(message, stream) }
       }
     } catch {
-      fail(stream: id, MethodHandler.status(for: error, logger: logger))
+      perform(stream.machine.fail(MethodHandler.status(for: error, logger: logger)), stream)
     }
   }
 
-  /// Keeps the one request of a unary-request call.
-  private func take(_ message: ByteBuffer, _ stream: ServerStream) throws(RPCError) {
-    stream.requestCount += 1
-    guard stream.requestCount == 1 else {
-      throw RPCError(code: .internalError, message: "more than one request for a unary call")
-    }
-    stream.request = message
+  /// A whole request message of a unary-request call: kept when the machine says so.
+  private func take(_ message: ByteBuffer, _ stream: ServerStream) {
+    let actions = stream.machine.receivedMessage()
+    if actions.steps.has(.keepRequest) { stream.request = message }
+    perform(actions, stream)
   }
 
   func session(endOfStream id: Int32) {
     if plainStreams[id] != nil { return endOfPlainRequest(stream: id) }
     guard let stream = streams[id] else { return }
     do {
-      if let message = try stream.decoder.finish() { try take(message, stream) }
+      if let message = try stream.decoder.finish() { take(message, stream) }
     } catch {
-      return fail(stream: id, error)
+      return perform(stream.machine.fail(error), stream)
     }
-    if let inbound = stream.inbound {
-      inbound.finish()
-      stream.inbound = nil
-      return
-    }
-    guard stream.task == nil else { return }
-    guard let request = stream.request else {
-      return fail(stream: id, RPCError(code: .internalError, message: "no request message"))
-    }
-    stream.request = nil
-    admit(stream, request: request)
+    guard !stream.machine.isClosed else { return }
+    let hasRoom = !replyBudget.isWaiting && replyBudget.hasRoom(queued: session.queuedBytes)
+    perform(stream.machine.receivedEnd(hasRoom: hasRoom), stream)
   }
 
   func session(closed id: Int32, errorCode: UInt32) {
@@ -166,17 +149,15 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
       plain.task?.cancel()
       return noteStreamGone()
     }
-    guard let stream = streams.removeValue(forKey: id) else { return }
-    let error = RPCError(code: .cancelled, message: "stream reset by the client")
-    stream.abandon(error)
-    observers.finished(stream.observed, status: error)
-    noteStreamGone()
+    guard let stream = streams[id] else { return }
+    perform(stream.machine.cancelled(RPCError(code: .cancelled, message: "stream reset by the client")), stream)
   }
 
   func session(goAway lastStreamID: Int32, errorCode: UInt32) {}
 
   func session(drained id: Int32) {
-    streams[id]?.resumeWriters()
+    guard let stream = streams[id] else { return }
+    perform(stream.machine.writeDrained(), stream)
   }
 
   /// A bidi handler caught up with its requests: return the window held back.
@@ -189,14 +170,31 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   // MARK: running handlers
 
-  /// Runs the handler of a complete request (`admit` decides when).
-  func dispatch(_ stream: ServerStream, request: ByteBuffer) {
+  /// Runs the handler (the machine's dispatch step): a bidi handler at the head, a
+  /// unary-request one with its kept request.
+  func dispatch(_ stream: ServerStream) {
+    if case .bidiStreaming = stream.handler {
+      do {
+        if case .bidiStreaming(let run) = try stream.handler.admitted(stream.context, by: stream.policy) {
+          startBidi(stream, run)
+        }
+      } catch {
+        perform(stream.machine.fail(error), stream)
+      }
+      return
+    }
+    guard let request = stream.request else { return }
+    stream.request = nil
+    dispatch(stream, request: request)
+  }
+
+  private func dispatch(_ stream: ServerStream, request: ByteBuffer) {
     let context = stream.context
     let handler: MethodHandler
     do {
       handler = try stream.handler.admitted(context, by: stream.policy)
     } catch {
-      return fail(stream: stream.id, error)
+      return perform(stream.machine.fail(error), stream)
     }
     if case .unaryInline(let run) = handler {
       var out = allocator.buffer(capacity: 512)

@@ -6,24 +6,23 @@ internal import RPCCore
 extension ServerConnectionHandler {
   /// A whole unary answer at once: headers, the framed message and the status.
   func respond(_ stream: ServerStream, framed: ByteBuffer) {
-    streams[stream.id] = nil
-    stream.deadlineTimer?.cancel()
-    if stream.call.wireProtocol == .grpc {
-      let headers =
-        stream.policy.map { successHead(stream, $0) }
-        ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
-      session.submitResponse(
-        stream: stream.id, headers: headers, adding: stream.requestIDField, body: framed,
-        trailers: Self.okTrailers)
-    } else {
-      submit(
-        stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id,
-        adding: stream.requestIDField)
+    let actions = stream.machine.handlerResponded()
+    if actions.steps.has(.sendResponse) {
+      if stream.call.wireProtocol == .grpc {
+        let headers =
+          stream.policy.map { successHead(stream, $0) }
+          ?? (stream.framer.compression == nil ? Self.responseHeaders : Self.gzipResponseHeaders)
+        session.submitResponse(
+          stream: stream.id, headers: headers, adding: stream.requestIDField, body: framed,
+          trailers: Self.okTrailers)
+      } else {
+        submit(
+          stream.call.unaryResponse(framed, adding: stream.extraFields()), stream: stream.id,
+          adding: stream.requestIDField)
+      }
+      stream.observed.responseBytes += framed.readableBytes
     }
-    stream.observed.responseBytes += framed.readableBytes
-    observers.finished(stream.observed, status: nil)
-    scheduleFlush()
-    noteStreamGone()
+    perform(actions, stream)
   }
 
   /// Completion of a unary handler task.
@@ -50,8 +49,12 @@ extension ServerConnectionHandler {
     guard let stream = streams[id] else {
       return continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
     }
-    if !stream.responseStarted {
-      stream.responseStarted = true
+    let actions = stream.machine.handlerWrote()
+    guard actions.steps.has(.sendMessage) else {
+      continuation.resume(throwing: RPCError(code: .cancelled, message: "call closed"))
+      return perform(actions, stream)  // illegal: the machine fails the call
+    }
+    if actions.steps.has(.sendHead) {
       let headers: HeaderBlock
       if let policy = stream.policy {
         headers = successHead(stream, policy)
@@ -78,47 +81,44 @@ extension ServerConnectionHandler {
 
   /// A streaming handler returned (`nil`) or threw.
   func finish(stream id: Int32, error: (any Error)?) {
-    guard streams[id] != nil else { return }
-    if let error {
-      fail(stream: id, MethodHandler.status(for: error, logger: logger))
-    } else {
-      end(stream: id, status: nil)
-    }
+    guard let stream = streams[id] else { return }
+    perform(stream.machine.handlerFinished(error.map { MethodHandler.status(for: $0, logger: logger) }), stream)
   }
 
   /// Ends a call with an error status, stopping whatever still runs for it.
   func fail(stream id: Int32, _ error: RPCError) {
     guard let stream = streams[id] else { return }
-    stream.abandon(error)
-    end(stream: id, status: error)
+    perform(stream.machine.fail(error), stream)
   }
 
-  private func end(stream id: Int32, status: RPCError?) {
-    guard let stream = streams.removeValue(forKey: id) else { return }
-    stream.deadlineTimer?.cancel()
-    if stream.call.wireProtocol == .grpc, stream.responseStarted, status == nil {
+  /// Ends the response with `status` (`nil`: OK): trailers after a started response, else
+  /// the whole answer (the machine's sendStatus step).
+  func end(_ stream: ServerStream, status: RPCError?, responseStarted: Bool) {
+    let id = stream.id
+    if stream.call.wireProtocol == .grpc, responseStarted, status == nil {
       session.finish(stream: id, trailers: Self.okTrailers)
     } else {
-      let extra = stream.responseStarted ? [] : stream.extraFields()
-      submit(
-        ending(stream.call, status, responseStarted: stream.responseStarted, adding: extra), stream: id,
-        adding: stream.requestIDField)
+      let extra = responseStarted ? [] : stream.extraFields()
+      let (response, echo) = ending(
+        stream.call, status, responseStarted: responseStarted, adding: extra, requestID: stream.observed.requestID)
+      submit(response, stream: id, adding: echo ? stream.requestIDField : nil)
     }
-    observers.finished(stream.observed, status: status)
-    scheduleFlush()
-    noteStreamGone()
   }
 
   /// The end of `call` with `status`, as the peer can take it: a status whose header fields
   /// exceed what this connection sends (the peer's SETTINGS_MAX_HEADER_LIST_SIZE, nghttp2's
   /// limit) would never arrive, and the call would hang; it becomes a short `INTERNAL`.
+  /// `requestID` goes with the head (``submit(_:stream:adding:)``) and counts towards it; the
+  /// short `INTERNAL` goes without it (`echo` false).
   func ending(
-    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = []
-  ) -> WireResponse {
+    _ call: WireCall, _ status: RPCError?, responseStarted: Bool, adding extra: [(String, String)] = [],
+    requestID: String
+  ) -> (response: WireResponse, echo: Bool) {
     let response = call.end(status, responseStarted: responseStarted, adding: extra)
     let limit = session.maxSendHeaderListSize
-    guard let status, response.largestHeaderList > limit else { return response }
-    let size = response.largestHeaderList
+    let echoed = response.head == nil ? 0 : RequestID.fieldName.utf8.count + requestID.utf8.count + 32
+    let size = response.largestHeaderList + echoed
+    guard let status, size > limit else { return (response, true) }
     logger.warning(
       "status too large to send, replaced by INTERNAL",
       metadata: ["peer": "\(peer)", "code": "\(status.code)", "header-list": "\(size)"])
@@ -126,13 +126,14 @@ extension ServerConnectionHandler {
       code: .internalError,
       message: "the server's \(status.code) status was too large to send (\(size) bytes of header "
         + "fields; this connection takes \(limit))")
-    return call.end(short, responseStarted: responseStarted)
+    return (call.end(short, responseStarted: responseStarted), false)
   }
 
   /// Refuses a call before any stream state existed with the protocol's error answer
   /// (unknown method, bad encoding, authentication).
   func refuse(_ id: Int32, _ call: WireCall, _ error: RPCError, _ observed: ObservedCall) {
-    answer(id, ending(call, error, responseStarted: false), requestID: observed.requestID)
+    let (response, echo) = ending(call, error, responseStarted: false, requestID: observed.requestID)
+    answer(id, response, requestID: echo ? observed.requestID : nil)
     observers.finished(observed, status: error)
   }
 

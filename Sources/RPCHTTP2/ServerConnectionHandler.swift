@@ -5,7 +5,8 @@ internal import RPCHTTP1
 
 /// One server connection: an nghttp2 server session inside a channel handler. Moves bytes
 /// between the socket and the session, pulls output only while the channel is writable, and
-/// runs the connection's timers; the gRPC rules live in `+Calls`.
+/// runs the connection's timers; each call's rules live in its stream's
+/// `ServerCallStateMachine` (`+Calls`, `+Steps`).
 final class ServerConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
@@ -122,18 +123,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     idleTimer?.cancel()
     firstRequestTimer?.cancel()
     replyBudget.close()
-    let open = streams
-    streams = [:]
-    // What the record says of a call the connection's end cut short: the server's shutdown
-    // (past its grace period), else the client (or a protocol error) closed the connection.
+    // A call the connection's end cut short: by the server's shutdown (past its grace
+    // period), else by the client (or a protocol error).
     let ended =
       shuttingDown
       ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
-    for stream in open.values {
-      stream.abandon(RPCError(code: .unavailable, message: "connection closed"))
-      observers.finished(stream.observed, status: ended)
-    }
+    let open = streams
+    streams = [:]  // first: no stream gone arms the idle timer of a closed connection
+    for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
     context.fireChannelInactive()
   }
 

@@ -12,11 +12,13 @@ final class ServerStream {
   let call: WireCall
   /// What the call's record will say (request id, caller, bytes).
   var observed: ObservedCall
+  /// Where the call is (`ServerCallStateMachine`): the connection feeds it the stream's
+  /// events and runs its steps (`ServerConnectionHandler+Steps`).
+  var machine: ServerCallStateMachine
   var decoder: WireRequestDecoder
   var framer: GRPCMessageFramer { call.framer }
-  /// The single request of a unary-request method, once received.
+  /// The single request of a unary-request method, once received, until its handler runs.
   var request: ByteBuffer?
-  var requestCount = 0
   /// Where a bidi handler's requests go.
   var inbound: AsyncThrowingStream<GRPCEnvelope, any Error>.Continuation?
   /// The bidi reader's backlog, and the stream window held back because of it.
@@ -24,8 +26,6 @@ final class ServerStream {
   var withheld = 0
   var task: Task<Void, Never>?
   var deadlineTimer: Scheduled<Void>?
-  /// Response headers submitted (so the status goes in trailers).
-  var responseStarted = false
   /// Writers waiting for the stream's queued output to drain.
   var writers = SuspendedWriters()
   /// In line for the connection's reply budget: its handler not started yet (`request`
@@ -43,6 +43,11 @@ final class ServerStream {
     self.context = context
     self.call = call
     self.decoder = call.makeDecoder()
+    if case .bidiStreaming = handler {
+      self.machine = ServerCallStateMachine(shape: .requestStream)
+    } else {
+      self.machine = ServerCallStateMachine(shape: .unaryRequest)
+    }
   }
 
   /// Stops everything running for the stream: the task, the request stream, waiting writers.

@@ -88,6 +88,9 @@ struct ServerCommand: AsyncParsableCommand {
   @OptionGroup(title: "Audit log")
   var audit: AuditOptions
 
+  @OptionGroup(title: "Logging")
+  var log: LogOptions
+
   @OptionGroup(title: "Metrics and health")
   var metrics: MetricsOptions
 
@@ -113,11 +116,9 @@ struct ServerCommand: AsyncParsableCommand {
     // `migrate` too, which takes --database-password-file without --database.
     _ = try pools.databaseLocation()
     let level = logLevel
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
-    }
+    let format = log.logFormat
+    LoggingSystem.bootstrap { label in ServerLogHandler(label: label, level: level, format: format) }
+    defer { LogWriter.standardError.flush() }  // the lines still queued, before the process ends
     let logger = Logger(label: "clusterpool-server")
     let prometheus = ServerMetrics.bootstrap()
     let (enforce, authWarning) = auth.enforcement(host: host, tls: tlsCert != nil)
@@ -258,6 +259,7 @@ struct ServerCommand: AsyncParsableCommand {
     configuration.limits.idleTimeout = .seconds(idleTimeout)
     configuration.limits.maxBufferedReplyBytesPerConnection = maxBufferedReplyBytes
     configuration.limits.maxBufferedReplyBytes = maxTotalBufferedReplyBytes
+    if log.accessLog == .on, logLevel <= .info { configuration.callObservers.append(AccessLog(format: log.logFormat)) }
     return configuration
   }
 }

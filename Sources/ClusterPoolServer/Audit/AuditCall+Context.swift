@@ -8,11 +8,12 @@ extension AuditCall {
 
   /// The audit view of the call `context` describes: its method, its verified caller (else
   /// `fallback`: the server's identity with authentication off, nil with it on), its
-  /// `x-request-id` (else a generated one) and its peer.
+  /// request id (the transport's, which the response echoes and the access log shows; else
+  /// its `x-request-id`, else a generated one) and its peer.
   public init(_ context: ServerContext, fallback: Identity?) {
     let identity: Identity? =
       context.caller.map { $0.kind == .app ? .application(subject: $0.subject) : .user(subject: $0.subject) } ?? fallback
-    let sent = context.requestMetadata.first("x-request-id").map { String($0.prefix(Self.maxRequestID)) }
+    let sent = context.requestID ?? context.requestMetadata.first("x-request-id").map { String($0.prefix(Self.maxRequestID)) }
     self.init(
       method: context.method.path, identity: identity, requestID: sent.flatMap { $0.isEmpty ? nil : $0 } ?? Self.generatedRequestID(),
       peer: context.peer)

@@ -1,0 +1,48 @@
+internal import NIOCore
+internal import RPCCore
+
+/// Runs the steps a stream's `ServerCallStateMachine` answers an event with, in their
+/// declared order: the steps that carry a message (keep or deliver a request, send the head,
+/// a message or the whole answer) are taken where the event happens. A stream whose call
+/// ended leaves the connection's table here, once.
+extension ServerConnectionHandler {
+  func perform(_ actions: ServerCallActions, _ stream: ServerStream) {
+    if let illegal = actions.illegal {
+      logger.error("HTTP/2 call rule broken: \(illegal)", metadata: ["peer": "\(peer)", "stream": "\(stream.id)"])
+      return perform(
+        stream.machine.fail(RPCError(code: .internalError, message: "the server broke a call rule: \(illegal)")), stream)
+    }
+    let steps = actions.steps
+    guard !steps.none else { return }
+    if steps.has(.scheduleDeadline), let timeout = stream.call.timeout, let loop = context?.eventLoop {
+      let loopBound = NIOLoopBound(self, eventLoop: loop)
+      let id = stream.id
+      stream.deadlineTimer = loop.scheduleTask(in: .init(timeout)) {
+        let handler = loopBound.value
+        guard let stream = handler.streams[id] else { return }
+        handler.perform(stream.machine.deadlineFired(), stream)
+      }
+    }
+    if steps.has(.finishRequests) {
+      stream.inbound?.finish()
+      stream.inbound = nil
+    }
+    if steps.has(.waitForRoom) { holdForRoom(stream) }
+    if steps.has(.dispatch) { dispatch(stream) }
+    if steps.has(.cancelDeadline) {
+      stream.deadlineTimer?.cancel()
+      stream.deadlineTimer = nil
+    }
+    if steps.has(.cancelHandler) {
+      stream.abandon(actions.status ?? RPCError(code: .cancelled, message: "call closed"))
+    }
+    if steps.has(.sendStatus) { end(stream, status: actions.status, responseStarted: actions.responseStarted) }
+    if steps.has(.resumeWriters) { stream.resumeWriters() }
+    if steps.has(.notify), !observers.isEmpty { observers.finished(stream.observed, status: actions.status) }
+    if stream.machine.isClosed, streams[stream.id] === stream {
+      streams[stream.id] = nil
+      scheduleFlush()
+      noteStreamGone()
+    }
+  }
+}
