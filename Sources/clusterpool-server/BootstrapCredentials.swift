@@ -9,7 +9,7 @@ import Logging
 /// `admin` policy, its `FLYTE_API_KEY` written to a file only its owner reads (mode 0600).
 /// Only the file's path is logged, never the key.
 struct BootstrapCredentials {
-  static let clientID = "bootstrap-admin"
+  static let clientID = BootstrapAdmin.clientID
 
   /// `--bootstrap-credentials`, else beside the database.
   static func path(option: String?, database: DatabaseLocation) -> String {
@@ -35,11 +35,9 @@ struct BootstrapCredentials {
     guard !store.snapshot().holdsIdentities else { return false }
     let file = try create(path)
     defer { close(file) }
-    var registration = AppRegistration()
-    registration.clientName = "bootstrap administrator"
     let secret: String
     do {
-      secret = try await store.createApp(organization, clientID: clientID, registration, defaultPolicy: "admin", by: actor).secret
+      secret = try await BootstrapAdmin.create(in: store, organization: organization, actor: actor)
     } catch {
       unlink(path)
       throw error
@@ -71,10 +69,16 @@ struct BootstrapError: Error, CustomStringConvertible {
 
 extension ServerCommand {
   /// The bootstrap admin of an empty store (auth on), by this command's flags.
-  func bootstrap(_ store: any AccessStore, _ configuration: ClusterPoolService.Configuration, _ logger: Logger) async throws {
+  /// With `--ephemeral`, the key goes beside its config file (and is removed with it).
+  func bootstrap(
+    _ store: any AccessStore, _ configuration: ClusterPoolService.Configuration, ephemeral: EphemeralSession?, _ logger: Logger
+  ) async throws {
+    let path =
+      if let ephemeral { auth.bootstrapCredentials ?? ephemeral.bootstrapCredentialsPath } else {
+        BootstrapCredentials.path(option: auth.bootstrapCredentials, database: try pools.databaseLocation())
+      }
     _ = try await BootstrapCredentials.createIfEmpty(
-      store: store, organization: configuration.defaultOrganization, actor: configuration.callerIdentity,
-      path: BootstrapCredentials.path(option: auth.bootstrapCredentials, database: try pools.databaseLocation()),
+      store: store, organization: configuration.defaultOrganization, actor: configuration.callerIdentity, path: path,
       endpoint: BootstrapCredentials.endpoint(publicURL: auth.publicUrl, host: host), logger: logger)
   }
 }

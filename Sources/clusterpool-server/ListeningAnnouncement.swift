@@ -7,10 +7,13 @@ import ServiceLifecycle
 /// registers its signal handlers before it starts any service. Printed from outside the group
 /// (as before), a SIGTERM sent on seeing the line could arrive before the handlers and kill
 /// the process at once (seen with PostgreSQL, whose opening takes longer).
-/// With a `--metrics-port` listener, `metrics on HOST:PORT` comes first.
+/// With a `--metrics-port` listener, `metrics on HOST:PORT` comes first; with `--ephemeral`,
+/// the config file is written and `flyte config PATH` printed before it.
 struct ListeningAnnouncement: Service {
   let server: RPCServer
   var metrics: RPCServer? = nil
+  /// `--ephemeral`'s files and the organization and transport its config file names.
+  var ephemeral: (session: EphemeralSession, organization: String, tls: Bool)? = nil
 
   func run() async throws {
     if let metrics {
@@ -18,6 +21,11 @@ struct ListeningAnnouncement: Service {
       print("metrics on \(address.host):\(address.port)")
     }
     let address = try await server.listeningAddress
+    if let ephemeral {
+      try ephemeral.session.write(
+        EphemeralSession.config(host: address.host, port: address.port, tls: ephemeral.tls, organization: ephemeral.organization))
+      print("flyte config \(ephemeral.session.configPath)")
+    }
     print("listening on \(address.host):\(address.port)")
     fflush(nil)  // flush stdout now: a test harness waits for this line
     try? await gracefulShutdown()

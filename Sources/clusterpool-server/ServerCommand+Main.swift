@@ -33,6 +33,11 @@ extension ServerCommand {
     } catch {
       exit(withError: annotated(error, resolved))
     }
+    do {
+      command = try ephemeralAdjusted(command, arguments: resolved?.arguments ?? arguments)
+    } catch {
+      exit(withError: annotated(error, resolved))
+    }
     if let resolved, resolved.printRequested {
       print(resolved.rendered(command: configuration.commandName ?? "clusterpool-server"))
       return
@@ -48,6 +53,17 @@ extension ServerCommand {
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// `command` with `--ephemeral`'s port (0 unless `arguments` name `--port`); `--ephemeral`
+  /// with `--database` is refused (its store is in memory).
+  static func ephemeralAdjusted(_ command: any ParsableCommand, arguments: [String]) throws -> any ParsableCommand {
+    guard var server = command as? ServerCommand, server.ephemeral.ephemeral else { return command }
+    if EphemeralOptions.names("--database", in: arguments) {
+      throw ValidationError("--ephemeral keeps the store in memory: leave out --database")
+    }
+    if !EphemeralOptions.names("--port", in: arguments) { server.port = 0 }
+    return server
   }
 
   /// `environment` without the variables Kubernetes gives every pod for a Service called
