@@ -20,6 +20,8 @@ let package = Package(
     .library(name: "RPCHTTP2", targets: ["RPCHTTP2"]),
     .library(name: "ClusterPoolServer", targets: ["ClusterPoolServer"]),
     .library(name: "ClusterPoolClient", targets: ["ClusterPoolClient"]),
+    // a real server in-process for integration tests (LocalServer)
+    .library(name: "ClusterPoolTesting", targets: ["ClusterPoolTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -161,6 +163,17 @@ let package = Package(
     // MARK: the Swift client library of the seed's API, and the `flyte` CLI over it
     .target(name: "ClusterPoolClient", dependencies: ["ClusterPoolProto", "RPCCore", "RPCHTTP2", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")], swiftSettings: swift6),
 
+    // MARK: LocalServer: the real server in-process on a loopback port for integration tests
+    // (ours and our users'), assembled as clusterpool-server assembles it
+    .target(
+      name: "ClusterPoolTesting",
+      dependencies: [
+        "ClusterPoolServer", "ClusterPoolClient", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolDomain", "ClusterPoolAuth",
+        "RPCCore", "RPCHTTP2", .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swift6),
+
     // MARK: options from a YAML file and CLUSTERPOOL_* variables, keyed by the commands' own
     // swift-argument-parser definitions (--config, --print-config)
     .target(
@@ -260,11 +273,15 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swift6),
-    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth"], swiftSettings: swift6),
+    .testTarget(
+      name: "ClusterPoolTestingTests",
+      dependencies: ["ClusterPoolTesting", "ClusterPoolClient", "ClusterPoolServer", "ClusterPoolStore", "ClusterPoolDomain"],
+      swiftSettings: swift6),
+    .testTarget(name: "ClusterPoolClientTests", dependencies: ["ClusterPoolTesting", "ClusterPoolClient", "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth"], swiftSettings: swift6),
     .testTarget(
       name: "ClusterPoolServerTests",
       dependencies: [
-        "ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore",
+        "ClusterPoolTesting", "ClusterPoolServer", "ClusterPoolSQLite", "ClusterPoolProto", "RPCCore", "RPCHTTP2", "ClusterPoolAuth", "ClusterPoolStore",
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
       ],
