@@ -4,5 +4,5 @@ import ClusterPoolClient
 /// file in a temporary directory (organization `acme`, caller `tester`), with a
 /// `ControlPlaneClient` for it, then stops everything.
 func withClusterControlPlane(_ body: (ControlPlaneClient) async throws -> Void) async throws {
-  try await withPoolServer(servingClusters: true) { client, _ in try await body(client) }
+  try await withPoolServer { client, _ in try await body(client) }
 }

@@ -1,44 +1,21 @@
 import ClusterPoolClient
 import ClusterPoolDomain
-import ClusterPoolServer
-import ClusterPoolSQLite
-import ClusterPoolStore
-import Foundation
-import Logging
-import RPCHTTP2
+import ClusterPoolTesting
 
-/// Runs `body` against the real server assembled as `clusterpool-server` assembles it (SQLite
-/// file in a temporary directory, ClusterPoolService, RPCServer on a loopback port), with a
-/// `ControlPlaneClient` for it, then stops everything. `servingClusters` adds ClusterService
-/// over the same store, `servingQueues` ClusterService and QueueService.
+/// Runs `body` against the real server (``LocalServer``: the services `clusterpool-server`
+/// serves, on an SQLite file in a temporary folder, organization `acme`, changes by user
+/// `tester`), with a `ControlPlaneClient` for it sending `organization` (empty: the server's
+/// default), then stops everything.
 func withPoolServer(
-  organization: String = "", servingClusters: Bool = false, servingQueues: Bool = false,
-  _ body: (ControlPlaneClient, ConnectionSettings) async throws -> Void
+  organization: String = "", _ body: (ControlPlaneClient, ConnectionSettings) async throws -> Void
 ) async throws {
-  let logger = Logger(label: "client-test")
-  let directory = try TemporaryDirectory()
-  defer { directory.remove() }
-  let template = DefaultPoolTemplate(
-    config: try ClusterPoolDomain.ClusterPoolConfig(
-      objectStoreURI: "s3://shared-default", secretStoreType: ClusterPoolDomain.SecretStoreType.kubernetes.rawValue),
-    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let store = try SQLiteClusterPoolStore(path: directory.path + "/pools.db", defaultPool: template, logger: logger)
-  let configuration = ClusterPoolService.Configuration(
-    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
-  let clusters = servingClusters || servingQueues ? ClusterService(store: store, configuration: configuration) : nil
-  let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters,
-    queues: servingQueues ? clusters.map { QueueService(store: store, clusters: $0, configuration: configuration) } : nil,
-    logger: logger)
-  let server = RPCServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
-    logger: logger)
-  try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.run() }
-    defer { group.cancelAll() }
-    let address = try await server.listeningAddress
-    let settings = ConnectionSettings.server(host: address.host, port: address.port, organization: organization)
-    let client = ControlPlaneClient(settings: settings, logger: logger)
+  var options = LocalServer.Options(organization: "acme", storage: .temporarySQLite)
+  options.callerIdentity = .user(subject: "tester")
+  options.defaultObjectStoreURI = "s3://shared-default"
+  try await LocalServer.run(options) { server in
+    var settings = server.settings
+    settings.organization = organization
+    let client = ControlPlaneClient(settings: settings)
     do {
       try await body(client, settings)
       await client.close()
@@ -47,5 +24,4 @@ func withPoolServer(
       throw error
     }
   }
-  await store.close()
 }

@@ -4,7 +4,7 @@ import Testing
 /// Runs `body` against the real server with the pool, cluster and queue services over one
 /// SQLite file (organization `acme`, caller `tester`).
 func withQueueControlPlane(_ body: (ControlPlaneClient) async throws -> Void) async throws {
-  try await withPoolServer(servingQueues: true) { client, _ in try await body(client) }
+  try await withPoolServer { client, _ in try await body(client) }
 }
 
 /// `Queue` against the real QueueService: create, get, update, drain, delete, undelete,

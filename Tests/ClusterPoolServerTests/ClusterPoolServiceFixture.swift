@@ -1,7 +1,6 @@
 import ClusterPoolDomain
 import ClusterPoolProto
-import ClusterPoolSQLite
-import ClusterPoolStore
+import ClusterPoolTesting
 import Foundation
 import Logging
 import RPCCore
@@ -71,27 +70,12 @@ struct PoolServiceClient: Sendable {
 
 import Testing
 
-/// Starts store, service and server on a fresh database file; `body` gets a client. Returns
-/// the database path so a test can reopen it.
-@discardableResult
+/// Starts the server (``LocalServer``, organization `acme`) on a fresh SQLite file, or on
+/// `pools.db` in `folder` (kept: a later server reopens it); `body` gets a client.
 func withPoolServer(
-  databasePath: String? = nil, _ body: (PoolServiceClient, ServerApplication) async throws -> Void
-) async throws -> String {
-  let logger = Logger(label: "pool-test")
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pool-service-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  let path = databasePath ?? directory.appendingPathComponent("pools.db").path
-  let template = DefaultPoolTemplate(
-    config: try ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
-    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let store = try SQLiteClusterPoolStore(path: path, defaultPool: template, logger: logger)
-  let service = ClusterPoolService(
-    store: store,
-    configuration: .init(defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester")))
-  let app = ServerApplication(clusterPools: service, logger: logger)
-  try await serving(app, logger: logger) { client in
-    try await body(PoolServiceClient(client: client), app)
+  folder: String? = nil, _ body: (PoolServiceClient, ServerApplication) async throws -> Void
+) async throws {
+  try await withLocalServer(.acme(folder: folder)) { client, server in
+    try await body(PoolServiceClient(client: client), server.assembly.app)
   }
-  await store.close()
-  return path
 }

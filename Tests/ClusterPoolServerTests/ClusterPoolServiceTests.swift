@@ -199,12 +199,15 @@ import Testing
   }
 
   @Test func poolsSurviveARestart() async throws {
-    let path = try await withPoolServer { pools, _ in
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pool-service-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try await withPoolServer(folder: folder) { pools, _ in
       try await pools.create("kept", uri: "s3://kept")
       try await pools.create("dropped")
       try await pools.delete("dropped")
     }
-    try await withPoolServer(databasePath: path) { pools, _ in
+    try await withPoolServer(folder: folder) { pools, _ in
       #expect(try await pools.get("kept").config?.objectStoreRef?.uri == "s3://kept")
       #expect(await pools.code { try await $0.get("dropped") }?.0 == .notFound)
       _ = try await pools.undelete("dropped")

@@ -1,6 +1,7 @@
 import ClusterPoolDomain
 import ClusterPoolProto
 import ClusterPoolSQLite
+import ClusterPoolTesting
 import ClusterPoolStore
 import Foundation
 import Logging
@@ -79,45 +80,28 @@ struct ClusterTestServer: Sendable {
   let clusters: ClusterService
   /// The queue service itself (its reply cache).
   let queues: QueueService
+
+  init(_ server: LocalServer) {
+    app = server.assembly.app
+    store = server.assembly.store
+    keeper = server.assembly.healthKeeper
+    clusters = server.assembly.clusters
+    queues = server.assembly.queues
+  }
 }
 
-/// Starts one store with the pool, cluster and queue services on a real server over a database file,
-/// in organization `acme` as `tester`, with the cluster health keeper running; at the end the
-/// keeper stops (saving health, as at shutdown) and the store closes. `directory` keeps the
-/// file for a later server (a restart); by default a fresh one is made and removed.
+/// Starts the server (``LocalServer``, the pool, cluster and queue services among the rest)
+/// over a database file, in organization `acme` as `tester`, with the cluster health keeper
+/// running; at the end the server stops (the keeper saving health, as at shutdown) and the
+/// store closes. `directory` keeps the file for a later server (a restart); by default a
+/// fresh one is made and removed.
 func withClusterServer(
   heartbeatTimeout: Duration = .seconds(60), healthSaveInterval: Duration = .seconds(3600), in directory: URL? = nil,
   _ body: (PoolServiceClient, ClusterServiceClient, ClusterTestServer) async throws -> Void
 ) async throws {
-  let logger = Logger(label: "cluster-test")
-  let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("cluster-service-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-  defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
-  let template = DefaultPoolTemplate(
-    config: try ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
-    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let store = try SQLiteClusterPoolStore(path: folder.appendingPathComponent("pools.db").path, defaultPool: template, logger: logger)
-  let configuration = ClusterPoolService.Configuration(
-    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
-  let clusters = ClusterService(
-    store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout, healthSaveInterval: healthSaveInterval)
-  let queues = QueueService(store: store, clusters: clusters, configuration: configuration)
-  let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters, queues: queues, logger: logger)
-  let server = ClusterTestServer(
-    app: app, store: store, keeper: clusters.healthKeeper(logger: logger), clusters: clusters, queues: queues)
-  let keeping = Task { try await server.keeper.run() }
-  do {
-    try await serving(app, logger: logger) { client in
-      try await body(PoolServiceClient(client: client), ClusterServiceClient(client: client), server)
-    }
-  } catch {
-    keeping.cancel()
-    _ = await keeping.result
-    await store.close()
-    throw error
+  let options = LocalServer.Options.acme(
+    folder: directory?.path, heartbeatTimeout: heartbeatTimeout, healthSaveInterval: healthSaveInterval)
+  try await withLocalServer(options) { client, server in
+    try await body(PoolServiceClient(client: client), ClusterServiceClient(client: client), ClusterTestServer(server))
   }
-  keeping.cancel()  // outside a ServiceGroup, cancellation is the keeper's shutdown: it saves, then returns
-  _ = await keeping.result
-  await store.close()
 }

@@ -1,23 +1,33 @@
+import ClusterPoolDomain
+import ClusterPoolTesting
 import Logging
 import RPCHTTP2
 
-@testable import ClusterPoolServer
+/// The server of these tests: ``LocalServer`` (the services `clusterpool-server` serves) in
+/// organization `acme`, every change made by user `tester`, on SQLite in a temporary folder
+/// (or in `folder`, which is kept for a later server: a restart).
+extension LocalServer.Options {
+  static func acme(
+    folder: String? = nil, heartbeatTimeout: Duration = .seconds(60), healthSaveInterval: Duration = .seconds(3600)
+  ) -> LocalServer.Options {
+    var options = LocalServer.Options(organization: "acme", storage: folder.map { .sqlite(folder: $0) } ?? .temporarySQLite)
+    options.callerIdentity = .user(subject: "tester")
+    options.heartbeatTimeout = heartbeatTimeout
+    options.healthSaveInterval = healthSaveInterval
+    return options
+  }
+}
 
-/// Serves `app` with a real RPCServer on an ephemeral loopback port, runs `body` with a
-/// client connected to it, then closes the client and stops the server.
-func serving<R>(
-  _ app: ServerApplication, logger: Logger, _ body: (RPCClient) async throws -> R
+/// Runs `body` with a ``LocalServer`` made as `options` say and a raw `RPCClient` to it (the
+/// typed test clients call methods the Swift client library does not), then closes the client
+/// and stops the server.
+func withLocalServer<R>(
+  _ options: LocalServer.Options = .acme(), _ body: (RPCClient, LocalServer) async throws -> R
 ) async throws -> R {
-  let server = RPCServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1), registry: app.registry,
-    logger: logger)
-  return try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.run() }
-    defer { group.cancelAll() }
-    let address = try await server.listeningAddress
-    let client = RPCClient(configuration: .init(host: address.host, port: address.port), logger: logger)
+  try await LocalServer.run(options) { server in
+    let client = RPCClient(configuration: server.settings.clientConfiguration, logger: options.logger)
     do {
-      let result = try await body(client)
+      let result = try await body(client, server)
       await client.close()
       return result
     } catch {

@@ -87,9 +87,9 @@ import Testing
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("queue-restart-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("pools.db").path
+    let path = directory.path
     var before: [WireQueue] = []
-    try await withQueueServer(databasePath: path) { pools, clusters, queues, _ in
+    try await withQueueServer(folder: path) { pools, clusters, queues, _ in
       try await pools.create("prod")
       try await clusters.create("c1", pool: "prod")
       try await queues.create("a", QueueServiceClient.spec(run: 5, pool: "prod", pins: ["c1"], priority: .medium))
@@ -99,7 +99,7 @@ import Testing
       try await queues.update("default", QueueServiceClient.spec(run: 9, pool: "default"))
       before = try await queues.list().queues + [try await queues.get("b")]
     }
-    try await withQueueServer(databasePath: path) { _, _, queues, _ in
+    try await withQueueServer(folder: path) { _, _, queues, _ in
       let after = try await queues.list().queues + [try await queues.get("b")]
       #expect(after == before)
       #expect(after.map(\.id?.name) == ["a", "c1", "default", "b"])

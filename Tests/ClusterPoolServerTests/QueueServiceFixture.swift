@@ -1,7 +1,6 @@
 import ClusterPoolDomain
 import ClusterPoolProto
-import ClusterPoolSQLite
-import ClusterPoolStore
+import ClusterPoolTesting
 import Foundation
 import Logging
 import RPCCore
@@ -101,30 +100,15 @@ extension WireQueue {
   var generation: UInt64 { status?.stateGeneration ?? 0 }
 }
 
-/// Starts one store with the pool, cluster and queue services on a real server over a fresh
-/// database file (`databasePath` to reopen one), in organization `acme` as `tester`.
+/// Starts the server (``LocalServer``: the pool, cluster and queue services among the rest) on
+/// a fresh SQLite file (or on `pools.db` in `folder`, kept to reopen), in organization `acme`
+/// as `tester`.
 func withQueueServer(
-  heartbeatTimeout: Duration = .seconds(60), databasePath: String? = nil,
+  heartbeatTimeout: Duration = .seconds(60), folder: String? = nil,
   _ body: (PoolServiceClient, ClusterServiceClient, QueueServiceClient, ServerApplication) async throws -> Void
 ) async throws {
-  let logger = Logger(label: "queue-test")
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("queue-service-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let template = DefaultPoolTemplate(
-    config: try ClusterPoolConfig(objectStoreURI: "file:///var/lib/clusterpool/default", secretStoreType: 4),
-    createdBy: .application(subject: "clusterpool-server"), createdAt: Timestamp(nanosecondsSinceEpoch: 0))
-  let path = databasePath ?? directory.appendingPathComponent("pools.db").path
-  let store = try SQLiteClusterPoolStore(path: path, defaultPool: template, logger: logger)
-  let configuration = ClusterPoolService.Configuration(
-    defaultOrganization: try Organization(validating: "acme"), callerIdentity: .user(subject: "tester"))
-  let clusters = ClusterService(store: store, configuration: configuration, heartbeatTimeout: heartbeatTimeout)
-  let app = ServerApplication(
-    clusterPools: ClusterPoolService(store: store, configuration: configuration), clusters: clusters,
-    queues: QueueService(store: store, clusters: clusters, configuration: configuration), logger: logger)
-  try await serving(app, logger: logger) { client in
+  try await withLocalServer(.acme(folder: folder, heartbeatTimeout: heartbeatTimeout)) { client, server in
     try await body(
-      PoolServiceClient(client: client), ClusterServiceClient(client: client), QueueServiceClient(client: client), app)
+      PoolServiceClient(client: client), ClusterServiceClient(client: client), QueueServiceClient(client: client), server.assembly.app)
   }
-  await store.close()
 }

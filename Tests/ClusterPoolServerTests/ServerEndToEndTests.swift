@@ -1,4 +1,5 @@
 import ClusterPoolProto
+import ClusterPoolTesting
 import Logging
 import RPCCore
 import RPCHTTP2
@@ -6,7 +7,7 @@ import Testing
 
 @testable import ClusterPoolServer
 
-/// The assembled server (health, reflection, test service) on a loopback port, called with
+/// The assembled server (LocalServer: health, reflection, test service) on a loopback port, called with
 /// our Swift client.
 @Suite struct ServerEndToEndTests {
   typealias HealthRequest = Grpc.Health.V1.HealthCheckRequest
@@ -23,9 +24,9 @@ import Testing
   func withServer<R>(
     testService: Bool = true, _ body: (RPCClient, ServerApplication) async throws -> R
   ) async throws -> R {
-    let logger = Logger(label: "test")
-    let app = ServerApplication(options: .init(enableTestService: testService), logger: logger)
-    return try await serving(app, logger: logger) { client in try await body(client, app) }
+    var options = LocalServer.Options()
+    options.enableTestService = testService
+    return try await withLocalServer(options) { client, server in try await body(client, server.assembly.app) }
   }
 
   func checkHealth(_ client: RPCClient, _ service: String) async throws -> HealthResponse.ServingStatus {
