@@ -228,11 +228,18 @@ let package = Package(
     // MARK: tests
     .testTarget(name: "ClusterPoolProtoTests", dependencies: ["ClusterPoolProto"], swiftSettings: swift6),
     .testTarget(name: "RPCCoreTests", dependencies: ["RPCCore"], swiftSettings: swift6),
-    .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore"], swiftSettings: swift6),
+    // the echo service, test server and probes both transports' tests use
+    .target(
+      name: "RPCTestSupport",
+      dependencies: [
+        "RPCCore", "RPCHTTP2", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Tests/RPCTestSupport", swiftSettings: swift6),
+    .testTarget(name: "RPCHTTP2Tests", dependencies: ["RPCHTTP2", "RPCCore", "RPCTestSupport"], swiftSettings: swift6),
     .testTarget(
       name: "RPCHTTP1Tests",
       dependencies: [
-        "RPCHTTP1", "RPCHTTP2", "RPCCore",
+        "RPCHTTP1", "RPCHTTP2", "RPCCore", "RPCTestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

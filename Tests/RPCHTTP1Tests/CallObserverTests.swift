@@ -4,37 +4,7 @@ import RPCHTTP2
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-/// Keeps every record the server hands it.
-final class RecordingObserver: CallObserver {
-  private let records = Mutex<[CallRecord]>([])
-  func callFinished(_ record: CallRecord) { records.withLock { $0.append(record) } }
-  var all: [CallRecord] { records.withLock { $0 } }
-
-  /// Waits until `count` records arrived (generous timeout), then a moment more for any
-  /// record too many, and returns them all.
-  func settle(at count: Int) async -> [CallRecord] {
-    let end = ContinuousClock.now + .seconds(30)
-    while all.count < count, ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(10)) }
-    try? await Task.sleep(for: .milliseconds(100))
-    return all
-  }
-}
-
-/// Authenticates `Bearer good` (caller acme/alice), refuses `Bearer denied` after naming
-/// its caller (acme/mallory, as the server's access gate does), and `Bearer bad` unnamed.
-struct TokenAuthenticator: CallAuthenticator {
-  func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
-    switch context.requestMetadata.first("authorization") {
-    case "Bearer good": return CallCaller(organization: "acme", kind: .user, subject: "alice")
-    case "Bearer denied":
-      context.identifiedCaller?.set(CallCaller(organization: "acme", kind: .user, subject: "mallory"))
-      throw RPCError(code: .permissionDenied, message: "mallory may not")
-    case "Bearer bad": throw RPCError(code: .unauthenticated, message: "invalid token")
-    default: return nil
-    }
-  }
-}
+import RPCTestSupport
 
 @Suite struct CallObserverTests {
   @Test func everyHTTP1CallIsRecordedOnceWithItsCode() async throws {

@@ -5,6 +5,7 @@ import NIOHTTP1
 import RPCCore
 import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// Connect unary calls over cleartext HTTP/1.1 against the real server: answers, errors,
 /// refusals, body limits, compression, keep-alive and pipelining, deadlines, cancellation.

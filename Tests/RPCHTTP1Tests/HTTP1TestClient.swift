@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import RPCCore
+import RPCTestSupport
 
 /// One HTTP/1.1 request as a test sends it.
 struct HTTP1Request: Sendable {

@@ -4,6 +4,7 @@ import RPCCore
 import RPCHTTP2
 import ServiceLifecycle
 import Testing
+import RPCTestSupport
 
 /// gRPC-Web and Connect streaming over HTTP/1.1: enveloped messages in a chunked body, the
 /// status at its end (trailers frame / end-of-stream envelope), cancellation, shutdown.

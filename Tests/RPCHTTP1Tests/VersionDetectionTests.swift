@@ -6,6 +6,7 @@ import NIOTLS
 import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// The per-connection choice of HTTP version: the detector alone on an embedded channel,
 /// then both versions on one real port, cleartext and TLS.

@@ -4,6 +4,7 @@ import NIOPosix
 import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 @Suite struct BackpressureTests {
   /// A client that sends a request and then never reads: the server's output for it must stop

@@ -4,36 +4,7 @@ import RPCCore
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-/// Keeps every record the server hands it.
-final class RecordingObserver: CallObserver {
-  private let records = Mutex<[CallRecord]>([])
-  func callFinished(_ record: CallRecord) { records.withLock { $0.append(record) } }
-  var all: [CallRecord] { records.withLock { $0 } }
-
-  /// Waits until `count` records arrived (generous timeout), then a moment more for any
-  /// record too many, and returns them all.
-  func settle(at count: Int) async -> [CallRecord] {
-    _ = await eventually(timeout: .seconds(30)) { all.count >= count }
-    try? await Task.sleep(for: .milliseconds(100))
-    return all
-  }
-}
-
-/// Authenticates `Bearer good` (caller acme/alice), refuses `Bearer denied` after naming
-/// its caller (acme/mallory, as the server's access gate does), and `Bearer bad` unnamed.
-struct TokenAuthenticator: CallAuthenticator {
-  func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
-    switch context.requestMetadata.first("authorization") {
-    case "Bearer good": return CallCaller(organization: "acme", kind: .user, subject: "alice")
-    case "Bearer denied":
-      context.identifiedCaller?.set(CallCaller(organization: "acme", kind: .user, subject: "mallory"))
-      throw RPCError(code: .permissionDenied, message: "mallory may not")
-    case "Bearer bad": throw RPCError(code: .unauthenticated, message: "invalid token")
-    default: return nil
-    }
-  }
-}
+import RPCTestSupport
 
 @Suite struct CallObserverTests {
   static let grpc = [("content-type", "application/grpc"), ("te", "trailers")]
@@ -123,7 +94,7 @@ struct TokenAuthenticator: CallAuthenticator {
     #expect(first.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
     #expect(first.wireProtocol == "grpc" && first.code == 0 && first.responseBytes > 0 && first.requestBytes == 7)
     #expect(records.contains { $0.requestID == generatedID && $0.method == "Inline" })
-    #expect(records.first { $0.method == "Fail" }?.message == "no such thing: f — 100%")
+    #expect(records.first { $0.method == "Fail" }?.message == "no such thing: \"f\" — 100%")
     #expect(records.first { $0.code == 2 }?.wireProtocol == "http")
     #expect(records.first { $0.code == 16 }.map { $0.organization == nil && $0.subject == nil } == true)
     #expect(records.first { $0.code == 7 }.map { ($0.organization, $0.subject) == ("acme", "mallory") } == true)

@@ -3,6 +3,7 @@ import RPCCore
 @testable import RPCHTTP2
 import Synchronization
 import Testing
+import RPCTestSupport
 
 @Suite struct CallTests {
   @Test func unaryEchoesWithMetadata() async throws {
@@ -90,7 +91,7 @@ import Testing
     let test = try await TestServer.start()
     let notFound = await rpcError { _ = try await test.unary(Echo.fail, "x") }
     #expect(notFound?.code == .notFound)
-    #expect(notFound?.message == "no such thing: x — 100%")
+    #expect(notFound?.message == "no such thing: \"x\" — 100%")
     // The trailers-only answer's fields: the request id the server made for the call.
     #expect(notFound?.metadata.first("x-request-id")?.count == 32)
     let crash = await rpcError { _ = try await test.unary(Echo.crash, "x") }

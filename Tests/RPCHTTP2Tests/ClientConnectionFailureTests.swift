@@ -3,6 +3,7 @@ import NIOPosix
 import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// How `RPCClient` classifies a server it cannot use, with real sockets: a peer that answers
 /// the HTTP/2 preface with a TLS alert (what a TLS server does to a cleartext client), one

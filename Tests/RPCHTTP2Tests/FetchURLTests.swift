@@ -1,5 +1,6 @@
 import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 @Suite struct FetchURLTests {
   @Test func partsOfURLs() throws {

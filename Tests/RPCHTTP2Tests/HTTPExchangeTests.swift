@@ -2,6 +2,7 @@ import NIOCore
 import RPCCore
 import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// `RPCClient.exchange`: a plain HTTP request on the client's HTTP/2 connection, next to its
 /// calls (the token endpoint of our clients' credentials): the status, fields and whole body of

@@ -6,6 +6,7 @@ import RPCCore
 @testable import RPCHTTP2
 import ServiceLifecycle
 import Testing
+import RPCTestSupport
 
 @Suite struct LifecycleTests {
   @Test func gracefulShutdownLetsTheCallInFlightFinish() async throws {

@@ -3,6 +3,7 @@ import RPCCore
 @testable import RPCHTTP2
 import ServiceLifecycle
 import Testing
+import RPCTestSupport
 
 /// Requests only a hand-made HTTP/2 client sends, checked frame by frame.
 @Suite struct ProtocolTests {
@@ -38,7 +39,7 @@ import Testing
     let failed = try #require(await raw.response(failing))
     #expect(failed.headers.count == 1)  // one HEADERS frame with END_STREAM
     #expect(failed.headers[0]["grpc-status"] == "5")
-    #expect(failed.headers[0]["grpc-message"] == "no such thing: q %E2%80%94 100%25")
+    #expect(failed.headers[0]["grpc-message"] == "no such thing: \"q\" %E2%80%94 100%25")
     #expect(failed.headers[0]["content-type"] == "application/grpc")
     let ok = try await raw.request(path: Echo.inline.path, body: RawHTTP2Client.message("q"))
     let succeeded = try #require(await raw.response(ok))

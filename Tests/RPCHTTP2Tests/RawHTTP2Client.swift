@@ -3,6 +3,7 @@ import NIOPosix
 import RPCCore
 @testable import RPCHTTP2
 import Synchronization
+import RPCTestSupport
 
 /// A bare HTTP/2 client for tests: an nghttp2 client session on a NIO channel, recording
 /// what the server sends, for requests `RPCClient` would never make.

@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 
 @testable import RPCHTTP2
+import RPCTestSupport
 
 /// The reply budget's bookkeeping, without a socket: per-connection room, the server-wide
 /// total, the line of waiting streams and the wake-up across connections.

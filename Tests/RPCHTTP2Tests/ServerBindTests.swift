@@ -4,6 +4,7 @@ import NIOPosix
 import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// `bind()` before `run()`: the port and the TLS files are checked first (typed errors that
 /// name the address or the file), and connections made before `run()` wait, then are served

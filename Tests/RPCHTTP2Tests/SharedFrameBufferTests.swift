@@ -3,6 +3,7 @@ import NIOPosix
 import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 @Suite struct SharedFrameBufferTests {
   static let length = SessionAllocations.frameBufferLength

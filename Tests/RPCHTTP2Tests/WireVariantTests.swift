@@ -2,6 +2,7 @@ import NIOCore
 @testable import RPCCore
 @testable import RPCHTTP2
 import Testing
+import RPCTestSupport
 
 /// gRPC-Web and Connect against the real HTTP/2 server, with the same registry gRPC uses:
 /// no method knows which protocol called it.
@@ -42,7 +43,7 @@ import Testing
     #expect(failed.headers[0][":status"] == "404")
     #expect(failed.headers[0]["content-type"] == "application/json")
     #expect(ConnectWire.error(httpStatus: 404, body: failed.data)
-      == RPCError(code: .notFound, message: "no such thing: q — 100%"))
+      == RPCError(code: .notFound, message: "no such thing: \"q\" — 100%"))
     let crashed = try #require(await raw.response(
       try await raw.request(path: Echo.crash.path, headers: connect, body: ByteBuffer())))
     #expect(crashed.headers[0][":status"] == "500")
