@@ -35,7 +35,7 @@ internal import PostgresNIO
 /// locked) plus one per write: monotonic per pool because its organization's lock is held,
 /// and never above the commit's revision, which is at least the last of them.
 public final class PostgresTransaction: RowTransaction {
-  private let backend: PostgresBackend
+  let backend: PostgresBackend
   private let lease: PostgresLease
   var connection: PostgresConnection { lease.connection }
   var logger: Logger { backend.logger }
@@ -58,12 +58,12 @@ public final class PostgresTransaction: RowTransaction {
   private var statements = 1
   private let began = ContinuousClock.now
   private var lockedAt: ContinuousClock.Instant?
-  private var ended = false
+  private(set) var ended = false
   /// The first statement of this transaction that failed: PostgreSQL refuses every later one
   /// ("current transaction is aborted"), so the commit fails at once with this error (and
   /// never prepares its statement in an aborted transaction: postgres-nio would keep that
   /// failure for the connection's later commits).
-  private var failure: PostgresDatabaseError?
+  private(set) var failure: PostgresDatabaseError?
 
   init(backend: PostgresBackend, lease: PostgresLease) {
     self.backend = backend
@@ -183,34 +183,14 @@ public final class PostgresTransaction: RowTransaction {
     return String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
   }
 
-  /// Sends what ``commit(_:)`` sends before `COMMIT` (the access rows, then the rows'
-  /// statement with the change log row and the revision counter), so that PostgreSQL checks
-  /// every row, then `ROLLBACK`: nothing stays, the counter and the change log included, and
-  /// the statement's `pg_notify` is never delivered (notifications go out at commit only).
-  public func rehearse(_ changes: ChangeSet) async throws {
-    precondition(!ended, "a PostgreSQL transaction was used after it ended")
-    defer { end() }
-    do {
-      if let failure { throw failure }
-      try await writeAccessRows()
-      _ = try await database("write \(written.count) rows") {
-        try await PostgresCommitStatement.run(
-          connection, written, log: changes, after: max(changes.revision, revision ?? 0), replica: backend.replica, logger: logger)
-      }
-    } catch {
-      _ = try? await connection.run("ROLLBACK", logger: logger)
-      throw error
-    }
-    try await database("roll back a dry run") { try await connection.run("ROLLBACK", logger: logger) }
-  }
-
   public func rollback() async {
     guard !ended else { return }
     _ = try? await connection.run("ROLLBACK", logger: logger)
     end()
   }
 
-  private func end() {
+  /// Marks the transaction ended and gives its connection back.
+  func end() {
     ended = true
     lease.release()
   }

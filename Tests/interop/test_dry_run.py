@@ -9,6 +9,7 @@ INVALID_ARGUMENT; a heartbeat and an API key's creation refuse it; a viewer's dr
 PERMISSION_DENIED as the real call is."""
 import http.client
 import struct
+import time
 from types import SimpleNamespace
 
 import grpc
@@ -113,6 +114,13 @@ def rejected_alike(org, method, request, code):
     with pytest.raises(grpc.RpcError) as real:
         method(request, timeout=10)
     assert (dry.value.code(), dry.value.details()) == (real.value.code(), real.value.details()) == (code, real.value.details())
+    # the real rejection is recorded after its answer, in the order of the calls (a dry run's
+    # record, had there been one, first): once it is there, it is the only new one
+    records = len(before["audit_records"])
+    deadline = time.monotonic() + 20
+    while len(org.dump()["audit_records"]) == records and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(org.dump()["audit_records"]) == records + 1, "want the real rejection's record alone"
     return real.value.details()
 
 
