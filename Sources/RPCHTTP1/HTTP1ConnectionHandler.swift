@@ -154,7 +154,17 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   }
 
   package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if let lingered {  // a lingering close drops what still comes (`+Lingering`)
+      if case ByteToMessageDecoderError.dataReceivedInErrorState(_, let bytes) = error,
+        lingered + bytes.readableBytes <= Self.lingerLimit
+      {
+        self.lingered = lingered + bytes.readableBytes
+        return
+      }
+      return closeNow()
+    }
     logger.debug("HTTP/1.1 connection error: \(error)", metadata: ["peer": "\(peer)"])
+    if error is HTTPParserError { return lingerAfterBadRequest() }
     closeNow()
   }
 

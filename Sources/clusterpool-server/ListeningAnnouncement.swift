@@ -20,6 +20,7 @@ struct ListeningAnnouncement: Service {
     let address = try await server.listeningAddress
     print("listening on \(address.host):\(address.port)")
     fflush(nil)  // flush stdout now: a test harness waits for this line
+    HeapTrim.releaseFreePages()  // the start is over: what it freed goes back to the system
     try? await gracefulShutdown()
   }
 }

@@ -233,6 +233,7 @@ struct ServerCommand: AsyncParsableCommand {
     if let metricsListener { services.append(.init(service: metricsListener.server)) }
     services += [
       .init(service: clusters.healthKeeper(logger: logger)),
+      .init(service: HeapTrimmer(census: server.census), successTerminationBehavior: .ignore),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),
       .init(service: ListeningAnnouncement(server: server, metrics: metricsListener?.server), successTerminationBehavior: .ignore),
