@@ -61,6 +61,9 @@ enum Echo {
   static let service = "test.Echo"
   static let get = MethodDescriptor(service: service, method: "Get")
   static let inline = MethodDescriptor(service: service, method: "Inline")
+  /// Inline-first: answers "fast:X" on the event loop when X starts with "f", else "full:X"
+  /// from a task.
+  static let first = MethodDescriptor(service: service, method: "First")
   static let fail = MethodDescriptor(service: service, method: "Fail")
   static let count = MethodDescriptor(service: service, method: "Count")
   static let chat = MethodDescriptor(service: service, method: "Chat")
@@ -71,6 +74,10 @@ enum Echo {
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
     let coder = UTF8Coder()
+    registry.registerUnaryInlineFirst(
+      first, deserializer: coder, serializer: coder,
+      fast: { request, _ in request.hasPrefix("f") ? "fast:" + request : nil },
+      handler: { request, _ in "full:" + request })
     registry.registerUnary(get, deserializer: coder, serializer: coder) { request, context in
       let auth = context.requestMetadata.first("authorization") != nil ? " [authorized]" : ""
       let tag = context.requestMetadata.first("x-tag").map { " [\($0)]" } ?? ""

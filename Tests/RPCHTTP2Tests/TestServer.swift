@@ -76,6 +76,9 @@ enum Echo {
   static let service = "test.Echo"
   static let get = MethodDescriptor(service: service, method: "Get")
   static let inline = MethodDescriptor(service: service, method: "Inline")
+  /// Inline-first: answers "fast:X" on the event loop when X starts with "f", else "full:X"
+  /// from a task.
+  static let first = MethodDescriptor(service: service, method: "First")
   static let fail = MethodDescriptor(service: service, method: "Fail")
   static let crash = MethodDescriptor(service: service, method: "Crash")
   static let count = MethodDescriptor(service: service, method: "Count")
@@ -90,6 +93,10 @@ enum Echo {
   static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
     let coder = UTF8Coder()
+    registry.registerUnaryInlineFirst(
+      first, deserializer: coder, serializer: coder,
+      fast: { request, _ in request.hasPrefix("f") ? "fast:" + request : nil },
+      handler: { request, _ in "full:" + request })
     registry.registerUnary(get, deserializer: coder, serializer: coder) { request, context in
       let tag = context.requestMetadata.first("x-tag").map { " [\($0)]" } ?? ""
       return request + tag
