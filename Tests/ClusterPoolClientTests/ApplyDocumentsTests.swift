@@ -99,6 +99,16 @@ import Testing
     ])
   }
 
+  @Test func aBrokenDocumentIsAnErrorNotTheEndOfTheFile() throws {
+    let text = "kind: Cluster\nname: c1\n---\nkind: Cluster\nname: [c2\n---\nkind: Cluster\nname: c3\n"
+    let broken = try #require(throws: ApplyError.self) { try ApplyDocuments(yaml: text, file: "d.yaml") }
+    #expect(broken.problems.count == 1 && broken.problems[0].message.hasPrefix("not valid YAML: "))
+    #expect(broken.problems[0].place?.line ?? 0 >= 5)
+    let twice = "kind: Cluster\nname: c1\n---\nkind: Cluster\nname: c2\npool: a\npool: b\n"
+    let duplicate = try #require(throws: ApplyError.self) { try ApplyDocuments(yaml: twice, file: "e.yaml") }
+    #expect(duplicate.problems.map(\.description) == ["e.yaml:6: not valid YAML: the key pool appears twice in one mapping"])
+  }
+
   @Test func badValuesSayWhereTheDocumentIs() throws {
     let text = "kind: Queue\nname: q\nspec: {run_concurrency: lots, action_concurrency: 1}\n---\nkind: Cluster\nname: Bad_Name\n"
     let error = try #require(throws: ApplyError.self) { try ApplyDocuments(yaml: text, file: "c.yaml") }

@@ -68,13 +68,16 @@ public struct ApplyDocuments: Sendable {
   private static func collect(
     _ text: String, file: String, into documents: inout [ApplyDocument], _ problems: inout [ApplyError.Problem]
   ) {
-    let nodes: [Node]
+    // compose_all's sequence ends at the first document that does not parse and keeps the
+    // error aside: read it, or the documents after a broken one would be silently dropped.
+    var nodes: [Node] = []
     do {
-      nodes = try Array(Yams.compose_all(yaml: text))
+      var sequence = try Yams.compose_all(yaml: text)
+      while let node = sequence.next() { nodes.append(node) }
+      if let error = sequence.error { throw error }
     } catch {
       let (line, problem) = Self.describe(error)
       problems.append(.init(SourcePlace(file: file, line: line), "not valid YAML: \(problem)"))
-      return
     }
     for node in nodes where node.null == nil {
       do {
@@ -92,6 +95,8 @@ public struct ApplyDocuments: Sendable {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
       return (mark.line, context.map { "\($0.text) \(problem)" } ?? problem)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      return (context.mark.line, "the key \(duplicates.joined(separator: ", ")) appears twice in one mapping")
     default: return (1, "\(error)")
     }
   }
