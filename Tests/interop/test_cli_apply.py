@@ -170,6 +170,14 @@ def test_prune_deletes_an_unmanaged_queue_then_its_pool(flyte: Flyte, pool_serve
     assert [p["name"] for p in as_json(flyte, "get", "cluster-pool")] == ["default", "dev", "prod", "staging"]
     # the default pool and queue, the clusters' implicit queues and the built-in roles stay
     assert flyte("apply", "-f", "org", "--prune").stdout == "No changes: the organization matches the 15 documents.\n"
+    # a document for the deleted pool restores it
+    (org / "old.yaml").write_text((flyte.cwd / "old.yaml").read_text().replace("locator: old", "locator: new"))
+    before = calls(pool_server)
+    restored = flyte("apply", "-f", "org").stdout
+    assert restored.startswith("+ create cluster-pool old  (org/old.yaml:1)\n"), restored
+    assert "    (restores the deleted pool, then sets its config)\n" in restored
+    assert writes(before, calls(pool_server)) == Counter({"ClusterPoolService/Undelete": 1, "ClusterPoolService/Update": 1})
+    assert as_json(flyte, "get", "cluster-pool", "old")["config"]["secret_store"]["locator"] == "new"
 
 
 def test_errors_in_the_files_name_file_and_line_before_anything_is_sent(flyte: Flyte, pool_server):
