@@ -146,6 +146,17 @@ def test_a_moving_cluster_is_drained_deleted_and_registered_again_unless_pinned(
     assert writes(before, calls(pool_server)) == Counter()
     assert as_json(flyte, "get", "cluster", "prod-1")["pool"] == "prod"
 
+    # a queue changing pool is drained first and activated again after
+    (org / "clusters.yml").write_text(CLUSTERS.replace("name: prod-2\npool: prod", "name: prod-2\npool: staging"))
+    (org / "queues.yaml").write_text(QUEUES.replace("cluster_pool_name: staging", "cluster_pool_name: dev"))
+    before = calls(pool_server)
+    out = flyte("apply", "-f", "org").stdout
+    assert out.startswith("~ update queue stg  (org/queues.yaml:18)\n    spec.cluster_pool_name: staging -> dev\n"
+                          "    (drained to change its pool, then activated again)\n"), out
+    assert writes(before, calls(pool_server)) == Counter({"QueueService/UpdateQueueState": 2, "QueueService/UpdateQueue": 1})
+    stg = as_json(flyte, "get", "queue", "stg")
+    assert stg["spec"]["cluster_pool_name"] == "dev" and stg["state"] == "ACTIVE"
+
 
 def test_prune_deletes_an_unmanaged_queue_then_its_pool(flyte: Flyte, pool_server):
     org = write_org(flyte.cwd / "org")
@@ -247,3 +258,4 @@ def test_the_readme_documents_apply_as_written(flyte: Flyte):
     out = flyte("apply", "-f", "org.yaml").stdout
     assert "Plan: 6 to create.\n" in out or "Plan: 5 to create, 1 to update.\n" in out, out
     assert flyte("apply", "-f", "org.yaml").stdout.startswith("No changes: the organization matches the 6 documents.\n")
+
