@@ -23,6 +23,14 @@ public protocol ClusterStore: Sendable {
   /// Applies a lifecycle request to the cluster `key`.
   func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster
 
+  /// Applies a lifecycle request to the cluster `key`, then in the same write the request
+  /// `followUp` chooses for the cluster as changed (none when it returns nil), e.g. a delete
+  /// and the silence past the timeout that ends it, dry run as one write.
+  func changeCluster(
+    _ key: ClusterKey, _ request: ClusterLifecycleRequest, then followUp: @escaping @Sendable (Cluster) -> ClusterLifecycleRequest?,
+    by actor: Identity
+  ) async throws(DomainError) -> Cluster
+
   /// Health saved before the last shutdown, of live clusters (their current registration).
   func savedHealth() -> [ClusterHealthRecord]
 

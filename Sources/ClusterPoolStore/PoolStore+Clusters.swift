@@ -33,6 +33,17 @@ extension PoolStore: ClusterStore {
     try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)]), auditing: .init(kind: "cluster", name: key.name.value)) { tx in try await ClusterWrites.change(key, request, by: actor, in: tx) }
   }
 
+  public func changeCluster(
+    _ key: ClusterKey, _ request: ClusterLifecycleRequest, then followUp: @escaping @Sendable (Cluster) -> ClusterLifecycleRequest?,
+    by actor: Identity
+  ) async throws(DomainError) -> Cluster {
+    try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)]), auditing: .init(kind: "cluster", name: key.name.value)) { tx in
+      let changed = try await ClusterWrites.change(key, request, by: actor, in: tx)
+      guard let next = followUp(changed) else { return changed }
+      return try await ClusterWrites.change(key, next, by: actor, in: tx)
+    }
+  }
+
   /// Calls `observer` after every commit that wrote pools (a config change, or a membership
   /// change), with those pools as committed; reads already see them. It runs on the write
   /// loop and must not block.
