@@ -37,8 +37,7 @@ extension QueueService {
             rawFilters: list.rawFilters)
         )
       }
-      let entries = QueueEntry.merge(own: store.queues(in: org), clusters: store.clusters(in: org, includeDeleted: true))
-      let page = query.page(entries, name: \.name.value) { entry in
+      let page = store.queuePage(org, query, item: QueueEntry.resolve(own:cluster:), name: \.name.value) { entry in
         query.matches(name: entry.name.value, pool: entry.poolName.value, state: entry.stateName, live: entry.isLive)
       }
       return API.ListQueuesResponse(queues: page.items.map(render), token: page.nextToken)
