@@ -68,8 +68,7 @@ enum QueueEntry: Sendable, Equatable {
 
 /// Everything a queue's reply shows: the queue (or the cluster its implicit queue follows) and
 /// the clusters it routes to at the time of the read (their state, health and membership
-/// decide). Equal values render equal replies (``EncodedReplyCache``'s key to a cached
-/// GetQueue reply).
+/// decide).
 struct ShownQueue: Sendable, Equatable {
   var entry: QueueEntry
   var available: [ResourceName]
