@@ -6,7 +6,8 @@ import Testing
 /// GetQueue serves a kept reply while nothing it shows changed: each read below comes after
 /// reads that kept the reply, so a change the kept reply's stamp missed (a cluster joining or
 /// leaving the pool, a member's state or health, a heartbeat timeout) would show the old
-/// routing.
+/// routing. (A stamp without the rows' version fails at the drain; a kept reply served past
+/// its timeout fails at the end.)
 @Suite struct QueueServiceKeptReplyTests {
   @Test func aKeptReplyFollowsClustersJoiningLeavingAndTheirHealth() async throws {
     let timeout = Duration.seconds(2)
@@ -29,6 +30,11 @@ import Testing
       _ = try await clusters.delete("c2")
       #expect(try await routed() == ["c1"])
       try await clusters.create("c4", pool: "prod")
+      #expect(try await routed() == ["c1", "c4"])
+      // a member's state (its row only: no health changes)
+      _ = try await clusters.setState("c1", .draining)
+      #expect(try await routed() == ["c4"])
+      _ = try await clusters.setState("c1", .active)
       #expect(try await routed() == ["c1", "c4"])
       // a member's drift takes it out whatever the time; a report matching its pool again puts
       // it back (unless the machine was too slow to read it within the timeout)
