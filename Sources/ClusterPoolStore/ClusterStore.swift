@@ -13,6 +13,14 @@ public protocol ClusterStore: Sendable {
   /// The clusters of `organization`, sorted by name; deleted ones only when asked.
   func clusters(in organization: Organization, includeDeleted: Bool) -> [Cluster]
 
+  /// One page of ListClusters in `organization` (from its cluster names in order, not a
+  /// walk of every cluster). Never blocks on I/O.
+  func clusterPage(_ organization: Organization, _ query: ClusterListQuery) -> (clusters: [Cluster], nextToken: String)
+
+  /// Changes whenever a pool, cluster or queue of `organization` does (unique in the
+  /// process): what a reply derived from them is kept with. Never blocks on I/O.
+  func version(of organization: Organization) -> UInt64
+
   /// The clusters of every organization in `state`, in no particular order (e.g. the DELETING
   /// ones, whose silence the server watches from its start). Never blocks on I/O.
   func clusters(state: ClusterState) -> [Cluster]

@@ -12,6 +12,16 @@ extension PoolStore: ClusterStore {
     core.state.withLock { $0.clusters(in: organization, includeDeleted: includeDeleted) }
   }
 
+  /// One page of ListClusters in `organization`. Never blocks on I/O.
+  public func clusterPage(_ organization: Organization, _ query: ClusterListQuery) -> (clusters: [Cluster], nextToken: String) {
+    core.state.withLock { $0.clusterPage(organization, query) }
+  }
+
+  /// The version of `organization`'s pools, clusters and queues. Never blocks on I/O.
+  public func version(of organization: Organization) -> UInt64 {
+    core.state.withLock { $0.version(of: organization) }
+  }
+
   /// The clusters of every organization in `state`, in no particular order. Never blocks on
   /// I/O.
   public func clusters(state: ClusterState) -> [Cluster] {
