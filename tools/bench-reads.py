@@ -4,17 +4,22 @@
       on a server seeded by bench-seed.py (pools pool-0000.. with clusters): creates the queue
       bench-queue in pool-0042 (routing to its member clusters) and writes the gRPC-framed
       request bodies OUT_DIR/<name>.bin listed by `bodies`
-  bench-reads.py fill DATABASE --pools N [--org acme]
+  bench-reads.py fill DATABASE --pools N [--clusters N] [--queues N] [--org acme]
       with the server stopped, copies the row of <org>/pool-0000 in the SQLite file as
       pool-0000 ... pool-<N-1> (names as bench-seed.py gives them; existing rows kept): one
-      INSERT ... SELECT, seconds for 100,000 pools where gRPC Creates would take minutes
+      INSERT ... SELECT, seconds for 100,000 pools where gRPC Creates would take minutes; the
+      row of cluster pool-0042-cluster-0 as c-000000 ... (into pool-0001, so that the pools
+      and the queue the Gets read keep their members), and the row of the queue bench-queue
+      as q-000000 ...
   bench-reads.py bodies
       prints the bodies' names and what each asks, one per line
 
 The List bodies ask one page of 100 of acme's pools with a name filter: `sparse` matches the
 last 100 names of 100,000 (CONTAINS pool-999), so a page needs every name looked at; `dense`
 matches one name in ten (ENDS_WITH 7), `ci` is CONTAINS_CASE_INSENSITIVE POOL-999, `nofilter`
-the first page without a filter.
+the first page without a filter. The ListClusters and ListQueues bodies ask a page of 100 of
+the copied clusters (queues) the same way: `sparse` is CONTAINS c-0999 (q-0999), the last 100
+names of 100,000, `nofilter` the first page.
 """
 import argparse
 import pathlib
@@ -34,6 +39,10 @@ BODIES = {
     "list-ci": "/cloudidl.clusterpool.ClusterPoolService/List  CONTAINS_CASE_INSENSITIVE name POOL-999, limit 100",
     "list-dense": "/cloudidl.clusterpool.ClusterPoolService/List  ENDS_WITH name 7, limit 100",
     "list-nofilter": "/cloudidl.clusterpool.ClusterPoolService/List  no filter, limit 100",
+    "clusters-sparse": "/cloudidl.cluster.ClusterService/ListClusters  CONTAINS name c-0999, limit 100",
+    "clusters-nofilter": "/cloudidl.cluster.ClusterService/ListClusters  no filter, limit 100",
+    "queues-sparse": "/cloudidl.queue.QueueService/ListQueues  CONTAINS name q-0999, limit 100",
+    "queues-nofilter": "/cloudidl.queue.QueueService/ListQueues  no filter, limit 100",
 }
 
 
@@ -62,9 +71,12 @@ def setup(target: str, out: pathlib.Path, org: str) -> None:
             if e.code() != grpc.StatusCode.ALREADY_EXISTS:
                 raise
 
-    def listing(function, value):
+    def page(function, value):
         filters = [] if function is None else [lm.Filter(function=function, field="name", values=[value])]
-        return cp.ListRequest(organization=org, request=lm.ListRequest(limit=100, filters=filters))
+        return lm.ListRequest(limit=100, filters=filters)
+
+    def listing(function, value):
+        return cp.ListRequest(organization=org, request=page(function, value))
 
     messages = {
         "get-pool": cp.GetRequest(id=cm.ClusterPoolIdentifier(organization=org, name="pool-0042")),
@@ -74,6 +86,10 @@ def setup(target: str, out: pathlib.Path, org: str) -> None:
         "list-ci": listing(lm.Filter.CONTAINS_CASE_INSENSITIVE, "POOL-999"),
         "list-dense": listing(lm.Filter.ENDS_WITH, "7"),
         "list-nofilter": listing(None, ""),
+        "clusters-sparse": cl.ListRequest(organization=org, request=page(lm.Filter.CONTAINS, "c-0999")),
+        "clusters-nofilter": cl.ListRequest(organization=org, request=page(None, "")),
+        "queues-sparse": qu.ListQueuesRequest(organization=org, request=page(lm.Filter.CONTAINS, "q-0999")),
+        "queues-nofilter": qu.ListQueuesRequest(organization=org, request=page(None, "")),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, message in messages.items():
@@ -81,8 +97,32 @@ def setup(target: str, out: pathlib.Path, org: str) -> None:
     print(f"bench-queue in pool-0042; {len(messages)} request bodies in {out}")
 
 
-def fill(database: str, pools: int, org: str) -> None:
+def copies(db, table: str, org: str, template: str, count: int, pattern: str, replaced: dict) -> int:
+    """Copies the row `template` of `table` as `count` rows named by `pattern` (printf), with
+    `replaced` columns set to SQL expressions; returns the rows added."""
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+    if not db.execute(f"SELECT 1 FROM {table} WHERE organization = ? AND name = ?", (org, template)).fetchone():
+        sys.exit(f"no {table} row {org}/{template} to copy: seed it first")
+    values = ["n.name" if c == "name" else replaced.get(c, f"t.{c}") for c in columns]
+    before = db.execute(f"SELECT count(*) FROM {table} WHERE organization = ?", (org,)).fetchone()[0]
+    with db:
+        db.execute(
+            f"""WITH RECURSIVE i(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM i WHERE v + 1 < ?),
+                n(name) AS (SELECT printf(?, v) FROM i)
+                INSERT OR IGNORE INTO {table} ({", ".join(columns)})
+                SELECT {", ".join(values)} FROM n, {table} t
+                WHERE t.organization = ? AND t.name = ?""", (count, pattern, org, template))
+    return db.execute(f"SELECT count(*) FROM {table} WHERE organization = ?", (org,)).fetchone()[0] - before
+
+
+def fill(database: str, pools: int, org: str, clusters: int = 0, queues: int = 0) -> None:
     db = sqlite3.connect(database)
+    if clusters:
+        added = copies(db, "clusters", org, "pool-0042-cluster-0", clusters, "c-%06d", {"pool_name": "'pool-50000'"})
+        print(f"{database}: {added} clusters c-... copied from pool-0042-cluster-0 into pool-50000")
+    if queues:
+        added = copies(db, "queues", org, "bench-queue", queues, "q-%06d", {})
+        print(f"{database}: {added} queues q-... copied from bench-queue")
     columns = [row[1] for row in db.execute("PRAGMA table_info(cluster_pools)")]
     if not db.execute("SELECT 1 FROM cluster_pools WHERE organization = ? AND name = 'pool-0000'", (org,)).fetchone():
         sys.exit(f"{database} has no pool {org}/pool-0000 to copy: seed it with bench-seed.py first")
@@ -119,13 +159,15 @@ def main() -> None:
     f = sub.add_parser("fill")
     f.add_argument("database")
     f.add_argument("--pools", type=int, required=True)
+    f.add_argument("--clusters", type=int, default=0)
+    f.add_argument("--queues", type=int, default=0)
     f.add_argument("--org", default="acme")
     sub.add_parser("bodies")
     a = ap.parse_args()
     if a.cmd == "setup":
         setup(a.target, a.out, a.org)
     elif a.cmd == "fill":
-        fill(a.database, a.pools, a.org)
+        fill(a.database, a.pools, a.org, a.clusters, a.queues)
     else:
         for name, what in BODIES.items():
             print(f"{name}\t{what}")

@@ -1,6 +1,8 @@
 # tools/bench's reads mode (sourced by tools/bench after its helpers; never a test):
 #
-#   tools/bench reads   List with a name filter over an organization of $POOLS [100000] pools
+#   tools/bench reads   List with a name filter over an organization of $POOLS [100000] pools,
+#                       ListClusters over $CLUSTERS [100000] clusters and ListQueues over
+#                       $QUEUES [100000] queues of their own (and the clusters' implicit ones)
 #                       (latency, -c1 -m1: p50/p99 and server CPU per call) and GetCluster,
 #                       GetQueue and pool Get throughput (-c$CONNS -m$STREAMS: req/s and server
 #                       CPU per call), on the release server and, when BASE_BIN names another
@@ -10,7 +12,7 @@
 # The database: a server seeds 100 pools with 3 clusters each over gRPC (tools/bench-seed.py)
 # and the queue bench-queue in pool-0042 (tools/bench-reads.py setup, which writes the request
 # bodies), stops, and tools/bench-reads.py fill copies pool-0000's row up to $POOLS pools in the
-# SQLite file. Before the load every reply is fetched once with grpcio from each server: grpc-
+# SQLite file, and the clusters and queues likewise. Before the load every reply is fetched once with grpcio from each server: grpc-
 # status OK, and the replies of the two servers must be the same bytes (a List's pools and
 # token included), or the row says DIFFERS. Environment as tools/bench (SECS, CONNS, STREAMS,
 # WARMUP, SERVER_CPUS, H2LOAD_CPUS, SCRATCH, RESULTS); READS_ROUNDS [2] rounds, LIST_SECS
@@ -42,7 +44,9 @@ reads_rpc() {  # body name -> RPC path
 
 bench_reads() {
   local pools="${POOLS:-100000}" rounds="${READS_ROUNDS:-2}" list_secs="${LIST_SECS:-$SECS}"
-  local lists="list-sparse list-ci list-dense list-nofilter" gets="get-pool get-cluster get-queue"
+  local clusters="${CLUSTERS:-100000}" queues="${QUEUES:-100000}"
+  local lists="list-sparse list-ci list-dense list-nofilter clusters-sparse clusters-nofilter queues-sparse queues-nofilter"
+  local gets="get-pool get-cluster get-queue"
   if [ -z "${SERVER_BIN:-}" ]; then
     local scratch="${SCRATCH:-.build}"
     echo "== swift build -c release --product clusterpool-server --scratch-path $scratch"
@@ -58,7 +62,7 @@ bench_reads() {
     || { cat "$RESULTS/seed.txt" >&2; return 1; }
   "$py" tools/bench-reads.py setup "127.0.0.1:$PORT" "$RESULTS/bodies" | sed 's/^/  /'
   reads_stop
-  "$py" tools/bench-reads.py fill "$RESULTS/reads.db" --pools "$pools" | sed 's/^/  /'
+  "$py" tools/bench-reads.py fill "$RESULTS/reads.db" --pools "$pools" --clusters "$clusters" --queues "$queues" | sed 's/^/  /'
   "$py" tools/bench-reads.py bodies | sed 's/^/  /'
 
   local p r b f res c0 c1 done cpu_us rows=() rpc
@@ -116,7 +120,7 @@ bench_reads() {
           col1+="$sep$a1"; col2+="$sep$a2"; col3+="$sep$a3"; col4+="$sep$a4"
         done
         case "$b" in
-          list-*) echo "| $p | $b | $same | $col1 | $col2 | $col3 | $col4 |" ;;
+          list-* | clusters-* | queues-*) echo "| $p | $b | $same | $col1 | $col2 | $col3 | $col4 |" ;;
           *) echo "| $p | $b | $same | | $col2 | $col3 | $col1 |" ;;
         esac
       done

@@ -42,18 +42,17 @@ public struct ClusterListQuery: Sendable, Hashable {
     base.matchers.allSatisfy { $0.matches(cluster.key.name.value) } && poolMatchers.allSatisfy { $0.matches(cluster.poolName.value) }
   }
 
-  /// One page of `clusters` (sorted by name): the matching ones after the token, and the
-  /// token of the next page (empty on the last).
-  public func page(_ clusters: [Cluster]) -> (clusters: [Cluster], nextToken: String) {
-    var out: [Cluster] = []
-    for cluster in clusters where after.map({ cluster.key.name.value > $0 }) ?? true {
-      guard matches(cluster) else { continue }
-      if out.count == base.limit {
-        return (out, PageToken.encode(lastName: out.last!.key.name.value, fingerprint: fingerprint))
-      }
-      out.append(cluster)
+  /// One page from `index` (the organization's cluster names), each name's cluster read by
+  /// `cluster` (also with a name the index does not hold, an EQUAL or VALUE_IN value): only
+  /// the names from the token on are visited, filtered on their bytes.
+  public func page(_ index: NameIndex, _ cluster: (ResourceName) -> Cluster?) -> (clusters: [Cluster], nextToken: String) {
+    var page = PageCollector<Cluster>(limit: base.limit)
+    index.visit(deleted: base.deleted, after: after, filter: NameFilter(base.matchers)) { name in
+      guard let cluster = cluster(ResourceName(unchecked: name)), matches(cluster) else { return true }
+      return page.add(cluster)
     }
-    return (out, "")
+    let token = page.more ? page.items.last.map { PageToken.encode(lastName: $0.key.name.value, fingerprint: fingerprint) } ?? "" : ""
+    return (page.items, token)
   }
 
   /// How many of `clusters` match (paging ignored).

@@ -9,18 +9,25 @@ public struct PoolCatalog: Sendable {
     var deleted = SortedNames()
     var pools: [String: ClusterPool] = [:]
 
-    mutating func upsert(_ pool: ClusterPool) {
+    /// Adds or replaces `pool`; returns whether the one replaced was deleted (nil: none was).
+    @discardableResult
+    mutating func upsert(_ pool: ClusterPool) -> Bool? {
       let name = pool.name.value
       let old = pools.updateValue(pool, forKey: name)
-      guard old?.isDeleted != pool.isDeleted else { return }
+      guard old?.isDeleted != pool.isDeleted else { return old?.isDeleted }
       if old?.isDeleted == true { deleted.remove(name) } else if old != nil { live.remove(name) }
       if pool.isDeleted { deleted.insert(name) } else { live.insert(name) }
+      return old?.isDeleted
     }
 
     var count: Int { live.count + deleted.count }
   }
 
   var organizations: [Organization: OrgPools] = [:]
+  /// Stored pools not deleted, over all organizations (kept up to date by ``upsert(_:)``).
+  public private(set) var livePools = 0
+  /// Stored pools deleted, over all organizations.
+  public private(set) var deletedPools = 0
   /// The `default` pool of organizations that have not stored one.
   public let defaultPool: DefaultPoolTemplate
 
@@ -36,7 +43,12 @@ public struct PoolCatalog: Sendable {
 
   /// Adds or replaces a pool.
   public mutating func upsert(_ pool: ClusterPool) {
-    organizations[pool.organization, default: OrgPools()].upsert(pool)
+    switch organizations[pool.organization, default: OrgPools()].upsert(pool) {
+    case true?: deletedPools -= 1
+    case false?: livePools -= 1
+    case nil: break
+    }
+    if pool.isDeleted { deletedPools += 1 } else { livePools += 1 }
   }
 
   /// Adds or replaces `pools`, in order (a later one of the same key wins).
@@ -45,7 +57,7 @@ public struct PoolCatalog: Sendable {
   }
 
   /// Number of stored pools over all organizations.
-  public var count: Int { organizations.values.reduce(0) { $0 + $1.count } }
+  public var count: Int { livePools + deletedPools }
 
   /// One page of `query` in `organization`.
   public func list(_ organization: Organization, _ query: ListQuery) -> ListPage {

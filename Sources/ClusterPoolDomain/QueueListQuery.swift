@@ -43,18 +43,19 @@ public struct QueueListQuery: Sendable, Hashable {
       && stateMatchers.allSatisfy { $0.matches(state) }
   }
 
-  /// One page of `items` (sorted by name): the matching ones after the token, and the token
-  /// of the next page (empty on the last).
-  public func page<Item>(_ items: [Item], name: (Item) -> String, matching: (Item) -> Bool) -> (items: [Item], nextToken: String) {
-    var out: [Item] = []
-    for item in items where after.map({ name(item) > $0 }) ?? true {
-      guard matching(item) else { continue }
-      if out.count == base.limit {
-        return (out, PageToken.encode(lastName: name(out.last!), fingerprint: fingerprint))
-      }
-      out.append(item)
+  /// One page from `index` (the organization's queue names; `extra`, a name it does not
+  /// hold, visited in its place), each name's item read by `item`: only the names from the
+  /// token on are visited, filtered on their bytes.
+  public func page<Item>(
+    _ index: NameIndex, extra: String? = nil, _ item: (ResourceName) -> Item?, name: (Item) -> String, matching: (Item) -> Bool
+  ) -> (items: [Item], nextToken: String) {
+    var page = PageCollector<Item>(limit: base.limit)
+    index.visit(deleted: base.deleted, after: after, filter: NameFilter(base.matchers), extra: extra) { visited in
+      guard let item = item(ResourceName(unchecked: visited)), matching(item) else { return true }
+      return page.add(item)
     }
-    return (out, "")
+    let token = page.more ? page.items.last.map { PageToken.encode(lastName: name($0), fingerprint: fingerprint) } ?? "" : ""
+    return (page.items, token)
   }
 
   private static func state(_ text: String) throws(DomainError) -> String {

@@ -35,7 +35,7 @@ internal import PostgresNIO
 /// locked) plus one per write: monotonic per pool because its organization's lock is held,
 /// and never above the commit's revision, which is at least the last of them.
 public final class PostgresTransaction: RowTransaction {
-  private let backend: PostgresBackend
+  let backend: PostgresBackend
   private let lease: PostgresLease
   var connection: PostgresConnection { lease.connection }
   var logger: Logger { backend.logger }
@@ -58,12 +58,12 @@ public final class PostgresTransaction: RowTransaction {
   private var statements = 1
   private let began = ContinuousClock.now
   private var lockedAt: ContinuousClock.Instant?
-  private var ended = false
+  private(set) var ended = false
   /// The first statement of this transaction that failed: PostgreSQL refuses every later one
   /// ("current transaction is aborted"), so the commit fails at once with this error (and
   /// never prepares its statement in an aborted transaction: postgres-nio would keep that
   /// failure for the connection's later commits).
-  private var failure: PostgresDatabaseError?
+  private(set) var failure: PostgresDatabaseError?
 
   init(backend: PostgresBackend, lease: PostgresLease) {
     self.backend = backend
@@ -189,7 +189,8 @@ public final class PostgresTransaction: RowTransaction {
     end()
   }
 
-  private func end() {
+  /// Marks the transaction ended and gives its connection back.
+  func end() {
     ended = true
     lease.release()
   }

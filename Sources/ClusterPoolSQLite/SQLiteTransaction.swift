@@ -47,6 +47,10 @@ public final class SQLiteTransaction: RowTransaction {
 
   public func rollback() async { try? connection.executeScript("ROLLBACK") }
 
+  /// SQLite checks each row as it is written (constraints, the disk): a dry run rolls back,
+  /// the revision counter unchanged (kept by the backend, raised only by ``commit(_:)``).
+  public func rehearse(_ changes: ChangeSet) async throws { await rollback() }
+
   public func nextRevision() async throws -> UInt64 {
     revision += 1
     return revision

@@ -31,7 +31,7 @@ public struct ServerApplication: Sendable {
   /// `identity` (the six identity and access services) and `auth` (token endpoint, metadata,
   /// UserInfo, the call authenticator) are served when given. Pool, cluster and queue calls
   /// carry the revision headers (``RevisionHeaders``) over `revisions`, by default their
-  /// store's when it keeps revisions (``PoolStore`` does).
+  /// store's when it keeps revisions (``PoolStore`` does), and take dry runs (``DryRunCalls``).
   public init(
     options: Options = .init(), registry: MethodRegistry = MethodRegistry(), clusterPools: ClusterPoolService? = nil,
     clusters: ClusterService? = nil, queues: QueueService? = nil, identity: IdentityServices? = nil,
@@ -74,7 +74,8 @@ public struct ServerApplication: Sendable {
     let stores: [Any?] = [clusterPools?.store, clusters?.store, queues?.store, identity?.store]
     if let revisions = revisions ?? stores.lazy.compactMap({ $0 as? any StoreRevisions }).first {
       let headers = RevisionHeaders(store: revisions)
-      let policy: any CallPolicy = audit.map { AuditedCalls(wrapping: headers, recorder: $0.recorder, fallback: $0.fallback) } ?? headers
+      let audited: any CallPolicy = audit.map { AuditedCalls(wrapping: headers, recorder: $0.recorder, fallback: $0.fallback) } ?? headers
+      let policy = DryRunCalls(wrapping: audited)
       let served = [ClusterPoolService.serviceName, ClusterService.serviceName, QueueService.serviceName]
         + (identity == nil ? [] : IdentityServices.serviceNames)
       for service in served {

@@ -13,6 +13,14 @@ public protocol ClusterStore: Sendable {
   /// The clusters of `organization`, sorted by name; deleted ones only when asked.
   func clusters(in organization: Organization, includeDeleted: Bool) -> [Cluster]
 
+  /// One page of ListClusters in `organization` (from its cluster names in order, not a
+  /// walk of every cluster). Never blocks on I/O.
+  func clusterPage(_ organization: Organization, _ query: ClusterListQuery) -> (clusters: [Cluster], nextToken: String)
+
+  /// Changes whenever a pool, cluster or queue of `organization` does (unique in the
+  /// process): what a reply derived from them is kept with. Never blocks on I/O.
+  func version(of organization: Organization) -> UInt64
+
   /// The clusters of every organization in `state`, in no particular order (e.g. the DELETING
   /// ones, whose silence the server watches from its start). Never blocks on I/O.
   func clusters(state: ClusterState) -> [Cluster]
@@ -22,6 +30,14 @@ public protocol ClusterStore: Sendable {
 
   /// Applies a lifecycle request to the cluster `key`.
   func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster
+
+  /// Applies a lifecycle request to the cluster `key`, then in the same write the request
+  /// `followUp` chooses for the cluster as changed (none when it returns nil), e.g. a delete
+  /// and the silence past the timeout that ends it, dry run as one write.
+  func changeCluster(
+    _ key: ClusterKey, _ request: ClusterLifecycleRequest, then followUp: @escaping @Sendable (Cluster) -> ClusterLifecycleRequest?,
+    by actor: Identity
+  ) async throws(DomainError) -> Cluster
 
   /// Health saved before the last shutdown, of live clusters (their current registration).
   func savedHealth() -> [ClusterHealthRecord]

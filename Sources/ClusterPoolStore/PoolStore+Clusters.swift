@@ -12,6 +12,16 @@ extension PoolStore: ClusterStore {
     core.state.withLock { $0.clusters(in: organization, includeDeleted: includeDeleted) }
   }
 
+  /// One page of ListClusters in `organization`. Never blocks on I/O.
+  public func clusterPage(_ organization: Organization, _ query: ClusterListQuery) -> (clusters: [Cluster], nextToken: String) {
+    core.state.withLock { $0.clusterPage(organization, query) }
+  }
+
+  /// The version of `organization`'s pools, clusters and queues. Never blocks on I/O.
+  public func version(of organization: Organization) -> UInt64 {
+    core.state.withLock { $0.version(of: organization) }
+  }
+
   /// The clusters of every organization in `state`, in no particular order. Never blocks on
   /// I/O.
   public func clusters(state: ClusterState) -> [Cluster] {
@@ -31,6 +41,17 @@ extension PoolStore: ClusterStore {
   /// to the cluster `key`; returns the stored cluster once durable.
   public func changeCluster(_ key: ClusterKey, _ request: ClusterLifecycleRequest, by actor: Identity) async throws(DomainError) -> Cluster {
     try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)]), auditing: .init(kind: "cluster", name: key.name.value)) { tx in try await ClusterWrites.change(key, request, by: actor, in: tx) }
+  }
+
+  public func changeCluster(
+    _ key: ClusterKey, _ request: ClusterLifecycleRequest, then followUp: @escaping @Sendable (Cluster) -> ClusterLifecycleRequest?,
+    by actor: Identity
+  ) async throws(DomainError) -> Cluster {
+    try await perform(touching: [key.organization], reading: RowKeys(clusters: [key], queues: [QueueKey(key)]), auditing: .init(kind: "cluster", name: key.name.value)) { tx in
+      let changed = try await ClusterWrites.change(key, request, by: actor, in: tx)
+      guard let next = followUp(changed) else { return changed }
+      return try await ClusterWrites.change(key, next, by: actor, in: tx)
+    }
   }
 
   /// Calls `observer` after every commit that wrote pools (a config change, or a membership

@@ -9,6 +9,13 @@ extension PoolStore: QueueStore {
     core.state.withLock { $0.queues(in: organization) }
   }
 
+  public func queuePage<Item: Sendable>(
+    _ organization: Organization, _ query: QueueListQuery, item: (Queue?, Cluster?) -> Item?, name: (Item) -> String,
+    matching: (Item) -> Bool
+  ) -> (items: [Item], nextToken: String) {
+    core.state.withLock { $0.queuePage(organization, query, item: item, name: name, matching: matching) }
+  }
+
   public func createQueue(_ key: QueueKey, _ spec: QueueSpec, state: QueueState, by actor: Identity) async throws(DomainError)
     -> Queue
   {

@@ -66,16 +66,22 @@ public final class PoolStore: ClusterPoolStore, Sendable {
   ///
   /// `target`: what the write acts on; with an ``AuditCall`` bound to the task, the write's
   /// audit record (outcome OK) is appended in the same transaction, after `body` succeeded.
+  ///
+  /// In a dry run (``StoreDryRun/isActive`` in the task) the write runs the same way, alone in
+  /// its transaction, which is then rolled back instead of committed (see
+  /// ``StoreCore/rehearse(_:)``): it returns the same result or throws the same error, and
+  /// records no revision.
   func perform<Result: Sendable>(
     touching organizations: [Organization], reading reads: RowKeys = RowKeys(), auditing target: AuditTarget? = nil,
     _ body: @escaping @Sendable (StoreTransaction) async throws -> Result
   ) async throws(DomainError) -> Result {
     let call = target == nil ? nil : AuditCall.current
+    let dryRun = StoreDryRun.isActive
     if let call, let organization = organizations.first { call.touched.note(organization) }
     let outcome = await withCheckedContinuation {
       (continuation: CheckedContinuation<Swift.Result<(Result, UInt64), DomainError>, Never>) in
       let write = PendingWrite(
-        organizations: organizations, reads: reads,
+        organizations: organizations, reads: reads, dryRun: dryRun,
         apply: { tx in
           let result = try await body(tx)
           if let call, let target, let organization = organizations.first {
@@ -89,7 +95,7 @@ public final class PoolStore: ClusterPoolStore, Sendable {
       }
     }
     let (result, revision) = try outcome.get()
-    CommittedRevisions.current?.record(revision)
+    if !dryRun { CommittedRevisions.current?.record(revision) }
     return result
   }
 }

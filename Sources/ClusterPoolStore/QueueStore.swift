@@ -13,6 +13,15 @@ public protocol QueueStore: ClusterStore {
   /// `default` queue included). Never blocks on I/O.
   func queues(in organization: Organization) -> [Queue]
 
+  /// One page of ListQueues in `organization` (from its queue names in order, not a walk of
+  /// every queue): `item` makes what is listed from the queue of its own and the cluster of a
+  /// name (either may be nil), `matching` says whether it belongs in the listing. Never blocks
+  /// on I/O; `item` and `matching` run under the read model's lock.
+  func queuePage<Item: Sendable>(
+    _ organization: Organization, _ query: QueueListQuery, item: (Queue?, Cluster?) -> Item?, name: (Item) -> String,
+    matching: (Item) -> Bool
+  ) -> (items: [Item], nextToken: String)
+
   /// CreateQueue: a queue of `spec` in `state` (ACTIVE or DRAINED).
   func createQueue(_ key: QueueKey, _ spec: QueueSpec, state: QueueState, by actor: Identity) async throws(DomainError) -> Queue
 

@@ -22,6 +22,12 @@ public protocol CallPolicy: AnyObject, Sendable {
   /// Header fields added to the response head (lower-case names) at `version`.
   func responseFields(version: UInt64) -> [(String, String)]
 
+  /// Header fields the response head of the call of `context` carries besides
+  /// ``responseFields(version:)``, decided by its request (e.g. a request header echoed);
+  /// lower-case names. A head carrying any is encoded for its call alone (a transport reuses
+  /// the policy's encoded head only for calls without them). The default: none.
+  func callFields(for context: ServerContext) -> [(String, String)]
+
   /// Runs the handler of a `.unary` call (in the call's task, after the admission's wait),
   /// e.g. to learn what it did and raise the call's ``ServerContext/responseVersionFloor``;
   /// also the full part of a `.unaryInlineFirst` call (a call its fast part answers, which
@@ -31,6 +37,8 @@ public protocol CallPolicy: AnyObject, Sendable {
 }
 
 extension CallPolicy {
+  public func callFields(for context: ServerContext) -> [(String, String)] { [] }
+
   public func run<Output: Sendable>(
     _ context: ServerContext, _ handler: @Sendable () async throws -> Output
   ) async throws -> Output {
@@ -43,9 +51,11 @@ extension CallPolicy {
     max(responseVersion(), context.responseVersionFloor.value)
   }
 
-  /// The response header fields of the call of `context` as of now.
+  /// The response header fields of the call of `context` as of now, its own included.
   package func currentResponseFields(for context: ServerContext) -> [(String, String)] {
-    responseFields(version: responseVersion(for: context))
+    let own = callFields(for: context)
+    let fields = responseFields(version: responseVersion(for: context))
+    return own.isEmpty ? fields : fields + own
   }
 }
 

@@ -192,7 +192,19 @@ extension HTTP1ConnectionHandler {
       } catch {
         fail(call: call.id, MethodHandler.status(for: error, logger: logger))
       }
-    case .unaryInlineFirst, .unary, .serverStreaming:
+    case .unaryInlineFirst(let fast, let full):
+      // Its fast part answers here, in the read the call came in, with no hop through the
+      // sink to a later turn of the event loop; else its full part runs in a task.
+      var out = ByteBuffer()
+      do {
+        if try fast(request, context, GRPCMessageFramer(isEnveloped: false), &out) {
+          return complete(call: call.id, result: .success(out))
+        }
+      } catch {
+        return complete(call: call.id, result: .failure(error))
+      }
+      call.task = MethodHandler.unary(full).start(request: request, context: context, sink: handle)
+    case .unary, .serverStreaming:
       call.task = handler.start(request: request, context: context, sink: handle)
     case .bidiStreaming:
       fail(call: call.id, RPCError(code: .unimplemented, message: "client streams need HTTP/2"))

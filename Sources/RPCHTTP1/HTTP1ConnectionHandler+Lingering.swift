@@ -31,6 +31,30 @@ extension HTTP1ConnectionHandler {
     }
   }
 
+  /// How long the input of a request that could not be parsed is drained at most.
+  static let badRequestLingerTimeout = TimeAmount.seconds(2)
+
+  /// Closes the connection after NIOHTTP1's answer to bytes that are not HTTP/1.1 (its
+  /// `HTTPServerProtocolErrorHandler` wrote a 400 when no response was under way) without
+  /// resetting it. Those bytes may be only the start of what the client sent (a TLS
+  /// ClientHello at this cleartext port, read in part by a small first read): closing with
+  /// them unread makes the kernel send a reset, which can destroy the 400 before the client
+  /// reads it. So the output side closes once the 400 is written, and what still comes is
+  /// dropped (`errorCaught`, after the decoder's error) until the client closes, for
+  /// `badRequestLingerTimeout` or `lingerLimit` bytes at most.
+  func lingerAfterBadRequest() {
+    guard let context, !closing, lingered == nil else { return }
+    guard call == nil, plain == nil else { return closeNow() }
+    lingered = 0
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let shut = context.eventLoop.makePromise(of: Void.self)
+    shut.futureResult.whenFailure { _ in loopBound.value.closeNow() }  // e.g. TLS: close now
+    context.close(mode: .output, promise: shut)  // after the pending writes (the 400)
+    lingerTimer = context.eventLoop.scheduleTask(in: Self.badRequestLingerTimeout) {
+      loopBound.value.closeNow()
+    }
+  }
+
   /// The transfer coding of a request that this server does not implement, quoted; `nil`
   /// when the body is plain or `chunked` alone (RFC 9112 section 6.1: 501 for others).
   static func unsupportedTransferCoding(_ headers: HTTPHeaders) -> String? {

@@ -53,8 +53,15 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   var plain: HTTP1PlainRequest?
   /// Closes a connection with no request for its timeout, or whose request body stalled
   /// that long; never one whose call runs (calls end by their deadline or the client).
-  private var idleTimer: Scheduled<Void>?
-  private var lastRead = NIODeadline.now()
+  /// Armed for `idleTimerDue`, it stays armed across requests (`+Idle`).
+  var idleTimer: Scheduled<Void>?
+  var idleTimerDue = NIODeadline.distantFuture
+  /// What the idle timer watches: since when, for how long, and whether at all (not while a
+  /// call runs).
+  var idleFrom = NIODeadline.now()
+  var idleLimit = TimeAmount.zero
+  var idleWatched = false
+  var lastRead = NIODeadline.now()
   var closing = false
 
   package init(routes: HTTP1Routes, configuration: HTTP1Configuration, logger: Logger) {
@@ -113,7 +120,7 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       }
     case .end:
       requestOpen = false
-      idleTimer?.cancel()
+      idleWatched = false  // the call runs: nothing to watch until it is answered
       if lingered != nil {
         closeAfterWrites()
       } else if skipped != nil {
@@ -154,7 +161,17 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
   }
 
   package func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if let lingered {  // a lingering close drops what still comes (`+Lingering`)
+      if case ByteToMessageDecoderError.dataReceivedInErrorState(_, let bytes) = error,
+        lingered + bytes.readableBytes <= Self.lingerLimit
+      {
+        self.lingered = lingered + bytes.readableBytes
+        return
+      }
+      return closeNow()
+    }
     logger.debug("HTTP/1.1 connection error: \(error)", metadata: ["peer": "\(peer)"])
+    if error is HTTPParserError { return lingerAfterBadRequest() }
     closeNow()
   }
 
@@ -175,26 +192,6 @@ package final class HTTP1ConnectionHandler: ChannelInboundHandler {
       armIdleTimer(configuration.idleTimeout)
     } else {
       closeAfterWrites()
-    }
-  }
-
-  func armIdleTimer(_ timeout: TimeAmount) {
-    guard let context, !closing, lingered == nil else { return }
-    idleTimer?.cancel()
-    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-    let from = requestOpen ? lastRead : .now()
-    idleTimer = context.eventLoop.scheduleTask(deadline: from + timeout) {
-      let handler = loopBound.value
-      if handler.requestOpen {
-        guard NIODeadline.now() - handler.lastRead >= timeout else {
-          return handler.armIdleTimer(timeout)  // bytes came meanwhile: wait from the last
-        }
-        handler.logger.debug("HTTP/1.1 request body stalled", metadata: ["peer": "\(handler.peer)"])
-        return handler.closeNow()
-      }
-      guard handler.call == nil, handler.plain == nil else { return }
-      handler.logger.debug("HTTP/1.1 idle timeout", metadata: ["peer": "\(handler.peer)"])
-      handler.closeNow()
     }
   }
 

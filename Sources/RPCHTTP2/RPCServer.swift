@@ -126,13 +126,13 @@ public final class RPCServer: Service, Sendable {
       .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
       .childChannelOption(.writeBufferWaterMark, value: .init(low: high / 2, high: high))
       .childChannelOption(.maxMessagesPerRead, value: 16)
-      // A connection keeps its receive buffer between reads, at the size it adapted to; it
-      // may shrink to 64 bytes. It starts at NIO's 2 KiB, not less: a first read that leaves
-      // part of the client's first flight unread (a TLS ClientHello at this cleartext port is
-      // ~0.5-2 KiB) makes the close after the HTTP/1.1 400 a reset, which can destroy the 400
-      // before the client reads it (a TLS client then cannot say "the server is cleartext").
+      // A connection keeps its receive buffer between reads (NIO reuses it at the largest
+      // size it reached), so it starts at 512 bytes, not NIO's 2 KiB: a client's first flight
+      // fits, busy connections grow it. A first read that leaves part of a TLS ClientHello
+      // unread at this cleartext port is answered 400 and closed without a reset
+      // (HTTP1ConnectionHandler.lingerAfterBadRequest).
       .childChannelOption(
-        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
+        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {

@@ -190,11 +190,26 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   private func dispatch(_ stream: ServerStream, request: ByteBuffer) {
     let context = stream.context
-    let handler: MethodHandler
+    var handler: MethodHandler
     do {
       handler = try stream.handler.admitted(context, by: stream.policy)
     } catch {
       return perform(stream.machine.fail(error), stream)
+    }
+    if case .unaryInlineFirst(let fast, let full) = handler {
+      // Its fast part answers here, in the read the call came in (a heartbeat's report that
+      // changes nothing durable): the answer goes out with that read's flush, where the
+      // sink's hop to the event loop took two more turns of it (the completion, then its
+      // flush) and armed the call's deadline timer.
+      var out = allocator.buffer(capacity: 64)
+      do {
+        if try fast(request, context, GRPCMessageFramer(isEnveloped: false), &out) {
+          return complete(stream: stream.id, result: .success(out))
+        }
+      } catch {
+        return complete(stream: stream.id, result: .failure(error))
+      }
+      handler = .unary(full)
     }
     if case .unaryInline(let run) = handler {
       var out = allocator.buffer(capacity: 512)

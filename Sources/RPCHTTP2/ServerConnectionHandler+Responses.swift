@@ -174,16 +174,18 @@ extension ServerConnectionHandler {
 
   /// The encoded success head of a call under `policy`, with the policy's fields: encoded
   /// again only when the policy's version (the revision), the policy or the head changed
-  /// since the last one this connection sent.
+  /// since the last one this connection sent, or when the call has fields of its own
+  /// (``CallPolicy/callFields(for:)``, encoded for it alone).
   func successHead(_ stream: ServerStream, _ policy: any CallPolicy) -> HeaderBlock {
     let version = policy.responseVersion(for: stream.context)
     let key = stream.call.responseHeadKey
-    if let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == key {
+    let own = policy.callFields(for: stream.context)
+    if own.isEmpty, let last = lastPolicyHead, last.policy === policy, last.version == version, last.key == key {
       return last.block
     }
     let head = stream.call.responseHead()
-    let block = HeaderBlock([(":status", String(head.status))] + head.fields + policy.responseFields(version: version))
-    lastPolicyHead = (policy, version, key, block)
+    let block = HeaderBlock([(":status", String(head.status))] + head.fields + policy.responseFields(version: version) + own)
+    if own.isEmpty { lastPolicyHead = (policy, version, key, block) }
     return block
   }
 

@@ -14,14 +14,9 @@ extension ServerConnectionHandler {
     }
     let steps = actions.steps
     guard !steps.none else { return }
-    if steps.has(.scheduleDeadline), let timeout = stream.call.timeout, let loop = context?.eventLoop {
-      let loopBound = NIOLoopBound(self, eventLoop: loop)
-      let id = stream.id
-      stream.deadlineTimer = loop.scheduleTask(in: .init(timeout)) {
-        let handler = loopBound.value
-        guard let stream = handler.streams[id] else { return }
-        handler.perform(stream.machine.deadlineFired(), stream)
-      }
+    if steps.has(.scheduleDeadline), let timeout = stream.call.timeout {
+      stream.deadline = .now() + .init(timeout)
+      if reading { pendingDeadlines.append(stream) } else { armDeadline(stream) }
     }
     if steps.has(.finishRequests) {
       stream.inbound?.finish()
@@ -30,6 +25,7 @@ extension ServerConnectionHandler {
     if steps.has(.waitForRoom) { holdForRoom(stream) }
     if steps.has(.dispatch) { dispatch(stream) }
     if steps.has(.cancelDeadline) {
+      stream.deadline = nil
       stream.deadlineTimer?.cancel()
       stream.deadlineTimer = nil
     }
@@ -43,6 +39,29 @@ extension ServerConnectionHandler {
       streams[stream.id] = nil
       scheduleFlush()
       noteStreamGone()
+    }
+  }
+
+  /// Arms the deadline timers of the calls that began in the read burst just over and are
+  /// still open. A call answered within the burst it arrived in (a heartbeat, answered on the
+  /// event loop) never schedules a timer nor cancels it: a cancel costs a walk over the event
+  /// loop's timer heap. The deadline counts from the call's start all the same.
+  func armPendingDeadlines() {
+    guard !pendingDeadlines.isEmpty else { return }
+    for stream in pendingDeadlines where stream.deadlineTimer == nil && streams[stream.id] === stream {
+      armDeadline(stream)
+    }
+    pendingDeadlines.removeAll(keepingCapacity: true)
+  }
+
+  private func armDeadline(_ stream: ServerStream) {
+    guard let deadline = stream.deadline, let loop = context?.eventLoop else { return }
+    let loopBound = NIOLoopBound(self, eventLoop: loop)
+    let id = stream.id
+    stream.deadlineTimer = loop.scheduleTask(deadline: deadline) {
+      let handler = loopBound.value
+      guard let stream = handler.streams[id] else { return }
+      handler.perform(stream.machine.deadlineFired(), stream)
     }
   }
 }

@@ -33,6 +33,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
   var streams: [Int32: ServerStream] = [:]
+  /// Calls with a deadline that began in the current read burst (`+Steps`).
+  var pendingDeadlines: [ServerStream] = []
   /// Bounds the replies encoded but not yet sent (`+Budget`).
   var replyBudget: ConnectionReplyBudget
   /// Success heads of gRPC-Web and Connect, encoded once (`WireResponseHead.key`).
@@ -41,12 +43,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// (``successHead(_:_:)``): reads between two commits share one encoding.
   var lastPolicyHead: (policy: any CallPolicy, version: UInt64, key: WireResponseHead.Key, block: NGHTTP2Session.HeaderBlock)?
   var peer = "unknown"
-  private var reading = false
+  var reading = false
   private var flushScheduled = false
-  private var idleTimer: Scheduled<Void>?
-  private var firstRequestTimer: Scheduled<Void>?
-  private(set) var sawRequest = false
-  private(set) var shuttingDown = false
+  /// Armed while the connection has no stream, or was when it last fired (`+Idle`).
+  var idleTimer: Scheduled<Void>?
+  /// When the connection last became free of streams.
+  var idleSince = NIODeadline.now()
+  var firstRequestTimer: Scheduled<Void>?
+  var sawRequest = false
+  var shuttingDown = false
   private var closing = false
   let allocator = ByteBufferAllocator()
 
@@ -103,6 +108,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     } catch {
       logger.debug("closing connection: \(error)", metadata: ["peer": "\(peer)"])
       reading = false
+      armPendingDeadlines()
       flushOutput()
       closeNow(reason: "protocol error: \(error)")
     }
@@ -110,6 +116,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   func channelReadComplete(context: ChannelHandlerContext) {
     reading = false
+    armPendingDeadlines()
     flushOutput()
     context.fireChannelReadComplete()
   }
@@ -131,6 +138,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     let open = streams
     streams = [:]  // first: no stream gone arms the idle timer of a closed connection
+    pendingDeadlines = []
     for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
     context.fireChannelInactive()
   }
@@ -200,44 +208,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     logger.debug("closing connection", metadata: ["peer": "\(peer)", "reason": "\(reason)"])
     closing = true
     context.close(promise: nil)
-  }
-
-  // MARK: lifecycle of streams and the connection
-
-  /// A request arrived: the connection is in use.
-  func noteRequest() {
-    sawRequest = true
-    firstRequestTimer?.cancel()
-    firstRequestTimer = nil
-    idleTimer?.cancel()
-    idleTimer = nil
-  }
-
-  /// A stream went away: arm the idle timer when none is left, or finish a shutdown.
-  func noteStreamGone() {
-    guard streams.isEmpty, plainStreams.isEmpty, let context else { return }
-    if shuttingDown {
-      scheduleFlush()
-      return
-    }
-    idleTimer?.cancel()
-    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-    idleTimer = context.eventLoop.scheduleTask(in: .init(limits.idleTimeout)) {
-      let handler = loopBound.value
-      guard handler.streams.isEmpty, handler.plainStreams.isEmpty else { return }
-      handler.logger.debug("idle timeout", metadata: ["peer": "\(handler.peer)"])
-      handler.beginGracefulShutdown()
-    }
-  }
-
-  /// Sends GOAWAY, lets open streams finish, refuses new ones, then closes.
-  func beginGracefulShutdown() {
-    guard !shuttingDown else { return }
-    shuttingDown = true
-    idleTimer?.cancel()
-    session.goAway(lastStreamID: session.lastProcessedStreamID)
-    if reading { return }
-    flushOutput()
   }
 }
 

@@ -25,6 +25,9 @@ final class ServerStream {
   var window: InboundWindow?
   var withheld = 0
   var task: Task<Void, Never>?
+  /// When the call's deadline passes (its `grpc-timeout` from its start), until it ends.
+  var deadline: NIODeadline?
+  /// Armed once the read burst the call began in is over (`armPendingDeadlines`).
   var deadlineTimer: Scheduled<Void>?
   /// Writers waiting for the stream's queued output to drain.
   var writers = SuspendedWriters()

@@ -106,6 +106,7 @@ extension ServerCommand {
     let group = ServiceGroup(configuration: .init(
       services: assembly.services(
         server: server, storeFollowers: followers, metrics: metricsListener?.server,
+        helpers: [.init(service: HeapTrimmer(census: server.census), successTerminationBehavior: .ignore)],
         announcement: ListeningAnnouncement(
           server: server, metrics: metricsListener?.server,
           ephemeral: session.map { ($0, pools.defaultOrganization, tlsCert != nil) })),

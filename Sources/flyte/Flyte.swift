@@ -46,7 +46,7 @@ struct Flyte: CommandGroup {
       error (unknown option, missing or bad argument), as with the official CLI.
       """,
     version: BuildInfo.versionLine("flyte"),
-    subcommands: [Create.self, Get.self, Update.self, Delete.self, Undelete.self])
+    subcommands: [Create.self, Get.self, Update.self, Delete.self, Undelete.self, ApplyCommand.self, DiffCommand.self])
 
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var output: OutputOptions

@@ -45,8 +45,8 @@ import Testing
     #expect((config?["object_store_ref"] as? [String: String])?["uri"] == "s3://my-prod-bucket/prefix")
 
     let yaml = try ClusterPoolFormatter.list(Self.pools, format: .yaml)
-    #expect(yaml.hasPrefix("- name: default\n"))
-    #expect(yaml.contains("    secret_store:\n      type: AWS_SECRETS_MANAGER\n      locator: us-east-1\n"))
+    #expect(yaml.hasPrefix("---\nkind: ClusterPool\nname: default\n"))
+    #expect(yaml.contains("\n  secret_store:\n    type: AWS_SECRETS_MANAGER\n    locator: us-east-1\n"))
   }
 
   @Test func showsOnePoolWithItsConfigAndMembers() throws {

@@ -59,8 +59,8 @@ import Testing
     #expect(json.contains("\"state_generation\": 2,\n  \"cluster_managed\": false,\n"))
     #expect(object["available_clusters"] as? [String] == ["c1"])
     let yaml = try QueueFormatter.list(Self.queues, format: .yaml)
-    #expect(yaml.hasPrefix("- name: gpu\n  spec:\n    run_concurrency: 10\n    action_concurrency: 100\n"))
-    #expect(yaml.contains("  state_generation: 2\n  cluster_managed: false\n"))
+    #expect(yaml.hasPrefix("---\nkind: Queue\nname: gpu\nspec:\n  run_concurrency: 10\n  action_concurrency: 100\n"))
+    #expect(yaml.contains("\nstate_generation: 2\ncluster_managed: false\n"))
   }
 }
 

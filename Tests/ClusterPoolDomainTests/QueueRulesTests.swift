@@ -111,8 +111,9 @@ import Testing
     #expect(!query.matches(name: "a", pool: "dev", state: "ACTIVE", live: true))
     #expect(!query.matches(name: "a", pool: "prod", state: "DRAINING", live: true))
     #expect(!query.matches(name: "a", pool: "prod", state: "ACTIVE", live: false))
-    let names = ["a", "b", "c", "d"]
-    let first = query.page(names, name: { $0 }, matching: { $0 != "b" })
+    var names = NameIndex()
+    for name in ["a", "b", "c", "d"] { names.move(name, from: nil, to: true) }
+    let first = query.page(names, { $0.value }, name: { $0 }, matching: { $0 != "b" })
     #expect(first.items == ["a", "c"] && !first.nextToken.isEmpty)
     let next = try QueueListQuery(
       organization: org, limit: 2, token: first.nextToken,
@@ -120,7 +121,7 @@ import Testing
         ListFilter(functionNumber: equal, field: "pool", values: ["prod"]),
         ListFilter(functionNumber: ListFilter.Function.valueIn.rawValue, field: "state", values: ["queue_state_active", "DRAINED"]),
       ])
-    #expect(next.page(names, name: { $0 }, matching: { $0 != "b" }).items == ["d"])
+    #expect(next.page(names, { $0.value }, name: { $0 }, matching: { $0 != "b" }).items == ["d"])
     #expect(code { _ = try QueueListQuery(organization: org, limit: 0, token: first.nextToken, filters: []) } == .invalidArgument)
     #expect(code { _ = try QueueListQuery(organization: org, limit: 0, token: "", filters: [ListFilter(functionNumber: equal, field: "state", values: ["NAPPING"])]) } == .invalidArgument)
     #expect(code { _ = try QueueListQuery(organization: org, limit: 0, token: "", filters: [ListFilter(functionNumber: ListFilter.Function.contains.rawValue, field: "pool", values: ["p"])]) } == .invalidArgument)

@@ -9,6 +9,9 @@ public enum Echo {
   public static let get = MethodDescriptor(service: service, method: "Get")
   /// `inline:` + the request, answered on the event loop (no task).
   public static let inline = MethodDescriptor(service: service, method: "Inline")
+  /// Inline-first: answers "fast:X" on the event loop when X starts with "f", else "full:X"
+  /// from a task.
+  public static let first = MethodDescriptor(service: service, method: "First")
   /// NOT_FOUND `no such thing: "REQUEST" — 100%`.
   public static let fail = MethodDescriptor(service: service, method: "Fail")
   /// An error that is no RPCError (INTERNAL without its detail).
@@ -36,6 +39,10 @@ public enum Echo {
   public static func registry(probe: Probe) -> MethodRegistry {
     let registry = MethodRegistry()
     let coder = UTF8Coder()
+    registry.registerUnaryInlineFirst(
+      first, deserializer: coder, serializer: coder,
+      fast: { request, _ in request.hasPrefix("f") ? "fast:" + request : nil },
+      handler: { request, _ in "full:" + request })
     registry.registerUnary(get, deserializer: coder, serializer: coder) { request, context in
       let auth = context.requestMetadata.first("authorization") != nil ? " [authorized]" : ""
       let tag = context.requestMetadata.first("x-tag").map { " [\($0)]" } ?? ""

@@ -309,9 +309,9 @@ def test_output_formats(flyte):
     assert one == prod
 
     yaml_list = flyte("get", "cluster-pool", "-o", "yaml").stdout
-    assert yaml_list.startswith("- name: default\n")
+    assert yaml_list.startswith("---\nkind: ClusterPool\nname: default\n")  # documents flyte apply reads
     yaml_one = flyte("get", "cluster-pool", "prod", "-o", "yaml").stdout
-    assert yaml_one.startswith("name: prod\n")
+    assert yaml_one.startswith("kind: ClusterPool\nname: prod\n")
     assert "  secret_store:\n    type: AWS_SECRETS_MANAGER\n    locator: us-east-1\n" in yaml_one
     bad = flyte("get", "cluster-pool", "-o", "xml", ok=False)
     assert "xml" in bad.stderr

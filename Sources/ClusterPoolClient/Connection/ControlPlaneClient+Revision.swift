@@ -15,15 +15,18 @@ extension ControlPlaneClient {
   public func noteRevision(_ revision: UInt64) { revisions.note(revision) }
 
   /// The options of a call: `timeout`, the min-revision header when a revision was seen, and
-  /// the observer that remembers the answer's revision.
+  /// the observer that remembers the answer's revision; the dry-run header for a dry-run
+  /// client (``isDryRun``).
   func callOptions(timeout: Duration?) -> CallOptions {
     let highest = revisions.highest
     let revisions = self.revisions
-    return CallOptions(
+    var options = CallOptions(
       timeout: timeout,
       metadata: highest > 0 ? [RevisionMetadata.minRevision: String(highest)] : [:],
       onResponseMetadata: { fields in
         if let text = fields.first(RevisionMetadata.revision), let revision = UInt64(text) { revisions.note(revision) }
       })
+    addDryRun(to: &options)
+    return options
   }
 }

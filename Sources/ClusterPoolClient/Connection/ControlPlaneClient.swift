@@ -14,20 +14,34 @@ public final class ControlPlaneClient: Sendable {
   /// The settings this client was made with.
   public let settings: ConnectionSettings
   let rpc: RPCClient
-  let revisions = RevisionMemory()
+  let revisions: RevisionMemory
   /// The bearer tokens of `settings.credentials`, when they are sent (see ``sendsCredentials``).
   let tokens: BearerTokens?
+  /// Whether the server confirmed dry runs, for a dry-run client; `nil` for one that writes.
+  let dryRunState: DryRunState?
 
   /// A client for `settings`; nothing connects until the first call. `logger` receives the
-  /// transport's messages; `nil` discards them.
-  public init(settings: ConnectionSettings, logger: Logger? = nil) {
+  /// transport's messages; `nil` discards them. With `dryRun`, every call asks for a dry run
+  /// (see ``isDryRun``).
+  public init(settings: ConnectionSettings, logger: Logger? = nil, dryRun: Bool = false) {
     self.settings = settings
     let logger = logger ?? Self.silentLogger
     let rpc = RPCClient(configuration: settings.clientConfiguration, logger: logger)
     self.rpc = rpc
+    self.revisions = RevisionMemory()
     self.tokens = settings.credentials.flatMap { credentials in
       settings.sendsCredentials ? BearerTokens(credentials: credentials, settings: settings, rpc: rpc, logger: logger) : nil
     }
+    self.dryRunState = dryRun ? DryRunState() : nil
+  }
+
+  /// A client over `base`'s connection, credentials and revisions, asking for dry runs or not.
+  init(sharing base: ControlPlaneClient, dryRun: Bool) {
+    self.settings = base.settings
+    self.rpc = base.rpc
+    self.tokens = base.tokens
+    self.revisions = base.revisions
+    self.dryRunState = dryRun ? DryRunState() : nil
   }
 
   /// A client configured like the CLI: `overrides`, then the environment, then the config file.
@@ -51,6 +65,7 @@ public final class ControlPlaneClient: Sendable {
   func call<Request: ProtoMessage, Response: ProtoMessage>(
     _ method: ProtoMethodInfo, _ request: Request, returning: Response.Type = Response.self
   ) async throws(ClientError) -> Response {
+    try checkDryRun(before: method)
     do {
       return try await authorized(timeout: settings.callTimeout, retry: true) { options in
         try await rpc.unary(
@@ -68,6 +83,7 @@ public final class ControlPlaneClient: Sendable {
     _ method: ProtoMethodInfo, _ request: Request, returning: Response.Type = Response.self,
     handler: (RPCAsyncSequence<Response>) async throws -> Result
   ) async throws(ClientError) -> Result {
+    try checkDryRun(before: method)
     do {
       // No retry: the handler may have read responses before a failure.
       return try await authorized(timeout: nil, retry: false) { options in

@@ -21,12 +21,18 @@ public struct ClusterManifest: Sendable, Hashable {
 
   static let keys = ["name", "pool"]
   static let readOnlyKeys: Set<String> = [
-    "organization", "state", "generation", "health", "unhealthy_reasons", "queues", "deleted_at", "created_by", "updated_by",
+    "kind", "organization", "state", "generation", "health", "unhealthy_reasons", "queues", "deleted_at", "created_by", "updated_by",
   ]
 
   /// Parses a manifest; `#` comments and blank lines are ignored.
   public init(yaml text: String) throws(ManifestError) {
     let root = try ManifestError.composing(text)
+    try self.init(node: root)
+  }
+
+  /// Parses one YAML document of a manifest (also one document of `flyte apply`'s files).
+  init(node root: Node?) throws(ManifestError) {
+    if let root { try ManifestKind.check(root, "Cluster") }
     guard let root, root.null == nil, let top = root.mapping else {
       throw ManifestError("the manifest must be a mapping with the keys \(Self.keys.joined(separator: ", "))")
     }

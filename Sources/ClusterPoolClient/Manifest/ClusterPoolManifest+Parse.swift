@@ -5,6 +5,12 @@ extension ClusterPoolManifest {
   public init(yaml text: String) throws(ManifestError) {
     let root = try ManifestError.composing(text)
     guard let root, root.null == nil else { throw ManifestError("the manifest is empty") }
+    try self.init(node: root)
+  }
+
+  /// Parses one YAML document of a manifest (also one document of `flyte apply`'s files).
+  init(node root: Node) throws(ManifestError) {
+    try ManifestKind.check(root, "ClusterPool")
     let top = try Self.mapping(root, "the manifest", allowed: ["name", "config"], ignored: Self.readOnlyKeys)
     let name = try Self.string(top["name"], "name")
     guard let configNode = top["config"], configNode.null == nil else {

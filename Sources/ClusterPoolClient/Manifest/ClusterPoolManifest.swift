@@ -41,7 +41,7 @@ public struct ClusterPoolManifest: Sendable, Hashable {
     try ManifestName.resolved(declared: name, commandLine: commandLineName)
   }
 
-  static let readOnlyKeys: Set<String> = ["organization", "member_clusters", "deleted_at", "created_by", "updated_by"]
+  static let readOnlyKeys: Set<String> = ["kind", "organization", "member_clusters", "deleted_at", "created_by", "updated_by"]
 }
 
 /// A manifest that cannot be used: bad YAML, an unknown key, a wrong type, an unknown secret

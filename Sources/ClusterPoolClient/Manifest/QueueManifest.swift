@@ -44,13 +44,19 @@ public struct QueueManifest: Sendable, Hashable {
     "max_resources", "max_accelerators",
   ]
   static let readOnlyKeys: Set<String> = [
-    "organization", "state", "state_generation", "cluster_managed", "available_clusters", "created_at", "updated_at",
+    "kind", "organization", "state", "state_generation", "cluster_managed", "available_clusters", "created_at", "updated_at",
     "deleted_at", "created_by", "updated_by",
   ]
 
   /// Parses a manifest; `#` comments and blank lines are ignored.
   public init(yaml text: String) throws(ManifestError) {
     let root = try ManifestError.composing(text)
+    try self.init(node: root)
+  }
+
+  /// Parses one YAML document of a manifest (also one document of `flyte apply`'s files).
+  init(node root: Node?) throws(ManifestError) {
+    if let root { try ManifestKind.check(root, "Queue") }
     guard let root, root.null == nil, let top = root.mapping else {
       throw ManifestError("the manifest must be a mapping with the keys name, spec")
     }

@@ -24,7 +24,7 @@ public enum ClusterFormatter {
     case .jsonRaw:
       return DocumentValue.array(try clusters.map(raw)).json()
     case .yaml:
-      return try DocumentValue.array(clusters.map(ClusterDocument.value)).yaml()
+      return try DocumentValue.yamlStream(clusters.map { DocumentValue.kinded("Cluster", ClusterDocument.value($0)) })
     }
   }
 
@@ -61,7 +61,7 @@ public enum ClusterFormatter {
     case .jsonRaw:
       return DocumentValue.array([try raw(cluster)]).json()
     case .yaml:
-      return try ClusterDocument.value(cluster).yaml()
+      return try DocumentValue.kinded("Cluster", ClusterDocument.value(cluster)).yaml()
     }
   }
 

@@ -27,7 +27,7 @@ public enum ClusterPoolFormatter {
     case .jsonRaw:
       return DocumentValue.array(try pools.map(raw)).json()
     case .yaml:
-      return try DocumentValue.array(pools.map(ClusterPoolDocument.value)).yaml()
+      return try DocumentValue.yamlStream(pools.map { DocumentValue.kinded("ClusterPool", ClusterPoolDocument.value($0)) })
     }
   }
 
@@ -58,7 +58,7 @@ public enum ClusterPoolFormatter {
     case .jsonRaw:
       return DocumentValue.array([try raw(pool)]).json()
     case .yaml:
-      return try ClusterPoolDocument.value(pool).yaml()
+      return try DocumentValue.kinded("ClusterPool", ClusterPoolDocument.value(pool)).yaml()
     }
   }
 

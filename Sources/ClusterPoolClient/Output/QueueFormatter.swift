@@ -28,7 +28,7 @@ public enum QueueFormatter {
     case .jsonRaw:
       return DocumentValue.array(try queues.map(QueueRawDocument.value)).json()
     case .yaml:
-      return try DocumentValue.array(queues.map(QueueDocument.value)).yaml()
+      return try DocumentValue.yamlStream(queues.map { DocumentValue.kinded("Queue", QueueDocument.value($0)) })
     }
   }
 
@@ -75,7 +75,7 @@ public enum QueueFormatter {
     case .jsonRaw:
       return DocumentValue.array([try QueueRawDocument.value(queue)]).json()
     case .yaml:
-      return try QueueDocument.value(queue).yaml()
+      return try DocumentValue.kinded("Queue", QueueDocument.value(queue)).yaml()
     }
   }
 }

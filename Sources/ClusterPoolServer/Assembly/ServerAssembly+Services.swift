@@ -9,11 +9,12 @@ extension ServerAssembly {
   /// `storeFollowers` (PostgreSQL's change-log follower and heartbeat sharing); the audit
   /// recorder (stops before the store, writing what is left); the health keeper after the
   /// listeners, so that its final save follows the server's drain; `metrics` (a listener of
-  /// its own) stops after `server` has drained, `/readyz` answering 503 meanwhile. The server
-  /// ending shuts the group down; `announcement` runs last and its end is ignored.
+  /// its own) stops after `server` has drained, `/readyz` answering 503 meanwhile; `helpers`
+  /// (clusterpool-server's heap trimmer) run just before the server. The server ending shuts
+  /// the group down; `announcement` runs last and its end is ignored.
   public func services(
     server: RPCServer, storeFollowers: [ServiceGroupConfiguration.ServiceConfiguration] = [], metrics: RPCServer? = nil,
-    announcement: (any Service)? = nil
+    helpers: [ServiceGroupConfiguration.ServiceConfiguration] = [], announcement: (any Service)? = nil
   ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: store)]
     services += storeFollowers
@@ -22,8 +23,9 @@ extension ServerAssembly {
     services.append(.init(service: keyRefresh))
     if let oidc { services.append(.init(service: oidc)) }
     if let metrics { services.append(.init(service: metrics)) }
+    services.append(.init(service: healthKeeper))
+    services += helpers
     services += [
-      .init(service: healthKeeper),
       .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup),
       .init(service: app.healthShutdown),
     ]

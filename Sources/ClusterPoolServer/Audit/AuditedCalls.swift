@@ -27,13 +27,17 @@ public final class AuditedCalls: CallPolicy {
 
   public func responseFields(version: UInt64) -> [(String, String)] { inner.responseFields(version: version) }
 
+  public func callFields(for context: ServerContext) -> [(String, String)] { inner.callFields(for: context) }
+
   public func run<Output: Sendable>(_ context: ServerContext, _ handler: @Sendable () async throws -> Output) async throws -> Output {
     let call = AuditCall(context, fallback: fallback)
     do {
       return try await AuditCall.$current.withValue(call) { try await inner.run(context, handler) }
     } catch let error as RPCError {
       let denied = error.code == .permissionDenied || error.code == .unauthenticated
-      if (denied || !MethodAccess.isRead(context.method.method)) && !call.refusal.isRecorded {
+      // a dry run's rejection changed nothing and is not recorded; a denial is, as for any call
+      let written = !MethodAccess.isRead(context.method.method) && !StoreDryRun.isActive
+      if (denied || written) && !call.refusal.isRecorded {
         let organization = call.touched.organization ?? context.caller.map { Organization(stored: $0.organization) }
         recorder.refused(call, organization: organization, code: Int32(error.code.rawValue), message: error.message)
       }

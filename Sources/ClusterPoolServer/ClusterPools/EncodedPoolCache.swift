@@ -1,5 +1,6 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolProto
+internal import ClusterPoolStore
 internal import NIOCore
 internal import RPCCore
 internal import Synchronization
@@ -47,7 +48,9 @@ final class EncodedPoolCache: Sendable {
     let entry = Entry(revision: pool.revision, pool: single, getResponse: response)
     // An organization's implicit `default` (revision 0) is not cached: any organization name
     // has one, and caching them would let callers grow the cache without bound.
-    if pool.revision != 0 { entries.withLock { $0[pool.key] = entry } }
+    // A dry run's pool (a revision handed out, then rolled back) is never kept: a later
+    // commit may reach the same revision with other content.
+    if pool.revision != 0 && !StoreDryRun.isActive { entries.withLock { $0[pool.key] = entry } }
     return entry
   }
 

@@ -57,6 +57,8 @@ extension ClusterHealthBoard {
         }
         guard old == nil || news || entry.reportedAt != old!.reportedAt || entry.lastSeen != old!.lastSeen else { return false }
         state.entries[beat.key] = entry
+        // a healthy cluster heard again elsewhere reads the same: only another reading counts
+        if news || old == nil || !old!.heard { readingsChanged() }
         return news
       }
       if wasNews { changed.append(beat.key) }

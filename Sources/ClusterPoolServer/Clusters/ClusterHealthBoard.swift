@@ -49,8 +49,17 @@ final class ClusterHealthBoard: Sendable {
 
   let state = Mutex(State())
   let timeout: Duration
+  /// Changes (under the ``state`` lock, after the change) whenever what ``unhealthy(_:now:)``
+  /// reads for some cluster may change other than by time passing: a first report, a report
+  /// after a timeout, another drift, a forgotten or loaded entry. A heartbeat that keeps a
+  /// healthy cluster healthy leaves it. What a reply derived from health is kept with, with
+  /// the instant its clusters' silence can next turn one unhealthy.
+  let generation = Atomic<UInt64>(0)
 
   init(timeout: Duration) { self.timeout = timeout }
+
+  /// Marks a change of some reading (call under the ``state`` lock, after the change).
+  func readingsChanged() { generation.add(1, ordering: .releasing) }
 
   /// Records `report` of `cluster`; returns whether its health reading changed (unknown or
   /// timed out before, or a different drift), i.e. whether watchers are told.
@@ -73,8 +82,13 @@ final class ClusterHealthBoard: Sendable {
       state.entries[cluster.key] = entry
       state.dirty.insert(cluster.key)
       state.heardHere.insert(cluster.key)
-      guard let old, old.heard else { return true }
-      return now - old.lastSeen >= timeout || old.drift != entry.drift
+      guard let old, old.heard else {
+        readingsChanged()
+        return true
+      }
+      let news = now - old.lastSeen >= timeout || old.drift != entry.drift
+      if news { readingsChanged() }
+      return news
     }
   }
 
@@ -83,6 +97,7 @@ final class ClusterHealthBoard: Sendable {
     state.withLock { state in
       state.entries.removeValue(forKey: key)
       state.dirty.remove(key)
+      readingsChanged()
     }
   }
 
@@ -138,6 +153,7 @@ final class ClusterHealthBoard: Sendable {
           silent.append(cluster.key)
         }
       }
+      readingsChanged()
       return silent
     }
   }
@@ -158,6 +174,7 @@ final class ClusterHealthBoard: Sendable {
           changed.append(key)
         }
       }
+      if !changed.isEmpty { readingsChanged() }
       return changed
     }
   }
@@ -202,6 +219,7 @@ extension ClusterHealthBoard {
         entry.expired = ago >= timeout
         state.entries[record.key] = entry
       }
+      readingsChanged()
     }
   }
 

@@ -11,7 +11,7 @@ extension ClusterService {
     ) { request, _ in
       let list = request.request ?? .init()
       let (org, query) = try query(request.organization, list.limit, list.token, list.filters, list.rawFilters)
-      let page = query.page(store.clusters(in: org, includeDeleted: query.base.deleted))
+      let page = store.clusterPage(org, query)
       return API.ListResponse(clusters: page.clusters.map(render), token: page.nextToken)
     }
     registry.registerUnaryInline(

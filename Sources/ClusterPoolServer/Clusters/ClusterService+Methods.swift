@@ -1,5 +1,6 @@
 internal import ClusterPoolDomain
 internal import ClusterPoolProto
+internal import ClusterPoolStore
 internal import RPCCore
 
 extension ClusterService {
@@ -27,7 +28,8 @@ extension ClusterService {
       let store = self.store
       let actor = CallScope.actor(configuration.callerIdentity)
       _ = try await mappingDomainErrors { () async throws(DomainError) in try await store.registerCluster(key, into: pool, by: actor) }
-      health.forget(key)  // a name registered again starts with no health (watchers were told by the store)
+      // a name registered again starts with no health (watchers were told by the store)
+      if !StoreDryRun.isActive { health.forget(key) }
       return .init()
     }
     registry.unary(Self.method("UpdateCluster"), API.UpdateClusterRequest.self, API.UpdateClusterResponse.self) { request, _ in
@@ -58,6 +60,7 @@ extension ClusterService {
     }
     registry.unary(Self.method("DeleteCluster"), API.DeleteRequest.self, API.DeleteResponse.self) { request, _ in
       let change = ClusterLifecycleRequest.delete(expectedGeneration: ClusterMessages.guardValue(request.expectedGeneration))
+      if StoreDryRun.isActive { return .init(cluster: render(try await dryRunDelete(change, of: try key(request.clusterId)))) }
       var cluster = try await apply(change, to: try key(request.clusterId))
       // DELETING until a zero-load report or the heartbeat timeout's silence; a data plane
       // silent that long already is gone now
@@ -69,6 +72,20 @@ extension ClusterService {
     }
     registry.unary(Self.method("UndeleteCluster"), API.UndeleteRequest.self, API.UndeleteResponse.self) { request, _ in
       .init(cluster: render(try await apply(.undelete, to: try key(request.clusterId))))
+    }
+  }
+
+  /// A dry run of DeleteCluster: the delete and, when it leaves the cluster DELETING with a
+  /// data plane already silent for the timeout, the silence that ends it, as one write (the
+  /// real call makes them two, the second after the first is durable); the health board is
+  /// read, not changed.
+  func dryRunDelete(_ change: ClusterLifecycleRequest, of key: ClusterKey) async throws(RPCError) -> Cluster {
+    let store = self.store
+    let health = self.health
+    let actor = CallScope.actor(configuration.callerIdentity)
+    return try await mappingDomainErrors { () async throws(DomainError) in
+      try await store.changeCluster(
+        key, change, then: { $0.lifecycle.state == .deleting && health.isSilent($0) ? .silentPastTimeout : nil }, by: actor)
     }
   }
 

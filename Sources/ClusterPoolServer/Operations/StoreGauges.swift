@@ -2,8 +2,9 @@ public import ClusterPoolDomain
 public import ClusterPoolStore
 public import CoreMetrics
 
-/// The gauges of what the server holds, set when `/metrics` is scraped from the store's read
-/// model and the cluster service's health board (never kept up to date on every write):
+/// The gauges of what the server holds, set when `/metrics` is scraped: the counts the store's
+/// read model keeps up to date with every row it stores (``StoreSnapshot/census()``, no walk),
+/// and the health of each live cluster read from the cluster service's health board:
 /// `clusterpool_pools{state}` (`live`, `deleted`), `clusterpool_clusters{state}` (lifecycle
 /// states), `clusterpool_clusters_by_health{health}` (`healthy`, `unhealthy`, `unknown`; live
 /// clusters), `clusterpool_queues{state}` and `clusterpool_cluster_watchers`.
@@ -36,7 +37,8 @@ public struct StoreGauges: Sendable {
 
   /// Sets every gauge from the store and the health board as they are now.
   public func update() {
-    let census = store.snapshot().census()
+    let snapshot = store.snapshot()
+    let census = snapshot.census()
     pools.live.record(census.livePools)
     pools.deleted.record(census.deletedPools)
     for (state, gauge) in clusterStates { gauge.record(census.clusters[state] ?? 0) }
@@ -46,7 +48,7 @@ public struct StoreGauges: Sendable {
     var unhealthy = 0
     var unknown = 0
     let now = ContinuousClock.now
-    for key in census.liveClusters {
+    for key in snapshot.liveClusterKeys() {
       switch clusters.health.reading(key, now: now) {
       case .healthy: healthy += 1
       case .unhealthy: unhealthy += 1

@@ -64,25 +64,11 @@ enum QueueEntry: Sendable, Equatable {
       return (queue.deletedAt ?? queue.updatedAt) >= (cluster.deletedAt ?? cluster.updatedAt) ? .own(queue) : .implicit(cluster)
     }
   }
-
-  /// Every queue of an organization from its own queues and its clusters, sorted by name.
-  static func merge(own: [Queue], clusters: [Cluster]) -> [QueueEntry] {
-    var owned: [ResourceName: Queue] = [:]
-    for queue in own { owned[queue.key.name] = queue }
-    var entries: [QueueEntry] = []
-    entries.reserveCapacity(own.count + clusters.count)
-    for cluster in clusters {
-      if let entry = resolve(own: owned.removeValue(forKey: cluster.key.name), cluster: cluster) { entries.append(entry) }
-    }
-    for queue in owned.values { entries.append(.own(queue)) }
-    return entries.sorted { $0.name < $1.name }
-  }
 }
 
 /// Everything a queue's reply shows: the queue (or the cluster its implicit queue follows) and
 /// the clusters it routes to at the time of the read (their state, health and membership
-/// decide). Equal values render equal replies (``EncodedReplyCache``'s key to a cached
-/// GetQueue reply).
+/// decide).
 struct ShownQueue: Sendable, Equatable {
   var entry: QueueEntry
   var available: [ResourceName]

@@ -14,8 +14,8 @@ public struct QueueService: Sendable {
   let store: any QueueStore
   let configuration: ClusterPoolService.Configuration
   let routing: QueueRouting
-  /// GetQueue's encoded replies, each kept with what it shows (``ShownQueue``).
-  let replies = EncodedReplyCache<QueueKey, ShownQueue>(kind: "queue")
+  /// GetQueue's encoded replies, each kept with the stamp it was rendered under.
+  let replies = EncodedReplyCache<QueueKey, QueueStamp>(kind: "queue")
 
   /// `clusters` is the ClusterService over the same store: queues route by its clusters'
   /// state and health. `configuration` is the pool service's (default organization, caller).
@@ -49,7 +49,7 @@ public struct QueueService: Sendable {
   }
 
   /// What `entry`'s reply shows now: the queue and where it routes.
-  func shown(_ entry: QueueEntry) -> ShownQueue { ShownQueue(entry: entry, available: routing.availableClusters(entry)) }
+  func shown(_ entry: QueueEntry) -> ShownQueue { ShownQueue(entry: entry, available: routing.availableClusters(entry).clusters) }
 
   /// The wire form of `entry`, routing as of now.
   func render(_ entry: QueueEntry) -> QueueMessage { QueueMessages.message(shown(entry)) }

@@ -59,6 +59,9 @@ public final class InMemoryTransaction: RowTransaction {
     keptUndo = []
   }
 
+  /// Rows are checked as they are written: a dry run just rolls back.
+  public func rehearse(_ changes: ChangeSet) async throws { await rollback() }
+
   public func nextRevision() async throws -> UInt64 {
     change { rows in
       rows.revision += 1

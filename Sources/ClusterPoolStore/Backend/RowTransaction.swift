@@ -48,6 +48,13 @@ public protocol RowTransaction: AnyObject {
   /// Abandons the transaction; nothing of it is written.
   func rollback() async
 
+  /// Ends the transaction of a dry run (``StoreDryRun``) as ``rollback()`` does, nothing
+  /// written, after making every check of the rows that ``commit(_:)`` of `changes` would make
+  /// (e.g. sending the rows to a database that checks them only at commit, then `ROLLBACK`):
+  /// throws what ``commit(_:)`` would have thrown for them. A backend that checks each row as
+  /// it is written just rolls back. Nothing of it is published or told to followers.
+  func rehearse(_ changes: ChangeSet) async throws
+
   /// A new revision, higher than every revision committed or handed out before.
   func nextRevision() async throws -> UInt64
 

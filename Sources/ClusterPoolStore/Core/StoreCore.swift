@@ -51,7 +51,18 @@ final class StoreCore: Sendable {
   /// them (at most the count given): they join the batch, so that the writes that arrived while
   /// the transaction waited for the locks of organizations shared with other servers commit
   /// with it instead of waiting for the next lock.
+  ///
+  /// The batch's dry runs (``PendingWrite/dryRun``) run after its other writes, each alone in
+  /// a transaction rolled back (``rehearse(_:)``).
   func commit(_ batch: [PendingWrite], more: (Int, Set<Organization>) -> [PendingWrite] = { _, _ in [] }) async {
+    guard batch.contains(where: \.dryRun) else { return await commitWrites(batch, more: more) }
+    let writes = batch.filter { !$0.dryRun }
+    if !writes.isEmpty { await commitWrites(writes, more: more) }
+    for write in batch where write.dryRun { await rehearse(write) }
+  }
+
+  /// ``commit(_:more:)`` for a batch without dry runs.
+  private func commitWrites(_ batch: [PendingWrite], more: (Int, Set<Organization>) -> [PendingWrite]) async {
     var batch = batch
     let rows: any RowTransaction
     do {
@@ -94,7 +105,7 @@ final class StoreCore: Sendable {
         // one write's rows may be at fault: each runs again alone (their outcomes above may
         // have depended on the others), so that only the one at fault fails
         logger.warning("the database refused a batch's rows; retrying its writes one by one", metadata: ["error": "\(error)"])
-        for write in batch { await commit([write]) }
+        for write in batch { await commitWrites([write]) { _, _ in [] } }
         return
       }
       logger.error("commit failed", metadata: ["error": "\(error)"])
@@ -118,7 +129,7 @@ final class StoreCore: Sendable {
   }
 
   /// Runs one write of a batch; undoes it when it throws.
-  private func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable (UInt64) -> Void, DomainError> {
+  func run(_ write: PendingWrite, in tx: StoreTransaction) async -> Result<@Sendable (UInt64) -> Void, DomainError> {
     do {
       try await tx.beginWrite()
     } catch {

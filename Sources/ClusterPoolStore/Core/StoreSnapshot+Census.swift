@@ -1,7 +1,8 @@
 public import ClusterPoolDomain
 
 /// How many pools, clusters and queues the read model holds, by state: what the store gauges
-/// of `/metrics` report, counted when scraped (not kept up to date on every write).
+/// of `/metrics` report, kept up to date by every row the read model stores (a scrape reads
+/// them, it walks no rows).
 public struct StoreCensus: Sendable, Equatable {
   /// Stored pools not deleted.
   public var livePools = 0
@@ -11,22 +12,33 @@ public struct StoreCensus: Sendable, Equatable {
   public var clusters: [ClusterState: Int] = Dictionary(uniqueKeysWithValues: ClusterState.allCases.map { ($0, 0) })
   /// Queues of their own (not a cluster's implicit one) by state; every state is present.
   public var queues: [QueueState: Int] = Dictionary(uniqueKeysWithValues: QueueState.allCases.map { ($0, 0) })
-  /// The clusters not deleted, whose health the cluster service knows.
-  public var liveClusters: [ClusterKey] = []
 
   public init() {}
 }
 
 extension StoreSnapshot {
-  /// Counts the read model (one pass over its pools, clusters and queues).
+  /// The counts of the read model, as kept with its rows (no walk).
   public func census() -> StoreCensus {
-    var census = StoreCensus()
+    var census = counts
     (census.livePools, census.deletedPools) = catalog.census()
-    for cluster in clusters.values {
-      census.clusters[cluster.lifecycle.state, default: 0] += 1
-      if cluster.isLive { census.liveClusters.append(cluster.key) }
-    }
+    return census
+  }
+
+  /// The same counts by one pass over every pool, cluster and queue: what ``census()`` must
+  /// always equal (for tests).
+  public func walkedCensus() -> StoreCensus {
+    var census = StoreCensus()
+    (census.livePools, census.deletedPools) = catalog.walkedCensus()
+    for cluster in clusters.values { census.clusters[cluster.lifecycle.state, default: 0] += 1 }
     for queue in queues.values { census.queues[queue.lifecycle.state, default: 0] += 1 }
     return census
+  }
+
+  /// The clusters not deleted, of every organization, in no particular order (whose health
+  /// the cluster service knows).
+  public func liveClusterKeys() -> [ClusterKey] {
+    indexes.flatMap { organization, index in
+      index.clusters.names(deleted: false).map { ClusterKey(organization: organization, name: $0) }
+    }
   }
 }

@@ -9,10 +9,19 @@ public struct StoreSnapshot: Sendable {
   /// The revision of the last change set applied.
   public private(set) var revision: UInt64
   var catalog: PoolCatalog
-  /// Every stored cluster, live or deleted.
+  /// Every stored cluster, live or deleted (changed only through ``store(_:)``, which keeps
+  /// the indexes and counts).
   var clusters: [ClusterKey: Cluster] = [:]
-  /// Every stored queue of its own (not a cluster's implicit one), live or deleted.
+  /// Every stored queue of its own (not a cluster's implicit one), live or deleted (changed
+  /// only through ``store(_:at:)``).
   var queues: [QueueKey: Queue] = [:]
+  /// Each organization's cluster and queue names in order, and its version.
+  var indexes: [Organization: OrganizationIndex] = [:]
+  /// The version of an organization this snapshot has not changed since it was loaded.
+  let baseVersion = StoreSnapshot.nextVersion()
+  /// Pools, clusters and queues by state, kept up to date with every row stored (the
+  /// clusters' keys left out): what ``census()`` answers.
+  var counts = StoreCensus()
   /// The revision each row written since the load is current as of.
   var rowRevisions = RowRevisions()
   /// Every organization's identity and access objects.
@@ -33,7 +42,7 @@ public struct StoreSnapshot: Sendable {
     revision = rows.revision
     var members: [PoolKey: [ResourceName]] = [:]
     for cluster in rows.clusters {
-      clusters[cluster.key] = cluster
+      store(cluster)
       if cluster.isLive { members[cluster.poolKey, default: []].append(cluster.key.name) }
     }
     var pools: [ClusterPool] = []
@@ -44,7 +53,7 @@ public struct StoreSnapshot: Sendable {
       revision = max(revision, pool.revision)
     }
     catalog.upsert(contentsOf: pools)
-    for queue in rows.queues where !queue.lifecycle.clusterManaged { queues[queue.key] = queue }
+    for queue in rows.queues where !queue.lifecycle.clusterManaged { store(queue, at: queue.key) }
   }
 
   /// Applies the rows of one commit (this server's or, through a change log, another's):
@@ -57,18 +66,18 @@ public struct StoreSnapshot: Sendable {
     let asOf = max(asOf ?? changes.revision, changes.revision)
     var applied = ChangeSet(revision: changes.revision)
     for key in changes.removedQueues where rowRevisions.take(key, asOf) {
-      queues[key] = nil
+      store(nil, at: key)
       applied.removedQueues.append(key)
     }
     for pool in changes.pools where rowRevisions.take(pool.key, asOf) { applied.pools.append(pool) }
     catalog.upsert(contentsOf: applied.pools)
     for cluster in changes.clusters where rowRevisions.take(cluster.key, asOf) {
-      clusters[cluster.key] = cluster
+      store(cluster)
       applied.clusters.append(cluster)
     }
     for queue in changes.queues where rowRevisions.take(queue.key, asOf) {
       // an implicit queue follows its cluster and is read from it; its name is no queue of its own
-      if queue.lifecycle.clusterManaged { queues[queue.key] = nil } else { queues[queue.key] = queue }
+      store(queue.lifecycle.clusterManaged ? nil : queue, at: queue.key)
       applied.queues.append(queue)
     }
     for key in changes.removedAccess where rowRevisions.take(key, asOf) {
@@ -80,6 +89,10 @@ public struct StoreSnapshot: Sendable {
       applied.access.append(row)
     }
     if !applied.access.isEmpty || !applied.removedAccess.isEmpty { accessVersion = Self.nextAccessVersion() }
+    touch(
+      Set(
+        applied.pools.map(\.organization) + applied.clusters.map(\.key.organization) + applied.queues.map(\.key.organization)
+          + applied.removedQueues.map(\.organization)))
     revision = max(revision, changes.revision)
     return applied
   }
@@ -99,8 +112,10 @@ public struct StoreSnapshot: Sendable {
 
   /// The clusters of `organization` (deleted ones only when asked), sorted by name.
   public func clusters(in organization: Organization, includeDeleted: Bool = false) -> [Cluster] {
-    clusters.values.filter { $0.key.organization == organization && (includeDeleted || $0.isLive) }
-      .sorted { $0.key.name < $1.key.name }
+    let index = clusterIndex(organization)
+    let names = includeDeleted ? index.names(deleted: false) + index.names(deleted: true) : index.names(deleted: false)
+    let found = names.compactMap { clusters[ClusterKey(organization: organization, name: $0)] }
+    return includeDeleted ? found.sorted { $0.key.name < $1.key.name } : found
   }
 
   /// The clusters of every organization in `state`, in no particular order.
@@ -119,7 +134,10 @@ public struct StoreSnapshot: Sendable {
   /// The queues of their own of `organization`, live and deleted, sorted by name (its
   /// `default` queue included).
   public func queues(in organization: Organization) -> [Queue] {
-    var found = queues.values.filter { $0.key.organization == organization }
+    let index = queueIndex(organization)
+    var found = (index.names(deleted: false) + index.names(deleted: true) + [.defaultName]).compactMap {
+      queues[QueueKey(organization: organization, name: $0)]
+    }
     if !found.contains(where: \.isDefault), let pool = pool(PoolKey(organization: organization, name: .defaultName)) {
       found.append(Queue.defaultQueue(of: pool))
     }

@@ -7,6 +7,8 @@ struct PendingWrite: Sendable {
   let organizations: [Organization]
   /// The rows it will likely read (prefetched with its batch's).
   var reads = RowKeys()
+  /// A dry run (``StoreDryRun``): run alone in a transaction that is rolled back.
+  var dryRun = false
   /// Checks the rules and writes rows (throwing undoes this write only); returns how to
   /// answer the caller once the commit is durable and published (told the commit's revision).
   let apply: @Sendable (StoreTransaction) async throws -> @Sendable (UInt64) -> Void
@@ -51,7 +53,7 @@ final class WriteQueue: Sendable {
 
   /// Queued writes, at most `limit`, in the order queued, that touch only `organizations`
   /// (a transaction holding their locks takes them in: writes that arrived while it waited for
-  /// the locks); never waits. Others stay queued in their order: a write of other organizations
+  /// the locks), dry runs excepted (each runs alone); never waits. Others stay queued in their order: a write of other organizations
   /// is independent of these, so committing these first serves both in an order they allow.
   func take(limit: Int, within organizations: Set<Organization>) -> [PendingWrite] {
     guard limit > 0 else { return [] }
@@ -59,7 +61,11 @@ final class WriteQueue: Sendable {
       var taken: [PendingWrite] = []
       var kept: [PendingWrite] = []
       for write in state.pending {
-        if taken.count < limit && write.organizations.allSatisfy(organizations.contains) { taken.append(write) } else { kept.append(write) }
+        if taken.count < limit && !write.dryRun && write.organizations.allSatisfy(organizations.contains) {
+          taken.append(write)
+        } else {
+          kept.append(write)
+        }
       }
       if !taken.isEmpty { state.pending = kept }
       return taken

@@ -61,7 +61,8 @@ struct GetAssignment: AsyncParsableCommand {
           assignments, output.output, headers: ["TYPE", "SUBJECT", "ROLES", "POLICIES"],
           row: { [$0.identity.kind, $0.identity.subject, $0.roles.joined(separator: ", "), $0.policies.joined(separator: ", ")] },
           document: { ["type": $0.identity.kind, "subject": $0.identity.subject, "roles": $0.roles, "policies": $0.policies] },
-          empty: "No assignments."))
+          empty: "No assignments.",
+          yaml: { try IdentityDocument.yaml($0, list: who.given == 0) }))
     }
   }
 }

@@ -1,11 +1,12 @@
 import ClusterPoolClient
 import Foundation
 
-/// Output of the identity nouns: a table, or JSON (`-o json`, `json-raw`; YAML is not offered).
+/// Output of the identity nouns: a table, JSON (`-o json`, `json-raw`), or YAML for the nouns
+/// `flyte apply` manages (roles, policies, assignments: its documents, given as `yaml`).
 enum IdentityOutput {
   static func render<Item>(
     _ items: [Item], _ format: OutputFormat, headers: [String], row: (Item) -> [String], document: (Item) -> [String: Any],
-    empty: String
+    empty: String, yaml: (([Item]) throws -> String)? = nil
   ) throws -> String {
     switch format {
     case .table, .tableSimple:
@@ -17,7 +18,8 @@ enum IdentityOutput {
       let data = try JSONSerialization.data(withJSONObject: items.map(document), options: [.prettyPrinted, .sortedKeys])
       return String(decoding: data, as: UTF8.self) + "\n"
     case .yaml:
-      throw CLIError("-o yaml is not offered for identity objects: use -o json")
+      guard let yaml else { throw CLIError("-o yaml is offered for roles, policies and assignments only: use -o json") }
+      return try yaml(items)
     }
   }
 }

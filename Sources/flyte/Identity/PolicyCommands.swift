@@ -55,7 +55,8 @@ struct GetPolicy: AsyncParsableCommand {
           document: { policy in
             ["name": policy.name, "organization": policy.organization, "description": policy.description,
              "bindings": policy.bindings.map { ["role": $0.role, "resource": $0.resource.description] }]
-          }, empty: "No policies."))
+          }, empty: "No policies.",
+          yaml: { try IdentityDocument.yaml($0, list: name == nil) }))
     }
   }
 }

@@ -81,7 +81,8 @@ struct GetRole: AsyncParsableCommand {
           roles, output.output, headers: ["NAME", "TYPE", "DESCRIPTION", "ACTIONS"],
           row: { [$0.name, $0.roleType, $0.description, name == nil ? String($0.actions.count) : $0.actions.joined(separator: ", ")] },
           document: { ["name": $0.name, "organization": $0.organization, "description": $0.description, "role_type": $0.roleType,
-                       "actions": $0.actions] }, empty: "No roles."))
+                       "actions": $0.actions] }, empty: "No roles.",
+          yaml: { try IdentityDocument.yaml($0, list: name == nil) }))
     }
   }
 }

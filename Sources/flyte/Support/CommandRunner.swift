@@ -43,6 +43,7 @@ enum CommandRunner {
     case let exit as ExitCode: throw exit
     case let error as ClientError: Terminal.printError("Error: \(error)")
     case let error as ManifestError: Terminal.printError("Error: invalid manifest: \(error)")
+    case let error as ApplyError: for problem in error.problems { Terminal.printError("Error: \(problem)") }
     default: Terminal.printError("Error: \(error)")
     }
     if verbosity >= 1, let settings {
