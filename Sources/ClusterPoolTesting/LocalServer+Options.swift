@@ -51,6 +51,11 @@ extension LocalServer {
     public var tokenLifetime: Int64 = 3600
     /// Seconds of clock difference tolerated on a token's times. Default 60.
     public var tokenClockSkew: Int64 = 60
+    /// YAML files and folders of documents (`kind: ClusterPool | Cluster | Queue | Role |
+    /// Policy | Assignment`, as `flyte apply -f` reads them) applied before the body runs.
+    public var seed: [String] = []
+    /// The same as text (applied after ``seed``).
+    public var seedDocuments: String?
     /// Also serve `rpctest.v1.TestService`.
     public var enableTestService = false
     /// The server's log; by default warnings and worse go to swift-log's handler.

@@ -15,7 +15,8 @@ internal import ServiceLifecycle
 /// }
 /// ```
 ///
-/// ``run(_:_:)`` starts it, hands it to the body, and when the body returns or throws (or the
+/// ``run(_:_:)`` starts it, applies the seed documents if any (``Options/seed``, as `flyte
+/// apply` does), hands it to the body, and when the body returns or throws (or the
 /// task is cancelled) shuts it down gracefully: the port is closed, the store closed, its
 /// temporary files removed and its tasks ended before `run` returns.
 public struct LocalServer: Sendable {
@@ -54,6 +55,7 @@ public struct LocalServer: Sendable {
       do {
         let local = try await started.localServer(options)
         do {
+          try await local.seed(options)
           outcome = .success(try await body(local))
         } catch {
           outcome = .failure(error)
