@@ -5,23 +5,19 @@ import Testing
 
 /// LocalServer seeded from the documents `flyte apply` reads: a folder of files and a text.
 @Suite struct LocalServerSeedTests {
+  /// In any order: the engine applies pools, then clusters, then queues.
   static let organization = """
-    kind: ClusterPool
-    name: prod
-    config:
-      object_store_ref: {uri: "s3://prod"}
-      secret_store: {type: AWS_SECRETS_MANAGER, locator: us-east-1}
-    ---
     kind: Cluster
-    name: c1
-    pool: prod
+    name: b1
+    pool: batch
     ---
     kind: Queue
-    name: gpu
-    spec:
-      run_concurrency: 4
-      action_concurrency: 8
-      cluster_pool_name: prod
+    name: cpu
+    spec: {run_concurrency: 2, action_concurrency: 3, cluster_pool_name: batch}
+    ---
+    kind: ClusterPool
+    name: batch
+    config: {object_store_ref: {uri: "s3://batch"}, secret_store: {type: VAULT}}
 
     """
 
@@ -42,9 +38,9 @@ import Testing
       """
     try await LocalServer.run(options) { server in
       let pools = try await ClusterPool.listAll(client: server.client).collect()
-      #expect(pools.map(\.name) == ["default", "prod", "staging"])
-      #expect(pools.first { $0.name == "prod" }?.memberClusters == ["c1"])
-      #expect(try await Queue.get("gpu", client: server.client).spec.clusterPoolName == "prod")
+      #expect(pools.map(\.name) == ["batch", "default", "staging"])
+      #expect(pools.first { $0.name == "batch" }?.memberClusters == ["b1"])
+      #expect(try await Queue.get("cpu", client: server.client).spec.clusterPoolName == "batch")
     }
   }
 
