@@ -150,10 +150,12 @@ public final class RPCServer: Service, Sendable {
             channel.closeFuture.whenComplete { _ in census.closed(http2: isHTTP2) }
             switch version {
             case .http2:
+              let streamCount = census.streamCount()
+              channel.closeFuture.whenComplete { _ in census.forget(streamCount) }
               try pipeline.addHandler(
                 ServerConnectionHandler(
                   routes: routes, plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
-                  observers: http1.observers, limits: limits, settings: settings, replyBudget: replyBudget,
+                  observers: http1.observers, streamCount: streamCount, limits: limits, settings: settings, replyBudget: replyBudget,
                   logger: logger))
             case .http1:
               try pipeline.configureHTTPServerPipeline(

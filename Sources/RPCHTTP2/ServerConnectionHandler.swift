@@ -22,6 +22,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let authenticator: (any CallAuthenticator)?
   /// Told of every call once, when it ends.
   let observers: CallObservers
+  /// Where the connection's open call streams are counted for `/metrics` (`streams.count`).
+  let streamCount: TransportCensus.StreamCount?
   /// Makes the request ids of calls that came without one.
   var requestIDs = RequestIDGenerator()
   var lastRoute: ServerRoute?
@@ -32,7 +34,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let logger: Logger
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
-  var streams: [Int32: ServerStream] = [:]
+  var streams: [Int32: ServerStream] = [:] {
+    didSet { streamCount?.set(streams.count) }  // no oldValue: the dictionary changes in place
+  }
   /// Calls with a deadline that began in the current read burst (`+Steps`).
   var pendingDeadlines: [ServerStream] = []
   /// Bounds the replies encoded but not yet sent (`+Budget`).
@@ -58,11 +62,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   init(
     routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
     authenticator: (any CallAuthenticator)? = nil, observers: CallObservers = CallObservers([]),
-    limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, replyBudget: SharedReplyBudget,
+    streamCount: TransportCensus.StreamCount? = nil, limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, replyBudget: SharedReplyBudget,
     logger: Logger
   ) {
     self.routes = routes
     self.observers = observers
+    self.streamCount = streamCount
     self.plainRoutes = plainRoutes
     self.authenticator = authenticator
     self.replyBudget = ConnectionReplyBudget(

@@ -343,3 +343,29 @@ def test_heartbeats_received_count_every_report(metrics_server, cl):
         - value(before, "clusterpool_heartbeats_received_total", kind="heartbeat") == 5
     assert value(after, "clusterpool_heartbeats_received_total", kind="status") \
         - value(before, "clusterpool_heartbeats_received_total", kind="status") == 1
+
+
+def test_open_streams_count_calls_in_progress(metrics_server, pb):
+    """clusterpool_open_streams: a bidi call open on the RPC port is one stream while it runs
+    and none once it ended; the scrapes themselves (plain HTTP/2 and HTTP/1.1 requests) are not
+    counted."""
+    import queue
+    assert value(scrape(metrics_server.port, http2=True), "clusterpool_open_streams") == 0
+    requests = queue.Queue()
+
+    def pending():
+        while (item := requests.get()) is not None:
+            yield item
+
+    with grpc.insecure_channel(metrics_server.target) as ch:
+        responses = echo_stub(ch, pb).Bidi(pending(), timeout=30)
+        requests.put(pb.EchoRequest(text="open"))
+        next(responses)  # the call runs
+        assert value(scrape(metrics_server.metrics_port), "clusterpool_open_streams") == 1
+        assert value(scrape(metrics_server.port, http2=True), "clusterpool_open_streams") == 1
+        requests.put(None)
+        list(responses)  # the call ended (OK)
+        deadline = time.monotonic() + 10
+        while (open_streams := value(scrape(metrics_server.metrics_port), "clusterpool_open_streams")) != 0:
+            assert time.monotonic() < deadline, f"{open_streams} streams still counted after the call ended"
+            time.sleep(0.05)

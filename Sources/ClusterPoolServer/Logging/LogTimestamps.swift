@@ -1,53 +1,45 @@
-internal import Synchronization
-
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
 
-/// The log's timestamps, made once per second and shared: formatting the time (`localtime_r`,
-/// `strftime`) for every access-log line cost more than the rest of the line.
-final class LogTimestamps: Sendable {
-  private struct Cached {
-    var second = -1
-    var local = ""
-    var utcSecond = -1
-    var utcPrefix = ""
-  }
+/// The log's timestamps as bytes, made once per second: formatting the time (`localtime_r`,
+/// `strftime`) for every access-log line cost more than the rest of the line. Each thread
+/// keeps its own (``LogLine``), so a line's time costs one `clock_gettime` and no lock.
+struct LogTimestamps {
+  private var second = -1
+  private var local: [UInt8] = []
+  private var utcSecond = -1
+  private var utcPrefix: [UInt8] = []
 
-  private let cached = Mutex(Cached())
-
-  /// Local time as the text format writes it (`2026-12-07T03:10:00+0000`).
-  func local() -> String {
+  /// Appends local time as the text format writes it (`2026-12-07T03:10:00+0000`).
+  mutating func appendLocal(to bytes: inout [UInt8]) {
     var spec = timespec()
     clock_gettime(CLOCK_REALTIME, &spec)
-    let second = Int(spec.tv_sec)
-    if let hit = cached.withLock({ $0.second == second ? $0.local : nil }) { return hit }
-    let made = ServerLogHandler.localTimestamp()
-    cached.withLock {
-      $0.second = second
-      $0.local = made
+    let now = Int(spec.tv_sec)
+    if now != second {
+      local = Array(ServerLogHandler.localTimestamp().utf8)
+      second = now
     }
-    return made
+    bytes.append(contentsOf: local)
   }
 
-  /// UTC with milliseconds, as the json format writes it (`2026-12-07T03:10:00.123Z`).
-  func utc() -> String {
+  /// Appends UTC with milliseconds, as the json format writes it (`2026-12-07T03:10:00.123Z`).
+  mutating func appendUTC(to bytes: inout [UInt8]) {
     var spec = timespec()
     clock_gettime(CLOCK_REALTIME, &spec)
-    let second = Int(spec.tv_sec)
+    let now = Int(spec.tv_sec)
+    if now != utcSecond {
+      utcPrefix = Array(ServerLogHandler.utcTimestamp().utf8.prefix(19))
+      utcSecond = now
+    }
+    bytes.append(contentsOf: utcPrefix)
     let millis = Int(spec.tv_nsec) / 1_000_000
-    let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
-    if let prefix = cached.withLock({ $0.utcSecond == second ? $0.utcPrefix : nil }) {
-      return prefix + "." + fraction + "Z"
-    }
-    let full = ServerLogHandler.utcTimestamp()
-    let prefix = String(full.prefix(19))
-    cached.withLock {
-      $0.utcSecond = second
-      $0.utcPrefix = prefix
-    }
-    return prefix + "." + fraction + "Z"
+    bytes.append(UInt8(ascii: "."))
+    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis / 100))
+    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis / 10 % 10))
+    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis % 10))
+    bytes.append(UInt8(ascii: "Z"))
   }
 }
