@@ -6,21 +6,7 @@ import Testing
 /// The health board's generation (what a kept GetQueue reply is stamped with) changes with
 /// every change of a reading other than by time, and not with a heartbeat that keeps a healthy
 /// cluster healthy; `unhealthy(_:now:)` names the instant time alone would change a reading.
-struct ClusterHealthBoardGenerationTests {
-  let acme = try! Organization(validating: "acme")
-  var key: ClusterKey { ClusterKey(organization: acme, name: try! ResourceName(validating: "c1", kind: "cluster")) }
-  var pool: ClusterPool {
-    ClusterPool(
-      key: PoolKey(organization: acme, name: try! ResourceName(validating: "prod")),
-      config: try! ClusterPoolConfig(objectStoreURI: "s3://prod-bucket", secretStoreType: 1), createdAt: at(0), updatedAt: at(0),
-      createdBy: .user(subject: "alice"), updatedBy: .user(subject: "alice"))
-  }
-  var cluster: Cluster {
-    Cluster(
-      key: key, poolName: try! ResourceName(validating: "prod"), createdAt: at(1), updatedAt: at(1), createdBy: .user(subject: "alice"),
-      updatedBy: .user(subject: "alice"))
-  }
-  func at(_ seconds: Int64) -> Timestamp { Timestamp(nanosecondsSinceEpoch: seconds * 1_000_000_000) }
+struct ClusterHealthBoardGenerationTests: OneClusterFixture {
 
   @Test func generationFollowsReadingsNotHeartbeats() {
     let board = ClusterHealthBoard(timeout: .seconds(10))

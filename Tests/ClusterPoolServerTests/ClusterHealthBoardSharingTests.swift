@@ -7,21 +7,7 @@ import Testing
 /// Health shared across replicas: another replica's newer status report brings its data plane
 /// and drift here, an older one or a heartbeat without a report leaves them, and what this
 /// board shares carries its last report.
-struct ClusterHealthBoardSharingTests {
-  let acme = try! Organization(validating: "acme")
-  var key: ClusterKey { ClusterKey(organization: acme, name: try! ResourceName(validating: "c1", kind: "cluster")) }
-  var pool: ClusterPool {
-    ClusterPool(
-      key: PoolKey(organization: acme, name: try! ResourceName(validating: "prod")),
-      config: try! ClusterPoolConfig(objectStoreURI: "s3://prod-bucket", secretStoreType: 1), createdAt: at(0), updatedAt: at(0),
-      createdBy: .user(subject: "alice"), updatedBy: .user(subject: "alice"))
-  }
-  var cluster: Cluster {
-    Cluster(
-      key: key, poolName: try! ResourceName(validating: "prod"), createdAt: at(1), updatedAt: at(1), createdBy: .user(subject: "alice"),
-      updatedBy: .user(subject: "alice"))
-  }
-  func at(_ seconds: Int64) -> Timestamp { Timestamp(nanosecondsSinceEpoch: seconds * 1_000_000_000) }
+struct ClusterHealthBoardSharingTests: OneClusterFixture {
   func beat(seen: Int64, reportedAt: Int64? = nil, uri: String? = nil) -> ClusterHeartbeat {
     ClusterHeartbeat(
       key: key, registeredAt: at(1), lastSeen: at(seen), reportedAt: reportedAt.map(at),

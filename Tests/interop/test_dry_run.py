@@ -7,8 +7,6 @@ the real call's status and message; every answer to a dry run echoes the header 
 writes, errors; gRPC, gRPC-Web and Connect, HTTP/2 and HTTP/1.1); another value is
 INVALID_ARGUMENT; a heartbeat and an API key's creation refuse it; a viewer's dry run is
 PERMISSION_DENIED as the real call is."""
-import http.client
-import struct
 import time
 from types import SimpleNamespace
 
@@ -16,10 +14,12 @@ import grpc
 import pytest
 
 import protogen
+from connect_clients import envelope
 from raw_h2 import RawH2Connection as RawH2
 from test_authz import api_key, as_key, secured  # noqa: F401  (fixture)
 from test_clusterpool import code_of, make_pool, pid
 from test_official_cli import dev_certs  # noqa: F401  (fixture)
+from test_revision_headers import post
 
 S = grpc.StatusCode
 DRY = "clusterpool-dry-run"
@@ -260,21 +260,6 @@ def test_methods_outside_the_store_refuse_a_dry_run(org, m):
     assert org.dump() == before
     got = org.clusters.GetCluster(m.cluster.GetRequest(cluster_id=c.ClusterIdentifier(name="c1")), timeout=10).cluster
     assert got.status.health != m.cluster.Status.HEALTHY, "the refused heartbeat was recorded"
-
-
-def post(port, path, body, content_type, **headers):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    try:
-        conn.request("POST", path, body=body, headers={"Content-Type": content_type, **headers})
-        resp = conn.getresponse()
-        resp.body = resp.read()
-        return resp
-    finally:
-        conn.close()
-
-
-def envelope(message: bytes) -> bytes:
-    return struct.pack(">BI", 0, len(message)) + message
 
 
 def test_connect_and_grpc_web_dry_runs(org, m):

@@ -4,7 +4,6 @@ and HTTP/1.1; unary and streaming), and a request's `clusterpool-min-revision` w
 store has applied it, bounded by the call's deadline (UNAVAILABLE naming both revisions)."""
 import http.client
 import json
-import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -13,6 +12,7 @@ import grpc
 import pytest
 
 import protogen
+from connect_clients import envelope
 from raw_h2 import RawH2Connection as RawH2
 
 REV, MIN_REV = "clusterpool-revision", "clusterpool-min-revision"
@@ -120,10 +120,6 @@ def post(port, path, body, content_type, **headers):
         return resp
     finally:
         conn.close()
-
-
-def envelope(message: bytes) -> bytes:
-    return struct.pack(">BI", 0, len(message)) + message
 
 
 def test_connect_and_grpc_web_carry_the_revision_over_http1(srv, stubs, api):
