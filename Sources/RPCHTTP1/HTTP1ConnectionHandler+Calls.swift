@@ -66,14 +66,14 @@ extension HTTP1ConnectionHandler {
 
   /// Refuses a call before it started with the protocol's error answer.
   private func refuse(_ wire: WireCall, _ error: RPCError, _ observed: ObservedCall, keepAlive: Bool) {
+    observers.finished(observed, status: error)  // before the answer, flushed at once (+Steps)
     answer(wire.end(error, responseStarted: false), keepAlive: keepAlive, requestID: observed.requestID)
-    observers.finished(observed, status: error)
   }
 
   /// Refuses a request before it started with a bare HTTP answer.
   private func refuse(_ rejection: WireRejection, _ observed: ObservedCall?, keepAlive: Bool) {
-    answer(rejection.response, keepAlive: keepAlive, requestID: observed?.requestID)
     if let observed { observers.finished(observed, httpStatus: rejection.response.head?.status ?? 500) }
+    answer(rejection.response, keepAlive: keepAlive, requestID: observed?.requestID)
   }
 
   /// The request as `WireCall` reads it: every header with a lower-case name.
@@ -100,8 +100,8 @@ extension HTTP1ConnectionHandler {
     let response = WireResponse(
       head: WireResponseHead(status: 505, fields: [("content-type", "text/plain; charset=utf-8")]),
       body: body)
-    answer(response, keepAlive: false, requestID: observed.requestID)
     observers.finished(observed, httpStatus: 505, message: message)
+    answer(response, keepAlive: false, requestID: observed.requestID)
   }
 
   private func start(_ head: HTTPRequestHead, wire: WireCall, route: HTTP1Routes.Route, observed: inout ObservedCall) {

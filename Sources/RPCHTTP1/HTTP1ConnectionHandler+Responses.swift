@@ -32,13 +32,11 @@ extension HTTP1ConnectionHandler {
   /// The framed response of a unary call (inline or task).
   func respond(_ call: HTTP1Call, framed: ByteBuffer) {
     let actions = call.machine.handlerResponded()
-    if actions.steps.has(.sendResponse) {
-      call.observed.responseBytes += framed.readableBytes
-      answer(
-        call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context)), keepAlive: call.keepAlive,
-        requestID: call.observed.requestID)
-    }
-    perform(actions, call)
+    guard actions.steps.has(.sendResponse) else { return perform(actions, call) }
+    call.observed.responseBytes += framed.readableBytes
+    let response = call.wire.unaryResponse(framed, adding: call.route.extraFields(call.context))
+    perform(actions, call)  // observers first: a client that has the answer finds its call counted
+    answer(response, keepAlive: call.keepAlive, requestID: call.observed.requestID)
   }
 
   /// Completion of a unary handler task.

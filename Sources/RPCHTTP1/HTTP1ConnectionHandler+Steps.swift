@@ -33,10 +33,12 @@ extension HTTP1ConnectionHandler {
       call.task?.cancel()
       call.writers.failAll(actions.status ?? RPCError(code: .cancelled, message: "call closed"))
     }
+    // Observers before the status: the answer is flushed at once, and a client that has it
+    // must find its call counted (`/metrics` scraped right after).
+    if steps.has(.notify), !observers.isEmpty { observers.finished(call.observed, status: actions.status) }
     if steps.has(.sendStatus) {
       end(call, status: actions.status, responseStarted: actions.responseStarted, keepAlive: keepAlive)
     }
     if steps.has(.resumeWriters) { call.writers.resumeAll() }
-    if steps.has(.notify), !observers.isEmpty { observers.finished(call.observed, status: actions.status) }
   }
 }

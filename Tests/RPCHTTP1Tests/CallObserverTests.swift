@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RPCCore
 import RPCHTTP2
@@ -82,6 +83,21 @@ import RPCTestSupport
     await test.stop()
   }
 
+  /// A client that has its answer finds its call recorded (what `/metrics` scraped right
+  /// after counts), however slow an observer is: over HTTP/1.1 the answer is flushed at
+  /// once, so observers run before it is written — unary answers, errors and refusals.
+  @Test func aCallIsRecordedBeforeItsAnswerLeaves() async throws {
+    let observer = SlowObserver()
+    let test = try await TestServer.start(observers: [observer])
+    #expect(try await HTTP1TestClient.call(port: test.port, .connect(Echo.get, "a")).status == 200)
+    #expect(observer.records.count == 1)
+    #expect(try await HTTP1TestClient.call(port: test.port, .connect(Echo.fail, "f")).status == 404)
+    #expect(observer.records.count == 2)
+    #expect(try await HTTP1TestClient.call(port: test.port, HTTP1Request(Echo.get.path, contentType: "application/json")).status == 415)
+    #expect(observer.records.count == 3)
+    await test.stop()
+  }
+
   @Test func aCallCutByTheServersShutdownIsRecordedUnavailable() async throws {
     let observer = RecordingObserver()
     let probe = Probe()
@@ -102,5 +118,17 @@ import RPCTestSupport
     }
     let records = await observer.settle(at: 1)
     #expect(records.map(\.code) == [RPCStatusCode.unavailable.rawValue])
+  }
+}
+
+/// Records each call 100 ms after it is told of it (blocking the event loop meanwhile).
+final class SlowObserver: CallObserver {
+  private let kept = Mutex<[CallRecord]>([])
+
+  var records: [CallRecord] { kept.withLock { $0 } }
+
+  func callFinished(_ record: CallRecord) {
+    Thread.sleep(forTimeInterval: 0.1)
+    kept.withLock { $0.append(record) }
   }
 }
