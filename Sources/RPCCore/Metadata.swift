@@ -29,7 +29,8 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
   /// The value of the first field called `name` (case-insensitive), if any.
   public func first(_ name: String) -> String? {
     let lower = Self.lowercased(name)
-    return fields.first { $0.name == lower }?.value
+    let length = lower.utf8.count
+    return fields.first { $0.name.utf8.count == length && $0.name == lower }?.value
   }
 
   /// Every value of the fields called `name`, in order.
@@ -67,8 +68,14 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// `name` lower-cased: itself (no copy) when it has no upper-case ASCII letter, as the names
   /// code asks for (`authorization`, `grpc-timeout`) have not.
+  /// The check reads the name's bytes in place (a name's `utf8.contains` was a generic call
+  /// per lookup, and a call looks up several names).
   @inline(__always)
   static func lowercased(_ name: String) -> String {
-    name.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 || $0 >= 0x80 }) ? name.lowercased() : name
+    let plain = name.utf8.withContiguousStorageIfAvailable { bytes in
+      for byte in bytes where byte &- UInt8(ascii: "A") < 26 || byte >= 0x80 { return false }
+      return true
+    }
+    return plain == true ? name : name.lowercased()
   }
 }

@@ -54,8 +54,9 @@ package struct ObservedCall: Sendable {
     self.peer = peer
   }
 
-  /// The call's record, ending now with `code` and `message`.
-  package func record(code: Int, message: String?, end: ContinuousClock.Instant = .now) -> CallRecord {
+  /// The call's record, ending now with `code` and `message`; consumes the call, so its
+  /// strings move into the record rather than being copied (retained, then released twice).
+  package consuming func record(code: Int, message: String?, end: ContinuousClock.Instant = .now) -> CallRecord {
     let caller = caller ?? identified?.value
     return CallRecord(
       service: service, method: method, wireProtocol: wireProtocol, httpVersion: httpVersion,
@@ -77,7 +78,7 @@ package struct CallObservers: Sendable {
   package var isEmpty: Bool { observers.isEmpty }
 
   /// Hands every observer the record of `call`, ended with `status` (`nil`: OK).
-  package func finished(_ call: ObservedCall, status: RPCError?) {
+  package func finished(_ call: consuming ObservedCall, status: RPCError?) {
     guard !observers.isEmpty else { return }
     let record = call.record(code: status?.code.rawValue ?? 0, message: status?.message)
     for observer in observers { observer.callFinished(record) }
@@ -85,7 +86,7 @@ package struct CallObservers: Sendable {
 
   /// Hands every observer the record of `call`, refused with a bare HTTP status (405, 415,
   /// 505...): its code is the one a client infers from that status.
-  package func finished(_ call: ObservedCall, httpStatus: Int, message: String? = nil) {
+  package func finished(_ call: consuming ObservedCall, httpStatus: Int, message: String? = nil) {
     guard !observers.isEmpty else { return }
     let code = RPCStatusCode(inferringFromHTTPStatus: httpStatus)
     let record = call.record(code: code.rawValue, message: message ?? "HTTP status \(httpStatus)")

@@ -147,9 +147,9 @@ public struct AccessLog: CallObserver {
     let micros = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
     let fraction = micros % 1000
     line.append(decimal: Int(micros / 1000))
-    line.bytes.append(UInt8(ascii: "."))
-    line.bytes.append(UInt8(truncatingIfNeeded: 0x30 + fraction / 100))
-    line.bytes.append(UInt8(truncatingIfNeeded: 0x30 + fraction / 10 % 10))
-    line.bytes.append(UInt8(truncatingIfNeeded: 0x30 + fraction % 10))
+    line.append(byte: UInt8(ascii: "."))
+    line.append(byte: UInt8(truncatingIfNeeded: 0x30 + fraction / 100))
+    line.append(byte: UInt8(truncatingIfNeeded: 0x30 + fraction / 10 % 10))
+    line.append(byte: UInt8(truncatingIfNeeded: 0x30 + fraction % 10))
   }
 }

@@ -1,25 +1,87 @@
 /// A log line made as bytes in a buffer each thread reuses (``LogWriter/writeLine(_:)``): no
-/// `String` per line, the time from the thread's per-second cache.
-struct LogLine {
-  /// The line so far.
-  var bytes: [UInt8] = []
+/// `String` per line, the time from the thread's per-second cache. Its bytes are in memory it
+/// owns, so an append is a bounds check and a copy (an `Array`'s was an out-of-line call with
+/// a uniqueness check each: ~35 per access-log line). Not copyable: one owner frees it.
+struct LogLine: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  /// The number of bytes so far.
+  private(set) var count = 0
   var timestamps = LogTimestamps()
+
+  init(capacity: Int = 1024) {
+    self.capacity = capacity
+    base = .allocate(capacity: capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  /// The line so far, copied.
+  var bytes: [UInt8] { withBytes { Array($0) } }
+
+  /// Calls `body` with the line's bytes (valid during the call only).
+  func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    try body(UnsafeBufferPointer(start: base, count: count))
+  }
+
+  /// Empties the line, keeping its memory.
+  mutating func removeAll() { count = 0 }
+
+  /// Appends `source`'s bytes.
+  @inline(__always)
+  mutating func append(_ source: UnsafeBufferPointer<UInt8>) {
+    guard let start = source.baseAddress, !source.isEmpty else { return }
+    reserve(source.count)
+    (base + count).update(from: start, count: source.count)
+    count += source.count
+  }
+
+  /// Appends one byte.
+  @inline(__always)
+  mutating func append(byte: UInt8) {
+    reserve(1)
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always)
+  private mutating func reserve(_ more: Int) {
+    if count + more > capacity { grow(count + more) }
+  }
+
+  private mutating func grow(_ needed: Int) {
+    var size = capacity * 2
+    while size < needed { size *= 2 }
+    let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+    grown.update(from: base, count: count)
+    base.deallocate()
+    base = grown
+    capacity = size
+  }
+
+  /// Appends `bytes`.
+  mutating func append(contentsOf bytes: some Collection<UInt8>) {
+    if bytes.withContiguousStorageIfAvailable({ append($0) }) == nil {
+      for byte in bytes { append(byte: byte) }
+    }
+  }
 
   /// Appends `text` as it is.
   mutating func append(_ text: String) {
-    if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-      bytes.append(contentsOf: text.utf8)
+    if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+      for byte in text.utf8 { append(byte: byte) }
     }
   }
 
   /// Appends a literal.
+  @inline(__always)
   mutating func append(_ text: StaticString) {
-    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    text.withUTF8Buffer { append($0) }
   }
 
   /// Appends `value` in decimal.
   mutating func append(decimal value: Int) {
-    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    if value < 0 { append(byte: UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
       var count = 0
@@ -28,16 +90,16 @@ struct LogLine {
         magnitude /= 10
         count += 1
       } while magnitude > 0
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
+      append(UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
     }
   }
 
   /// Appends `text` as a JSON string (quotes, backslashes and control characters escaped),
   /// as ``JSONText/appendString(_:to:)`` does.
   mutating func appendJSON(_ text: String) {
-    bytes.append(UInt8(ascii: "\""))
+    append(byte: UInt8(ascii: "\""))
     appendEscaped(text)
-    bytes.append(UInt8(ascii: "\""))
+    append(byte: UInt8(ascii: "\""))
   }
 
   /// Appends `text` escaped as in a JSON string, without the quotes.
@@ -53,7 +115,7 @@ struct LogLine {
     while index != utf8.endIndex {
       let byte = utf8[index]
       if byte == 0x22 || byte == 0x5C || byte < 0x20 {
-        bytes.append(contentsOf: utf8[plain..<index])
+        append(contentsOf: utf8[plain..<index])
         switch byte {
         case 0x22: append("\\\"")
         case 0x5C: append("\\\\")
@@ -64,20 +126,31 @@ struct LogLine {
           let hex: StaticString = "0123456789abcdef"
           append("\\u00")
           hex.withUTF8Buffer { digits in
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0xF)])
+            append(byte: digits[Int(byte >> 4)])
+            append(byte: digits[Int(byte & 0xF)])
           }
         }
         plain = utf8.index(after: index)
       }
       index = utf8.index(after: index)
     }
-    bytes.append(contentsOf: utf8[plain..<utf8.endIndex])
+    append(contentsOf: utf8[plain..<utf8.endIndex])
   }
 
   /// Appends the local time as the text format writes it.
-  mutating func appendLocalTime() { timestamps.appendLocal(to: &bytes) }
+  mutating func appendLocalTime() {
+    let local = timestamps.localTime()
+    local.withUnsafeBufferPointer { append($0) }
+  }
 
   /// Appends UTC with milliseconds, as the json format writes it.
-  mutating func appendUTCTime() { timestamps.appendUTC(to: &bytes) }
+  mutating func appendUTCTime() {
+    let (prefix, millis) = timestamps.utcTime()
+    prefix.withUnsafeBufferPointer { append($0) }
+    append(byte: UInt8(ascii: "."))
+    append(byte: UInt8(truncatingIfNeeded: 0x30 + millis / 100))
+    append(byte: UInt8(truncatingIfNeeded: 0x30 + millis / 10 % 10))
+    append(byte: UInt8(truncatingIfNeeded: 0x30 + millis % 10))
+    append(byte: UInt8(ascii: "Z"))
+  }
 }

@@ -13,8 +13,8 @@ struct LogTimestamps {
   private var utcSecond = -1
   private var utcPrefix: [UInt8] = []
 
-  /// Appends local time as the text format writes it (`2026-12-07T03:10:00+0000`).
-  mutating func appendLocal(to bytes: inout [UInt8]) {
+  /// Local time as the text format writes it (`2026-12-07T03:10:00+0000`).
+  mutating func localTime() -> [UInt8] {
     var spec = timespec()
     clock_gettime(CLOCK_REALTIME, &spec)
     let now = Int(spec.tv_sec)
@@ -22,11 +22,12 @@ struct LogTimestamps {
       local = Array(ServerLogHandler.localTimestamp().utf8)
       second = now
     }
-    bytes.append(contentsOf: local)
+    return local
   }
 
-  /// Appends UTC with milliseconds, as the json format writes it (`2026-12-07T03:10:00.123Z`).
-  mutating func appendUTC(to bytes: inout [UInt8]) {
+  /// UTC to the second (`2026-12-07T03:10:00`) and the milliseconds, as the json format
+  /// writes it (`2026-12-07T03:10:00.123Z`).
+  mutating func utcTime() -> (prefix: [UInt8], millis: Int) {
     var spec = timespec()
     clock_gettime(CLOCK_REALTIME, &spec)
     let now = Int(spec.tv_sec)
@@ -34,12 +35,6 @@ struct LogTimestamps {
       utcPrefix = Array(ServerLogHandler.utcTimestamp().utf8.prefix(19))
       utcSecond = now
     }
-    bytes.append(contentsOf: utcPrefix)
-    let millis = Int(spec.tv_nsec) / 1_000_000
-    bytes.append(UInt8(ascii: "."))
-    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis / 100))
-    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis / 10 % 10))
-    bytes.append(UInt8(truncatingIfNeeded: 0x30 + millis % 10))
-    bytes.append(UInt8(ascii: "Z"))
+    return (utcPrefix, Int(spec.tv_nsec) / 1_000_000)
   }
 }

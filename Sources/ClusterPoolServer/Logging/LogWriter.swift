@@ -76,18 +76,19 @@ public final class LogWriter: Sendable {
   /// would take the queue past its limit is dropped and counted.
   func writeLine(_ format: (inout LogLine) -> Void) {
     let scratch = Self.scratch()
-    scratch.line.bytes.removeAll(keepingCapacity: true)
+    scratch.line.removeAll()
     format(&scratch.line)
-    let line = scratch.line.bytes
-    let schedule = pending.withLock { pending -> Bool in
-      guard pending.bytes.count + line.count <= limit else {
-        pending.dropped += 1
-        return false
+    let schedule = scratch.line.withBytes { line in
+      pending.withLock { pending -> Bool in
+        guard pending.bytes.count + line.count <= limit else {
+          pending.dropped += 1
+          return false
+        }
+        pending.bytes.append(contentsOf: line)
+        guard !pending.scheduled else { return false }
+        pending.scheduled = true
+        return true
       }
-      pending.bytes.append(contentsOf: line)
-      guard !pending.scheduled else { return false }
-      pending.scheduled = true
-      return true
     }
     if schedule { queue.asyncAfter(deadline: .now() + Self.batchDelay) { self.drain() } }
   }

@@ -1,3 +1,4 @@
+import ClusterPoolProto
 import CoreMetrics
 import Prometheus
 import RPCCore
@@ -47,5 +48,27 @@ struct CallMetricsTests {
     let sum = sample(text, "clusterpool_call_duration_seconds_sum{\(service),method=\"Create\"}") ?? 0
     #expect(abs(sum - 0.002) < 1e-9)
     #expect(!text.contains("method=\"Delete\""))
+  }
+
+  /// Every method the API describes counts under its own labels, looked up by names that are
+  /// equal but not the same strings as the table's; a name sharing a served one's lengths and
+  /// first and last bytes (where its probe starts) is still `unknown`.
+  @Test func everyServedMethodCountsUnderItsOwnLabels() {
+    let registry = PrometheusCollectorRegistry()
+    let metrics = CallMetrics(factory: PrometheusMetricsFactory(registry: registry))
+    let methods = ProtoServices.all.flatMap { service in
+      service.methods.map { MethodDescriptor(service: String(Array(service.fullName)), method: String(Array($0.name))) }
+    }
+    #expect(methods.count > 20)
+    for (index, method) in methods.enumerated() {
+      for _ in 0...index % 3 { metrics.callFinished(record(method, "grpc", 0)) }
+    }
+    metrics.callFinished(record(MethodDescriptor(service: "cloudidl.clusterpool.ClusterPoolService", method: "Gxt"), "grpc", 0))
+    let text = registry.emitToString()
+    for (index, method) in methods.enumerated() {
+      let series = "clusterpool_calls_total{service=\"\(method.service)\",method=\"\(method.method)\",protocol=\"grpc\",code=\"OK\"}"
+      #expect(sample(text, series) == Double(index % 3 + 1), "\(series)")
+    }
+    #expect(sample(text, "clusterpool_calls_total{service=\"unknown\",method=\"unknown\",protocol=\"grpc\",code=\"OK\"}") == 1)
   }
 }
