@@ -1,3 +1,4 @@
+import ClusterPoolServer
 import Foundation
 import RPCHTTP2
 import ServiceLifecycle
@@ -26,6 +27,9 @@ struct ListeningAnnouncement: Service {
         EphemeralSession.config(host: address.host, port: address.port, tls: ephemeral.tls, organization: ephemeral.organization))
       print("flyte config \(ephemeral.session.configPath)")
     }
+    // the start's log lines (bootstrap credentials, warnings) reach standard error first: the
+    // log writer batches lines for a few milliseconds, and a harness reads them on this line
+    LogWriter.standardError.flush()
     print("listening on \(address.host):\(address.port)")
     fflush(nil)  // flush stdout now: a test harness waits for this line
     HeapTrim.releaseFreePages()  // the start is over: what it freed goes back to the system
