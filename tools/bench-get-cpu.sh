@@ -8,7 +8,8 @@
 #
 # Each run: a fresh SQLite store in a temporary folder, the server pinned to CPU 1, 100 pools
 # seeded (tools/bench-seed.py), 20,000 Gets of acme/pool-0042 to warm up, then N measured Gets
-# (h2load -c 8 -m 16 on CPU 0). Needs .venv (Tests/interop/requirements.txt) and h2load.
+# (h2load -c 8 -m 16 on CPU 0). SERVER_ARGS: extra flags given to every binary (e.g.
+# "--access-log off"). Needs .venv (Tests/interop/requirements.txt) and h2load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py="${PYTHON:-.venv/bin/python}"
@@ -21,7 +22,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for pair in "$@"; do
   tag=${pair%%=*}; bin=${pair#*=}
   out="$work/$tag.$RANDOM.out"; : >"$out"
-  taskset -c 1 "$bin" --port 0 --database "$work/$tag.$RANDOM.db" >"$out" 2>"$work/server.err" & pid=$!
+  taskset -c 1 "$bin" --port 0 --database "$work/$tag.$RANDOM.db" ${SERVER_ARGS:-} >"$out" 2>"$work/server.err" & pid=$!
   for _ in $(seq 600); do grep -q 'listening on' "$out" && break; sleep 0.1; done
   port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out")
   "$py" tools/bench-seed.py "127.0.0.1:$port" --pools 100 --clusters-per-pool 3 >/dev/null
