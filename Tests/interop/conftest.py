@@ -166,6 +166,20 @@ def pb(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def cl(pb):  # pb generates every module of proto/ once per session
+    """The cluster, pool and queue API modules the cluster tests call: messages and grpcio stubs."""
+    return SimpleNamespace(
+        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
+        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
+        common=protogen.module("cloudidl/common/common.proto"),
+        list=protogen.module("cloudidl/common/list.proto"),
+        queue=protogen.module("cloudidl/queue/queue.proto"),
+        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
+        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True),
+        queue_grpc=protogen.module("cloudidl/queue/queue.proto", grpc=True))
+
+
+@pytest.fixture(scope="session")
 def server_bin():
     if not SERVER_BIN.exists():
         pytest.fail(f"server binary {SERVER_BIN} does not exist: build it "

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-import protogen
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL_VENV = Path(os.environ.get("OFFICIAL_VENV", ROOT / ".venv-official"))
@@ -19,18 +18,6 @@ if not OFFICIAL_VENV.is_absolute():
     OFFICIAL_VENV = ROOT / OFFICIAL_VENV
 OFFICIAL_FLYTE = OFFICIAL_VENV / "bin/flyte"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@pytest.fixture(scope="module")
-def cl(pb):  # pb generates every module of proto/ once per session
-    return SimpleNamespace(
-        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
-        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
-        common=protogen.module("cloudidl/common/common.proto"),
-        queue=protogen.module("cloudidl/queue/queue.proto"),
-        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
-        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True),
-        queue_grpc=protogen.module("cloudidl/queue/queue.proto", grpc=True))
 
 
 @pytest.fixture

@@ -10,17 +10,6 @@ import pytest
 import protogen
 
 
-@pytest.fixture(scope="session")
-def cl(pb):  # pb generates every module of proto/ once per session
-    return SimpleNamespace(
-        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
-        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
-        common=protogen.module("cloudidl/common/common.proto"),
-        list=protogen.module("cloudidl/common/list.proto"),
-        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
-        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True))
-
-
 @pytest.fixture
 def stubs(start_server, database, cl):
     srv = start_server("--database", database("clusters.db"), "--default-organization", "acme",

@@ -5,24 +5,12 @@ load) by the full handler; both answer alike on both transports and the health t
 reads back."""
 import http.client
 import json
-from types import SimpleNamespace
 
 import grpc
 import pytest
 
-import protogen
 
 CLUSTERS = "/cloudidl.cluster.ClusterService"
-
-
-@pytest.fixture(scope="session")
-def cl(pb):  # pb generates every module of proto/ once per session
-    return SimpleNamespace(
-        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
-        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
-        common=protogen.module("cloudidl/common/common.proto"),
-        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
-        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True))
 
 
 def connect(conn: http.client.HTTPConnection, method: str, message) -> tuple[int, bytes]:

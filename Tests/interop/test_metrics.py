@@ -5,7 +5,6 @@ import http.client
 import re
 import signal
 import time
-from types import SimpleNamespace
 
 import grpc
 import pytest
@@ -17,16 +16,6 @@ from raw_h2 import RawH2Connection
 
 SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$")
 LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
-
-
-@pytest.fixture(scope="session")
-def cl(pb):  # pb generates every module of proto/ once per session
-    return SimpleNamespace(
-        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
-        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
-        common=protogen.module("cloudidl/common/common.proto"),
-        grpc=protogen.module("cloudidl/cluster/cluster.proto", grpc=True),
-        pool_grpc=protogen.module("cloudidl/clusterpool/clusterpool.proto", grpc=True))
 
 
 def get1(port: int, path: str) -> tuple[int, str, str]:
@@ -198,7 +187,6 @@ def test_readyz_names_the_database_while_postgresql_is_down(private_postgres, st
     while get1(srv.metrics_port, "/readyz")[0] != 200:
         assert time.monotonic() < deadline, "/readyz never became ready again after PostgreSQL came back"
         time.sleep(0.2)
-
 
 
 def test_transport_store_token_and_replica_families(start_server, database, cl, tmp_path):
