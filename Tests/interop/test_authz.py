@@ -33,12 +33,14 @@ def m(pb):  # pb generates every module of proto/ once per session
         common=protogen.module("cloudidl/common/common.proto"), ident=protogen.module("cloudidl/common/identity.proto"),
         authn=protogen.module("cloudidl/common/authorization.proto"), crole=protogen.module("cloudidl/common/role.proto"),
         cpolicy=protogen.module("cloudidl/common/policy.proto"), pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"),
-        cluster=protogen.module("cloudidl/cluster/cluster.proto"),
+        cluster=protogen.module("cloudidl/cluster/cluster.proto"), queue=protogen.module("cloudidl/queue/queue.proto"),
+        user=protogen.module("cloudidl/identity/user.proto"),
         apps=g("cloudidl/identity/app.proto").AppsServiceStub, roles=g("cloudidl/identity/role.proto").RoleServiceStub,
         policies=g("cloudidl/identity/policy.proto").PolicyServiceStub,
         assign=g("cloudidl/authorizer/authorizer.proto").AuthorizerServiceStub,
         pools=g("cloudidl/clusterpool/clusterpool.proto").ClusterPoolServiceStub,
-        clusters=g("cloudidl/cluster/cluster.proto").ClusterServiceStub)
+        clusters=g("cloudidl/cluster/cluster.proto").ClusterServiceStub, queues=g("cloudidl/queue/queue.proto").QueueServiceStub,
+        users=g("cloudidl/identity/user.proto").UserServiceStub)
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-import protogen
 from connect_clients import envelope
 from raw_h2 import RawH2Connection as RawH2
-from test_authz import api_key, as_key, secured  # noqa: F401  (fixture)
+from test_authz import api_key, as_key, m, secured  # noqa: F401  (fixtures)
 from test_clusterpool import code_of, make_pool, pid
 from test_official_cli import dev_certs  # noqa: F401  (fixture)
 from test_revision_headers import post
@@ -25,24 +24,6 @@ S = grpc.StatusCode
 DRY = "clusterpool-dry-run"
 DRY_RUN = [(DRY, "true")]
 POOLS = "cloudidl.clusterpool.ClusterPoolService"
-
-
-@pytest.fixture(scope="module")
-def m(pb):  # pb generates every module of proto/ once per session
-    g = lambda path: protogen.module(path, grpc=True)  # noqa: E731
-    return SimpleNamespace(
-        pool=protogen.module("cloudidl/clusterpool/clusterpool.proto"), cluster=protogen.module("cloudidl/cluster/cluster.proto"),
-        queue=protogen.module("cloudidl/queue/queue.proto"), common=protogen.module("cloudidl/common/common.proto"),
-        role=protogen.module("cloudidl/identity/role.proto"), policy=protogen.module("cloudidl/identity/policy.proto"),
-        user=protogen.module("cloudidl/identity/user.proto"), app=protogen.module("cloudidl/identity/app.proto"),
-        authz=protogen.module("cloudidl/authorizer/authorizer.proto"), ident=protogen.module("cloudidl/common/identity.proto"),
-        authn=protogen.module("cloudidl/common/authorization.proto"), crole=protogen.module("cloudidl/common/role.proto"),
-        cpolicy=protogen.module("cloudidl/common/policy.proto"),
-        pools=g("cloudidl/clusterpool/clusterpool.proto").ClusterPoolServiceStub,
-        clusters=g("cloudidl/cluster/cluster.proto").ClusterServiceStub, queues=g("cloudidl/queue/queue.proto").QueueServiceStub,
-        roles=g("cloudidl/identity/role.proto").RoleServiceStub, policies=g("cloudidl/identity/policy.proto").PolicyServiceStub,
-        users=g("cloudidl/identity/user.proto").UserServiceStub, apps=g("cloudidl/identity/app.proto").AppsServiceStub,
-        assign=g("cloudidl/authorizer/authorizer.proto").AuthorizerServiceStub)
 
 
 @pytest.fixture
