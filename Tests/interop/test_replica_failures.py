@@ -20,7 +20,7 @@ import pytest
 
 from postgres_process import PostgresInstance, psql
 from test_cli import SEED_MANIFEST, Flyte, flyte_bin  # noqa: F401 (fixture)
-from test_clusters import cid, cl, code_of  # noqa: F401  (cl: the proto modules fixture)
+from test_clusters import cid, code_of
 from test_replicas import pool_message
 
 REV, MIN_REV = "clusterpool-revision", "clusterpool-min-revision"

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-from test_clusters import cid, cl, code_of  # noqa: F401  (cl: the proto modules fixture)
+from test_clusters import cid, code_of
 
 
 def eventually(what, condition, timeout=20.0):
