@@ -177,20 +177,26 @@ final class NGHTTP2Session {
 
   /// Serializes pending frames into one buffer of at most about `maxBytes`; `nil` when idle.
   func pullOutput(maxBytes: Int) throws(Failure) -> ByteBuffer? {
+    var out = allocator.buffer(capacity: 16 << 10)
+    return try pullOutput(into: &out, maxBytes: maxBytes) ? out : nil
+  }
+
+  /// Serializes pending frames at the end of `out`, about `maxBytes` at most; false when
+  /// there was nothing to send. The caller owns the buffer: a server connection passes its
+  /// event loop's (``LoopOutputBuffer``), so a flush allocates nothing.
+  func pullOutput(into out: inout ByteBuffer, maxBytes: Int) throws(Failure) -> Bool {
     assert(allocations?.pointee.onOwningThread ?? true, "a server session used off the thread that made it")
     assert(allocations == nil || SharedFrameBuffer.enter(), "a server session pulled output inside another's")
     defer { assert(allocations == nil || SharedFrameBuffer.leave()) }
-    var out: ByteBuffer?
-    while (out?.readableBytes ?? 0) < maxBytes {
+    let start = out.writerIndex
+    while out.writerIndex - start < maxBytes {
       var pointer: UnsafePointer<UInt8>?
       let length = nghttp2_session_mem_send(session, &pointer)
       if length < 0 { throw Failure(code: length) }
       if length == 0 { break }
-      let chunk = UnsafeRawBufferPointer(start: pointer, count: length)
-      if out == nil { out = allocator.buffer(capacity: max(length, 16 << 10)) }
-      out!.writeBytes(chunk)
+      out.writeBytes(UnsafeRawBufferPointer(start: pointer, count: length))
     }
-    return out
+    return out.writerIndex > start
   }
 
   /// Returns `bytes` of a stream's flow-control window to the peer (DATA the application has

@@ -49,6 +49,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var peer = "unknown"
   var reading = false
   private var flushScheduled = false
+  /// The channel's writability as its last change said (read per flush without touching
+  /// the channel's atomic, a cache miss on a connection that was idle).
+  private var writable = true
   /// Armed while the connection has no stream, or was when it last fired (`+Idle`).
   var idleTimer: Scheduled<Void>?
   /// When the connection last became free of streams.
@@ -81,6 +84,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+    writable = context.channel.isWritable
     if context.channel.isActive { start(context: context) }
   }
 
@@ -127,7 +131,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable { flushOutput() }
+    writable = context.channel.isWritable
+    if writable { flushOutput() }
     context.fireChannelWritabilityChanged()
   }
 
@@ -174,18 +179,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
   }
 
-  /// Pulls frames from nghttp2 while the channel is writable and writes them in one flush.
+  /// Pulls frames from nghttp2 while the channel is writable and writes them in one flush,
+  /// serialized into the event loop's output buffer (``LoopOutputBuffer``).
   func flushOutput() {
     guard let context, !closing else { return }
     var wrote = false
-    do {
-      while context.channel.isWritable, let chunk = try session.pullOutput(maxBytes: 64 << 10) {
-        context.write(wrapOutboundOut(chunk), promise: nil)
-        wrote = true
+    if writable {
+      let output = LoopOutputBuffer.current()
+      var out = output.take()
+      defer { output.put(out) }
+      do {
+        while try session.pullOutput(into: &out, maxBytes: 64 << 10) {
+          context.write(wrapOutboundOut(out), promise: nil)
+          wrote = true
+          // The channel holds what was written: more output goes into a new buffer.
+          guard writable, session.wantsWrite else { break }
+          out.clear(minimumCapacity: LoopOutputBuffer.initialCapacity)
+        }
+      } catch {
+        closeNow(reason: "nghttp2 failed: \(error)")
+        return
       }
-    } catch {
-      closeNow(reason: "nghttp2 failed: \(error)")
-      return
     }
     if wrote {
       // Before the bytes can reach the peer: whatever it does next sees the server's total.
