@@ -6,7 +6,10 @@ extension ClusterHealthBoard {
   /// cluster), with its last status report, to share with the other replicas.
   func takeHeard() -> [ClusterHeartbeat] {
     state.withLock { state in
-      defer { state.heardHere.removeAll(keepingCapacity: true) }
+      defer {
+        for key in state.heardHere { state.entries[key]?.sharePending = false }
+        state.heardHere.removeAll(keepingCapacity: true)
+      }
       return state.heardHere.compactMap { key in
         state.entries[key].flatMap {
           $0.heard

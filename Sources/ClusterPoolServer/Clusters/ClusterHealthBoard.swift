@@ -21,6 +21,10 @@ final class ClusterHealthBoard: Sendable {
     /// DELETING cluster whose health was never saved (from the server's start); it reads
     /// unknown and is not saved.
     var heard = true
+    /// Its key is in ``State/dirty`` (then in ``State/heardHere``): a report in between
+    /// marks neither set again, which would hash the key once more for each.
+    var savePending = false
+    var sharePending = false
   }
 
   /// What a cluster's health reads as now.
@@ -67,29 +71,69 @@ final class ClusterHealthBoard: Sendable {
     _ report: Report, of cluster: Cluster, now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
   ) -> Bool {
     state.withLock { state in
-      let old = state.entries[cluster.key].flatMap { $0.registeredAt == cluster.createdAt ? $0 : nil }
-      var entry = old ?? Entry(registeredAt: cluster.createdAt, lastSeen: now, lastSeenWall: wallNow)
-      entry.lastSeen = now
-      entry.lastSeenWall = wallNow
-      entry.expired = false
-      entry.heard = true
-      if case .status(let reported, let pool) = report {
-        entry.reported = reported
-        entry.reportedAt = wallNow
-        let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
-        entry.drift = reported.flatMap { data in config.map { DataPlaneDrift.reasons(data, pool: $0, poolName: cluster.poolName) } } ?? []
-      }
-      state.entries[cluster.key] = entry
-      state.dirty.insert(cluster.key)
-      state.heardHere.insert(cluster.key)
-      guard let old, old.heard else {
+      // A report of a known registration updates its entry in place: one lookup of the key,
+      // none to mark it changed when it is already (nearly every heartbeat).
+      guard let index = state.entries.index(forKey: cluster.key),
+        state.entries.values[index].registeredAt == cluster.createdAt
+      else {
+        var entry = Entry(registeredAt: cluster.createdAt, lastSeen: now, lastSeenWall: wallNow)
+        if case .status(let reported, let pool) = report {
+          Self.take(reported, state.poolConfigs[cluster.poolKey] ?? pool?.config, at: wallNow, into: &entry, cluster)
+        }
+        entry.savePending = true
+        entry.sharePending = true
+        state.entries[cluster.key] = entry
+        state.dirty.insert(cluster.key)
+        state.heardHere.insert(cluster.key)
         readingsChanged()
         return true
       }
-      let news = now - old.lastSeen >= timeout || old.drift != entry.drift
+      let (wasHeard, lastSeen) = (state.entries.values[index].heard, state.entries.values[index].lastSeen)
+      var driftChanged = false
+      if case .status(let reported, let pool) = report {
+        let before = state.entries.values[index].drift
+        let config = state.poolConfigs[cluster.poolKey] ?? pool?.config
+        Self.take(reported, config, at: wallNow, into: &state.entries.values[index], cluster)
+        driftChanged = before != state.entries.values[index].drift
+      }
+      let (marked, shared) = Self.seen(&state.entries.values[index], now: now, wallNow: wallNow)
+      if !marked { state.dirty.insert(cluster.key) }
+      if !shared { state.heardHere.insert(cluster.key) }
+      guard wasHeard else {
+        readingsChanged()
+        return true
+      }
+      let news = now - lastSeen >= timeout || driftChanged
       if news { readingsChanged() }
       return news
     }
+  }
+
+  /// Notes a report at `now` in `entry`; returns whether it was already marked to be saved
+  /// and shared (and marks it).
+  private static func seen(
+    _ entry: inout Entry, now: ContinuousClock.Instant, wallNow: Timestamp
+  ) -> (marked: Bool, shared: Bool) {
+    entry.lastSeen = now
+    entry.lastSeenWall = wallNow
+    entry.expired = false
+    entry.heard = true
+    defer {
+      entry.savePending = true
+      entry.sharePending = true
+    }
+    return (entry.savePending, entry.sharePending)
+  }
+
+  /// Takes a status report's data plane into `entry`, with its drift from `config` (the
+  /// pool's newest config seen, else the one the report came with).
+  private static func take(
+    _ reported: ReportedDataPlane?, _ config: ClusterPoolConfig?, at wallNow: Timestamp, into entry: inout Entry,
+    _ cluster: Cluster
+  ) {
+    entry.reported = reported
+    entry.reportedAt = wallNow
+    entry.drift = reported.flatMap { data in config.map { DataPlaneDrift.reasons(data, pool: $0, poolName: cluster.poolName) } } ?? []
   }
 
   /// Forgets a cluster (deleted: a re-registration starts with no health).
@@ -181,48 +225,6 @@ final class ClusterHealthBoard: Sendable {
 }
 
 extension ClusterHealthBoard {
-  /// The entries changed since the last call, as records to save (``restore(_:)`` puts them
-  /// back when the save failed).
-  func takeChanged() -> [ClusterHealthRecord] {
-    state.withLock { state in
-      defer { state.dirty.removeAll(keepingCapacity: true) }
-      return state.dirty.compactMap { key in
-        state.entries[key].flatMap { $0.heard ? $0 : nil }.map {
-          ClusterHealthRecord(key: key, registeredAt: $0.registeredAt, lastSeen: $0.lastSeenWall, reported: $0.reported)
-        }
-      }
-    }
-  }
-
-  /// Marks `records`' clusters changed again (their save failed).
-  func restore(_ records: [ClusterHealthRecord]) {
-    state.withLock { state in
-      for record in records where state.entries[record.key] != nil { state.dirty.insert(record.key) }
-    }
-  }
-
-  /// Loads saved health (at start): silence is measured from the saved wall-clock time, drift
-  /// from the pool's config now.
-  func load(
-    _ records: [ClusterHealthRecord], pool: (PoolKey) -> ClusterPool?, clusterPool: (ClusterKey) -> PoolKey?,
-    now: ContinuousClock.Instant = .now, wallNow: Timestamp = WallClock.now()
-  ) {
-    state.withLock { state in
-      for record in records {
-        let ago = Duration.nanoseconds(max(0, wallNow.nanosecondsSinceEpoch - record.lastSeen.nanosecondsSinceEpoch))
-        var entry = Entry(registeredAt: record.registeredAt, lastSeen: now - ago, lastSeenWall: record.lastSeen)
-        entry.reported = record.reported
-        entry.reportedAt = record.reported == nil ? nil : record.lastSeen  // at the latest
-        if let reported = record.reported, let poolKey = clusterPool(record.key), let pool = pool(poolKey) {
-          entry.drift = DataPlaneDrift.reasons(reported, pool: pool.config, poolName: pool.name)
-        }
-        entry.expired = ago >= timeout
-        state.entries[record.key] = entry
-      }
-      readingsChanged()
-    }
-  }
-
   /// `1m30s`, `45s`, `250ms`.
   static func shown(_ duration: Duration) -> String {
     let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
