@@ -1,15 +1,16 @@
 """Idle HTTP/2 connections against a running server, and what they cost it in RSS.
 
   bench-idle-conns.py HOST:PORT --pid PID [--connections 10000] [--steps 1000,10000] [--batch 200]
-                      [--rpc PATH --body FILE]
+                      [--rpc PATH --body FILE] [--quiet 3]
 
 Opens the connections in batches, each with the h2c client preface, an empty SETTINGS frame
 (and the SETTINGS ACK of the server's), then one gRPC call (--calls N: N calls, one after the
 other, with the HPACK dynamic table a real client keeps) of grpc.health.v1.Health/Check with
 service "" (--rpc and --body, a gRPC-framed request file, name another): a connection that
 made its calls and now idles, as a client keeps it. At each step it waits until the server's
-RSS (VmRSS of /proc/PID/status) settles, prints it, then goes on; after the last step it
-closes every connection and prints the RSS once more. Lines `RESULT key=value ...` are for
+RSS (VmRSS of /proc/PID/status) settles (unchanged for --quiet seconds, default 3: the server
+gives the stream maps of idle connections back in sweeps 2 s apart), prints it, then goes on;
+after the last step it closes every connection and prints the RSS once more. Lines `RESULT key=value ...` are for
 tools/bench. A connection refused or reset, or a call answered with anything but
 grpc-status 0, fails the run. Raises its own open-file limit to the hard limit; the server
 needs one as high (ulimit -n).
@@ -93,7 +94,7 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-async def settled_rss(pid: int, quiet: float = 1.0, limit: float = 20.0) -> int:
+async def settled_rss(pid: int, quiet: float, limit: float = 30.0) -> int:
     """VmRSS once it has not moved for `quiet` seconds (or after `limit` seconds)."""
     last, since, start = rss_kib(pid), time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
@@ -116,6 +117,7 @@ async def main() -> int:
     ap.add_argument("--rpc", default="/grpc.health.v1.Health/Check", help="the method called")
     ap.add_argument("--body", help="gRPC-framed request file (default: an empty message)")
     ap.add_argument("--calls", type=int, default=1, help="calls made on each connection first")
+    ap.add_argument("--quiet", type=float, default=3.0, help="seconds without an RSS change that count as settled")
     args = ap.parse_args()
     host, port = args.target.rsplit(":", 1)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -125,7 +127,7 @@ async def main() -> int:
     steps = sorted({int(s) for s in args.steps.split(",") if s} | {args.connections})
     body = open(args.body, "rb").read() if args.body else struct.pack(">BI", 0, 0)
     conns = []
-    base = await settled_rss(args.pid)
+    base = await settled_rss(args.pid, args.quiet)
     print(f"server RSS idle: {base} KiB", flush=True)
     print(f"RESULT connections=0 rss_kib={base} per_conn_kib=NA", flush=True)
     t0 = time.monotonic()
@@ -133,7 +135,7 @@ async def main() -> int:
         while len(conns) < step:
             n = min(args.batch, step - len(conns))
             conns += await asyncio.gather(*(open_idle(host, int(port), Caller(args.target, args.rpc, body), args.calls) for _ in range(n)))
-        rss = await settled_rss(args.pid)
+        rss = await settled_rss(args.pid, args.quiet)
         per = (rss - base) / step
         print(f"{step} idle connections after {time.monotonic() - t0:.1f} s: server RSS {rss} KiB "
               f"(+{(rss - base) / 1024:.1f} MiB, {per:.2f} KiB per connection)", flush=True)
@@ -141,7 +143,7 @@ async def main() -> int:
     for _, writer in conns:
         writer.close()
     await asyncio.gather(*(w.wait_closed() for _, w in conns), return_exceptions=True)
-    rss = await settled_rss(args.pid)
+    rss = await settled_rss(args.pid, args.quiet)
     print(f"all closed: server RSS {rss} KiB (+{(rss - base) / 1024:.1f} MiB over idle)", flush=True)
     print(f"RESULT closed=1 rss_kib={rss}", flush=True)
     return 0

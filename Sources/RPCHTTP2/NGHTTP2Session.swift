@@ -162,6 +162,7 @@ final class NGHTTP2Session {
 
   /// Feeds received bytes; delegate calls happen during this call.
   func receive(_ bytes: ByteBuffer) throws(Failure) {
+    allocations?.pointee.noteActivity()  // before nghttp2 may open a stream in its map
     let result = bytes.withUnsafeReadableBytes { raw in
       input = bytes
       inputBase = UnsafeRawPointer(raw.baseAddress)
@@ -218,6 +219,9 @@ final class NGHTTP2Session {
 
   /// Whether nghttp2 has frames to write.
   var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
+
+  /// The page holding a server session's stream map (`StreamTablePages`), if it has one.
+  var streamTablePage: StreamTablePages.Page? { allocations?.pointee.tablePage }
 
   /// The highest peer stream id handed to the application.
   var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }
