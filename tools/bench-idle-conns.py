@@ -1,15 +1,15 @@
 """Idle HTTP/2 connections against a running server, and what they cost it in RSS.
 
   bench-idle-conns.py HOST:PORT --pid PID [--connections 10000] [--steps 1000,10000] [--batch 200]
-                      [--rpc PATH --body FILE] [--calls 1] [--quiet 3] [--again 0]
+                      [--rpc PATH --body FILE] [--calls 1] [--quiet 5] [--again 0]
 
 Opens the connections in batches, each with the h2c client preface, an empty SETTINGS frame
 (and the SETTINGS ACK of the server's), then one gRPC call (--calls N: N calls, one after the
 other, with the HPACK dynamic table a real client keeps) of grpc.health.v1.Health/Check with
 service "" (--rpc and --body, a gRPC-framed request file, name another): a connection that
 made its calls and now idles, as a client keeps it. At each step it waits until the server's
-RSS (VmRSS of /proc/PID/status) settles (unchanged for --quiet seconds, default 3: the server
-gives the stream maps of idle connections back in sweeps 2 s apart), prints it, then goes on;
+RSS (VmRSS of /proc/PID/status) settles (unchanged for --quiet seconds, default 5: the server
+gives the stream map of a connection back 2 to 4 s after its last call), prints it, then goes on;
 after the last step (and --again N rounds of one more call on every connection, each followed
 by the settled RSS) it closes every connection and prints the RSS once more. Lines
 `RESULT key=value ...` are for tools/bench. A connection refused or reset, or a call answered
@@ -135,7 +135,7 @@ async def main() -> int:
     ap.add_argument("--rpc", default="/grpc.health.v1.Health/Check", help="the method called")
     ap.add_argument("--body", help="gRPC-framed request file (default: an empty message)")
     ap.add_argument("--calls", type=int, default=1, help="calls made on each connection first")
-    ap.add_argument("--quiet", type=float, default=3.0, help="seconds without an RSS change that count as settled")
+    ap.add_argument("--quiet", type=float, default=5.0, help="seconds without an RSS change that count as settled")
     ap.add_argument("--again", type=int, default=0,
                     help="then, this many times, one more call on every open connection and the RSS once settled")
     args = ap.parse_args()
