@@ -1,17 +1,19 @@
 """Idle HTTP/2 connections against a running server, and what they cost it in RSS.
 
   bench-idle-conns.py HOST:PORT --pid PID [--connections 10000] [--steps 1000,10000] [--batch 200]
-                      [--rpc PATH --body FILE]
+                      [--rpc PATH --body FILE] [--calls 1] [--quiet 5] [--again 0]
 
 Opens the connections in batches, each with the h2c client preface, an empty SETTINGS frame
 (and the SETTINGS ACK of the server's), then one gRPC call (--calls N: N calls, one after the
 other, with the HPACK dynamic table a real client keeps) of grpc.health.v1.Health/Check with
 service "" (--rpc and --body, a gRPC-framed request file, name another): a connection that
 made its calls and now idles, as a client keeps it. At each step it waits until the server's
-RSS (VmRSS of /proc/PID/status) settles, prints it, then goes on; after the last step it
-closes every connection and prints the RSS once more. Lines `RESULT key=value ...` are for
-tools/bench. A connection refused or reset, or a call answered with anything but
-grpc-status 0, fails the run. Raises its own open-file limit to the hard limit; the server
+RSS (VmRSS of /proc/PID/status) settles (unchanged for --quiet seconds, default 5: the server
+gives the stream map of a connection back 2 to 4 s after its last call), prints it, then goes on;
+after the last step (and --again N rounds of one more call on every connection, each followed
+by the settled RSS) it closes every connection and prints the RSS once more. Lines
+`RESULT key=value ...` are for tools/bench. A connection refused or reset, or a call answered
+with anything but grpc-status 0, fails the run. Raises its own open-file limit to the hard limit; the server
 needs one as high (ulimit -n).
 Not part of the tests.
 """
@@ -56,33 +58,50 @@ async def read_frame(reader: asyncio.StreamReader) -> tuple[int, int, int, bytes
     return kind, flags, stream, await reader.readexactly(length)
 
 
-async def open_idle(host: str, port: int, caller: Caller, calls: int):
-    """One connection through its calls, one after the other; returns the open (reader, writer)."""
+class Connection:
+    """An open connection, its HPACK state and its last stream."""
+
+    def __init__(self, reader, writer, caller: Caller):
+        self.reader, self.writer, self.caller = reader, writer, caller
+        self.decoder = hpack.Decoder()
+        self.stream = 1
+        self.acked = False
+
+    async def answer(self):
+        """Reads frames until the current stream's trailers (grpc-status 0)."""
+        while True:
+            kind, flags, on, payload = await read_frame(self.reader)
+            if kind == SETTINGS and not flags & ACK and not self.acked:
+                self.writer.write(frame(SETTINGS, ACK, 0))
+                self.acked = True
+            elif kind in (GOAWAY, RST_STREAM):
+                raise RuntimeError(f"server sent frame type {kind} ({payload.hex()})")
+            elif kind == HEADERS:
+                fields = dict(self.decoder.decode(payload))
+                if on == self.stream and flags & END_STREAM:
+                    if fields.get("grpc-status") != "0":
+                        raise RuntimeError(f"call failed: {fields}")
+                    return
+            elif kind == DATA and flags & END_STREAM:
+                raise RuntimeError("reply ended without trailers")
+
+    async def call(self):
+        """One more call on the open connection."""
+        self.stream += 2
+        self.writer.write(self.caller.call(self.stream))
+        await self.answer()
+
+
+async def open_idle(host: str, port: int, caller: Caller, calls: int) -> Connection:
+    """One connection through its calls, one after the other; returns it open."""
     reader, writer = await asyncio.open_connection(host, port)
     writer.write(PREFACE + frame(SETTINGS, 0, 0) + caller.call(1))
-    decoder = hpack.Decoder()
-    acked = False
-    stream = 1
-    while True:
-        kind, flags, on, payload = await read_frame(reader)
-        if kind == SETTINGS and not flags & ACK and not acked:
-            writer.write(frame(SETTINGS, ACK, 0))
-            acked = True
-        elif kind in (GOAWAY, RST_STREAM):
-            raise RuntimeError(f"server sent frame type {kind} ({payload.hex()})")
-        elif kind == HEADERS:
-            fields = dict(decoder.decode(payload))
-            if on == stream and flags & END_STREAM:
-                if fields.get("grpc-status") != "0":
-                    raise RuntimeError(f"call failed: {fields}")
-                if stream // 2 + 1 == calls:
-                    break
-                stream += 2
-                writer.write(caller.call(stream))
-        elif kind == DATA and flags & END_STREAM:
-            raise RuntimeError("reply ended without trailers")
+    conn = Connection(reader, writer, caller)
+    await conn.answer()
+    for _ in range(calls - 1):
+        await conn.call()
     await writer.drain()
-    return reader, writer
+    return conn
 
 
 def rss_kib(pid: int) -> int:
@@ -93,7 +112,7 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-async def settled_rss(pid: int, quiet: float = 1.0, limit: float = 20.0) -> int:
+async def settled_rss(pid: int, quiet: float, limit: float = 30.0) -> int:
     """VmRSS once it has not moved for `quiet` seconds (or after `limit` seconds)."""
     last, since, start = rss_kib(pid), time.monotonic(), time.monotonic()
     while time.monotonic() - start < limit:
@@ -116,6 +135,9 @@ async def main() -> int:
     ap.add_argument("--rpc", default="/grpc.health.v1.Health/Check", help="the method called")
     ap.add_argument("--body", help="gRPC-framed request file (default: an empty message)")
     ap.add_argument("--calls", type=int, default=1, help="calls made on each connection first")
+    ap.add_argument("--quiet", type=float, default=5.0, help="seconds without an RSS change that count as settled")
+    ap.add_argument("--again", type=int, default=0,
+                    help="then, this many times, one more call on every open connection and the RSS once settled")
     args = ap.parse_args()
     host, port = args.target.rsplit(":", 1)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -125,7 +147,7 @@ async def main() -> int:
     steps = sorted({int(s) for s in args.steps.split(",") if s} | {args.connections})
     body = open(args.body, "rb").read() if args.body else struct.pack(">BI", 0, 0)
     conns = []
-    base = await settled_rss(args.pid)
+    base = await settled_rss(args.pid, args.quiet)
     print(f"server RSS idle: {base} KiB", flush=True)
     print(f"RESULT connections=0 rss_kib={base} per_conn_kib=NA", flush=True)
     t0 = time.monotonic()
@@ -133,15 +155,24 @@ async def main() -> int:
         while len(conns) < step:
             n = min(args.batch, step - len(conns))
             conns += await asyncio.gather(*(open_idle(host, int(port), Caller(args.target, args.rpc, body), args.calls) for _ in range(n)))
-        rss = await settled_rss(args.pid)
+        rss = await settled_rss(args.pid, args.quiet)
         per = (rss - base) / step
         print(f"{step} idle connections after {time.monotonic() - t0:.1f} s: server RSS {rss} KiB "
               f"(+{(rss - base) / 1024:.1f} MiB, {per:.2f} KiB per connection)", flush=True)
         print(f"RESULT connections={step} rss_kib={rss} per_conn_kib={per:.2f}", flush=True)
-    for _, writer in conns:
-        writer.close()
-    await asyncio.gather(*(w.wait_closed() for _, w in conns), return_exceptions=True)
-    rss = await settled_rss(args.pid)
+    last = rss
+    for again in range(1, args.again + 1):
+        for start in range(0, len(conns), args.batch):
+            await asyncio.gather(*(c.call() for c in conns[start:start + args.batch]))
+        busy = rss_kib(args.pid)
+        rss = await settled_rss(args.pid, args.quiet)
+        print(f"one more call on each connection ({again}): server RSS {busy} KiB right after, {rss} KiB "
+              f"settled ({(rss - last) / 1024:+.1f} MiB)", flush=True)
+        print(f"RESULT again={again} rss_kib={rss} busy_rss_kib={busy}", flush=True)
+    for conn in conns:
+        conn.writer.close()
+    await asyncio.gather(*(c.writer.wait_closed() for c in conns), return_exceptions=True)
+    rss = await settled_rss(args.pid, max(args.quiet, 12.0))  # the server trims its heap every 10 s
     print(f"all closed: server RSS {rss} KiB (+{(rss - base) / 1024:.1f} MiB over idle)", flush=True)
     print(f"RESULT closed=1 rss_kib={rss}", flush=True)
     return 0

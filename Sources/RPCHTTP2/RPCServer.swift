@@ -26,7 +26,7 @@ public final class RPCServer: Service, Sendable {
   private let listener = Mutex<(MultiThreadedEventLoopGroup, any Channel)?>(nil)
   /// The routes, made from the registry when `run()` starts (services may register after
   /// `bind()`); no connection is accepted before.
-  private let routes = Mutex<([String: ServerRoute], HTTP1Routes)?>(nil)
+  private let routes = Mutex<(ServerConnectionHandler.Shared, HTTP1Routes)?>(nil)
   /// Open connections by HTTP version and buffered reply bytes, for metrics.
   public let census = TransportCensus()
 
@@ -89,7 +89,12 @@ public final class RPCServer: Service, Sendable {
     if listener.withLock({ $0 }) == nil { try await bind() }
     guard let (group, channel) = listener.withLock({ $0 }) else { return }
     // The registry is complete now: route with it, then start accepting connections.
-    routes.withLock { $0 = (ServerRoute.table(registry), HTTP1Routes(registry)) }
+    let http1Routes = HTTP1Routes(registry)
+    let http2 = ServerConnectionHandler.Shared(
+      routes: ServerRoute.table(registry), plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
+      observers: configuration.http1Configuration.observers, limits: configuration.limits,
+      settings: configuration.http2Settings, logger: logger)
+    routes.withLock { $0 = (http2, http1Routes) }
     try await channel.setOption(.autoRead, value: true).get()
     logger.info(
       "listening", metadata: ["address": "\(channel.localAddress!)", "tls": "\(configuration.tls != nil)"])
@@ -112,7 +117,6 @@ public final class RPCServer: Service, Sendable {
   private func makeBootstrap(_ group: MultiThreadedEventLoopGroup, sslContext: NIOSSLContext?) -> ServerBootstrap {
     let http1 = configuration.http1Configuration
     let limits = configuration.limits
-    let settings = configuration.http2Settings
     let http1HeaderLimits = configuration.http1HeaderLimits
     let logger = self.logger
     let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
@@ -136,7 +140,7 @@ public final class RPCServer: Service, Sendable {
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
-          guard let (routes, http1Routes) = self.routes.withLock({ $0 }) else {
+          guard let (http2, http1Routes) = self.routes.withLock({ $0 }) else {
             throw RPCError(code: .unavailable, message: "connection accepted before run()")
           }
           if let sslContext {
@@ -145,19 +149,19 @@ public final class RPCServer: Service, Sendable {
           let detector = HTTPVersionDetector(
             tls: sslContext != nil, timeout: .init(limits.firstRequestTimeout)
           ) { version, pipeline in
-            let isHTTP2 = version == .http2
-            census.opened(http2: isHTTP2)
-            channel.closeFuture.whenComplete { _ in census.closed(http2: isHTTP2) }
             switch version {
             case .http2:
+              census.opened(http2: true)
               let streamCount = census.streamCount()
-              channel.closeFuture.whenComplete { _ in census.forget(streamCount) }
+              channel.closeFuture.whenComplete { _ in  // one callback: each is kept per connection
+                census.closed(http2: true)
+                census.forget(streamCount)
+              }
               try pipeline.addHandler(
-                ServerConnectionHandler(
-                  routes: routes, plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
-                  observers: http1.observers, streamCount: streamCount, limits: limits, settings: settings, replyBudget: replyBudget,
-                  logger: logger))
+                ServerConnectionHandler(shared: http2, streamCount: streamCount, replyBudget: replyBudget))
             case .http1:
+              census.opened(http2: false)
+              channel.closeFuture.whenComplete { _ in census.closed(http2: false) }
               try pipeline.configureHTTPServerPipeline(
                 withErrorHandling: true, withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: http1HeaderLimits)

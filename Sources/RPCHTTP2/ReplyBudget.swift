@@ -63,8 +63,10 @@ struct ConnectionReplyBudget {
   let shared: SharedReplyBudget
   /// This connection's bytes as last reported to `shared`.
   private var reported = 0
-  /// Streams waiting for room, oldest first (a stream may have gone meanwhile).
-  private var waiting = CircularBuffer<Int32>()
+  /// Streams waiting for room, oldest first (a stream may have gone meanwhile); an array, not
+  /// a `CircularBuffer`, whose 16 slots every connection would allocate up front (at most
+  /// SETTINGS_MAX_CONCURRENT_STREAMS wait, so taking the first is cheap).
+  private var waiting: [Int32] = []
   /// Whether `shared` will wake this connection.
   var awaitingSharedRoom = false
   /// The connection is gone: nothing is reported any more.

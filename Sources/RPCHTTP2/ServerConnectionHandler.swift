@@ -14,14 +14,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// Sent through the pipeline to start a graceful shutdown of the connection.
   typealias GracefulShutdownEvent = RPCHTTP1.GracefulShutdownEvent
 
-  let routes: [String: ServerRoute]
-  /// Plain HTTP resources (token endpoint, JWKS, metadata), and their streams (`+Plain`).
-  let plainRoutes: HTTPRoutes
+  /// The server's routes, limits, observers and logger, shared by its connections (`+Shared`).
+  let shared: Shared
+  /// The streams of plain HTTP resources (`+Plain`).
   var plainStreams: [Int32: PlainStream] = [:]
-  /// Authenticates every call before its handler runs.
-  let authenticator: (any CallAuthenticator)?
-  /// Told of every call once, when it ends.
-  let observers: CallObservers
   /// Where the connection's open call streams are counted for `/metrics` (`streams.count`).
   let streamCount: TransportCensus.StreamCount?
   /// Makes the request ids of calls that came without one.
@@ -30,8 +26,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// The request header block being collected (header blocks never interleave).
   var head = RequestHead()
   var collecting = false
-  let limits: ServerConfiguration.Limits
-  let logger: Logger
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
   var streams: [Int32: ServerStream] = [:] {
@@ -60,25 +54,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var sawRequest = false
   var shuttingDown = false
   private var closing = false
-  let allocator = ByteBufferAllocator()
 
-  init(
-    routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
-    authenticator: (any CallAuthenticator)? = nil, observers: CallObservers = CallObservers([]),
-    streamCount: TransportCensus.StreamCount? = nil, limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, replyBudget: SharedReplyBudget,
-    logger: Logger
-  ) {
-    self.routes = routes
-    self.observers = observers
+  init(shared: Shared, streamCount: TransportCensus.StreamCount? = nil, replyBudget: SharedReplyBudget) {
+    self.shared = shared
     self.streamCount = streamCount
-    self.plainRoutes = plainRoutes
-    self.authenticator = authenticator
     self.replyBudget = ConnectionReplyBudget(
-      limit: limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
-    self.limits = limits
-    self.logger = logger
+      limit: shared.limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.session = NGHTTP2Session(
-      server: true, settings: settings, lowWaterMark: limits.maxBufferedOutputPerStream)
+      server: true, settings: shared.settings, lowWaterMark: shared.limits.maxBufferedOutputPerStream)
     session.delegate = self
   }
 

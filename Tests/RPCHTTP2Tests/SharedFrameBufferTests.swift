@@ -20,7 +20,8 @@ import RPCTestSupport
     let more = first.allocate(Self.length)  // e.g. a header block's second chunk
     #expect(more != nil && more != shared)
     first.release(more)
-    let small = try #require(first.allocateZeroed(4, 1024))
+    let zeroed = first.allocateZeroed(4, 1024)
+    let small = try #require(zeroed)
     #expect(UnsafeRawBufferPointer(start: small, count: 4096).allSatisfy { $0 == 0 })
     first.release(small)
     first.release(shared)  // a no-op: the thread's other sessions still use it

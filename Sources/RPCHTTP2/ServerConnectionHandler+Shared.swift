@@ -1,0 +1,43 @@
+internal import Logging
+internal import NIOCore
+internal import RPCCore
+
+extension ServerConnectionHandler {
+  /// What every HTTP/2 connection of a server reads and none changes, made once per server:
+  /// each connection holds one reference instead of its own copies (about 250 bytes of every
+  /// idle connection: the limits, the logger, the authenticator's existential, the tables).
+  final class Shared: Sendable {
+    let routes: [String: ServerRoute]
+    /// Plain HTTP resources (token endpoint, JWKS, metadata) (`+Plain`).
+    let plainRoutes: HTTPRoutes
+    /// Authenticates every call before its handler runs.
+    let authenticator: (any CallAuthenticator)?
+    /// Told of every call once, when it ends.
+    let observers: CallObservers
+    let limits: ServerConfiguration.Limits
+    let settings: NGHTTP2Settings
+    let logger: Logger
+
+    init(
+      routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
+      authenticator: (any CallAuthenticator)? = nil, observers: CallObservers = CallObservers([]),
+      limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, logger: Logger
+    ) {
+      self.routes = routes
+      self.plainRoutes = plainRoutes
+      self.authenticator = authenticator
+      self.observers = observers
+      self.limits = limits
+      self.settings = settings
+      self.logger = logger
+    }
+  }
+
+  var routes: [String: ServerRoute] { shared.routes }
+  var plainRoutes: HTTPRoutes { shared.plainRoutes }
+  var authenticator: (any CallAuthenticator)? { shared.authenticator }
+  var observers: CallObservers { shared.observers }
+  var limits: ServerConfiguration.Limits { shared.limits }
+  var logger: Logger { shared.logger }
+  var allocator: ByteBufferAllocator { ByteBufferAllocator() }
+}
