@@ -11,26 +11,27 @@ package struct ObservedCall: Sendable {
   /// Where the authenticator notes the caller, refused or not.
   package var identified: IdentifiedCaller?
 
-  // Inlinable: read through a transport's stream (a class), an opaque getter took the whole
-  // call as its argument, copied out of the stream with every string retained.
-  @inlinable package var service: String {
+  package var service: String {
     get { record.service }
     set { record.service = newValue }
   }
-  @inlinable package var method: String {
+  package var method: String {
     get { record.method }
     set { record.method = newValue }
   }
   /// `grpc`, `grpc-web`, `connect`; `http` for a request no RPC protocol could be read from.
-  @inlinable package var wireProtocol: String {
+  package var wireProtocol: String {
     get { record.wireProtocol }
     set { record.wireProtocol = newValue }
   }
-  @inlinable package var httpVersion: String { record.httpVersion }
-  @inlinable package var peer: String { record.peer }
+  package var httpVersion: String { record.httpVersion }
+  package var peer: String { record.peer }
   /// The client's usable `x-request-id`, else a generated one: echoed in the response head.
-  @inlinable package var requestID: String { record.requestID }
-  @inlinable package var traceID: String? { record.traceID }
+  /// Stored apart from the record too: the transports read it for every response head, and
+  /// a computed property's getter, not inlined across modules, took the whole call, copied
+  /// out of its stream, as its argument.
+  package let requestID: String
+  package var traceID: String? { record.traceID }
   /// Counted here while the call runs (stored, so that a transport's `+=` through its stream
   /// changes them in place) and put in the record when it ends.
   package var requestBytes = 0
@@ -67,9 +68,10 @@ package struct ObservedCall: Sendable {
     } else {
       wireProtocol = "http"
     }
+    requestID = RequestID.accepted(sentID) ?? requestIDs.make()
     record = CallRecord(
       service: service, method: method, wireProtocol: wireProtocol, httpVersion: httpVersion, code: 0,
-      message: nil, duration: .zero, peer: peer, requestID: RequestID.accepted(sentID) ?? requestIDs.make(),
+      message: nil, duration: .zero, peer: peer, requestID: requestID,
       traceID: RequestID.traceID(ofTraceparent: traceparent), organization: nil, subject: nil,
       requestBytes: 0, responseBytes: 0)
   }
