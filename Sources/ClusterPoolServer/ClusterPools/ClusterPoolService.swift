@@ -27,10 +27,12 @@ public struct ClusterPoolService: Sendable {
   }
 
   /// The organization and name a request's `id` means.
+  /// The caller is read once (each read copies the call's whole context out of its task-local).
   func key(_ id: Cloudidl.Common.ClusterPoolIdentifier?) throws(RPCError) -> PoolKey {
-    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let caller = CallScope.caller
+    let fallback = CallScope.organization(configuration.defaultOrganization, caller: caller)
     let key = try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, fallback) }
-    try CallScope.check(key.organization, target: AuditTarget(kind: "pool", name: key.name.value))
+    try CallScope.check(key.organization, caller: caller, target: AuditTarget(kind: "pool", name: key.name.value))
     return key
   }
 }
