@@ -1,8 +1,13 @@
+internal import NIOCore
+
 /// What a transport keeps of one call while it runs, to hand its ``CallRecord`` to the
 /// server's observers once when it ends (``CallObservers/finished(_:status:)``): made when
 /// the request head arrives, for every RPC request, routed or refused.
 package struct ObservedCall: Sendable {
-  package let start: ContinuousClock.Instant
+  /// When the request head arrived, on the monotonic clock. A `NIODeadline` (one integer),
+  /// not a `ContinuousClock.Instant`: the standard library's instant is resilient, so every
+  /// copy of a call holding one went through its type's value witnesses.
+  let start: NIODeadline
   /// The record, filled in as the call goes and completed when it ends (``end(code:message:end:)``):
   /// observers borrow it where the transport keeps it, with no copy of its strings.
   package private(set) var record: CallRecord
@@ -42,14 +47,15 @@ package struct ObservedCall: Sendable {
   /// first segment as the service).
   package init(
     descriptor: MethodDescriptor?, path: String, contentType: String?, fields: Metadata, httpVersion: String, peer: String,
-    requestIDs: inout RequestIDGenerator, start: ContinuousClock.Instant = .now
+    requestIDs: inout RequestIDGenerator
   ) {
-    self.start = start
+    self.start = .now()
     var sentID: String?, traceparent: String?
+    // lengths first: comparing unequal names is an out-of-line call, two per field
     for field in fields {
-      switch field.name {
-      case RequestID.fieldName: if sentID == nil { sentID = field.value }
-      case "traceparent": if traceparent == nil { traceparent = field.value }
+      switch field.name.utf8.count {
+      case 12: if sentID == nil, field.name == RequestID.fieldName { sentID = field.value }
+      case 11: if traceparent == nil, field.name == "traceparent" { traceparent = field.value }
       default: continue
       }
     }
@@ -78,11 +84,12 @@ package struct ObservedCall: Sendable {
 
   /// Completes the record in place: the call ended now with `code` and `message`, by the
   /// caller authentication established or the authenticator identified.
-  package mutating func end(code: Int, message: String?, end: ContinuousClock.Instant = .now) {
+  package mutating func end(code: Int, message: String?) {
     let caller = caller ?? identified?.value
     record.code = code
     record.message = message
-    record.duration = end - start
+    let (now, then) = (NIODeadline.now().uptimeNanoseconds, start.uptimeNanoseconds)
+    record.duration = .nanoseconds(Int64(clamping: now > then ? now - then : 0))
     record.organization = caller?.organization
     record.subject = caller?.subject
     record.requestBytes = requestBytes
@@ -90,9 +97,9 @@ package struct ObservedCall: Sendable {
   }
 
   /// The call's record, ending now with `code` and `message` (a copy; the call is kept).
-  package func record(code: Int, message: String?, end: ContinuousClock.Instant = .now) -> CallRecord {
+  package func record(code: Int, message: String?) -> CallRecord {
     var call = self
-    call.end(code: code, message: message, end: end)
+    call.end(code: code, message: message)
     return call.record
   }
 }
