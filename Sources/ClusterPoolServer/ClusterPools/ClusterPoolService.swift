@@ -7,7 +7,10 @@ public import RPCCore
 /// the event loop (no task hop, cached encodings), the writes in tasks awaiting the durable
 /// commit.
 public struct ClusterPoolService: Sendable {
-  public static let serviceName = "cloudidl.clusterpool.ClusterPoolService"
+  /// The generated descriptor's name itself (one string for the routes and the metrics
+  /// table: a call's method is found there by comparing the strings, and the same string
+  /// compares equal at once, where an equal copy is compared byte by byte).
+  public static let serviceName = Cloudidl.Clusterpool.ClusterPoolService.service.fullName
 
   let store: any ClusterPoolStore
   let configuration: Configuration
