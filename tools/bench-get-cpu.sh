@@ -8,8 +8,9 @@
 #
 # Each run: a fresh SQLite store in a temporary folder, the server pinned to CPU 1, 100 pools
 # seeded (tools/bench-seed.py), 20,000 Gets of acme/pool-0042 to warm up, then N measured Gets
-# (h2load -c 8 -m 16 on CPU 0). SERVER_ARGS: extra flags given to every binary (e.g.
-# "--access-log off"). Needs .venv (Tests/interop/requirements.txt) and h2load.
+# (h2load -c 8 -m 16 on CPU 0; CONNS and STREAMS change -c and -m, e.g. CONNS=16 STREAMS=32).
+# SERVER_ARGS: extra flags given to every binary (e.g. "--access-log off"). Needs .venv
+# (Tests/interop/requirements.txt) and h2load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py="${PYTHON:-.venv/bin/python}"
@@ -26,7 +27,7 @@ for pair in "$@"; do
   for _ in $(seq 600); do grep -q 'listening on' "$out" && break; sleep 0.1; done
   port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out")
   "$py" tools/bench-seed.py "127.0.0.1:$port" --pools 100 --clusters-per-pool 3 >/dev/null
-  h2() { taskset -c 0 h2load -n "$1" -c 8 -m 16 -t 1 -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
+  h2() { taskset -c 0 h2load -n "$1" -c "${CONNS:-8}" -m "${STREAMS:-16}" -t 1 -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://127.0.0.1:$port/cloudidl.clusterpool.ClusterPoolService/Get"; }
   h2 20000 >/dev/null
   t0=$(ticks $pid)

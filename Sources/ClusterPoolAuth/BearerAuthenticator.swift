@@ -23,8 +23,9 @@ public final class BearerAuthenticator: CallAuthenticator {
   public let people: (any UserDirectory)?
   /// Paths (`/package.Service/Method`) that need a verified caller.
   public let required: Set<String>
-  /// `required` as methods, as each call is looked up (no `:path` made per call).
-  let requiredMethods: Set<MethodDescriptor>
+  /// `required` as methods, as each call is looked up (no `:path` made per call): scanned,
+  /// lengths first (one or a few methods; a `Set` hashed the call's two names with SipHash).
+  let requiredMethods: [MethodDescriptor]
 
   public init(
     tokens: AccessTokens, apiKeys: (any APIKeyVerifier)?, oidc: OIDCTokens? = nil, people: (any UserDirectory)? = nil,
@@ -35,11 +36,17 @@ public final class BearerAuthenticator: CallAuthenticator {
     self.oidc = oidc
     self.people = people
     self.required = required
-    self.requiredMethods = Set(required.compactMap(MethodDescriptor.init(path:)))
+    self.requiredMethods = Array(Set(required.compactMap(MethodDescriptor.init(path:))))
   }
 
   public func authenticate(_ context: ServerContext) throws(RPCError) -> CallCaller? {
-    guard !requiredMethods.isEmpty, requiredMethods.contains(context.method) else { return nil }
+    let method = context.method
+    guard
+      requiredMethods.contains(where: {
+        $0.method.utf8.count == method.method.utf8.count && $0.service.utf8.count == method.service.utf8.count
+          && $0.method == method.method && $0.service == method.service
+      })
+    else { return nil }
     return try verifiedCaller(context)
   }
 

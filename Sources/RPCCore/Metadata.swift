@@ -33,6 +33,15 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     return fields.first { $0.name.utf8.count == length && $0.name == lower }?.value
   }
 
+  /// The value of the first field called `name`, a name already in lower case (a constant the
+  /// server reads on every call: its check is not repeated per call); any other name finds
+  /// nothing.
+  public func first(lowercased name: String) -> String? {
+    let length = name.utf8.count
+    for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
+    return nil
+  }
+
   /// Every value of the fields called `name`, in order.
   public func values(_ name: String) -> [String] {
     let lower = Self.lowercased(name)
@@ -57,8 +66,11 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     return copy
   }
 
-  /// Appends a field whose name is already lower-case (no check: transport use only).
+  /// Appends a field whose name is already lower-case (no check: transport use only). The
+  /// first one makes room for 8 (a request head has a handful: grown one by one, the array
+  /// was reallocated at the 1st, 2nd, 3rd and 5th field).
   package mutating func addLowercased(_ name: String, _ value: String) {
+    if fields.capacity == 0 { fields.reserveCapacity(8) }
     fields.append(Field(name: name, value: value))
   }
 

@@ -1,21 +1,44 @@
+internal import NIOCore
+
 /// What a transport keeps of one call while it runs, to hand its ``CallRecord`` to the
 /// server's observers once when it ends (``CallObservers/finished(_:status:)``): made when
 /// the request head arrives, for every RPC request, routed or refused.
 package struct ObservedCall: Sendable {
-  package let start: ContinuousClock.Instant
-  package var service: String
-  package var method: String
-  /// `grpc`, `grpc-web`, `connect`; `http` for a request no RPC protocol could be read from.
-  package var wireProtocol: String
-  package let httpVersion: String
-  package let peer: String
-  /// The client's usable `x-request-id`, else a generated one: echoed in the response head.
-  package let requestID: String
-  package let traceID: String?
+  /// When the request head arrived, on the monotonic clock. A `NIODeadline` (one integer),
+  /// not a `ContinuousClock.Instant`: the standard library's instant is resilient, so every
+  /// copy of a call holding one went through its type's value witnesses.
+  let start: NIODeadline
+  /// The record, filled in as the call goes and completed when it ends (``end(code:message:end:)``):
+  /// observers borrow it where the transport keeps it, with no copy of its strings.
+  package private(set) var record: CallRecord
   /// The caller authentication established (set by the transport once the call is admitted).
   package var caller: CallCaller?
   /// Where the authenticator notes the caller, refused or not.
   package var identified: IdentifiedCaller?
+
+  package var service: String {
+    get { record.service }
+    set { record.service = newValue }
+  }
+  package var method: String {
+    get { record.method }
+    set { record.method = newValue }
+  }
+  /// `grpc`, `grpc-web`, `connect`; `http` for a request no RPC protocol could be read from.
+  package var wireProtocol: String {
+    get { record.wireProtocol }
+    set { record.wireProtocol = newValue }
+  }
+  package var httpVersion: String { record.httpVersion }
+  package var peer: String { record.peer }
+  /// The client's usable `x-request-id`, else a generated one: echoed in the response head.
+  /// Stored apart from the record too: the transports read it for every response head, and
+  /// a computed property's getter, not inlined across modules, took the whole call, copied
+  /// out of its stream, as its argument.
+  package let requestID: String
+  package var traceID: String? { record.traceID }
+  /// Counted here while the call runs (stored, so that a transport's `+=` through its stream
+  /// changes them in place) and put in the record when it ends.
   package var requestBytes = 0
   package var responseBytes = 0
 
@@ -24,19 +47,19 @@ package struct ObservedCall: Sendable {
   /// first segment as the service).
   package init(
     descriptor: MethodDescriptor?, path: String, contentType: String?, fields: Metadata, httpVersion: String, peer: String,
-    requestIDs: inout RequestIDGenerator, start: ContinuousClock.Instant = .now
+    requestIDs: inout RequestIDGenerator
   ) {
-    self.start = start
+    self.start = .now()
     var sentID: String?, traceparent: String?
+    // lengths first: comparing unequal names is an out-of-line call, two per field
     for field in fields {
-      switch field.name {
-      case RequestID.fieldName: if sentID == nil { sentID = field.value }
-      case "traceparent": if traceparent == nil { traceparent = field.value }
+      switch field.name.utf8.count {
+      case 12: if sentID == nil, field.name == RequestID.fieldName { sentID = field.value }
+      case 11: if traceparent == nil, field.name == "traceparent" { traceparent = field.value }
       default: continue
       }
     }
-    self.requestID = RequestID.accepted(sentID) ?? requestIDs.make()
-    self.traceID = RequestID.traceID(ofTraceparent: traceparent)
+    let service: String, method: String
     if let descriptor = descriptor ?? MethodDescriptor(path: path) {
       service = descriptor.service
       method = descriptor.method
@@ -45,24 +68,39 @@ package struct ObservedCall: Sendable {
       service = String(trimmed.prefix { $0 != "/" })
       method = ""
     }
+    let wireProtocol: String
     if case .served(let wire) = WireProtocol.match(contentType: contentType) {
       wireProtocol = wire.recordName
     } else {
       wireProtocol = "http"
     }
-    self.httpVersion = httpVersion
-    self.peer = peer
+    requestID = RequestID.accepted(sentID) ?? requestIDs.make()
+    record = CallRecord(
+      service: service, method: method, wireProtocol: wireProtocol, httpVersion: httpVersion, code: 0,
+      message: nil, duration: .zero, peer: peer, requestID: requestID,
+      traceID: RequestID.traceID(ofTraceparent: traceparent), organization: nil, subject: nil,
+      requestBytes: 0, responseBytes: 0)
   }
 
-  /// The call's record, ending now with `code` and `message`; consumes the call, so its
-  /// strings move into the record rather than being copied (retained, then released twice).
-  package consuming func record(code: Int, message: String?, end: ContinuousClock.Instant = .now) -> CallRecord {
+  /// Completes the record in place: the call ended now with `code` and `message`, by the
+  /// caller authentication established or the authenticator identified.
+  package mutating func end(code: Int, message: String?) {
     let caller = caller ?? identified?.value
-    return CallRecord(
-      service: service, method: method, wireProtocol: wireProtocol, httpVersion: httpVersion,
-      code: code, message: message, duration: end - start, peer: peer, requestID: requestID,
-      traceID: traceID, organization: caller?.organization, subject: caller?.subject,
-      requestBytes: requestBytes, responseBytes: responseBytes)
+    record.code = code
+    record.message = message
+    let (now, then) = (NIODeadline.now().uptimeNanoseconds, start.uptimeNanoseconds)
+    record.duration = .nanoseconds(Int64(clamping: now > then ? now - then : 0))
+    record.organization = caller?.organization
+    record.subject = caller?.subject
+    record.requestBytes = requestBytes
+    record.responseBytes = responseBytes
+  }
+
+  /// The call's record, ending now with `code` and `message` (a copy; the call is kept).
+  package func record(code: Int, message: String?) -> CallRecord {
+    var call = self
+    call.end(code: code, message: message)
+    return call.record
   }
 }
 
@@ -77,8 +115,16 @@ package struct CallObservers: Sendable {
   /// Whether anything observes calls (else no record is made).
   package var isEmpty: Bool { observers.isEmpty }
 
+  /// Ends `call` with `status` (`nil`: OK) and hands every observer its record, borrowed
+  /// where the transport keeps the call (the hot path: no copy of the record's strings).
+  package func finished(_ call: inout ObservedCall, status: RPCError?) {
+    guard !observers.isEmpty else { return }
+    call.end(code: status?.code.rawValue ?? 0, message: status?.message)
+    for observer in observers { observer.callFinished(call.record) }
+  }
+
   /// Hands every observer the record of `call`, ended with `status` (`nil`: OK).
-  package func finished(_ call: consuming ObservedCall, status: RPCError?) {
+  package func finished(_ call: borrowing ObservedCall, status: RPCError?) {
     guard !observers.isEmpty else { return }
     let record = call.record(code: status?.code.rawValue ?? 0, message: status?.message)
     for observer in observers { observer.callFinished(record) }
@@ -86,7 +132,7 @@ package struct CallObservers: Sendable {
 
   /// Hands every observer the record of `call`, refused with a bare HTTP status (405, 415,
   /// 505...): its code is the one a client infers from that status.
-  package func finished(_ call: consuming ObservedCall, httpStatus: Int, message: String? = nil) {
+  package func finished(_ call: borrowing ObservedCall, httpStatus: Int, message: String? = nil) {
     guard !observers.isEmpty else { return }
     let code = RPCStatusCode(inferringFromHTTPStatus: httpStatus)
     let record = call.record(code: code.rawValue, message: message ?? "HTTP status \(httpStatus)")

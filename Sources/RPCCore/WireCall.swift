@@ -50,13 +50,19 @@ package struct WireCall: Sendable {
   /// are cut to it, so every deadline computation stays far from overflowing. 100 days.
   package static let maxTimeout: Duration = .seconds(100 * 86_400)
 
-  /// Fields of the connection, not of the call. A switch of short strings, which compares
-  /// them in place: a `Set` hashed each request field (SipHash) for the answer.
-  private static func isConnectionField(_ name: String) -> Bool {
-    switch name {
-    case "te", "host", "connection", "content-length", "transfer-encoding", "keep-alive", "upgrade",
-      "proxy-connection":
-      true
+  /// Whether `name` is a connection field (`te`, `host`, `connection`, `content-length`,
+  /// `transfer-encoding`, `keep-alive`, `upgrade`, `proxy-connection`): decided by its length,
+  /// then one comparison, as every field of every request is asked (a `Set`'s lookup hashed
+  /// each name with SipHash).
+  static func isConnectionField(_ name: String) -> Bool {
+    switch name.utf8.count {
+    case 2: name == "te"
+    case 4: name == "host"
+    case 7: name == "upgrade"
+    case 10: name == "connection" || name == "keep-alive"
+    case 14: name == "content-length"
+    case 16: name == "proxy-connection"
+    case 17: name == "transfer-encoding"
     default: false
     }
   }
@@ -73,12 +79,14 @@ package struct WireCall: Sendable {
     }
     let names = wire.fieldNames
     let isConnect = wire == .connectUnary || wire == .connectStreaming
+    // lengths first: most fields are none of these, and comparing unequal strings is a call
     func isProtocolField(_ name: String) -> Bool {
-      switch name {
-      case names.encoding, names.acceptEncoding, names.timeout: true
-      case "connect-protocol-version": isConnect
-      default: Self.isConnectionField(name)
-      }
+      let length = name.utf8.count
+      if length == names.encoding.utf8.count, name == names.encoding { return true }
+      if length == names.acceptEncoding.utf8.count, name == names.acceptEncoding { return true }
+      if length == names.timeout.utf8.count, name == names.timeout { return true }
+      if length == 24, name == "connect-protocol-version" { return isConnect }
+      return Self.isConnectionField(name)
     }
     var encodingName: String?, acceptEncoding: String?, timeoutText: String?, version: String?
     var taken = 0

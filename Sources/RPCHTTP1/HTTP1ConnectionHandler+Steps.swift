@@ -35,7 +35,7 @@ extension HTTP1ConnectionHandler {
     }
     // Observers before the status: the answer is flushed at once, and a client that has it
     // must find its call counted (`/metrics` scraped right after).
-    if steps.has(.notify), !observers.isEmpty { observers.finished(call.observed, status: actions.status) }
+    if steps.has(.notify), !observers.isEmpty { observers.finished(&call.observed, status: actions.status) }
     if steps.has(.sendStatus) {
       end(call, status: actions.status, responseStarted: actions.responseStarted, keepAlive: keepAlive)
     }

@@ -18,6 +18,11 @@ public enum CallScope {
 
   /// The organization an empty `organization` means: the caller's, else `fallback`.
   public static func organization(_ fallback: Organization) -> Organization {
+    organization(fallback, caller: caller)
+  }
+
+  /// ``organization(_:)`` for a `caller` the handler read already.
+  static func organization(_ fallback: Organization, caller: CallCaller?) -> Organization {
     caller.map { Organization(stored: $0.organization) } ?? fallback
   }
 
@@ -36,7 +41,16 @@ public enum CallScope {
   /// refusal is recorded once, in the caller's audit log, naming `target` (what the request
   /// named, `.none` when it named no object): the call's ``ServerContext/refusals``.
   public static func check(_ organization: Organization, target: AuditTarget = .none) throws(RPCError) {
+    try check(organization, caller: caller, target: target)
+  }
+
+  /// ``check(_:target:)`` for a `caller` the handler read already (each read of
+  /// ``ServerContext/current`` copies the whole context), its `target` made only for a refusal.
+  static func check(
+    _ organization: Organization, caller: CallCaller?, target: @autoclosure () -> AuditTarget
+  ) throws(RPCError) {
     guard let caller, caller.organization != organization.name else { return }
+    let target = target()
     throw refused(
       RPCError(
         code: .permissionDenied,

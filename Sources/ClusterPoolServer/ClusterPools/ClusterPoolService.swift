@@ -7,7 +7,10 @@ public import RPCCore
 /// the event loop (no task hop, cached encodings), the writes in tasks awaiting the durable
 /// commit.
 public struct ClusterPoolService: Sendable {
-  public static let serviceName = "cloudidl.clusterpool.ClusterPoolService"
+  /// The generated descriptor's name itself (one string for the routes and the metrics
+  /// table: a call's method is found there by comparing the strings, and the same string
+  /// compares equal at once, where an equal copy is compared byte by byte).
+  public static let serviceName = Cloudidl.Clusterpool.ClusterPoolService.service.fullName
 
   let store: any ClusterPoolStore
   let configuration: Configuration
@@ -27,10 +30,12 @@ public struct ClusterPoolService: Sendable {
   }
 
   /// The organization and name a request's `id` means.
+  /// The caller is read once (each read copies the call's whole context out of its task-local).
   func key(_ id: Cloudidl.Common.ClusterPoolIdentifier?) throws(RPCError) -> PoolKey {
-    let fallback = CallScope.organization(configuration.defaultOrganization)
+    let caller = CallScope.caller
+    let fallback = CallScope.organization(configuration.defaultOrganization, caller: caller)
     let key = try mappingDomainErrors { () throws(DomainError) in try ClusterPoolMessages.key(id, fallback) }
-    try CallScope.check(key.organization, target: AuditTarget(kind: "pool", name: key.name.value))
+    try CallScope.check(key.organization, caller: caller, target: AuditTarget(kind: "pool", name: key.name.value))
     return key
   }
 }

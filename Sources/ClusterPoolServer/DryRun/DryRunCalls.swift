@@ -38,11 +38,11 @@ public final class DryRunCalls: CallPolicy {
   /// Whether the call of `context` asks for a dry run (its header says `true`; any other
   /// value was refused at admission).
   static func isDryRun(_ context: ServerContext) -> Bool {
-    context.requestMetadata.first(DryRunMetadata.header) == DryRunMetadata.enabled
+    context.requestMetadata.first(lowercased: DryRunMetadata.header) == DryRunMetadata.enabled
   }
 
   public func admission(_ context: ServerContext) throws(RPCError) -> (@Sendable () async throws -> Void)? {
-    if let value = context.requestMetadata.first(DryRunMetadata.header) {
+    if let value = context.requestMetadata.first(lowercased: DryRunMetadata.header) {
       guard value == DryRunMetadata.enabled else {
         throw RPCError(
           code: .invalidArgument,

@@ -8,7 +8,7 @@ public import RPCCore
 /// `http`), `http` (`2`, `1.1`), `request_id`, `request_bytes`, `response_bytes`, and when
 /// known `organization`, `subject`, `trace_id`; a failed call's status message as `error`.
 ///
-/// It writes its line itself, as bytes in its thread's reused ``LogLine`` (no `Logger`, no
+/// It writes its line itself, as bytes at the end of the writer's pending batch (no `Logger`, no
 /// metadata dictionary, no `String` per call), the timestamp made once a second. Nothing
 /// secret reaches it: a ``CallRecord`` carries no header value but the request and trace
 /// ids, and status messages never quote a credential.
@@ -25,8 +25,9 @@ public struct AccessLog: CallObserver {
 
   public func callFinished(_ record: CallRecord) {
     switch format {
-    case .text: writer.writeLine { Self.text(record, into: &$0) }
-    case .json: writer.writeLine { Self.json(record, into: &$0) }
+    // the record is passed along, not captured: a closure capturing it copied it (every string retained)
+    case .text: writer.writeLine(record) { Self.text($0, into: &$1) }
+    case .json: writer.writeLine(record) { Self.json($0, into: &$1) }
     }
   }
 
@@ -35,104 +36,104 @@ public struct AccessLog: CallObserver {
   static func text(_ record: CallRecord, into line: inout LogLine) {
     let code = RPCStatusCode(rawValue: record.code).name
     line.appendLocalTime()
-    line.append(" info clusterpool.access: code=")
+    line.append(literal: " info clusterpool.access: code=")
     line.append(code)
-    line.append(" duration_ms=")
+    line.append(literal: " duration_ms=")
     appendMilliseconds(record.duration, to: &line)
     if let error = failure(record) {
-      line.append(" error=")
+      line.append(literal: " error=")
       line.append(error)
     }
-    line.append(" http=")
+    line.append(literal: " http=")
     line.append(record.httpVersion)
-    line.append(" method=/")
+    line.append(literal: " method=/")
     line.append(record.service)
-    line.append("/")
+    line.append(byte: UInt8(ascii: "/"))
     line.append(record.method)
     if let organization = record.organization {
-      line.append(" organization=")
+      line.append(literal: " organization=")
       line.append(organization)
     }
-    line.append(" peer=")
+    line.append(literal: " peer=")
     line.append(record.peer)
-    line.append(" protocol=")
+    line.append(literal: " protocol=")
     line.append(record.wireProtocol)
-    line.append(" request_bytes=")
+    line.append(literal: " request_bytes=")
     line.append(decimal: record.requestBytes)
-    line.append(" request_id=")
+    line.append(literal: " request_id=")
     line.append(record.requestID)
-    line.append(" response_bytes=")
+    line.append(literal: " response_bytes=")
     line.append(decimal: record.responseBytes)
     if let subject = record.subject {
-      line.append(" subject=")
+      line.append(literal: " subject=")
       line.append(subject)
     }
     if let traceID = record.traceID {
-      line.append(" trace_id=")
+      line.append(literal: " trace_id=")
       line.append(traceID)
     }
-    line.append(" [ClusterPoolServer] ")
+    line.append(literal: " [ClusterPoolServer] ")
     line.append(record.service)
-    line.append("/")
+    line.append(byte: UInt8(ascii: "/"))
     line.append(record.method)
-    line.append(" ")
+    line.append(byte: UInt8(ascii: " "))
     line.append(code)
-    line.append("\n")
+    line.append(byte: UInt8(ascii: "\n"))
   }
 
   /// One JSON object: `time`, `level`, `logger`, `message`, then the fields sorted by key.
   static func json(_ record: CallRecord, into line: inout LogLine) {
     let code = RPCStatusCode(rawValue: record.code).name
-    line.append("{\"time\":\"")
+    line.append(literal: "{\"time\":\"")
     line.appendUTCTime()
-    line.append("\",\"level\":\"info\",\"logger\":\"clusterpool.access\",\"message\":")
-    line.append("\"")
+    line.append(literal: "\",\"level\":\"info\",\"logger\":\"clusterpool.access\",\"message\":")
+    line.append(byte: UInt8(ascii: "\""))
     line.appendEscaped(record.service)
-    line.append("/")
+    line.append(byte: UInt8(ascii: "/"))
     line.appendEscaped(record.method)
-    line.append(" ")
+    line.append(byte: UInt8(ascii: " "))
     line.append(code)
-    line.append("\"")
-    line.append(",\"code\":\"")
+    line.append(byte: UInt8(ascii: "\""))
+    line.append(literal: ",\"code\":\"")
     line.append(code)
-    line.append("\",\"duration_ms\":\"")
+    line.append(literal: "\",\"duration_ms\":\"")
     appendMilliseconds(record.duration, to: &line)
-    line.append("\"")
+    line.append(byte: UInt8(ascii: "\""))
     if let error = failure(record) {
-      line.append(",\"error\":")
+      line.append(literal: ",\"error\":")
       line.appendJSON(error)
     }
-    line.append(",\"http\":")
+    line.append(literal: ",\"http\":")
     line.appendJSON(record.httpVersion)
-    line.append(",\"method\":\"/")
+    line.append(literal: ",\"method\":\"/")
     line.appendEscaped(record.service)
-    line.append("/")
+    line.append(byte: UInt8(ascii: "/"))
     line.appendEscaped(record.method)
-    line.append("\"")
+    line.append(byte: UInt8(ascii: "\""))
     if let organization = record.organization {
-      line.append(",\"organization\":")
+      line.append(literal: ",\"organization\":")
       line.appendJSON(organization)
     }
-    line.append(",\"peer\":")
+    line.append(literal: ",\"peer\":")
     line.appendJSON(record.peer)
-    line.append(",\"protocol\":")
+    line.append(literal: ",\"protocol\":")
     line.appendJSON(record.wireProtocol)
-    line.append(",\"request_bytes\":\"")
+    line.append(literal: ",\"request_bytes\":\"")
     line.append(decimal: record.requestBytes)
-    line.append("\",\"request_id\":")
+    line.append(literal: "\",\"request_id\":")
     line.appendJSON(record.requestID)
-    line.append(",\"response_bytes\":\"")
+    line.append(literal: ",\"response_bytes\":\"")
     line.append(decimal: record.responseBytes)
-    line.append("\"")
+    line.append(byte: UInt8(ascii: "\""))
     if let subject = record.subject {
-      line.append(",\"subject\":")
+      line.append(literal: ",\"subject\":")
       line.appendJSON(subject)
     }
     if let traceID = record.traceID {
-      line.append(",\"trace_id\":")
+      line.append(literal: ",\"trace_id\":")
       line.appendJSON(traceID)
     }
-    line.append("}\n")
+    line.append(literal: "}\n")
   }
 
   /// A failed call's status message, when it has one.

@@ -1,5 +1,5 @@
-/// A log line made as bytes in a buffer each thread reuses (``LogWriter/writeLine(_:)``): no
-/// `String` per line, the time from the thread's per-second cache. Its bytes are in memory it
+/// Log lines made as bytes in a buffer (``LogWriter``'s pending batch, reused batch after
+/// batch): no `String` per line, the time from its per-second cache. Its bytes are in memory it
 /// owns, so an append is a bounds check and a copy (an `Array`'s was an out-of-line call with
 /// a uniqueness check each: ~35 per access-log line). Not copyable: one owner frees it.
 struct LogLine: ~Copyable {
@@ -26,6 +26,12 @@ struct LogLine: ~Copyable {
 
   /// Empties the line, keeping its memory.
   mutating func removeAll() { count = 0 }
+
+  /// Takes the last `n` bytes back.
+  mutating func removeLast(_ n: Int) { count -= min(n, count) }
+
+  /// The bytes it holds room for.
+  var reserved: Int { capacity }
 
   /// Appends `source`'s bytes.
   @inline(__always)
@@ -73,9 +79,10 @@ struct LogLine: ~Copyable {
     }
   }
 
-  /// Appends a literal.
+  /// Appends a literal: its bytes are where the binary keeps them, known at compile time (a
+  /// literal passed as a `String` is looked into at run time, for each append).
   @inline(__always)
-  mutating func append(_ text: StaticString) {
+  mutating func append(literal text: StaticString) {
     text.withUTF8Buffer { append($0) }
   }
 
@@ -117,14 +124,14 @@ struct LogLine: ~Copyable {
       if byte == 0x22 || byte == 0x5C || byte < 0x20 {
         append(contentsOf: utf8[plain..<index])
         switch byte {
-        case 0x22: append("\\\"")
-        case 0x5C: append("\\\\")
-        case 0x0A: append("\\n")
-        case 0x0D: append("\\r")
-        case 0x09: append("\\t")
+        case 0x22: append(literal: "\\\"")
+        case 0x5C: append(literal: "\\\\")
+        case 0x0A: append(literal: "\\n")
+        case 0x0D: append(literal: "\\r")
+        case 0x09: append(literal: "\\t")
         default:
           let hex: StaticString = "0123456789abcdef"
-          append("\\u00")
+          append(literal: "\\u00")
           hex.withUTF8Buffer { digits in
             append(byte: digits[Int(byte >> 4)])
             append(byte: digits[Int(byte & 0xF)])

@@ -5,8 +5,8 @@ internal import Darwin
 #endif
 
 /// The log's timestamps as bytes, made once per second: formatting the time (`localtime_r`,
-/// `strftime`) for every access-log line cost more than the rest of the line. Each thread
-/// keeps its own (``LogLine``), so a line's time costs one `clock_gettime` and no lock.
+/// `strftime`) for every access-log line cost more than the rest of the line. Each
+/// ``LogLine`` keeps its own, so a line's time costs one `clock_gettime`.
 struct LogTimestamps {
   private var second = -1
   private var local: [UInt8] = []

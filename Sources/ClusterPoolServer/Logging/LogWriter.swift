@@ -1,5 +1,4 @@
 internal import Dispatch
-internal import Synchronization
 
 #if canImport(Glibc)
 internal import Glibc
@@ -8,54 +7,47 @@ internal import Darwin
 #endif
 
 /// Writes the server's log lines to a file descriptor (standard error) off the calling
-/// thread: a line is appended to a buffer under a lock and the buffer is written by a
-/// background queue, many lines per `write(2)`: the first line queued schedules a write
-/// ``batchDelay`` later, so a busy server pays one wake-up and one system call per batch,
-/// not per line. An event loop that logs (the access log's line per call) never waits for
-/// the terminal or a full pipe. Past `limit` bytes waiting, lines are dropped and counted,
-/// and the count is written once there is room again.
-public final class LogWriter: Sendable {
-  private struct Pending {
-    var bytes: [UInt8] = []
-    /// The buffer last written, emptied: the next batch reuses its capacity.
-    var spare: [UInt8] = []
-    var scheduled = false
+/// thread: a line is made in the pending batch under a lock and the batch is written by the
+/// writer's own thread, many lines per `write(2)`: the first line of a batch wakes it, it
+/// waits ``batchDelayMilliseconds``, writes what came meanwhile and, while lines keep coming,
+/// writes again every ``batchDelayMilliseconds`` without being woken; with nothing to write
+/// it sleeps until the next line. A busy server pays one wake-up and one system call per
+/// batch, not per line, and no timer (a Dispatch `asyncAfter` per batch woke Dispatch's timer
+/// thread, then a worker). An event loop that logs (the access log's line per call) never
+/// waits for the terminal or a full pipe. Past `limit` bytes waiting, lines are dropped and
+/// counted, and the count is written once there is room again.
+public final class LogWriter: @unchecked Sendable {
+  private struct Pending: ~Copyable {
+    /// The batch: lines are made at its end, in place (no line buffer copied into it).
+    var batch = LogLine()
+    /// Whether the writer's thread waits for a line (the next line wakes it).
+    var idle = true
+    /// Whether the writer's thread was started (on the first line).
+    var started = false
     var dropped = 0
   }
 
-  /// A thread's line being made, reused line after line: a line is formatted before the
-  /// writer's lock is taken (two event loops never wait on each other's formatting), and its
-  /// per-second timestamps are the thread's.
-  private final class Scratch {
-    var line = LogLine()
-  }
+  /// Under `lock`. It and `out` are in memory of their own, read and written through pointers:
+  /// a class's stored properties are checked for exclusive access at run time, each access
+  /// (~60 of ~8,000 samples under pool Gets, perf).
+  private let pending: UnsafeMutablePointer<Pending>
+  private let lock = PthreadLock()
 
-  private static let scratchKey: pthread_key_t = {
-    var key = pthread_key_t()
-    pthread_key_create(&key) { pointer in
-      guard let pointer = pointer as UnsafeMutableRawPointer? else { return }
-      Unmanaged<Scratch>.fromOpaque(pointer).release()
-    }
-    return key
-  }()
+  /// The batch being written, swapped with the pending one, under `writing`: held while a
+  /// batch is taken and written (by the writer's thread, or by ``flush()``), so that batches
+  /// stay in order.
+  private let out: UnsafeMutablePointer<LogLine>
+  private let writing = PthreadLock()
 
-  /// This thread's scratch line, made on its first line.
-  private static func scratch() -> Scratch {
-    if let made = pthread_getspecific(scratchKey) { return Unmanaged<Scratch>.fromOpaque(made).takeUnretainedValue() }
-    let made = Scratch()
-    pthread_setspecific(scratchKey, Unmanaged.passRetained(made).toOpaque())
-    return made
-  }
-
-  /// How long after the first line of a batch it is written.
-  static let batchDelay = DispatchTimeInterval.milliseconds(5)
-  /// The largest buffer kept for reuse once written.
-  private static let spareLimit = 1 << 20
-
+  /// Wakes the writer's thread for a batch's first line.
+  private let wake = DispatchSemaphore(value: 0)
   private let descriptor: Int32
   private let limit: Int
-  private let pending = Mutex(Pending())
-  private let queue = DispatchQueue(label: "clusterpool.log-writer")
+
+  /// How long after the first line of a batch it is written (milliseconds).
+  static let batchDelayMilliseconds = 5
+  /// The largest batch buffer kept for reuse once written.
+  private static let spareLimit = 1 << 20
 
   /// The server's standard error.
   public static let standardError = LogWriter(descriptor: 2)
@@ -64,6 +56,17 @@ public final class LogWriter: Sendable {
   public init(descriptor: Int32, limit: Int = 8 << 20) {
     self.descriptor = descriptor
     self.limit = limit
+    pending = .allocate(capacity: 1)
+    pending.initialize(to: Pending())
+    out = .allocate(capacity: 1)
+    out.initialize(to: LogLine())
+  }
+
+  deinit {
+    pending.deinitialize(count: 1)
+    pending.deallocate()
+    out.deinitialize(count: 1)
+    out.deallocate()
   }
 
   /// Queues one line (its newline included) to be written soon.
@@ -71,67 +74,112 @@ public final class LogWriter: Sendable {
     writeLine { $0.append(line) }
   }
 
-  /// Queues the line `format` appends (its newline included) to an empty ``LogLine`` (the
-  /// calling thread's, reused), then copied to the queue under the writer's lock. A line that
-  /// would take the queue past its limit is dropped and counted.
+  /// Queues the line `format` appends (its newline included) at the end of the pending batch,
+  /// under the writer's lock (formatting is a few hundred nanoseconds: event loops seldom
+  /// meet there, and a line made apart was copied into the batch). A line that takes the
+  /// batch past its limit is taken back, dropped and counted.
   func writeLine(_ format: (inout LogLine) -> Void) {
-    let scratch = Self.scratch()
-    scratch.line.removeAll()
-    format(&scratch.line)
-    let schedule = scratch.line.withBytes { line in
-      pending.withLock { pending -> Bool in
-        guard pending.bytes.count + line.count <= limit else {
-          pending.dropped += 1
-          return false
-        }
-        pending.bytes.append(contentsOf: line)
-        guard !pending.scheduled else { return false }
-        pending.scheduled = true
-        return true
-      }
+    writeLine(()) { _, line in format(&line) }
+  }
+
+  /// Queues the line `format` makes of `value` (passed to it borrowed, where a closure
+  /// capturing it would copy it), as ``writeLine(_:)`` does.
+  func writeLine<Value>(_ value: borrowing Value, _ format: (borrowing Value, inout LogLine) -> Void) {
+    lock.lock()
+    let mark = pending.pointee.batch.count
+    format(value, &pending.pointee.batch)
+    guard pending.pointee.batch.count <= limit else {
+      pending.pointee.batch.removeLast(pending.pointee.batch.count - mark)
+      pending.pointee.dropped += 1
+      lock.unlock()
+      return
     }
-    if schedule { queue.asyncAfter(deadline: .now() + Self.batchDelay) { self.drain() } }
+    guard pending.pointee.idle else { return lock.unlock() }
+    pending.pointee.idle = false
+    let start = !pending.pointee.started
+    pending.pointee.started = true
+    lock.unlock()
+    if start { startThread() }
+    wake.signal()
   }
 
   /// Writes everything queued so far before returning (at exit).
   public func flush() {
-    queue.sync { self.drain() }
+    writeBatch()
   }
 
-  /// Writes what is queued: one `write(2)` for the whole batch.
-  private func drain() {
-    var (bytes, dropped) = pending.withLock { pending -> ([UInt8], Int) in
-      pending.scheduled = false
-      let taken = (pending.bytes, pending.dropped)
-      swap(&pending.bytes, &pending.spare)
-      pending.spare = []
-      pending.dropped = 0
-      return taken
-    }
-    guard !bytes.isEmpty || dropped > 0 else { return }
-    writeAll(bytes)
-    if dropped > 0 {
-      writeAll(Array("clusterpool-server: \(dropped) log lines dropped: standard error was not read fast enough\n".utf8))
-    }
-    guard bytes.capacity <= Self.spareLimit else { return }
-    bytes.removeAll(keepingCapacity: true)
-    pending.withLock { pending in
-      if pending.spare.capacity < bytes.capacity { pending.spare = bytes }
+  /// The writer's thread: waits for a batch's first line, then writes a batch every
+  /// ``batchDelayMilliseconds`` until one finds nothing to write.
+  private func run() -> Never {
+    while true {
+      wake.wait()
+      repeat {
+        usleep(useconds_t(Self.batchDelayMilliseconds * 1000))
+      } while writeBatch()
     }
   }
 
-  private func writeAll(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        let written = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
-        if written > 0 {
-          offset += written
-        } else if written < 0, errno == EINTR {
-          continue
-        } else {
-          return  // nowhere to write: the lines are lost, as with a closed stderr
-        }
+  /// Writes what is queued, one `write(2)` for the whole batch; false (and the thread marked
+  /// idle, for the next line to wake it) when there was nothing.
+  @discardableResult
+  private func writeBatch() -> Bool {
+    writing.lock()
+    defer { writing.unlock() }
+    lock.lock()
+    let lost = pending.pointee.dropped
+    guard pending.pointee.batch.count > 0 || lost > 0 else {
+      pending.pointee.idle = true
+      lock.unlock()
+      return false
+    }
+    swap(&pending.pointee.batch, &out.pointee)
+    pending.pointee.dropped = 0
+    lock.unlock()
+    out.pointee.withBytes { writeAll(UnsafeRawBufferPointer($0)) }
+    if lost > 0 {
+      let notice = Array("clusterpool-server: \(lost) log lines dropped: standard error was not read fast enough\n".utf8)
+      notice.withUnsafeBytes { writeAll($0) }
+    }
+    if out.pointee.reserved > Self.spareLimit {
+      out.pointee = LogLine()
+    } else {
+      out.pointee.removeAll()
+    }
+    return true
+  }
+
+  /// Starts the writer's thread (it lives as long as the process).
+  private func startThread() {
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(self).toOpaque()
+    let made = pthread_create(&thread, nil, { context in
+      let writer = Unmanaged<LogWriter>.fromOpaque(context!).takeRetainedValue()
+      writer.run()
+    }, context)
+    if made == 0 {
+      pthread_detach(thread)
+      return
+    }
+    // no thread: this batch is written now, and the next line tries again
+    Unmanaged<LogWriter>.fromOpaque(context).release()
+    writeBatch()
+    lock.lock()
+    pending.pointee.started = false
+    pending.pointee.idle = true
+    lock.unlock()
+  }
+
+  private func writeAll(_ raw: UnsafeRawBufferPointer) {
+    guard let base = raw.baseAddress else { return }
+    var offset = 0
+    while offset < raw.count {
+      let written = systemWrite(descriptor, base + offset, raw.count - offset)
+      if written > 0 {
+        offset += written
+      } else if written < 0, errno == EINTR {
+        continue
+      } else {
+        return  // nowhere to write: the lines are lost, as with a closed stderr
       }
     }
   }

@@ -33,7 +33,7 @@ public final class RevisionHeaders: CallPolicy {
   }
 
   public func admission(_ context: ServerContext) throws(RPCError) -> (@Sendable () async throws -> Void)? {
-    guard let text = context.requestMetadata.first(RevisionMetadata.minRevision) else { return nil }
+    guard let text = context.requestMetadata.first(lowercased: RevisionMetadata.minRevision) else { return nil }
     let needed = try Self.parse(text)
     guard store.revision < needed else { return nil }
     let deadline = Self.waitDeadline(callDeadline: context.deadline, now: .now)
