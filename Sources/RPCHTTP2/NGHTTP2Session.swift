@@ -121,10 +121,6 @@ final class NGHTTP2Session {
       // A closed stream is forgotten at once rather than kept (up to SETTINGS_MAX_CONCURRENT_
       // STREAMS of them per connection) for RFC 7540 priorities, which gRPC clients never send.
       nghttp2_option_set_no_closed_streams(option, 1)
-      // Response fields are sent without HPACK indexing: an idle connection keeps no copies of
-      // them (nor, see `SessionAllocations`, the encoder's table ring); about 40 bytes more per
-      // response head and trailers.
-      nghttp2_option_set_max_deflate_dynamic_table_size(option, 0)
       var memory = Self.memory(allocations)
       nghttp2_session_server_new3(&session, callbacks, user, option, &memory)
       allocations.pointee.creating = false
@@ -232,10 +228,6 @@ final class NGHTTP2Session {
 
   /// The page holding a server session's stream map (`StreamTablePages`), if it has one.
   var streamTablePage: StreamTablePages.Page? { allocations?.pointee.tablePage }
-
-  /// The unwritten slot holding a server session's HPACK encoder ring (`UnwrittenSlots`), if
-  /// it has one.
-  var encoderRingSlot: UnsafeMutableRawPointer? { allocations?.pointee.encoderRing }
 
   /// The highest peer stream id handed to the application.
   var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }

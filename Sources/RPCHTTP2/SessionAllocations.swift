@@ -23,10 +23,7 @@
 /// The one zero-filled allocation of a whole page made during creation (nghttp2 1.52's stream
 /// map, 256 buckets of 16 bytes) gets a page of its thread's `StreamTablePages`, given back to
 /// the kernel while the session has no stream. The session notes what it receives
-/// (`noteActivity()`), so that a page in use is left alone. The first allocation of 1 KiB made
-/// during creation, the ring of the HPACK encoder's dynamic table (nghttp2 1.52 sets up the
-/// encoder first), which a session without that table never writes, is an `UnwrittenSlots`
-/// slot.
+/// (`noteActivity()`), so that a page in use is left alone.
 struct SessionAllocations {
   /// The size of nghttp2's frame buffer chunk (`NGHTTP2_FRAMEBUF_CHUNKLEN`: a frame header,
   /// a padding byte and the largest payload of the default frame size).
@@ -41,9 +38,6 @@ struct SessionAllocations {
   /// The page of the session's stream map, and the pages it came from.
   private(set) var tablePage: StreamTablePages.Page?
   private var pages: StreamTablePages?
-  /// The ring of the HPACK encoder's dynamic table, unwritten (`UnwrittenSlots`).
-  private(set) var encoderRing: UnsafeMutableRawPointer?
-  private var sawRing = false
 
   init() {}
 
@@ -58,11 +52,6 @@ struct SessionAllocations {
       shared = SharedFrameBuffer.current()
       owner = pthread_self()
       return shared
-    }
-    if creating, !sawRing, size == UnwrittenSlots.slotSize {
-      sawRing = true
-      encoderRing = UnwrittenSlots.shared.take()
-      if let encoderRing { return encoderRing }
     }
     return malloc(size)
   }
@@ -86,20 +75,14 @@ struct SessionAllocations {
       pages = nil
       return
     }
-    if pointer == encoderRing {
-      UnwrittenSlots.shared.give(pointer)
-      encoderRing = nil
-      return
-    }
     free(pointer)
   }
 
   mutating func reallocate(_ pointer: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
     guard let pointer else { return allocate(size) }
-    if tablePage?.address == pointer || encoderRing == pointer {  // never seen either: not malloc's
+    if tablePage?.address == pointer {  // never seen either: not malloc's
       guard let copy = malloc(size) else { return nil }
-      let held = encoderRing == pointer ? UnwrittenSlots.slotSize : StreamTablePages.pageSize
-      copy.copyMemory(from: pointer, byteCount: min(size, held))
+      copy.copyMemory(from: pointer, byteCount: min(size, StreamTablePages.pageSize))
       release(pointer)
       return copy
     }
