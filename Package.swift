@@ -6,12 +6,7 @@
 // ClusterPoolServer / ClusterPoolClient -> executables.
 import PackageDescription
 
-// Release objects keep each function in its own section, so that the server's link can order
-// them (tools/clusterpool-server.order, serverLinking below); swiftc puts a file's functions in
-// one section otherwise, and the linker could only move whole files.
-let swift6: [SwiftSetting] = [
-  .swiftLanguageMode(.v6), .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
-]
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 // The server links the Swift runtime and Foundation statically (-static-stdlib; the libraries
 // after it are the ones Foundation's static archives need, which objects compiled against the
@@ -28,10 +23,13 @@ let serverLinking: [LinkerSetting] = [
     "-static-stdlib", "-lCoreFoundation", "-l_FoundationCollections", "-l_FoundationCShims",
     "-l_FoundationICU", "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime",
     "-Xlinker", "--no-export-dynamic",
-    // the functions a serving server runs most first in .text (tools/symbol-order writes the file;
+    // the functions a serving server runs first in .text (tools/symbol-order writes the file;
     // packageRoot: the linker runs in another folder). Once it listens the server gives back the
     // pages its start ran (StartupPages), and serving maps back 64 KiB of fault-around per page it
-    // touches: code that runs together sits together
+    // touches: code that runs together should sit together. Only functions in a section of their
+    // own move alone: the Swift runtime's, and every package's when built with
+    // -Xswiftc -Xfrontend -Xswiftc -function-sections (not set here: unsafe flags on the library
+    // targets would make their products unusable as a versioned dependency)
     "-Xlinker", "--symbol-ordering-file=\(packageRoot)/tools/clusterpool-server.order",
     "-Xlinker", "--no-warn-symbol-ordering",
     // the shared libraries' functions bound at start (given back with its pages), not on first
