@@ -7,7 +7,7 @@ public struct PoolCatalog: Sendable {
   struct OrgPools: Sendable {
     var live = SortedNames()
     var deleted = SortedNames()
-    var pools: [String: ClusterPool] = [:]
+    var pools = PoolTable()
 
     /// Adds or replaces `pool`; returns whether the one replaced was deleted (nil: none was).
     @discardableResult
@@ -51,8 +51,17 @@ public struct PoolCatalog: Sendable {
     if pool.isDeleted { deletedPools += 1 } else { livePools += 1 }
   }
 
-  /// Adds or replaces `pools`, in order (a later one of the same key wins).
+  /// Adds or replaces `pools`, in order (a later one of the same key wins). Each
+  /// organization's table makes room for all of them first (the load at start).
   public mutating func upsert(contentsOf pools: [ClusterPool]) {
+    if pools.count > 16 {
+      var added: [Organization: Int] = [:]
+      for pool in pools { added[pool.organization, default: 0] += 1 }
+      for (organization, count) in added {
+        let stored = organizations[organization]?.pools.count ?? 0
+        organizations[organization, default: OrgPools()].pools.reserveCapacity(stored + count)
+      }
+    }
     for pool in pools { upsert(pool) }
   }
 

@@ -1,5 +1,6 @@
 import ClusterPoolServer
 import Foundation
+import Logging
 import RPCHTTP2
 import ServiceLifecycle
 
@@ -15,6 +16,7 @@ struct ListeningAnnouncement: Service {
   var metrics: RPCServer? = nil
   /// `--ephemeral`'s files and the organization and transport its config file names.
   var ephemeral: (session: EphemeralSession, organization: String, tls: Bool)? = nil
+  let logger: Logger
 
   func run() async throws {
     if let metrics {
@@ -32,7 +34,11 @@ struct ListeningAnnouncement: Service {
     LogWriter.standardError.flush()
     print("listening on \(address.host):\(address.port)")
     fflush(nil)  // flush stdout now: a test harness waits for this line
-    HeapTrim.releaseFreePages()  // the start is over: what it freed goes back to the system
+    // the start is over: what it freed goes back to the system, and the file pages it ran
+    HeapTrim.releaseFreePages()
+    if let released = StartupPages.release() {
+      logger.debug("released \(released.bytes / 1024) KiB of the start's file pages (\(released.mappings) mappings)")
+    }
     try? await gracefulShutdown()
   }
 }

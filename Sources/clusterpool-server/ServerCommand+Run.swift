@@ -109,7 +109,7 @@ extension ServerCommand {
         helpers: [.init(service: HeapTrimmer(census: server.census), successTerminationBehavior: .ignore)],
         announcement: ListeningAnnouncement(
           server: server, metrics: metricsListener?.server,
-          ephemeral: session.map { ($0, pools.defaultOrganization, tlsCert != nil) })),
+          ephemeral: session.map { ($0, pools.defaultOrganization, tlsCert != nil) }, logger: logger)),
       gracefulShutdownSignals: [.sigterm, .sigint],
       logger: logger))
 

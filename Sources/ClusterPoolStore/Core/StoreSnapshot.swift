@@ -47,7 +47,9 @@ public struct StoreSnapshot: Sendable {
     }
     var pools: [ClusterPool] = []
     pools.reserveCapacity(rows.pools.count)
-    for var pool in rows.pools {
+    var values = SharedValues()
+    for pool in rows.pools {
+      var pool = values.share(pool)
       pool.memberClusters = pool.isDeleted ? [] : (members[pool.key] ?? []).sorted()
       pools.append(pool)
       revision = max(revision, pool.revision)
