@@ -16,22 +16,12 @@ let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 // 60,000 RELA relocations touched pages of every library and 1.4 MB of relocation records at
 // each start: idle RSS 39.4 -> 28.6 MiB (README, Memory). Test binaries keep the shared runtime
 // the test frameworks link.
-let packageRoot = String(#filePath.dropLast("/Package.swift".count))
 let serverLinking: [LinkerSetting] = [
   .unsafeFlags([
     "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     "-static-stdlib", "-lCoreFoundation", "-l_FoundationCollections", "-l_FoundationCShims",
     "-l_FoundationICU", "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime",
     "-Xlinker", "--no-export-dynamic",
-    // the functions a serving server runs first in .text (tools/symbol-order writes the file;
-    // packageRoot: the linker runs in another folder). Once it listens the server gives back the
-    // pages its start ran (StartupPages), and serving maps back 64 KiB of fault-around per page it
-    // touches: code that runs together should sit together. Only functions in a section of their
-    // own move alone: the Swift runtime's, and every package's when built with
-    // -Xswiftc -Xfrontend -Xswiftc -function-sections (not set here: unsafe flags on the library
-    // targets would make their products unusable as a versioned dependency)
-    "-Xlinker", "--symbol-ordering-file=\(packageRoot)/tools/clusterpool-server.order",
-    "-Xlinker", "--no-warn-symbol-ordering",
     // the shared libraries' functions bound at start (given back with its pages), not on first
     // call: a first call ran the loader's lookup code and read the libraries' symbol tables
     "-Xlinker", "-z", "-Xlinker", "now",
