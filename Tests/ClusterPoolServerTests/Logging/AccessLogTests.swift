@@ -9,17 +9,12 @@ import Testing
 struct AccessLogTests {
   /// A writer to a new temporary file, and a way to read what reached the file.
   func withFile(limit: Int = 8 << 20, _ body: (LogWriter) -> Void) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).log").path
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    #expect(descriptor >= 0)
-    defer {
-      close(descriptor)
-      unlink(path)
-    }
-    let writer = LogWriter(descriptor: descriptor, limit: limit)
+    let file = TemporaryLogFile(prefix: "access")
+    defer { file.remove() }
+    let writer = LogWriter(descriptor: file.descriptor, limit: limit)
     body(writer)
     writer.flush()
-    return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    return file.contents()
   }
 
   func record(code: Int = 0, message: String? = nil, method: String = "Get", full: Bool = false) -> CallRecord {

@@ -8,14 +8,9 @@ import Testing
 struct LogWriterTests {
   /// A writer to a new temporary file and a way to read the file, for `body`.
   func withWriter(_ body: (LogWriter, () -> String) async throws -> Void) async rethrows {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString).log").path
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    #expect(descriptor >= 0)
-    defer {
-      close(descriptor)
-      unlink(path)
-    }
-    try await body(LogWriter(descriptor: descriptor)) { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    let file = TemporaryLogFile(prefix: "writer")
+    defer { file.remove() }
+    try await body(LogWriter(descriptor: file.descriptor), file.contents)
   }
 
   /// Waits (up to 20 s: a loaded machine) until `read` gives `lines` lines.
