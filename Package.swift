@@ -68,6 +68,8 @@ let package = Package(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // Linux's userfaultfd, for the server's code mappings (StartupPages); kernel headers only
+    .systemLibrary(name: "CUserfaultfd"),
     .target(
       name: "ClusterPoolProtoC",
       dependencies: ["CProtobufC"]),
@@ -209,7 +211,7 @@ let package = Package(
       name: "clusterpool-server",
       dependencies: [
         "ClusterPoolServer", "ClusterPoolDomain", "ClusterPoolStore", "ClusterPoolSQLite", "ClusterPoolPostgres", "RPCCore",
-        "RPCHTTP2", "BuildInfo", "ConfigSources",
+        "RPCHTTP2", "BuildInfo", "ConfigSources", "CUserfaultfd",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),

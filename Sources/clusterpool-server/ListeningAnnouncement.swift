@@ -37,7 +37,12 @@ struct ListeningAnnouncement: Service {
     // the start is over: what it freed goes back to the system, and the file pages it ran
     HeapTrim.releaseFreePages()
     if let released = StartupPages.release() {
-      logger.debug("released \(released.bytes / 1024) KiB of the start's file pages (\(released.mappings) mappings)")
+      let faultAround: String
+      switch released.faultAround {
+      case .off(let mappings): faultAround = "fault-around off for \(mappings) code mappings"
+      case .kept(let reason): faultAround = "fault-around kept (\(reason))"
+      }
+      logger.debug("released \(released.bytes / 1024) KiB of the start's file pages (\(released.mappings) mappings); \(faultAround)")
     }
     try? await gracefulShutdown()
   }

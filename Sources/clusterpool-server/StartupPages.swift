@@ -22,14 +22,19 @@ enum StartupPages {
     var mappings = 0
     /// Resident bytes those mappings held.
     var bytes = 0
+    /// Whether the code mappings' fault-around was turned off (``CodeFaultAround``).
+    var faultAround: CodeFaultAround.Outcome = .kept(reason: "not tried")
   }
 
-  /// Releases every mapping ``releasable(smaps:)`` picks from `/proc/self/smaps`. nil when
-  /// the system has no such file (not Linux).
+  /// Turns off fault-around for every read-only file mapping (``CodeFaultAround``), then
+  /// releases every mapping ``releasable(smaps:)`` picks from `/proc/self/smaps`: what serving
+  /// runs comes back a page at a time. nil when the system has no such file (not Linux).
   static func release() -> Released? {
     #if os(Linux)
       guard let smaps = readFile("/proc/self/smaps") else { return nil }
       var released = Released()
+      // fault-around off first: a page another thread runs between the two comes back alone
+      released.faultAround = CodeFaultAround.turnOff(for: readOnlyFileMappings(smaps: smaps))
       for mapping in releasable(smaps: smaps) {
         let start = UnsafeMutableRawPointer(bitPattern: mapping.start)
         guard madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 else { continue }
@@ -53,22 +58,29 @@ enum StartupPages {
   /// (`p`), not writable, backed by a file (an inode, a path that is not `[vdso]` and the
   /// like), with resident pages and no anonymous ones.
   static func releasable(smaps: String) -> [Mapping] {
-    var found: [Mapping] = []
+    parse(smaps: smaps).filter { $0.eligible && $0.anonymous == 0 && $0.mapping.residentBytes > 0 }.map(\.mapping)
+  }
+
+  /// Every private, non-writable file mapping of `smaps`, resident or not: the ones
+  /// ``CodeFaultAround`` registers (a relocated read-only range's anonymous pages are not
+  /// file pages; fault-around never maps them).
+  static func readOnlyFileMappings(smaps: String) -> [Mapping] {
+    parse(smaps: smaps).filter(\.eligible).map(\.mapping)
+  }
+
+  private static func parse(smaps: String) -> [(mapping: Mapping, eligible: Bool, anonymous: Int)] {
+    var found: [(mapping: Mapping, eligible: Bool, anonymous: Int)] = []
     var current: (mapping: Mapping, eligible: Bool, anonymous: Int)?
-    func close() {
-      if let c = current, c.eligible, c.anonymous == 0, c.mapping.residentBytes > 0 { found.append(c.mapping) }
-      current = nil
-    }
     for line in smaps.split(separator: "\n", omittingEmptySubsequences: true) {
       if let header = header(line) {
-        close()
+        if let c = current { found.append(c) }
         current = (header.mapping, header.eligible, 0)
       } else if current != nil, let (field, kib) = field(line) {
         if field == "Rss" { current!.mapping.residentBytes = kib * 1024 }
         if field == "Anonymous" { current!.anonymous = kib }
       }
     }
-    close()
+    if let c = current { found.append(c) }
     return found
   }
 
