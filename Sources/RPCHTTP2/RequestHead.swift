@@ -21,7 +21,8 @@ struct RequestHead {
     lastRoute: inout ServerRoute?
   ) {
     size += name.count + value.count + 32
-    guard size <= shared.limits.maxHeaderListSize else { return }  // refused at the end of the block; keep nothing
+    // past the limit: refused at the end of the block; keep nothing
+    guard size <= shared.limits.maxHeaderListSize else { return }
     switch name.count {
     case 5 where name.matches(":path"):
       if let last = lastRoute, value.matches(last.pathUTF8) {

@@ -22,7 +22,8 @@ extension CallMetrics {
             counter = Counter(
               label: Self.callsLabel,
               dimensions: [
-                ("service", method.service), ("method", method.method), ("protocol", Self.protocols[slot / Self.codeCount]),
+                ("service", method.service), ("method", method.method),
+                ("protocol", Self.protocols[slot / Self.codeCount]),
                 ("code", RPCStatusCode(rawValue: slot % Self.codeCount).name),
               ], factory: factory)
             collected.counters[index][slot] = counter

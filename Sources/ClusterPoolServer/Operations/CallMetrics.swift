@@ -116,7 +116,8 @@ public final class CallMetrics: CallObserver {
         index = (index + 1) & (size - 1)
       }
       guard !known else { continue }
-      let method = Method(service: descriptor.service, method: descriptor.method, offset: all.count * stride, factory: factory)
+      let method = Method(
+        service: descriptor.service, method: descriptor.method, offset: all.count * stride, factory: factory)
       table[index] = method
       all.append(method)
     }
