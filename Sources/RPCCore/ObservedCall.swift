@@ -77,7 +77,7 @@ package struct ObservedCall: Sendable {
     requestID = RequestID.accepted(sentID) ?? requestIDs.make()
     record = CallRecord(
       service: service, method: method, wireProtocol: wireProtocol, httpVersion: httpVersion, code: 0,
-      message: nil, duration: .zero, peer: peer, requestID: requestID,
+      message: nil, nanoseconds: 0, peer: peer, requestID: requestID,
       traceID: RequestID.traceID(ofTraceparent: traceparent), organization: nil, subject: nil,
       requestBytes: 0, responseBytes: 0)
   }
@@ -89,7 +89,7 @@ package struct ObservedCall: Sendable {
     record.code = code
     record.message = message
     let (now, then) = (NIODeadline.now().uptimeNanoseconds, start.uptimeNanoseconds)
-    record.duration = .nanoseconds(Int64(clamping: now > then ? now - then : 0))
+    record.nanoseconds = Int64(clamping: now > then ? now - then : 0)
     record.organization = caller?.organization
     record.subject = caller?.subject
     record.requestBytes = requestBytes
@@ -120,7 +120,10 @@ package struct CallObservers: Sendable {
   package func finished(_ call: inout ObservedCall, status: RPCError?) {
     guard !observers.isEmpty else { return }
     call.end(code: status?.code.rawValue ?? 0, message: status?.message)
-    for observer in observers { observer.callFinished(call.record) }
+    // each observer borrowed where the array keeps it: a `for` loop copied each existential
+    observers.withUnsafeBufferPointer { observers in
+      for index in observers.indices { observers[index].callFinished(call.record) }
+    }
   }
 
   /// Hands every observer the record of `call`, ended with `status` (`nil`: OK).

@@ -13,13 +13,16 @@ struct RequestHead {
   /// The header list size as HTTP/2 counts it (name + value + 32 per field).
   var size = 0
 
-  /// Takes one field; `lastRoute` short-cuts the `:path` lookup for repeated methods.
+  /// Takes one field, routed through the server's `shared` tables; `lastRoute` short-cuts the
+  /// `:path` lookup for repeated methods. (The server's state is passed, not its routes: the
+  /// table passed as an argument was retained and released for every field.)
   mutating func add(
-    _ name: HeaderBytes, _ value: HeaderBytes, routes: [String: ServerRoute],
-    lastRoute: inout ServerRoute?, limit: Int
+    _ name: HeaderBytes, _ value: HeaderBytes, shared: ServerConnectionHandler.Shared,
+    lastRoute: inout ServerRoute?
   ) {
     size += name.count + value.count + 32
-    guard size <= limit else { return }  // refused at the end of the block; keep nothing
+    // past the limit: refused at the end of the block; keep nothing
+    guard size <= shared.limits.maxHeaderListSize else { return }
     switch name.count {
     case 5 where name.matches(":path"):
       if let last = lastRoute, value.matches(last.pathUTF8) {
@@ -28,7 +31,7 @@ struct RequestHead {
       } else {
         let path = value.string
         self.path = path
-        route = routes[path]
+        route = shared.routes[path]
         if route != nil { lastRoute = route }
       }
       return

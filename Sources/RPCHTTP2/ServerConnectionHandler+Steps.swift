@@ -34,7 +34,9 @@ extension ServerConnectionHandler {
     }
     if steps.has(.sendStatus) { end(stream, status: actions.status, responseStarted: actions.responseStarted) }
     if steps.has(.resumeWriters) { stream.resumeWriters() }
-    if steps.has(.notify), !observers.isEmpty { observers.finished(&stream.observed, status: actions.status) }
+    if steps.has(.notify), !shared.observers.isEmpty {
+      shared.observers.finished(&stream.observed, status: actions.status)
+    }
     if stream.machine.isClosed, streams[stream.id] === stream {
       streams[stream.id] = nil
       scheduleFlush()

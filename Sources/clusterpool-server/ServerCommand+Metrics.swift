@@ -10,19 +10,11 @@ import RPCHTTP2
 /// The process's metrics: swift-metrics bootstrapped once with swift-prometheus, whose
 /// registry `/metrics` renders.
 enum ServerMetrics {
-  /// Call latency buckets: from 100 µs (a pool Get) to 10 s (long writes, streams aside).
-  static let callBuckets: [Duration] = [
-    .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
-    .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-    .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
-  ]
-
   /// Bootstraps the metrics system (once per process) and returns the registry it records into.
   static func bootstrap() -> PrometheusCollectorRegistry {
     let registry = PrometheusCollectorRegistry()
     var factory = PrometheusMetricsFactory(registry: registry)
-    factory.durationHistogramBuckets[CallMetrics.durationLabel] = callBuckets
-    factory.durationHistogramBuckets["clusterpool_store_commit_duration_seconds"] = callBuckets
+    factory.durationHistogramBuckets["clusterpool_store_commit_duration_seconds"] = CallMetrics.latencyBuckets
     factory.valueHistogramBuckets["clusterpool_store_commit_batch_size"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
     MetricsSystem.bootstrap(factory)
     return registry
@@ -31,10 +23,11 @@ enum ServerMetrics {
 
 extension ServerCommand {
   /// `/metrics`, `/healthz` and `/readyz` over `store` (ready while open and, on PostgreSQL,
-  /// while the database answers) and the cluster service's health and watchers.
+  /// while the database answers) and the cluster service's health and watchers. `/metrics` is
+  /// the registry's text followed by the call latency histogram, which `calls` writes itself.
   func operationsRoutes(
-    prometheus: PrometheusCollectorRegistry, server: RPCServer, store: PoolStore, clusters: ClusterService,
-    follower: PostgresFollower?
+    prometheus: PrometheusCollectorRegistry, calls: CallMetrics, server: RPCServer, store: PoolStore,
+    clusters: ClusterService, follower: PostgresFollower?
   ) -> OperationsRoutes {
     let postgres = follower?.backend.client
     let readiness = Readiness(store: {
@@ -45,7 +38,13 @@ extension ServerCommand {
     let gauges = StoreGauges(store: store, clusters: clusters)
     let transport = TransportGauges(census: server.census)
     return OperationsRoutes(
-      readiness: readiness, exposition: { prometheus.emitToBuffer() },
+      readiness: readiness,
+      exposition: {
+        calls.collect()
+        var text = prometheus.emitToBuffer()
+        calls.appendLatency(to: &text)
+        return text
+      },
       beforeScrape: {
         gauges.update()
         transport.update()

@@ -31,7 +31,8 @@ extension ServerCommand {
     // on disk.
     let registry = MethodRegistry()
     var configuration = serverConfiguration()
-    configuration.callObservers.append(CallMetrics())
+    let calls = CallMetrics()
+    configuration.callObservers.append(calls)
     let server = RPCServer(configuration: configuration, registry: registry, logger: logger)
     do {
       try await server.bind()
@@ -80,7 +81,10 @@ extension ServerCommand {
       assembly = try await ServerAssembly(
         store: store, signingKeys: try await signingKeys(ephemeral: session != nil, postgres: follower), registry: registry,
         settings: try assemblySettings(enforce: enforce), oidc: oidcProvider,
-        operations: { operationsRoutes(prometheus: prometheus, server: server, store: store, clusters: $0, follower: follower) },
+        operations: {
+          operationsRoutes(
+            prometheus: prometheus, calls: calls, server: server, store: store, clusters: $0, follower: follower)
+        },
         logger: logger)
       if let metricsListener { assembly.operations.register(in: metricsListener.registry) }
     } catch {

@@ -12,7 +12,7 @@ public import RPCCore
 /// metadata dictionary, no `String` per call), the timestamp made once a second. Nothing
 /// secret reaches it: a ``CallRecord`` carries no header value but the request and trace
 /// ids, and status messages never quote a credential.
-public struct AccessLog: CallObserver {
+public final class AccessLog: CallObserver {
   /// The label of the access log's lines.
   public static let label = "clusterpool.access"
   private let format: ServerLogHandler.Format
@@ -39,7 +39,7 @@ public struct AccessLog: CallObserver {
     line.append(literal: " info clusterpool.access: code=")
     line.append(code)
     line.append(literal: " duration_ms=")
-    appendMilliseconds(record.duration, to: &line)
+    appendMilliseconds(nanoseconds: record.nanoseconds, to: &line)
     if let error = failure(record) {
       line.append(literal: " error=")
       line.append(error)
@@ -97,7 +97,7 @@ public struct AccessLog: CallObserver {
     line.append(literal: ",\"code\":\"")
     line.append(code)
     line.append(literal: "\",\"duration_ms\":\"")
-    appendMilliseconds(record.duration, to: &line)
+    appendMilliseconds(nanoseconds: record.nanoseconds, to: &line)
     line.append(byte: UInt8(ascii: "\""))
     if let error = failure(record) {
       line.append(literal: ",\"error\":")
@@ -145,7 +145,12 @@ public struct AccessLog: CallObserver {
   /// Appends milliseconds with three decimals (microseconds), e.g. `0.412`.
   static func appendMilliseconds(_ duration: Duration, to line: inout LogLine) {
     let (seconds, attoseconds) = duration.components
-    let micros = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+    appendMilliseconds(nanoseconds: seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000, to: &line)
+  }
+
+  /// Appends `nanoseconds` as milliseconds with three decimals (microseconds), e.g. `0.412`.
+  static func appendMilliseconds(nanoseconds: Int64, to line: inout LogLine) {
+    let micros = max(0, nanoseconds / 1000)
     let fraction = micros % 1000
     line.append(decimal: Int(micros / 1000))
     line.append(byte: UInt8(ascii: "."))
