@@ -8,14 +8,6 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
-// The HTTP/2 transport's release build checks exclusive access at compile time only: its
-// connection handler and nghttp2 session are classes whose stored properties every callback
-// reads and writes, each access checked at run time (swift_beginAccess: ~3 % of the server's
-// samples under pool Gets, perf). Debug builds, and so the tests, keep the run-time checks.
-let transportSettings: [SwiftSetting] = swift6 + [
-  .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-]
-
 // The server links the Swift runtime and Foundation statically (-static-stdlib; the libraries
 // after it are the ones Foundation's static archives need, which objects compiled against the
 // shared modules do not name) and exports no symbols (-static-stdlib would export all of them:
@@ -129,7 +121,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
-      swiftSettings: transportSettings),
+      swiftSettings: swift6),
 
     // MARK: domain (pools, rules; no I/O) and storage (protocol, SQLite backend)
     .target(name: "ClusterPoolDomain", swiftSettings: swift6),
