@@ -12,7 +12,7 @@ internal import NIOPosix
 /// one, so nothing a write still reads is ever overwritten.
 /// Stored properties are `@exclusivity(unchecked)`: the class lives on one event loop, and the
 /// run-time check of each access (`swift_beginAccess`) cost pool Get 0.45 µs of ~5.9 with
-/// the optimizations it blocked (README, Performance).
+/// the optimizations it blocked (README, Metrics and health).
 final class LoopOutputBuffer: @unchecked Sendable {  // used by its own thread only
   /// The capacity a new buffer starts with.
   static let initialCapacity = 16 << 10

@@ -17,7 +17,7 @@ struct NGHTTP2Settings: Sendable {
 /// The only file that imports CNGHTTP2. Not thread-safe: use it on one event loop.
 /// Stored properties are `@exclusivity(unchecked)`: the class lives on one event loop, and the
 /// run-time check of each access (`swift_beginAccess`) cost pool Get 0.45 µs of ~5.9 with
-/// the optimizations it blocked (README, Performance).
+/// the optimizations it blocked (README, Metrics and health).
 final class NGHTTP2Session {
   @exclusivity(unchecked) private var session: OpaquePointer?
   /// The owner: it owns the session, so the session never outlives it.

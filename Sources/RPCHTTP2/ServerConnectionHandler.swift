@@ -9,7 +9,7 @@ internal import RPCHTTP1
 /// `ServerCallStateMachine` (`+Calls`, `+Steps`).
 /// Stored properties are `@exclusivity(unchecked)`: the class lives on one event loop, and the
 /// run-time check of each access (`swift_beginAccess`) cost pool Get 0.45 µs of ~5.9 with
-/// the optimizations it blocked (README, Performance).
+/// the optimizations it blocked (README, Metrics and health).
 final class ServerConnectionHandler: ChannelInboundHandler {
   typealias InboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer

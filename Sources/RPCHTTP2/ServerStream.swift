@@ -4,7 +4,7 @@ internal import RPCCore
 /// The RPC state of one server stream, owned by its connection handler on the event loop.
 /// Stored properties are `@exclusivity(unchecked)`: the class lives on one event loop, and the
 /// run-time check of each access (`swift_beginAccess`) cost pool Get 0.45 µs of ~5.9 with
-/// the optimizations it blocked (README, Performance).
+/// the optimizations it blocked (README, Metrics and health).
 final class ServerStream {
   let id: Int32
   let handler: MethodHandler
