@@ -46,8 +46,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// The channel's writability as its last change said (read per flush without touching
   /// the channel's atomic, a cache miss on a connection that was idle).
   private var writable = true
-  /// Armed while the connection has no stream, or was when it last fired (`+Idle`).
-  var idleTimer: Scheduled<Void>?
+  /// The idle connections of this connection's event loop, and its place there (`+Idle`).
+  var idle: IdleConnections?
+  var idleLinks = IdleConnections.Links()
   /// When the connection last became free of streams.
   var idleSince = NIODeadline.now()
   var firstRequestTimer: Scheduled<Void>?
@@ -72,6 +73,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
+    idle?.remove(self)
     replyBudget.close()
     self.context = nil
   }
@@ -83,6 +85,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   private func start(context: ChannelHandlerContext) {
     guard firstRequestTimer == nil, !sawRequest else { return }
+    idle = shared.idleConnections(on: context.eventLoop)
     if let remote = context.channel.remoteAddress {
       peer = "\(remote.ipAddress ?? "?"):\(remote.port ?? 0)"
     }
@@ -120,7 +123,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    idleTimer?.cancel()
     firstRequestTimer?.cancel()
     replyBudget.close()
     // A call the connection's end cut short: by the server's shutdown (past its grace
@@ -130,9 +132,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     let open = streams
-    streams = [:]  // first: no stream gone arms the idle timer of a closed connection
+    streams = [:]  // first: no stream gone makes a closed connection idle
     pendingDeadlines = []
     for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
+    idle?.remove(self)  // after the streams: the last one gone made the connection idle
     context.fireChannelInactive()
   }
 
