@@ -37,6 +37,7 @@ extension ServerConnectionHandler {
     if steps.has(.notify), !observers.isEmpty { observers.finished(&stream.observed, status: actions.status) }
     if stream.machine.isClosed, streams[stream.id] === stream {
       streams[stream.id] = nil
+      counts?.addStreams(-1)
       scheduleFlush()
       noteStreamGone()
     }

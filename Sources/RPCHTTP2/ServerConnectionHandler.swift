@@ -18,8 +18,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let shared: Shared
   /// The streams of plain HTTP resources (`+Plain`).
   var plainStreams: [Int32: PlainStream] = [:]
-  /// Where the connection's open call streams are counted for `/metrics` (`streams.count`).
-  let streamCount: TransportCensus.StreamCount?
+  /// Where the connection and its open call streams are counted for `/metrics`: its event
+  /// loop's counts, changed when it is added and removed and when `streams` changes.
+  let counts: TransportCensus.LoopCounts?
   /// Makes the request ids of calls that came without one.
   var requestIDs = RequestIDGenerator()
   var lastRoute: ServerRoute?
@@ -28,9 +29,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var collecting = false
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
-  var streams: [Int32: ServerStream] = [:] {
-    didSet { streamCount?.set(streams.count) }  // no oldValue: the dictionary changes in place
-  }
+  var streams: [Int32: ServerStream] = [:]
   /// Calls with a deadline that began in the current read burst (`+Steps`).
   var pendingDeadlines: [ServerStream] = []
   /// Bounds the replies encoded but not yet sent (`+Budget`).
@@ -56,9 +55,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var shuttingDown = false
   private var closing = false
 
-  init(shared: Shared, streamCount: TransportCensus.StreamCount? = nil, replyBudget: SharedReplyBudget) {
+  init(shared: Shared, counts: TransportCensus.LoopCounts? = nil, replyBudget: SharedReplyBudget) {
     self.shared = shared
-    self.streamCount = streamCount
+    self.counts = counts
     self.replyBudget = ConnectionReplyBudget(
       limit: shared.limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.session = NGHTTP2Session(
@@ -67,12 +66,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
+    counts?.addConnections(1)
     self.context = context
     writable = context.channel.isWritable
     if context.channel.isActive { start(context: context) }
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
+    counts?.addConnections(-1)
     idle?.remove(self)
     replyBudget.close()
     self.context = nil
@@ -133,6 +134,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     let open = streams
     streams = [:]  // first: no stream gone makes a closed connection idle
+    counts?.addStreams(-open.count)
     pendingDeadlines = []
     for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
     idle?.remove(self)  // after the streams: the last one gone made the connection idle

@@ -105,4 +105,41 @@ import RPCTestSupport
     await again.close()
     await test.stop()
   }
+
+  @Test func overlappingCallsOnOneConnectionAreAnsweredAndCountedWhateverOrderTheyEndIn() async throws {
+    let test = try await TestServer.start()
+    let raw = try await RawHTTP2Client.connect(port: test.port)
+    // The first call ends last, the others before it: streams leave in another order than
+    // they came.
+    var ids: [(Int32, String)] = []
+    for delay in ["600", "100", "300"] {
+      let id = try await raw.request(
+        path: Echo.sleep.path, headers: [("content-type", "application/grpc")], body: RawHTTP2Client.message(delay))
+      ids.append((id, delay))
+    }
+    for (id, delay) in ids {
+      let answer = try #require(await raw.response(id))
+      #expect(answer.headers.last?["grpc-status"] == "0")
+      var data = answer.data
+      data.moveReaderIndex(forwardBy: 5)
+      #expect(data.readString(length: data.readableBytes) == "slept \(delay)")
+    }
+    // Three held at once are three open streams of one connection until released.
+    var held: [Int32] = []
+    for index in 0..<3 {
+      held.append(try await raw.request(
+        path: Echo.hold.path, headers: [("content-type", "application/grpc")], body: RawHTTP2Client.message("h\(index)")))
+    }
+    for index in 0..<3 { #expect(await test.probe.wait(for: "holding:h\(index)")) }
+    #expect(test.server.census.http2Streams == 3)
+    #expect(test.server.census.http2Connections == 1)
+    test.probe.record("release")
+    for id in held { #expect(try #require(await raw.response(id)).headers.last?["grpc-status"] == "0") }
+    #expect(await eventually { test.server.census.http2Streams == 0 })
+    _ = try await call(raw, "after")
+    #expect(test.server.census.http2Streams == 0)
+    await raw.close()
+    #expect(await eventually { test.server.census.http2Connections == 0 })
+    await test.stop()
+  }
 }
