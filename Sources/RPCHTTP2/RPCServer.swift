@@ -134,9 +134,9 @@ public final class RPCServer: Service, Sendable {
       // size it reached), so it starts at 512 bytes, not NIO's 2 KiB: a client's first flight
       // fits, busy connections grow it. A first read that leaves part of a TLS ClientHello
       // unread at this cleartext port is answered 400 and closed without a reset
-      // (HTTP1ConnectionHandler.lingerAfterBadRequest).
-      .childChannelOption(
-        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+      // (HTTP1ConnectionHandler.lingerAfterBadRequest). The sizer is small enough for the
+      // channel to hold in place (`CompactRecvAllocator`).
+      .childChannelOption(.recvAllocator, value: CompactRecvAllocator(minimum: 64, initial: 512, maximum: 65536))
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
