@@ -28,13 +28,15 @@ struct OpenStreams {
       return more.isEmpty ? nil : more[id]
     }
     set {
-      if let one, one.id == id {
-        self.one = newValue
-      } else if !more.isEmpty, more[id] != nil {
-        more[id] = newValue
-      } else if let stream = newValue {
-        assert(stream.id == id, "a stream is kept under its own id")
-        if one == nil { one = stream } else { more[id] = stream }
+      // One hash operation at most, as a dictionary alone: an id goes in once, while it is
+      // not open, and out once.
+      if let stream = newValue {
+        assert(stream.id == id && (one?.id == id || more[id] == nil), "a new stream, under its own id")
+        if one == nil || one!.id == id { one = stream } else { more[id] = stream }
+      } else if let one, one.id == id {
+        self.one = nil
+      } else if !more.isEmpty {
+        more[id] = nil
       }
     }
   }
