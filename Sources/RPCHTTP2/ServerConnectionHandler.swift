@@ -29,7 +29,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   var collecting = false
   let session: NGHTTP2Session
   var context: ChannelHandlerContext?
-  var streams = OpenStreams()
+  var streams: [Int32: ServerStream] = [:]
   /// Calls with a deadline that began in the current read burst (`+Steps`).
   var pendingDeadlines: [ServerStream] = []
   /// Bounds the replies encoded but not yet sent (`+Budget`).
@@ -133,10 +133,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     let open = streams
-    streams = OpenStreams()  // first: no stream gone makes a closed connection idle
+    streams = [:]  // first: no stream gone makes a closed connection idle
     counts?.addStreams(-open.count)
     pendingDeadlines = []
-    for stream in open.all { perform(stream.machine.cancelled(ended), stream) }
+    for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
     idle?.remove(self)  // after the streams: the last one gone made the connection idle
     context.fireChannelInactive()
   }
