@@ -134,9 +134,9 @@ public final class RPCServer: Service, Sendable {
       // size it reached), so it starts at 512 bytes, not NIO's 2 KiB: a client's first flight
       // fits, busy connections grow it. A first read that leaves part of a TLS ClientHello
       // unread at this cleartext port is answered 400 and closed without a reset
-      // (HTTP1ConnectionHandler.lingerAfterBadRequest).
-      .childChannelOption(
-        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+      // (HTTP1ConnectionHandler.lingerAfterBadRequest). The sizer is small enough for the
+      // channel to hold in place (`CompactRecvAllocator`).
+      .childChannelOption(.recvAllocator, value: CompactRecvAllocator(minimum: 64, initial: 512, maximum: 65536))
       .childChannelInitializer { [self] channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
@@ -151,17 +151,14 @@ public final class RPCServer: Service, Sendable {
           ) { version, pipeline in
             switch version {
             case .http2:
-              census.opened(http2: true)
-              let streamCount = census.streamCount()
-              channel.closeFuture.whenComplete { _ in  // one callback: each is kept per connection
-                census.closed(http2: true)
-                census.forget(streamCount)
-              }
+              // The handler counts itself in and out: no close-future callback of its own
+              // (each is kept, with its closures, for the life of the connection).
               try pipeline.addHandler(
-                ServerConnectionHandler(shared: http2, streamCount: streamCount, replyBudget: replyBudget))
+                ServerConnectionHandler(
+                  shared: http2, counts: census.counts(on: channel.eventLoop), replyBudget: replyBudget))
             case .http1:
-              census.opened(http2: false)
-              channel.closeFuture.whenComplete { _ in census.closed(http2: false) }
+              census.openedHTTP1()
+              channel.closeFuture.whenComplete { _ in census.closedHTTP1() }
               try pipeline.configureHTTPServerPipeline(
                 withErrorHandling: true, withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: http1HeaderLimits)

@@ -87,6 +87,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
     let stream = ServerStream(
       id: id, handler: route.handler, policy: route.policy, context: context, call: call, observed: observed)
     streams[id] = stream
+    counts?.addStreams(1)
     perform(stream.machine.start(timeout: call.timeout), stream)
     if endStream { session(endOfStream: id) }
   }

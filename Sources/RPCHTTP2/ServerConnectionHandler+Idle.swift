@@ -3,12 +3,10 @@ internal import NIOCore
 /// The lifecycle of streams and the connection: the first-request and idle timeouts, and the
 /// graceful shutdown.
 ///
-/// The idle timer is not cancelled and armed again per call: a connection that makes one call
-/// a second (a cluster's heartbeat) did both each time, and cancelling a scheduled task costs
-/// a walk over the event loop's whole timer heap, one idle timer per idle connection (10 % of
-/// the server's CPU with 5,000 such connections). It stays armed; a call only notes when the
-/// connection became free again, and the timer, when it fires, closes the connection only if
-/// it has been free for the whole timeout, else waits for the rest.
+/// A connection has no idle timer of its own: when its last stream goes it moves to the end of
+/// its event loop's `IdleConnections`, whose one timer closes the connections idle for the whole
+/// timeout. Nothing is cancelled or armed per call: a connection that makes one call a second (a
+/// cluster's heartbeat) only moves to the end of the list again.
 extension ServerConnectionHandler {
   /// A request arrived: the connection is in use.
   func noteRequest() {
@@ -18,33 +16,23 @@ extension ServerConnectionHandler {
     firstRequestTimer = nil
   }
 
-  /// A stream went away: when none is left the connection is idle from now (the idle timer
-  /// armed if it is not), or a shutdown finishes.
+  /// A stream went away: when none is left the connection is idle from now (at the end of its
+  /// loop's idle connections), or a shutdown finishes.
   func noteStreamGone() {
-    guard streams.isEmpty, plainStreams.isEmpty, let context else { return }
+    guard streams.isEmpty, plainStreams.isEmpty, context != nil else { return }
     if shuttingDown {
       scheduleFlush()
       return
     }
     idleSince = .now()
-    if idleTimer == nil { armIdleTimer(at: idleSince + .init(limits.idleTimeout), on: context.eventLoop) }
+    idle?.becameIdle(self)
   }
 
-  private func armIdleTimer(at deadline: NIODeadline, on loop: any EventLoop) {
-    let loopBound = NIOLoopBound(self, eventLoop: loop)
-    idleTimer = loop.scheduleTask(deadline: deadline) {
-      let handler = loopBound.value
-      handler.idleTimer = nil
-      handler.idleTimerFired()
-    }
-  }
-
-  /// Closes a connection free of streams for the whole idle timeout; one in use now is looked
-  /// at again when its last stream goes, one free for less is looked at again when it may be.
-  private func idleTimerFired() {
-    guard streams.isEmpty, plainStreams.isEmpty, !shuttingDown, let context else { return }
-    let due = idleSince + .init(limits.idleTimeout)
-    if due > .now() { return armIdleTimer(at: due, on: context.eventLoop) }
+  /// Its loop's `IdleConnections` took the connection out: the idle timeout has passed since
+  /// `idleSince`. Closes it if it is still free of streams; one in use again goes back to the
+  /// list when its last stream goes.
+  func idleTimedOut() {
+    guard streams.isEmpty, plainStreams.isEmpty, !shuttingDown, context != nil else { return }
     logger.debug("idle timeout", metadata: ["peer": "\(peer)"])
     beginGracefulShutdown()
   }
@@ -53,8 +41,7 @@ extension ServerConnectionHandler {
   func beginGracefulShutdown() {
     guard !shuttingDown else { return }
     shuttingDown = true
-    idleTimer?.cancel()
-    idleTimer = nil
+    idle?.remove(self)
     session.goAway(lastStreamID: session.lastProcessedStreamID)
     if reading { return }
     flushOutput()

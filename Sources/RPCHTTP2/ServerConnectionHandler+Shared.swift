@@ -1,6 +1,7 @@
 internal import Logging
 internal import NIOCore
 internal import RPCCore
+internal import Synchronization
 
 extension ServerConnectionHandler {
   /// What every HTTP/2 connection of a server reads and none changes, made once per server:
@@ -17,6 +18,8 @@ extension ServerConnectionHandler {
     let limits: ServerConfiguration.Limits
     let settings: NGHTTP2Settings
     let logger: Logger
+    /// The idle connections of each event loop, made when its first connection starts.
+    private let idle = Mutex<[ObjectIdentifier: NIOLoopBound<IdleConnections>]>([:])
 
     init(
       routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
@@ -30,6 +33,18 @@ extension ServerConnectionHandler {
       self.limits = limits
       self.settings = settings
       self.logger = logger
+    }
+
+    /// The idle connections of `loop`'s connections to this server (called on `loop`).
+    func idleConnections(on loop: any EventLoop) -> IdleConnections {
+      let key = ObjectIdentifier(loop)
+      let bound = idle.withLock { lists in
+        if let bound = lists[key] { return bound }
+        let bound = NIOLoopBound(IdleConnections(timeout: .init(limits.idleTimeout), loop: loop), eventLoop: loop)
+        lists[key] = bound
+        return bound
+      }
+      return bound.value
     }
   }
 

@@ -39,6 +39,7 @@ extension ServerConnectionHandler {
     }
     if stream.machine.isClosed, streams[stream.id] === stream {
       streams[stream.id] = nil
+      counts?.addStreams(-1)
       scheduleFlush()
       noteStreamGone()
     }

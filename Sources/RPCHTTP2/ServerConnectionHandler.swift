@@ -21,8 +21,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   let shared: Shared
   /// The streams of plain HTTP resources (`+Plain`).
   @exclusivity(unchecked) var plainStreams: [Int32: PlainStream] = [:]
-  /// Where the connection's open call streams are counted for `/metrics` (`streams.count`).
-  let streamCount: TransportCensus.StreamCount?
+  /// Where the connection and its open call streams are counted for `/metrics`: its event
+  /// loop's counts, changed when it is added and removed and when `streams` changes.
+  let counts: TransportCensus.LoopCounts?
   /// Makes the request ids of calls that came without one.
   @exclusivity(unchecked) var requestIDs = RequestIDGenerator()
   @exclusivity(unchecked) var lastRoute: ServerRoute?
@@ -31,9 +32,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   @exclusivity(unchecked) var collecting = false
   let session: NGHTTP2Session
   @exclusivity(unchecked) var context: ChannelHandlerContext?
-  @exclusivity(unchecked) var streams: [Int32: ServerStream] = [:] {
-    didSet { streamCount?.set(streams.count) }  // no oldValue: the dictionary changes in place
-  }
+  @exclusivity(unchecked) var streams: [Int32: ServerStream] = [:]
   /// Calls with a deadline that began in the current read burst (`+Steps`).
   @exclusivity(unchecked) var pendingDeadlines: [ServerStream] = []
   /// Bounds the replies encoded but not yet sent (`+Budget`).
@@ -49,8 +48,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   /// The channel's writability as its last change said (read per flush without touching
   /// the channel's atomic, a cache miss on a connection that was idle).
   @exclusivity(unchecked) private var writable = true
-  /// Armed while the connection has no stream, or was when it last fired (`+Idle`).
-  @exclusivity(unchecked) var idleTimer: Scheduled<Void>?
+  /// The idle connections of this connection's event loop, and its place there (`+Idle`).
+  @exclusivity(unchecked) var idle: IdleConnections?
+  @exclusivity(unchecked) var idleLinks = IdleConnections.Links()
   /// When the connection last became free of streams.
   @exclusivity(unchecked) var idleSince = NIODeadline.now()
   @exclusivity(unchecked) var firstRequestTimer: Scheduled<Void>?
@@ -58,9 +58,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   @exclusivity(unchecked) var shuttingDown = false
   @exclusivity(unchecked) private var closing = false
 
-  init(shared: Shared, streamCount: TransportCensus.StreamCount? = nil, replyBudget: SharedReplyBudget) {
+  init(shared: Shared, counts: TransportCensus.LoopCounts? = nil, replyBudget: SharedReplyBudget) {
     self.shared = shared
-    self.streamCount = streamCount
+    self.counts = counts
     self.replyBudget = ConnectionReplyBudget(
       limit: shared.limits.maxBufferedReplyBytesPerConnection, shared: replyBudget)
     self.session = NGHTTP2Session(
@@ -69,12 +69,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
+    counts?.addConnections(1)
     self.context = context
     writable = context.channel.isWritable
     if context.channel.isActive { start(context: context) }
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
+    counts?.addConnections(-1)
+    idle?.remove(self)
     replyBudget.close()
     self.context = nil
   }
@@ -86,6 +89,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   private func start(context: ChannelHandlerContext) {
     guard firstRequestTimer == nil, !sawRequest else { return }
+    idle = shared.idleConnections(on: context.eventLoop)
     if let remote = context.channel.remoteAddress {
       peer = "\(remote.ipAddress ?? "?"):\(remote.port ?? 0)"
     }
@@ -123,7 +127,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    idleTimer?.cancel()
     firstRequestTimer?.cancel()
     replyBudget.close()
     // A call the connection's end cut short: by the server's shutdown (past its grace
@@ -133,9 +136,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
       ? RPCError(code: .unavailable, message: "the server shut down before the call finished")
       : RPCError(code: .cancelled, message: "the connection closed before the call finished")
     let open = streams
-    streams = [:]  // first: no stream gone arms the idle timer of a closed connection
+    streams = [:]  // first: no stream gone makes a closed connection idle
+    counts?.addStreams(-open.count)
     pendingDeadlines = []
     for stream in open.values { perform(stream.machine.cancelled(ended), stream) }
+    idle?.remove(self)  // after the streams: the last one gone made the connection idle
     context.fireChannelInactive()
   }
 
