@@ -20,7 +20,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   static let okTrailers = HeaderBlock([("grpc-status", "0")])
 
   func session(beginHeaders id: Int32) {
-    collecting = streams[id] == nil && plainStreams[id] == nil
+    collecting = streams[id] == nil && !isPlain(id)
     if collecting { head = RequestHead() }
   }
 
@@ -96,7 +96,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
 
   func session(data: ByteBuffer, stream id: Int32) {
     let size = data.readableBytes
-    if plainStreams[id] != nil { return receivePlain(data, stream: id) }
+    if isPlain(id) { return receivePlain(data, stream: id) }
     guard let stream = streams[id] else {
       return session.consume(stream: id, bytes: size)
     }
@@ -136,7 +136,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(endOfStream id: Int32) {
-    if plainStreams[id] != nil { return endOfPlainRequest(stream: id) }
+    if isPlain(id) { return endOfPlainRequest(stream: id) }
     guard let stream = streams[id] else { return }
     do {
       if let message = try stream.decoder.finish() { take(message, stream) }
@@ -149,7 +149,7 @@ extension ServerConnectionHandler: NGHTTP2SessionDelegate {
   }
 
   func session(closed id: Int32, errorCode: UInt32) {
-    if let plain = plainStreams.removeValue(forKey: id) {
+    if !plainStreams.isEmpty, let plain = plainStreams.removeValue(forKey: id) {
       plain.task?.cancel()
       return noteStreamGone()
     }
