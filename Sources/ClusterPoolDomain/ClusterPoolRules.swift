@@ -59,11 +59,13 @@ public enum ClusterPoolRules {
   }
 
   /// Get: the pool when it exists and is live; `NOT_FOUND` otherwise.
-  public static func get(_ existing: ClusterPool?, _ key: PoolKey) throws(DomainError) -> ClusterPool {
+  public static func get(_ existing: consuming ClusterPool?, _ key: PoolKey) throws(DomainError) -> ClusterPool {
     try live(existing, key)
   }
 
-  static func live(_ existing: ClusterPool?, _ key: PoolKey) throws(DomainError) -> ClusterPool {
+  /// Takes `existing` over (`consuming`): borrowed, the pool it returns was a copy of it (a
+  /// retain of each of its dozen strings, then their release with the caller's), on every pool Get.
+  static func live(_ existing: consuming ClusterPool?, _ key: PoolKey) throws(DomainError) -> ClusterPool {
     guard let existing else {
       throw DomainError(
         .notFound, "cluster pool \"\(key.name)\" does not exist in organization \"\(key.organization)\": "
