@@ -27,11 +27,9 @@ final class NGHTTP2Session {
   @exclusivity(unchecked) private var input: ByteBuffer?
   @exclusivity(unchecked) private var inputBase: UnsafeRawPointer?
   private let allocator = ByteBufferAllocator()
-  /// A server session's allocations (its frame buffer is its thread's, `SessionAllocations`),
-  /// held in place: nghttp2's allocator reaches them through the session object (its user data),
-  /// not through a separate allocation of their own (64 bytes per connection).
-  @exclusivity(unchecked) private var allocations: SessionAllocations?
-  private let isServer: Bool  // after `allocations`: in its padding
+  private let isServer: Bool
+  /// A server session's allocations (its frame buffer is its thread's, `SessionAllocations`).
+  private let allocations: UnsafeMutablePointer<SessionAllocations>?
   /// Output queued per stream above which writers should wait.
   let lowWaterMark: Int
   /// Body bytes queued on all streams and not yet taken by nghttp2: replies encoded but not
@@ -103,7 +101,12 @@ final class NGHTTP2Session {
   init(server: Bool, settings: NGHTTP2Settings, lowWaterMark: Int = 64 << 10) {
     self.lowWaterMark = lowWaterMark
     self.isServer = server
-    allocations = server ? SessionAllocations() : nil
+    if server {
+      allocations = .allocate(capacity: 1)
+      allocations!.initialize(to: SessionAllocations())
+    } else {
+      allocations = nil
+    }
     var callbacks: OpaquePointer?
     nghttp2_session_callbacks_new(&callbacks)
     defer { nghttp2_session_callbacks_del(callbacks) }
@@ -117,13 +120,13 @@ final class NGHTTP2Session {
     // window is returned on receipt so one slow stream never stalls the others.
     nghttp2_option_set_no_auto_window_update(option, 1)
     let user = Unmanaged.passUnretained(self).toOpaque()
-    if server {
+    if let allocations {
       // A closed stream is forgotten at once rather than kept (up to SETTINGS_MAX_CONCURRENT_
       // STREAMS of them per connection) for RFC 7540 priorities, which gRPC clients never send.
       nghttp2_option_set_no_closed_streams(option, 1)
-      var memory = Self.memory(user)
+      var memory = Self.memory(allocations)
       nghttp2_session_server_new3(&session, callbacks, user, option, &memory)
-      allocations?.creating = false
+      allocations.pointee.creating = false
     } else {
       nghttp2_session_client_new2(&session, callbacks, user, option)
     }
@@ -152,7 +155,9 @@ final class NGHTTP2Session {
   }
 
   deinit {
-    nghttp2_session_del(session)  // frees through `allocations`, still in place
+    nghttp2_session_del(session)
+    allocations?.deinitialize(count: 1)
+    allocations?.deallocate()
     while let record = liveRecords { unlink(record) }  // iteratively, not by recursive release
   }
 
@@ -160,7 +165,7 @@ final class NGHTTP2Session {
 
   /// Feeds received bytes; delegate calls happen during this call.
   func receive(_ bytes: ByteBuffer) throws(Failure) {
-    allocations?.noteActivity()  // before nghttp2 may open a stream in its map
+    allocations?.pointee.noteActivity()  // before nghttp2 may open a stream in its map
     let result = bytes.withUnsafeReadableBytes { raw in
       input = bytes
       inputBase = UnsafeRawPointer(raw.baseAddress)
@@ -184,7 +189,7 @@ final class NGHTTP2Session {
   /// there was nothing to send. The caller owns the buffer: a server connection passes its
   /// event loop's (``LoopOutputBuffer``), so a flush allocates nothing.
   func pullOutput(into out: inout ByteBuffer, maxBytes: Int) throws(Failure) -> Bool {
-    assert(allocations?.onOwningThread ?? true, "a server session used off the thread that made it")
+    assert(allocations?.pointee.onOwningThread ?? true, "a server session used off the thread that made it")
     assert(allocations == nil || SharedFrameBuffer.enter(), "a server session pulled output inside another's")
     defer { assert(allocations == nil || SharedFrameBuffer.leave()) }
     let start = out.writerIndex
@@ -225,7 +230,7 @@ final class NGHTTP2Session {
   var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
 
   /// The page holding a server session's stream map (`StreamTablePages`), if it has one.
-  var streamTablePage: StreamTablePages.Page? { allocations?.tablePage }
+  var streamTablePage: StreamTablePages.Page? { allocations?.pointee.tablePage }
 
   /// The highest peer stream id handed to the application.
   var lastProcessedStreamID: Int32 { nghttp2_session_get_last_proc_stream_id(session) }
@@ -416,27 +421,21 @@ extension NGHTTP2Session {
       })
   }
 
-  /// nghttp2's allocator for a server session (`SessionAllocations`): `user` is the session
-  /// object, which holds them (borrowed for each call, not retained: the allocator is also
-  /// called from `deinit`, by `nghttp2_session_del`).
-  private static func memory(_ user: UnsafeMutableRawPointer) -> nghttp2_mem {
+  /// nghttp2's allocator for a server session (`SessionAllocations`).
+  private static func memory(_ allocations: UnsafeMutablePointer<SessionAllocations>) -> nghttp2_mem {
     nghttp2_mem(
-      mem_user_data: user,
+      mem_user_data: UnsafeMutableRawPointer(allocations),
       malloc: { size, user in
-        Unmanaged<NGHTTP2Session>.fromOpaque(user!)._withUnsafeGuaranteedRef { $0.allocations!.allocate(size) }
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.allocate(size)
       },
       free: { pointer, user in
-        Unmanaged<NGHTTP2Session>.fromOpaque(user!)._withUnsafeGuaranteedRef { $0.allocations!.release(pointer) }
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.release(pointer)
       },
       calloc: { count, size, user in
-        Unmanaged<NGHTTP2Session>.fromOpaque(user!)._withUnsafeGuaranteedRef {
-          $0.allocations!.allocateZeroed(count, size)
-        }
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.allocateZeroed(count, size)
       },
       realloc: { pointer, size, user in
-        Unmanaged<NGHTTP2Session>.fromOpaque(user!)._withUnsafeGuaranteedRef {
-          $0.allocations!.reallocate(pointer, size)
-        }
+        user!.assumingMemoryBound(to: SessionAllocations.self).pointee.reallocate(pointer, size)
       })
   }
 

@@ -29,18 +29,15 @@ struct SessionAllocations {
   /// a padding byte and the largest payload of the default frame size).
   static let frameBufferLength = 9 + 1 + 16_384
 
+  /// Whether the session is being created (the frame buffer is claimed then only).
+  var creating = true
   /// The thread's shared buffer, once the session has it.
   private(set) var shared: UnsafeMutableRawPointer?
+  /// The thread the shared buffer belongs to (checked in debug builds).
+  private(set) var owner: pthread_t?
   /// The page of the session's stream map, and the pages it came from.
   private(set) var tablePage: StreamTablePages.Page?
   private var pages: StreamTablePages?
-  /// Whether the session is being created (the frame buffer is claimed then only).
-  var creating = true
-  #if DEBUG
-    /// The thread the shared buffer belongs to (checked in debug builds only: release builds
-    /// keep the allocations in each session object, 41 bytes, not 64).
-    private(set) var owner: pthread_t?
-  #endif
 
   init() {}
 
@@ -53,9 +50,7 @@ struct SessionAllocations {
   mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
     if creating, shared == nil, size == Self.frameBufferLength {
       shared = SharedFrameBuffer.current()
-      #if DEBUG
-        owner = pthread_self()
-      #endif
+      owner = pthread_self()
       return shared
     }
     return malloc(size)
@@ -100,14 +95,9 @@ struct SessionAllocations {
     return copy
   }
 
-  /// Whether the session may serialize frames on this thread (its buffer is this thread's);
-  /// known in debug builds only (`true` in release ones, which only assert it).
+  /// Whether the session may serialize frames on this thread (its buffer is this thread's).
   var onOwningThread: Bool {
-    #if DEBUG
-      guard let owner else { return true }
-      return pthread_equal(owner, pthread_self()) != 0
-    #else
-      true
-    #endif
+    guard let owner else { return true }
+    return pthread_equal(owner, pthread_self()) != 0
   }
 }
