@@ -1,7 +1,7 @@
 """Idle HTTP/2 connections against a running server, and what they cost it in RSS.
 
   bench-idle-conns.py HOST:PORT --pid PID [--connections 10000] [--steps 1000,10000] [--batch 200]
-                      [--rpc PATH --body FILE] [--calls 1] [--quiet 5] [--again 0]
+                      [--rpc PATH --body FILE] [--calls 1] [--warm 0] [--quiet 5] [--again 0]
 
 Opens the connections in batches, each with the h2c client preface, an empty SETTINGS frame
 (and the SETTINGS ACK of the server's), then one gRPC call (--calls N: N calls, one after the
@@ -11,7 +11,12 @@ made its calls and now idles, as a client keeps it. At each step it waits until 
 RSS (VmRSS of /proc/PID/status) settles (unchanged for --quiet seconds, default 5: the server
 gives the stream map of a connection back 2 to 4 s after its last call), prints it, then goes on;
 after the last step (and --again N rounds of one more call on every connection, each followed
-by the settled RSS) it closes every connection and prints the RSS once more. Lines
+by the settled RSS) it closes every connection and prints the RSS once more. --warm N opens N
+connections first, each through its calls, and keeps them open: the idle reading every figure
+counts from is taken with them, so what a server maps or allocates once (the code and data pages
+of the paths a connection runs, given back at its start and faulted in again a page at a time;
+each event loop's own buffers) is not counted per connection; only the connections after them
+are (the figures say "on top of N"). Lines
 `RESULT key=value ...` are for tools/bench. A connection refused or reset, or a call answered
 with anything but grpc-status 0, fails the run. Raises its own open-file limit to the hard limit; the server
 needs one as high (ulimit -n).
@@ -135,6 +140,8 @@ async def main() -> int:
     ap.add_argument("--rpc", default="/grpc.health.v1.Health/Check", help="the method called")
     ap.add_argument("--body", help="gRPC-framed request file (default: an empty message)")
     ap.add_argument("--calls", type=int, default=1, help="calls made on each connection first")
+    ap.add_argument("--warm", type=int, default=0,
+                    help="connections opened (through their calls) and kept open before the idle reading")
     ap.add_argument("--quiet", type=float, default=5.0, help="seconds without an RSS change that count as settled")
     ap.add_argument("--again", type=int, default=0,
                     help="then, this many times, one more call on every open connection and the RSS once settled")
@@ -146,9 +153,12 @@ async def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     steps = sorted({int(s) for s in args.steps.split(",") if s} | {args.connections})
     body = open(args.body, "rb").read() if args.body else struct.pack(">BI", 0, 0)
+    warm = await asyncio.gather(*(open_idle(host, int(port), Caller(args.target, args.rpc, body), args.calls)
+                                  for _ in range(args.warm)))
     conns = []
     base = await settled_rss(args.pid, args.quiet)
-    print(f"server RSS idle: {base} KiB", flush=True)
+    print(f"server RSS idle: {base} KiB" + (f" (with {args.warm} connections open, warmed up)" if warm else ""),
+          flush=True)
     print(f"RESULT connections=0 rss_kib={base} per_conn_kib=NA", flush=True)
     t0 = time.monotonic()
     for step in steps:
@@ -157,7 +167,7 @@ async def main() -> int:
             conns += await asyncio.gather(*(open_idle(host, int(port), Caller(args.target, args.rpc, body), args.calls) for _ in range(n)))
         rss = await settled_rss(args.pid, args.quiet)
         per = (rss - base) / step
-        print(f"{step} idle connections after {time.monotonic() - t0:.1f} s: server RSS {rss} KiB "
+        print(f"{step} idle connections{f' on top of {args.warm}' if warm else ''} after {time.monotonic() - t0:.1f} s: server RSS {rss} KiB "
               f"(+{(rss - base) / 1024:.1f} MiB, {per:.2f} KiB per connection)", flush=True)
         print(f"RESULT connections={step} rss_kib={rss} per_conn_kib={per:.2f}", flush=True)
     last = rss
@@ -169,9 +179,9 @@ async def main() -> int:
         print(f"one more call on each connection ({again}): server RSS {busy} KiB right after, {rss} KiB "
               f"settled ({(rss - last) / 1024:+.1f} MiB)", flush=True)
         print(f"RESULT again={again} rss_kib={rss} busy_rss_kib={busy}", flush=True)
-    for conn in conns:
+    for conn in conns + warm:
         conn.writer.close()
-    await asyncio.gather(*(c.writer.wait_closed() for c in conns), return_exceptions=True)
+    await asyncio.gather(*(c.writer.wait_closed() for c in conns + warm), return_exceptions=True)
     rss = await settled_rss(args.pid, max(args.quiet, 12.0))  # the server trims its heap every 10 s
     print(f"all closed: server RSS {rss} KiB (+{(rss - base) / 1024:.1f} MiB over idle)", flush=True)
     print(f"RESULT closed=1 rss_kib={rss}", flush=True)

@@ -5,7 +5,9 @@
 #                         and $EXTRA_POOLS [9000] of bulk), next to the C++ gRPC peer of
 #                         ../shared/bench (its own 1,000 pools), in one run; then each one's RSS per
 #                         idle HTTP/2 connection at $IDLE_CONNS [10000] connections that made one
-#                         call each (tools/bench-idle-conns.py; $IDLE_CALLS [1] calls per connection);
+#                         call each (tools/bench-idle-conns.py; $IDLE_CALLS [1] calls per connection;
+#                         counted on top of $IDLE_WARM [16] opened first and kept open, so that pages
+#                         a server maps once, e.g. code faulted back in, are not counted per connection);
 #                         and the server's pool Get throughput and CPU per call (h2load, seeded)
 #
 # BASELINE_BIN=PATH measures that binary too (a copy of the server before a change), in rounds
@@ -79,7 +81,7 @@ memory_measure() {
   if [ "$conns" -gt 0 ]; then
     taskset -c "$H2LOAD_CPUS" "$py" tools/bench-idle-conns.py "127.0.0.1:$port" --pid "$PID" \
       --connections "$conns" --steps "$((conns / 10))" --rpc "$rpc" --body "$body" \
-      --calls "${IDLE_CALLS:-1}" >"$out.idle" 2>&1 || { cat "$out.idle" >&2; verdict="$verdict/idle:FAIL"; }
+      --calls "${IDLE_CALLS:-1}" --warm "${IDLE_WARM:-16}" >"$out.idle" 2>&1 || { cat "$out.idle" >&2; verdict="$verdict/idle:FAIL"; }
     sed 's/^/    /' "$out.idle" | grep -v RESULT
     st=$(grep "^RESULT connections=$conns " "$out.idle" || true)
     per=$(field "$st" per_conn_kib); at=$(mib "$(field "$st" rss_kib)")

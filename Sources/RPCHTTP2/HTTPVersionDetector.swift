@@ -24,6 +24,8 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
   static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
   private let timeout: TimeAmount
+  /// The server's open connections, left here when the connection closes before deciding.
+  private let connections: ConnectionTable?
   private let configure: (Version, ChannelPipeline.SynchronousOperations) throws -> Void
   private var awaitingHandshake: Bool
   private var held: [ByteBuffer] = []
@@ -34,13 +36,16 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
   /// - Parameters:
   ///   - tls: whether a TLS handler sits in front (then ALPN is awaited first).
   ///   - timeout: how long the connection may take to show its version.
+  ///   - connections: the server's table, which the connection leaves if it closes with this
+  ///     handler still in place (once decided, the chosen version's handlers take it out).
   ///   - configure: adds the handlers of the chosen version at the end of the pipeline.
   init(
-    tls: Bool, timeout: TimeAmount,
+    tls: Bool, timeout: TimeAmount, connections: ConnectionTable? = nil,
     configure: @escaping (Version, ChannelPipeline.SynchronousOperations) throws -> Void
   ) {
     self.awaitingHandshake = tls
     self.timeout = timeout
+    self.connections = connections
     self.configure = configure
   }
 
@@ -84,6 +89,8 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
 
   func handlerRemoved(context: ChannelHandlerContext) {
     timer?.cancel()
+    // Removed by the pipeline's teardown (the connection closed), not by `decide`.
+    if !context.channel.isActive { connections?.remove(context.channel) }
   }
 
   private func armTimer(context: ChannelHandlerContext) {

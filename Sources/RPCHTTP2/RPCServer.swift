@@ -21,7 +21,7 @@ public final class RPCServer: Service, Sendable {
   private let logger: Logger
   private let bound = BoundAddress()
   private let started = Mutex(false)
-  private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+  private let connections = ConnectionTable()
   /// The bound listener (`bind()`), not accepting until `run()`.
   private let listener = Mutex<(MultiThreadedEventLoopGroup, any Channel)?>(nil)
   /// The routes, made from the registry when `run()` starts (services may register after
@@ -46,7 +46,7 @@ public final class RPCServer: Service, Sendable {
   }
 
   /// How many client connections are open.
-  var connectionCount: Int { connections.withLock { $0.count } }
+  var connectionCount: Int { connections.count }
 
   /// Loads the TLS files and binds the port, without serving yet: connections wait in the
   /// listen backlog until `run()`. Lets a caller fail fast (and create nothing) when the
@@ -93,7 +93,7 @@ public final class RPCServer: Service, Sendable {
     let http2 = ServerConnectionHandler.Shared(
       routes: ServerRoute.table(registry), plainRoutes: http1Routes.plain, authenticator: http1Routes.authenticator,
       observers: configuration.http1Configuration.observers, limits: configuration.limits,
-      settings: configuration.http2Settings, logger: logger)
+      settings: configuration.http2Settings, logger: logger, connections: connections)
     routes.withLock { $0 = (http2, http1Routes) }
     try await channel.setOption(.autoRead, value: true).get()
     logger.info(
@@ -122,6 +122,7 @@ public final class RPCServer: Service, Sendable {
     let high = max(limits.maxBufferedOutputPerConnection, 64 << 10)
     let replyBudget = SharedReplyBudget(limit: limits.maxBufferedReplyBytes)
     let census = self.census
+    let connections = self.connections
     census.track(replyBudget)
     return ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
@@ -138,8 +139,7 @@ public final class RPCServer: Service, Sendable {
       // channel to hold in place (`CompactRecvAllocator`).
       .childChannelOption(.recvAllocator, value: CompactRecvAllocator(minimum: 64, initial: 512, maximum: 65536))
       .childChannelInitializer { [self] channel in
-        self.track(channel)
-        return channel.eventLoop.makeCompletedFuture {
+        channel.eventLoop.makeCompletedFuture {
           guard let (http2, http1Routes) = self.routes.withLock({ $0 }) else {
             throw RPCError(code: .unavailable, message: "connection accepted before run()")
           }
@@ -147,7 +147,7 @@ public final class RPCServer: Service, Sendable {
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
           }
           let detector = HTTPVersionDetector(
-            tls: sslContext != nil, timeout: .init(limits.firstRequestTimeout)
+            tls: sslContext != nil, timeout: .init(limits.firstRequestTimeout), connections: connections
           ) { version, pipeline in
             switch version {
             case .http2:
@@ -158,7 +158,11 @@ public final class RPCServer: Service, Sendable {
                   shared: http2, counts: census.counts(on: channel.eventLoop), replyBudget: replyBudget))
             case .http1:
               census.openedHTTP1()
-              channel.closeFuture.whenComplete { _ in census.closedHTTP1() }
+              // One callback counts it out and takes it out of the table.
+              channel.closeFuture.whenComplete { _ in
+                census.closedHTTP1()
+                connections.remove(channel)
+              }
               try pipeline.configureHTTPServerPipeline(
                 withErrorHandling: true, withEncoderConfiguration: .init(),
                 withDecoderLimitConfiguration: http1HeaderLimits)
@@ -167,20 +171,14 @@ public final class RPCServer: Service, Sendable {
             }
           }
           try channel.pipeline.syncOperations.addHandler(detector)
+          // In the table from here on: its handlers take it out when it closes.
+          connections.insert(channel)
         }
       }
   }
 
-  private func track(_ channel: any Channel) {
-    let id = ObjectIdentifier(channel)
-    connections.withLock { $0[id] = channel }
-    channel.closeFuture.whenComplete { [self] _ in
-      _ = connections.withLock { $0.removeValue(forKey: id) }
-    }
-  }
-
   private func drainAllConnections() {
-    for channel in connections.withLock({ Array($0.values) }) {
+    for channel in connections.all {
       channel.eventLoop.execute {
         // HTTP/2 connections answer the first (GOAWAY); HTTP/1.1 ones and those still
         // choosing their version the second (NIOHTTP1 closes after the running call).
@@ -191,7 +189,7 @@ public final class RPCServer: Service, Sendable {
   }
 
   private func closeAllConnections() {
-    for channel in connections.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+    for channel in connections.all { channel.close(promise: nil) }
   }
 
   /// Waits for open connections to close, forcing them after the grace period.
@@ -199,7 +197,7 @@ public final class RPCServer: Service, Sendable {
     let grace = configuration.shutdownGracePeriod
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
-        for channel in self.connections.withLock({ Array($0.values) }) {
+        for channel in self.connections.all {
           try? await channel.closeFuture.get()
         }
       }

@@ -18,13 +18,16 @@ extension ServerConnectionHandler {
     let limits: ServerConfiguration.Limits
     let settings: NGHTTP2Settings
     let logger: Logger
+    /// The server's open connections: a connection leaves when its handler goes.
+    let connections: ConnectionTable
     /// The idle connections of each event loop, made when its first connection starts.
     private let idle = Mutex<[ObjectIdentifier: NIOLoopBound<IdleConnections>]>([:])
 
     init(
       routes: [String: ServerRoute], plainRoutes: HTTPRoutes = HTTPRoutes([]),
       authenticator: (any CallAuthenticator)? = nil, observers: CallObservers = CallObservers([]),
-      limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, logger: Logger
+      limits: ServerConfiguration.Limits, settings: NGHTTP2Settings, logger: Logger,
+      connections: ConnectionTable = ConnectionTable()
     ) {
       self.routes = routes
       self.plainRoutes = plainRoutes
@@ -33,6 +36,7 @@ extension ServerConnectionHandler {
       self.limits = limits
       self.settings = settings
       self.logger = logger
+      self.connections = connections
     }
 
     /// The idle connections of `loop`'s connections to this server (called on `loop`).

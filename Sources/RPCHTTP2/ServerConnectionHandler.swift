@@ -77,6 +77,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
   func handlerRemoved(context: ChannelHandlerContext) {
     counts?.addConnections(-1)
+    shared.connections.remove(context.channel)  // only at the connection's close
     idle?.remove(self)
     replyBudget.close()
     self.context = nil
