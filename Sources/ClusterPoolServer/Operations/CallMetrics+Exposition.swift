@@ -55,24 +55,22 @@ extension CallMetrics {
       Self.appendLabel("service", method.service, to: &labels)
       labels.append(UInt8(ascii: ","))
       Self.appendLabel("method", method.method, to: &labels)
+      // one sample line: NAME_SUFFIX{LABELS EXTRA} VALUE
+      func sample(_ suffix: String, _ extra: String, _ value: String) {
+        text.append(contentsOf: "\(name)_\(suffix){".utf8)
+        text.append(contentsOf: labels)
+        text.append(contentsOf: "\(extra)} \(value)\n".utf8)
+      }
       var cumulative: UInt64 = 0
       for (bucket, bound) in Self.latencyBuckets.enumerated() {
         cumulative &+= buckets[buckets.startIndex + bucket]
         let (seconds, attoseconds) = bound.components
-        text.append(contentsOf: "\(name)_bucket{".utf8)
-        text.append(contentsOf: labels)
-        text.append(contentsOf: ",le=\"\(Self.secondsText(seconds, attoseconds))\"} \(cumulative)\n".utf8)
+        sample("bucket", ",le=\"\(Self.secondsText(seconds, attoseconds))\"", "\(cumulative)")
       }
-      text.append(contentsOf: "\(name)_bucket{".utf8)
-      text.append(contentsOf: labels)
-      text.append(contentsOf: ",le=\"+Inf\"} \(count)\n".utf8)
+      sample("bucket", ",le=\"+Inf\"", "\(count)")
       let sum = Int64(clamping: totals[method.offset + stride - 1])
-      text.append(contentsOf: "\(name)_sum{".utf8)
-      text.append(contentsOf: labels)
-      text.append(contentsOf: "} \(Self.secondsText(sum / 1_000_000_000, sum % 1_000_000_000 * 1_000_000_000))\n".utf8)
-      text.append(contentsOf: "\(name)_count{".utf8)
-      text.append(contentsOf: labels)
-      text.append(contentsOf: "} \(count)\n".utf8)
+      sample("sum", "", Self.secondsText(sum / 1_000_000_000, sum % 1_000_000_000 * 1_000_000_000))
+      sample("count", "", "\(count)")
     }
   }
 
